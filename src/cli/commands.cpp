@@ -1,0 +1,15 @@
+#include "cli/commands.h"
+
+namespace cmdsentry::cli {
+namespace {
+int g_exit_code = kExitOk;
+}
+
+void register_commands(CLI::App& app) {
+  register_dump(app);
+}
+
+int exit_code() { return g_exit_code; }
+void set_exit_code(int code) { g_exit_code = code; }
+
+}  // namespace cmdsentry::cli

@@ -1,0 +1,21 @@
+#pragma once
+/// Subcommands of the cmdsentry binary. Each lives in its own <name>_command.cpp and registers
+/// itself here; the subcommand's callback runs its steps and records the exit code.
+
+#include <CLI/CLI.hpp>
+
+namespace cmdsentry::cli {
+
+/// Exit codes: 0 ok, 1 findings/partial input problems worth a non-zero status, 2 usage/fatal.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInputProblems = 1;
+inline constexpr int kExitFatal = 2;
+
+void register_commands(CLI::App& app);
+/// Exit code recorded by the subcommand that ran.
+int exit_code();
+void set_exit_code(int code);
+
+void register_dump(CLI::App& app);
+
+}  // namespace cmdsentry::cli

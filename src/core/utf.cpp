@@ -1,0 +1,218 @@
+#include "core/utf.h"
+
+#include <cstring>
+
+namespace cmdsentry {
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+inline void put_json_control(std::string& out, unsigned c) {
+  switch (c) {
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    default: {
+      char buf[6] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
+      out.append(buf, 6);
+    }
+  }
+}
+
+/// Appends one ASCII character with escaping; returns false if it needs no escaping
+/// (caller appends it in bulk).
+inline bool needs_escape(unsigned c, Escape e) {
+  switch (e) {
+    case Escape::kNone: return false;
+    case Escape::kJson: return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+    case Escape::kXmlText: return c < 0x20 || c == '&' || c == '<' || c == '>';
+    case Escape::kXmlAttr:
+      return c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
+  }
+  return false;
+}
+
+inline void put_escaped_ascii(std::string& out, unsigned c, Escape e) {
+  if (e == Escape::kJson) {
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else if (c == 0x7f) {
+      out += "\\u007f";
+    } else {
+      put_json_control(out, c);
+    }
+    return;
+  }
+  switch (c) {
+    case '&': out += "&amp;"; return;
+    case '<': out += "&lt;"; return;
+    case '>': out += "&gt;"; return;
+    case '"': out += "&quot;"; return;
+    case '\'': out += "&apos;"; return;
+    case '\t': case '\n': case '\r':
+      if (e == Escape::kXmlText) {
+        out += static_cast<char>(c);
+      } else {
+        out += "&#";
+        out += std::to_string(c);
+        out += ';';
+      }
+      return;
+    default:
+      // Characters XML 1.0 cannot carry at all: keep them visible as a character reference.
+      out += "&#";
+      out += std::to_string(c);
+      out += ';';
+  }
+}
+
+}  // namespace
+
+void append_code_point(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    char b[2] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 2);
+  } else if (cp < 0x10000) {
+    char b[3] = {static_cast<char>(0xE0 | (cp >> 12)), static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                 static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 3);
+  } else {
+    char b[4] = {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+                 static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
+                 static_cast<char>(0x80 | (cp & 0x3F))};
+    out.append(b, 4);
+  }
+}
+
+void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t units, Escape escape,
+                    bool stop_at_nul) {
+  // Reserve the common case (ASCII) up front; the loop writes through a raw pointer.
+  const std::size_t start = out.size();
+  out.resize(start + units);
+  char* w = out.data() + start;
+  std::size_t i = 0;
+  while (i < units) {
+    unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+    if (c < 0x80 && c != 0 && !needs_escape(c, escape)) {
+      *w++ = static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // Slow path: finish with appends.
+    out.resize(static_cast<std::size_t>(w - out.data()));
+    for (; i < units; ++i) {
+      c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+      if (c == 0) {
+        if (stop_at_nul) return;
+        if (escape == Escape::kJson) {
+          out += "\\u0000";
+        } else if (escape != Escape::kNone) {
+          // NUL cannot appear in XML; drop it like Windows' renderer.
+        } else {
+          out += '\0';
+        }
+        continue;
+      }
+      if (c < 0x80) {
+        if (needs_escape(c, escape)) {
+          put_escaped_ascii(out, c, escape);
+        } else {
+          out += static_cast<char>(c);
+        }
+        continue;
+      }
+      char32_t cp = c;
+      if (c >= 0xD800 && c <= 0xDBFF) {
+        if (i + 1 < units) {
+          unsigned d =
+              static_cast<unsigned>(bytes[2 * i + 2]) | (static_cast<unsigned>(bytes[2 * i + 3]) << 8);
+          if (d >= 0xDC00 && d <= 0xDFFF) {
+            cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+            ++i;
+          } else {
+            cp = 0xFFFD;
+          }
+        } else {
+          cp = 0xFFFD;
+        }
+      } else if (c >= 0xDC00 && c <= 0xDFFF) {
+        cp = 0xFFFD;
+      }
+      append_code_point(out, cp);
+    }
+    return;
+  }
+  out.resize(static_cast<std::size_t>(w - out.data()));
+}
+
+std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes) {
+  std::string out;
+  std::size_t units = bytes.size() / 2;
+  while (units > 0 && bytes[2 * units - 2] == 0 && bytes[2 * units - 1] == 0) --units;
+  append_utf16le(out, bytes.data(), units, Escape::kNone);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view s, Escape escape) {
+  if (escape == Escape::kNone) {
+    out.append(s);
+    return;
+  }
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80 && needs_escape(c, escape)) {
+      out.append(s.data() + run, i - run);
+      if (c == 0 && escape != Escape::kJson) {
+        // dropped in XML
+      } else {
+        put_escaped_ascii(out, c, escape);
+      }
+      run = i + 1;
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+}
+
+std::u16string utf8_to_utf16(std::string_view s) {
+  std::u16string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned c = static_cast<unsigned char>(s[i]);
+    char32_t cp = 0xFFFD;
+    std::size_t len = 1;
+    if (c < 0x80) {
+      cp = c;
+    } else if ((c >> 5) == 6 && i + 1 < s.size()) {
+      cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+      len = 2;
+    } else if ((c >> 4) == 14 && i + 2 < s.size()) {
+      cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+      len = 3;
+    } else if ((c >> 3) == 30 && i + 3 < s.size()) {
+      cp = ((c & 0x07) << 18) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 12) |
+           ((static_cast<unsigned char>(s[i + 2]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(s[i + 3]) & 0x3F);
+      len = 4;
+    }
+    i += len;
+    if (cp >= 0x10000 && cp <= 0x10FFFF) {
+      cp -= 0x10000;
+      out += static_cast<char16_t>(0xD800 + (cp >> 10));
+      out += static_cast<char16_t>(0xDC00 + (cp & 0x3FF));
+    } else {
+      out += static_cast<char16_t>(cp > 0x10FFFF ? 0xFFFD : cp);
+    }
+  }
+  return out;
+}
+
+}  // namespace cmdsentry

@@ -1,0 +1,33 @@
+#pragma once
+/// UTF-16LE (as stored in EVTX) to UTF-8. Unpaired surrogates become U+FFFD, never an error:
+/// event text is attacker-controlled and must still render.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cmdsentry {
+
+/// How decoded text is escaped as it is appended.
+enum class Escape : std::uint8_t { kNone, kJson, kXmlText, kXmlAttr };
+
+/// Appends `units` UTF-16LE code units read from `bytes` (2*units bytes) to `out` as UTF-8,
+/// escaped for the given sink. Stops early at a NUL when `stop_at_nul` is set.
+void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t units, Escape escape,
+                    bool stop_at_nul = false);
+
+/// UTF-16LE bytes to a UTF-8 string (no escaping); a trailing NUL is dropped.
+std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes);
+
+/// Appends UTF-8 text escaped for the sink (JSON string body, XML text or attribute).
+void append_escaped(std::string& out, std::string_view utf8, Escape escape);
+
+/// Appends one code point as UTF-8.
+void append_code_point(std::string& out, char32_t cp);
+
+/// Decodes UTF-8 to UTF-16 code units; invalid bytes become U+FFFD.
+std::u16string utf8_to_utf16(std::string_view utf8);
+
+}  // namespace cmdsentry
