@@ -12,6 +12,7 @@ namespace cmdsentry::evtx {
 namespace {
 
 constexpr std::uint32_t kRecordMagic = 0x00002A2A;
+constexpr const char* kCopyMismatch = "record size and its trailing copy differ";
 
 bool all_zero(std::span<const std::uint8_t> s) {
   return std::all_of(s.begin(), s.end(), [](std::uint8_t b) { return b == 0; });
@@ -24,9 +25,7 @@ const char* record_problem(std::span<const std::uint8_t> c, std::size_t off, std
   const std::uint32_t size = ByteReader::at<std::uint32_t>(c, off + 4);
   if (size < kMinRecordSize) return "record size below 28 bytes";
   if (size > limit - off) return "record size runs past the live area";
-  if (ByteReader::at<std::uint32_t>(c, off + size - 4) != size) {
-    return "record size and its trailing copy differ";
-  }
+  if (ByteReader::at<std::uint32_t>(c, off + size - 4) != size) return kCopyMismatch;
   return nullptr;
 }
 
@@ -50,7 +49,8 @@ RecordRef make_ref(std::span<const std::uint8_t> c, std::size_t off, bool carved
 }
 
 /// Next offset >= from where a valid record (with a plausible BinXml start) begins, or npos.
-std::size_t scan_for_record(std::span<const std::uint8_t> c, std::size_t from, std::size_t limit) {
+std::size_t scan_for_record(std::span<const std::uint8_t> c, std::size_t from, std::size_t limit,
+                            bool strict) {
   static constexpr std::uint8_t kSig[4] = {0x2A, 0x2A, 0x00, 0x00};
   const auto* begin = c.data();
   std::size_t pos = from;
@@ -58,7 +58,10 @@ std::size_t scan_for_record(std::span<const std::uint8_t> c, std::size_t from, s
     const auto* hit = std::search(begin + pos, begin + limit, kSig, kSig + 4);
     if (hit == begin + limit) break;
     pos = static_cast<std::size_t>(hit - begin);
-    if (record_problem(c, pos, limit) == nullptr && binxml_start_ok(c, pos)) return pos;
+    const char* problem = record_problem(c, pos, limit);
+    if ((problem == nullptr || (!strict && problem == kCopyMismatch)) && binxml_start_ok(c, pos)) {
+      return pos;
+    }
     ++pos;
   }
   return std::string::npos;
@@ -120,13 +123,19 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
   std::size_t off = kChunkHeaderSize;
   while (off + kMinRecordSize <= live_end) {
     const char* problem = record_problem(c, off, live_end);
-    if (problem == nullptr) {
+    if (problem == nullptr || (problem == kCopyMismatch && binxml_start_ok(c, off))) {
+      // A record whose trailing copy is wrong (a write cut short) is still decoded: its BinXml
+      // is usually complete, and the decoder rejects it if not.
+      if (problem != nullptr) {
+        out.issues.push_back({static_cast<std::uint32_t>(off),
+                              fmt::format("{} (decoding it anyway)", problem)});
+      }
       out.records.push_back(make_ref(c, off, false));
       off += out.records.back().size;
       continue;
     }
     if (all_zero(c.subspan(off, live_end - off))) break;  // zero-filled tail of an archived log
-    const std::size_t next = scan_for_record(c, off + 1, live_end);
+    const std::size_t next = scan_for_record(c, off + 1, live_end, /*strict=*/false);
     out.issues.push_back({static_cast<std::uint32_t>(off),
                           fmt::format("{}; {}", problem,
                                       next == std::string::npos
@@ -150,7 +159,7 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
     std::size_t pos = std::max(off, live_end);
     const std::size_t live_count = out.records.size();
     while (true) {
-      pos = scan_for_record(c, pos, c.size());
+      pos = scan_for_record(c, pos, c.size(), /*strict=*/true);
       if (pos == std::string::npos) break;
       RecordRef ref = make_ref(c, pos, true);
       const bool seen = std::any_of(out.records.begin(), out.records.begin() + live_count,

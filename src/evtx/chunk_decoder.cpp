@@ -420,8 +420,10 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
     d.first_value = static_cast<std::uint32_t>(values.size());
     return d;
   }
-  if (tok == detail::kTokEof) {
-    return fail(ErrorCode::kCorrupt, "empty BinXml fragment", r.pos());
+  if (tok == detail::kTokEof || r.remaining() == 0) {
+    // An empty fragment (a half-written record, an empty BinXml value): nothing to render.
+    d.first_value = static_cast<std::uint32_t>(values.size());
+    return d;
   }
   return fail(ErrorCode::kCorrupt, fmt::format("fragment starts with token 0x{:02x}", tok), r.pos());
 }
@@ -439,8 +441,13 @@ const ChunkIndex& ChunkDecoder::load(std::span<const std::uint8_t> chunk, bool c
 
 Result<Doc> ChunkDecoder::open(const RecordRef& rec) {
   impl_->reset_record();
-  return impl_->parse_fragment(rec.offset + static_cast<std::uint32_t>(kRecordHeaderSize),
-                               rec.offset + rec.size - 4, 0);
+  auto d = impl_->parse_fragment(rec.offset + static_cast<std::uint32_t>(kRecordHeaderSize),
+                                 rec.offset + rec.size - 4, 0);
+  if (d && d->root == detail::kNoNode) {
+    return fail(ErrorCode::kCorrupt, "record holds an empty BinXml document",
+                rec.offset + kRecordHeaderSize);
+  }
+  return d;
 }
 
 bool ChunkDecoder::accepts(const Doc& d, const EventFilter& f) {

@@ -149,6 +149,7 @@ class Extractor {
         if (v.type != kBinXml) continue;
         auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
+        if (nested->root == kNoNode) continue;
         if (auto r = leaf_or_descend(*nested, nested->root, depth + 1); !r) return r;
         continue;
       }

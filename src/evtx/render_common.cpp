@@ -6,8 +6,20 @@
 #include "evtx/value_format.h"
 
 namespace cmdsentry::evtx::detail {
+namespace {
 
-ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item) {
+/// A UTF-16 string value with no characters before its NUL terminator(s).
+bool string_is_empty(std::span<const std::uint8_t> b) {
+  for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
+    if (b[i] != 0 || b[i + 1] != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item,
+                      bool honor_deps) {
   ContentShape s;
   const Tree& t = *d.tree;
   std::size_t pieces = 0;
@@ -15,11 +27,12 @@ ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t 
     const Node& n = t.nodes[c];
     switch (n.kind) {
       case NodeKind::kElement:
-        if (!element_suppressed(im, d, n)) s.has_elements = true;
+        if (!honor_deps || !element_suppressed(im, d, n)) s.has_elements = true;
         break;
       case NodeKind::kSubstitution: {
         const Value v = im.value(d, n.index);
-        if (v.type == kNull) break;
+        if (v.type == kNull || v.size == 0) break;
+        if (v.type == kString && string_is_empty(im.bytes(v))) break;
         if (v.type == kBinXml) {
           s.has_elements = true;
           break;
@@ -29,6 +42,13 @@ ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t 
         break;
       }
       case NodeKind::kPI:
+      case NodeKind::kAttribute:
+        break;
+      case NodeKind::kText:
+      case NodeKind::kCData:
+        if (im.strings.raw[n.text].empty()) break;
+        s.has_text = true;
+        ++pieces;
         break;
       default:
         s.has_text = true;
@@ -45,8 +65,15 @@ bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t
   const Tree& t = *d.tree;
   for (std::uint32_t p = t.nodes[a].first_child; p != kNoNode; p = t.nodes[p].next) {
     const Node& n = t.nodes[p];
+    if (n.kind == NodeKind::kText) {
+      if (!im.strings.raw[n.text].empty()) return true;
+      continue;
+    }
     if (n.kind != NodeKind::kSubstitution) return true;
-    if (im.value(d, n.index).type != kNull) return true;
+    const Value v = im.value(d, n.index);
+    if (v.type == kNull || v.size == 0) continue;
+    if (v.type == kString && string_is_empty(im.bytes(v))) continue;
+    return true;
   }
   return false;
 }

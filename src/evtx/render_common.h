@@ -19,7 +19,10 @@ struct ContentShape {
 
 /// Classifies the content of element `e`. `item` selects the array item of an array value
 /// (-1: arrays are joined with ",").
-ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item);
+/// `honor_deps`: drop child elements whose dependency value is null (Windows does; evtx_dump's
+/// JSON keeps them, and so does ours).
+ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item,
+                      bool honor_deps = true);
 
 /// Whether attribute `a` renders anything (some part is not a null value).
 bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t a);

@@ -94,7 +94,7 @@ class JsonRenderer {
     for (std::uint32_t a = t.nodes[e].first_attr; a != kNoNode && !attrs; a = t.nodes[a].next) {
       attrs = attribute_present(im_, d, a);
     }
-    const ContentShape s = classify(im_, d, e, item);
+    const ContentShape s = classify(im_, d, e, item, false);
     if (s.has_elements) {
       out_ += '{';
       keys_.push();
@@ -106,9 +106,15 @@ class JsonRenderer {
       }
       auto r = children(d, e, item, depth, first);
       if (r && s.has_text) {
-        out_ += ',';
-        keys_.write(out_, "#text");
-        text_value(d, e, item, s, /*null_as_empty=*/true);
+        std::string txt;
+        append_pieces(im_, d, d.tree->nodes[e].first_child, item, ValueStyle::kJsonInString, txt);
+        if (!txt.empty()) {
+          out_ += ',';
+          keys_.write(out_, "#text");
+          out_ += '"';
+          out_ += txt;
+          out_ += '"';
+        }
       }
       keys_.pop();
       out_ += '}';
@@ -197,13 +203,14 @@ class JsonRenderer {
         if (v.type != kBinXml) continue;
         auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
+        if (nested->root == kNoNode) continue;
         if (!first) out_ += ',';
         first = false;
         keys_.write(out_, im_.strings.json[nested->tree->nodes[nested->root].name]);
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
         continue;
       }
-      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
+      if (n.kind != NodeKind::kElement) continue;
       const std::uint32_t name_attr = data_name_attribute(im_, t, c);
       const bool unnamed_data = name_attr == kNoNode && im_.strings.raw[n.name] == "Data";
       if (unnamed_data) {
@@ -223,11 +230,11 @@ class JsonRenderer {
           std::string key;
           append_pieces(im_, d, t.nodes[name_attr].first_child, -1, ValueStyle::kJsonInString, key);
           keys_.write(out_, keys_.own(std::move(key)));
-          const ContentShape s = classify(im_, d, c, it);
+          const ContentShape s = classify(im_, d, c, it, false);
           if (s.has_elements) {
             if (auto r = element(d, c, it, depth + 1); !r) return r;
           } else {
-            text_value(d, c, it, s, false);
+            text_value(d, c, it, s, /*null_as_empty=*/true);
           }
         } else {
           keys_.write(out_, im_.strings.json[n.name]);
@@ -268,7 +275,7 @@ class JsonRenderer {
         if (!first) out_ += ',';
         first = false;
         const int it = has_array(d, c) ? static_cast<int>(i) : -1;
-        text_value(d, c, it, classify(im_, d, c, it), /*null_as_empty=*/true);
+        text_value(d, c, it, classify(im_, d, c, it, false), /*null_as_empty=*/true);
       }
     }
     if (count > 1) out_ += ']';
@@ -278,8 +285,7 @@ class JsonRenderer {
   bool is_unnamed_data(const Doc& d, std::uint32_t c) {
     const Tree& t = *d.tree;
     const Node& n = t.nodes[c];
-    return n.kind == NodeKind::kElement && !element_suppressed(im_, d, n) &&
-           im_.strings.raw[n.name] == "Data" && data_name_attribute(im_, t, c) == kNoNode;
+    return n.kind == NodeKind::kElement && im_.strings.raw[n.name] == "Data" && data_name_attribute(im_, t, c) == kNoNode;
   }
 
   ChunkDecoder::Impl& im_;

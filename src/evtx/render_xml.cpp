@@ -52,6 +52,7 @@ class XmlRenderer {
         const Value v = im_.value(d, cn.index);
         auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
+        if (nested->root == kNoNode) continue;
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
       } else if (cn.kind == NodeKind::kPI) {
         out_ += "<?";

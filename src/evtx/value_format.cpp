@@ -205,8 +205,9 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
     case kFileTime: append_filetime_iso(out, load<std::uint64_t>(b), json ? 6 : 7); break;
     case kSysTime: {
       const auto f = [&](int i) { return ByteReader::at<std::uint16_t>(b, 2 * i); };
-      out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", f(0), f(1), f(3), f(4), f(5),
-                         f(6), f(7));
+      // evtx_dump writes microseconds, Windows 100 ns units: keep each output's precision.
+      out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:0{}}Z", f(0), f(1), f(3), f(4), f(5),
+                         f(6), json ? f(7) * 1000u : f(7) * 10000u, json ? 6 : 7);
       break;
     }
     case kSid: ok = append_sid(out, b); break;
