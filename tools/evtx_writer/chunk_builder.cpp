@@ -50,7 +50,8 @@ void write_substitution_array(ByteSink& out, const std::vector<Value>& values) {
 std::size_t template_bucket(const std::array<std::uint8_t, 16>& guid) {
   std::uint32_t h = 0;
   for (std::size_t i = 0; i < guid.size(); i += 2) {
-    h = h * 65599U + (static_cast<std::uint32_t>(guid[i]) | static_cast<std::uint32_t>(guid[i + 1]) << 8);
+    h = h * 65599U +
+        (static_cast<std::uint32_t>(guid[i]) | static_cast<std::uint32_t>(guid[i + 1]) << 8);
   }
   return h % kTemplateBuckets;
 }
@@ -84,7 +85,7 @@ Result<bool> ChunkBuilder::try_add(const EventSpec& event, std::uint64_t record_
     const auto def_offset = static_cast<std::uint32_t>(base + rec.size() + 4);
     rec.u32(def_offset);  // == the next byte: the definition follows inline
     std::uint32_t& head = trial.template_buckets[template_bucket(shape.guid)];
-    rec.u32(head);        // next definition in the same bucket: the previous head
+    rec.u32(head);  // next definition in the same bucket: the previous head
     rec.append(shape.guid);
     const std::size_t size_pos = rec.size();
     rec.u32(0);
@@ -102,8 +103,9 @@ Result<bool> ChunkBuilder::try_add(const EventSpec& event, std::uint64_t record_
 
   if (base + size > kChunkSize) {
     if (records_.empty()) {
-      return fail(ErrorCode::kLimit,
-                  fmt::format("record {} needs {} bytes: larger than an empty chunk", record_id, size));
+      return fail(
+          ErrorCode::kLimit,
+          fmt::format("record {} needs {} bytes: larger than an empty chunk", record_id, size));
     }
     return false;
   }

@@ -29,7 +29,7 @@ struct UserDataWrapper {
 
 /// One event. Field names follow the <System> element they fill.
 struct EventSpec {
-  std::string provider;                       ///< Provider/@Name
+  std::string provider;                          ///< Provider/@Name
   std::array<std::uint8_t, 16> provider_guid{};  ///< Provider/@Guid, on-disk byte order
   std::uint16_t event_id = 0;
   std::uint8_t version = 0;
@@ -41,8 +41,8 @@ struct EventSpec {
   std::optional<std::uint64_t> written_time;  ///< record header time; default time_created
   std::optional<std::uint64_t> record_id;     ///< default: the writer's next id
   std::optional<std::array<std::uint8_t, 16>> activity_id;  ///< Correlation/@ActivityID
-  std::uint32_t process_id = 0;               ///< Execution/@ProcessID
-  std::uint32_t thread_id = 0;                ///< Execution/@ThreadID
+  std::uint32_t process_id = 0;                             ///< Execution/@ProcessID
+  std::uint32_t thread_id = 0;                              ///< Execution/@ThreadID
   std::string channel;
   std::string computer;
   std::optional<std::vector<std::uint8_t>> user_sid;  ///< encoded SID for Security/@UserID

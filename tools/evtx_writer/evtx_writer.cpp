@@ -54,13 +54,13 @@ std::vector<std::uint8_t> EvtxWriter::bytes() const {
   std::span<std::uint8_t> h(file);
   static constexpr char kMagic[8] = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
   std::copy(std::begin(kMagic), std::end(kMagic), file.begin());
-  store_le(h, 8, 0, 8);                              // first (oldest) chunk
-  store_le(h, 16, chunks ? chunks - 1 : 0, 8);       // last (current) chunk
-  store_le(h, 24, next_id_, 8);                      // next record id
-  store_le(h, 32, 128, 4);                           // header size
+  store_le(h, 8, 0, 8);                         // first (oldest) chunk
+  store_le(h, 16, chunks ? chunks - 1 : 0, 8);  // last (current) chunk
+  store_le(h, 24, next_id_, 8);                 // next record id
+  store_le(h, 32, 128, 4);                      // header size
   store_le(h, 36, options_.minor_version, 2);
-  store_le(h, 38, 3, 2);                             // major version
-  store_le(h, 40, kFileHeaderSize, 2);               // header block size
+  store_le(h, 38, 3, 2);                // major version
+  store_le(h, 40, kFileHeaderSize, 2);  // header block size
   store_le(h, 42, chunks, 2);
   store_le(h, 120, options_.dirty ? kFlagDirty : 0, 4);
   store_le(h, 124, evtx::crc32(h.first(120)), 4);

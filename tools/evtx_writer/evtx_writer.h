@@ -31,7 +31,7 @@ struct WriterOptions {
   std::size_t max_records_per_chunk = 0;  ///< 0: as many as fit
   bool dirty = false;                     ///< set the header's dirty flag
   std::uint64_t first_record_id = 1;
-  std::uint16_t minor_version = 1;        ///< 1 (Vista+) or 2 (Windows 10 2004+)
+  std::uint16_t minor_version = 1;  ///< 1 (Vista+) or 2 (Windows 10 2004+)
 };
 
 /// Summary of what was written.

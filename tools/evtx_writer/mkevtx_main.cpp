@@ -6,8 +6,8 @@
 #include <exception>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "evtx_writer/evtx_writer.h"
 #include "evtx_writer/spec_reader.h"

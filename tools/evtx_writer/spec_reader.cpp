@@ -20,7 +20,8 @@ tl::unexpected<Error> bad(std::string message) {
 
 Result<std::string_view> as_string(element e, std::string_view key) {
   std::string_view s;
-  if (e.get_string().get(s) != simdjson::SUCCESS) return bad(fmt::format("'{}' must be a string", key));
+  if (e.get_string().get(s) != simdjson::SUCCESS)
+    return bad(fmt::format("'{}' must be a string", key));
   return s;
 }
 
@@ -31,7 +32,8 @@ Result<std::uint64_t> as_uint(element e, std::string_view key, std::uint64_t max
     std::string_view s = e.get_string().value_unsafe();
     auto parsed = value_from_text(ValueType::kUInt64, s);
     if (!parsed) return bad(fmt::format("'{}': {}", key, parsed.error().message));
-    for (std::size_t i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(parsed->bytes[i]) << (8 * i);
+    for (std::size_t i = 0; i < 8; ++i)
+      v |= static_cast<std::uint64_t>(parsed->bytes[i]) << (8 * i);
   } else if (e.get_uint64().get(v) != simdjson::SUCCESS) {
     return bad(fmt::format("'{}' must be a non-negative integer", key));
   }

@@ -56,11 +56,13 @@ Element system_element() {
   sys.children.push_back(leaf("EventRecordID", hole(9, ValueType::kUInt64)));
   sys.children.push_back(
       with_attributes("Correlation", {{"ActivityID", hole(10, ValueType::kGuid, true)}}));
-  sys.children.push_back(with_attributes("Execution", {{"ProcessID", hole(11, ValueType::kUInt32)},
-                                                       {"ThreadID", hole(12, ValueType::kUInt32)}}));
+  sys.children.push_back(with_attributes(
+      "Execution",
+      {{"ProcessID", hole(11, ValueType::kUInt32)}, {"ThreadID", hole(12, ValueType::kUInt32)}}));
   sys.children.push_back(leaf("Channel", hole(13, ValueType::kString)));
   sys.children.push_back(leaf("Computer", hole(14, ValueType::kString)));
-  sys.children.push_back(with_attributes("Security", {{"UserID", hole(15, ValueType::kSid, true)}}));
+  sys.children.push_back(
+      with_attributes("Security", {{"UserID", hole(15, ValueType::kSid, true)}}));
   return sys;
 }
 

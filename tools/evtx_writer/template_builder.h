@@ -10,8 +10,8 @@
 /// Substitution indexes (the order of the value array):
 ///   0 Provider/@Name (String)      1 Provider/@Guid (GUID)     2 EventID (UInt16)
 ///   3 Version (UInt8)              4 Level (UInt8)             5 Task (UInt16)
-///   6 Opcode (UInt8)               7 Keywords (HexInt64)       8 TimeCreated/@SystemTime (FILETIME)
-///   9 EventRecordID (UInt64)      10 Correlation/@ActivityID (GUID, optional)
+///   6 Opcode (UInt8)               7 Keywords (HexInt64)       8 TimeCreated/@SystemTime
+///   (FILETIME) 9 EventRecordID (UInt64)      10 Correlation/@ActivityID (GUID, optional)
 ///  11 Execution/@ProcessID (UInt32) 12 Execution/@ThreadID (UInt32)
 ///  13 Channel (String)            14 Computer (String)       15 Security/@UserID (SID, optional)
 ///  16.. data fields in order (optional substitutions of the declared type)

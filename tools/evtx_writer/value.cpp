@@ -17,15 +17,24 @@ struct TypeName {
 };
 
 constexpr TypeName kTypeNames[] = {
-    {ValueType::kNull, "null"},         {ValueType::kString, "string"},
-    {ValueType::kAnsiString, "ansistring"}, {ValueType::kInt8, "int8"},
-    {ValueType::kUInt8, "uint8"},       {ValueType::kInt16, "int16"},
-    {ValueType::kUInt16, "uint16"},     {ValueType::kInt32, "int32"},
-    {ValueType::kUInt32, "uint32"},     {ValueType::kInt64, "int64"},
-    {ValueType::kUInt64, "uint64"},     {ValueType::kBool, "bool"},
-    {ValueType::kBinary, "binary"},     {ValueType::kGuid, "guid"},
-    {ValueType::kFiletime, "filetime"}, {ValueType::kSystemtime, "systemtime"},
-    {ValueType::kSid, "sid"},           {ValueType::kHexInt32, "hexint32"},
+    {ValueType::kNull, "null"},
+    {ValueType::kString, "string"},
+    {ValueType::kAnsiString, "ansistring"},
+    {ValueType::kInt8, "int8"},
+    {ValueType::kUInt8, "uint8"},
+    {ValueType::kInt16, "int16"},
+    {ValueType::kUInt16, "uint16"},
+    {ValueType::kInt32, "int32"},
+    {ValueType::kUInt32, "uint32"},
+    {ValueType::kInt64, "int64"},
+    {ValueType::kUInt64, "uint64"},
+    {ValueType::kBool, "bool"},
+    {ValueType::kBinary, "binary"},
+    {ValueType::kGuid, "guid"},
+    {ValueType::kFiletime, "filetime"},
+    {ValueType::kSystemtime, "systemtime"},
+    {ValueType::kSid, "sid"},
+    {ValueType::kHexInt32, "hexint32"},
     {ValueType::kHexInt64, "hexint64"},
 };
 
@@ -61,7 +70,8 @@ Result<std::uint64_t> parse_integer(ValueType type, std::string_view text) {
     return fail(ErrorCode::kInvalidArgument, fmt::format("not an integer: '{}'", text));
   }
   if (negative && !is_signed(type)) {
-    return fail(ErrorCode::kInvalidArgument, fmt::format("negative value for unsigned: '{}'", text));
+    return fail(ErrorCode::kInvalidArgument,
+                fmt::format("negative value for unsigned: '{}'", text));
   }
   const int bits = static_cast<int>(width * 8);
   if (bits < 64) {
@@ -93,13 +103,15 @@ Value systemtime_from_filetime(std::uint64_t ft) {
   append_filetime_iso(iso, ft, 7);  // YYYY-MM-DDTHH:MM:SS.fffffffZ
   auto num = [&](std::size_t pos, std::size_t n) {
     std::uint16_t v = 0;
-    for (std::size_t i = 0; i < n; ++i) v = static_cast<std::uint16_t>(v * 10 + (iso[pos + i] - '0'));
+    for (std::size_t i = 0; i < n; ++i)
+      v = static_cast<std::uint16_t>(v * 10 + (iso[pos + i] - '0'));
     return v;
   };
   const std::uint64_t days = ft / 864000000000ULL;
-  const std::uint16_t fields[8] = {num(0, 4),  num(5, 2),  static_cast<std::uint16_t>((days + 1) % 7),
-                                   num(8, 2),  num(11, 2), num(14, 2),
-                                   num(17, 2), num(20, 3)};
+  const std::uint16_t fields[8] = {
+      num(0, 4),  num(5, 2),  static_cast<std::uint16_t>((days + 1) % 7),
+      num(8, 2),  num(11, 2), num(14, 2),
+      num(17, 2), num(20, 3)};
   Value v{ValueType::kSystemtime, {}};
   for (std::uint16_t f : fields) {
     v.bytes.push_back(static_cast<std::uint8_t>(f));
@@ -112,14 +124,27 @@ Value systemtime_from_filetime(std::uint64_t ft) {
 
 std::size_t fixed_width(ValueType type) {
   switch (type) {
-    case ValueType::kInt8: case ValueType::kUInt8: return 1;
-    case ValueType::kInt16: case ValueType::kUInt16: return 2;
-    case ValueType::kInt32: case ValueType::kUInt32: case ValueType::kBool:
-    case ValueType::kHexInt32: return 4;
-    case ValueType::kInt64: case ValueType::kUInt64: case ValueType::kFiletime:
-    case ValueType::kHexInt64: return 8;
-    case ValueType::kGuid: case ValueType::kSystemtime: return 16;
-    default: return 0;
+    case ValueType::kInt8:
+    case ValueType::kUInt8:
+      return 1;
+    case ValueType::kInt16:
+    case ValueType::kUInt16:
+      return 2;
+    case ValueType::kInt32:
+    case ValueType::kUInt32:
+    case ValueType::kBool:
+    case ValueType::kHexInt32:
+      return 4;
+    case ValueType::kInt64:
+    case ValueType::kUInt64:
+    case ValueType::kFiletime:
+    case ValueType::kHexInt64:
+      return 8;
+    case ValueType::kGuid:
+    case ValueType::kSystemtime:
+      return 16;
+    default:
+      return 0;
   }
 }
 
@@ -152,7 +177,9 @@ Value Value::guid(const std::array<std::uint8_t, 16>& g) {
   return {ValueType::kGuid, std::vector<std::uint8_t>(g.begin(), g.end())};
 }
 
-Value Value::sid(std::vector<std::uint8_t> encoded) { return {ValueType::kSid, std::move(encoded)}; }
+Value Value::sid(std::vector<std::uint8_t> encoded) {
+  return {ValueType::kSid, std::move(encoded)};
+}
 
 std::optional<ValueType> value_type_from_name(std::string_view name) {
   for (const auto& t : kTypeNames) {
@@ -204,7 +231,8 @@ Result<std::vector<std::uint8_t>> encode_sid(std::string_view text) {
 
 Result<std::array<std::uint8_t, 16>> encode_guid(std::string_view text) {
   if (text.size() == 38 && text.front() == '{' && text.back() == '}') text = text.substr(1, 36);
-  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') {
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' || text[18] != '-' ||
+      text[23] != '-') {
     return fail(ErrorCode::kInvalidArgument, fmt::format("not a GUID: '{}'", text));
   }
   std::uint8_t raw[16];  // bytes in text order
@@ -213,21 +241,25 @@ Result<std::array<std::uint8_t, 16>> encode_guid(std::string_view text) {
     if (text[i] == '-') continue;
     const int hi = hex_digit(text[i]);
     const int lo = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
-    if (hi < 0 || lo < 0) return fail(ErrorCode::kInvalidArgument, fmt::format("not a GUID: '{}'", text));
+    if (hi < 0 || lo < 0)
+      return fail(ErrorCode::kInvalidArgument, fmt::format("not a GUID: '{}'", text));
     raw[n++] = static_cast<std::uint8_t>(hi * 16 + lo);
     ++i;
   }
   // Data1 (4), Data2 (2), Data3 (2) are little-endian on disk; Data4 stays in text order.
-  return std::array<std::uint8_t, 16>{raw[3], raw[2], raw[1], raw[0], raw[5],  raw[4],
-                                      raw[7], raw[6], raw[8], raw[9], raw[10], raw[11],
+  return std::array<std::uint8_t, 16>{raw[3],  raw[2],  raw[1],  raw[0], raw[5],  raw[4],
+                                      raw[7],  raw[6],  raw[8],  raw[9], raw[10], raw[11],
                                       raw[12], raw[13], raw[14], raw[15]};
 }
 
 Result<Value> value_from_text(ValueType type, std::string_view text) {
   switch (type) {
-    case ValueType::kNull: return Value::null();
-    case ValueType::kString: return Value::string(text);
-    case ValueType::kAnsiString: return Value::ansi_string(text);
+    case ValueType::kNull:
+      return Value::null();
+    case ValueType::kString:
+      return Value::string(text);
+    case ValueType::kAnsiString:
+      return Value::ansi_string(text);
     case ValueType::kBool:
       if (text == "true" || text == "1") return Value::boolean(true);
       if (text == "false" || text == "0") return Value::boolean(false);
