@@ -142,6 +142,24 @@ TEST_P(Interop, shipped_sample_reads_back_completely) {
   EXPECT_EQ(check_file(GetParam(), file, *events), events->size());
 }
 
+TEST_P(Interop, fuzz_seeds_read_back) {
+  const auto src = ::cmdsentry::testing::source_dir();
+  struct Seed {
+    const char* spec;
+    const char* file;
+    std::uint64_t first_id;
+  };
+  for (const Seed& s : {Seed{"templates.jsonl", "one_chunk_templates.evtx", 1},
+                        Seed{"dirty.jsonl", "dirty_header.evtx", 7001}}) {
+    SCOPED_TRACE(s.file);
+    const auto file = src / "fuzz" / "corpus" / "fuzz_evtx_file" / s.file;
+    auto events = read_event_specs(src / "tools" / "evtx_writer" / "seeds" / s.spec);
+    ASSERT_TRUE(events) << events.error().message;
+    ASSERT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(check_file(GetParam(), file, *events, s.first_id), events->size());
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Readers, Interop, ::testing::Values(Tool::kEvtxexport, Tool::kPythonEvtx),
                          [](const auto& param_info) {
                            return param_info.param == Tool::kEvtxexport ? "evtxexport"

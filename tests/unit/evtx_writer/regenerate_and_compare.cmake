@@ -1,5 +1,6 @@
-# Runs cmdsentry-mkevtx on SPEC into OUT and fails unless OUT is byte-identical to EXPECTED.
-execute_process(COMMAND ${MKEVTX} --quiet ${SPEC} ${OUT} RESULT_VARIABLE rc)
+# Runs cmdsentry-mkevtx [ARGS] on SPEC into OUT and fails unless OUT is byte-identical to EXPECTED.
+separate_arguments(extra UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${MKEVTX} --quiet ${extra} ${SPEC} ${OUT} RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmdsentry-mkevtx failed (${rc}) on ${SPEC}")
 endif()
