@@ -1,5 +1,6 @@
 #include "evtx_writer/spec_reader.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -115,7 +116,7 @@ Result<DataField> parse_field(element e) {
   return f;
 }
 
-Result<void> apply_key(EventSpec& ev, std::string_view key, element v, unsigned& required) {
+Result<void> apply_key(EventSpec& ev, std::string_view key, element v) {
   auto set_u = [&](auto& out, std::uint64_t max) -> Result<void> {
     auto n = as_uint(v, key, max);
     if (!n) return tl::unexpected(n.error());
@@ -128,19 +129,17 @@ Result<void> apply_key(EventSpec& ev, std::string_view key, element v, unsigned&
     out = std::string(*s);
     return {};
   };
-  if (key == "provider") return required |= 1, set_s(ev.provider);
-  if (key == "channel") return required |= 2, set_s(ev.channel);
-  if (key == "computer") return required |= 4, set_s(ev.computer);
-  if (key == "event_id") return required |= 8, set_u(ev.event_id, 0xFFFF);
+  if (key == "provider") return set_s(ev.provider);
+  if (key == "channel") return set_s(ev.channel);
+  if (key == "computer") return set_s(ev.computer);
+  if (key == "event_id") return set_u(ev.event_id, 0xFFFF);
   if (key == "time") {
-    required |= 16;
     auto t = as_time(v, key);
     if (!t) return tl::unexpected(t.error());
     ev.time_created = *t;
     return {};
   }
   if (key == "guid") {
-    required |= 32;
     auto g = as_guid(v, key);
     if (!g) return tl::unexpected(g.error());
     ev.provider_guid = *g;
@@ -212,14 +211,17 @@ Result<EventSpec> parse_event_spec(std::string_view json) {
     return bad(fmt::format("not a JSON object: {}", simdjson::error_message(err)));
   }
   EventSpec ev;
-  unsigned required = 0;
+  std::vector<std::string_view> seen;
   for (auto [key, value] : obj) {
-    if (auto ok = apply_key(ev, key, value, required); !ok) return tl::unexpected(ok.error());
+    if (auto ok = apply_key(ev, key, value); !ok) return tl::unexpected(ok.error());
+    seen.push_back(key);
   }
-  static constexpr std::string_view kRequired[] = {"provider", "channel", "computer",
-                                                   "event_id", "time",    "guid"};
-  for (std::size_t i = 0; i < std::size(kRequired); ++i) {
-    if ((required & (1U << i)) == 0) return bad(fmt::format("missing key '{}'", kRequired[i]));
+  static constexpr std::string_view kRequired[] = {"provider", "guid",     "channel",
+                                                   "computer", "event_id", "time"};
+  for (std::string_view key : kRequired) {
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+      return bad(fmt::format("missing key '{}'", key));
+    }
   }
   return ev;
 }
