@@ -90,65 +90,119 @@ void append_code_point(std::string& out, char32_t cp) {
   }
 }
 
+namespace {
+
+/// Per-sink table: 0 = copy the ASCII byte, 1 = escape it.
+struct EscapeTables {
+  std::uint8_t t[4][128];
+  EscapeTables() {
+    for (int e = 0; e < 4; ++e) {
+      for (unsigned c = 0; c < 128; ++c) t[e][c] = needs_escape(c, static_cast<Escape>(e)) ? 1 : 0;
+    }
+  }
+};
+const EscapeTables kEscapeTables;
+
+/// Writes the escape sequence of an ASCII character (or drops it) at `w`; returns the new end.
+char* put_escape(char* w, unsigned c, Escape e) {
+  if (e == Escape::kJson) {
+    switch (c) {
+      case '"': *w++ = '\\'; *w++ = '"'; return w;
+      case '\\': *w++ = '\\'; *w++ = '\\'; return w;
+      case '\n': *w++ = '\\'; *w++ = 'n'; return w;
+      case '\r': *w++ = '\\'; *w++ = 'r'; return w;
+      case '\t': *w++ = '\\'; *w++ = 't'; return w;
+      default:
+        *w++ = '\\'; *w++ = 'u'; *w++ = '0'; *w++ = '0';
+        *w++ = kHex[(c >> 4) & 0xF]; *w++ = kHex[c & 0xF];
+        return w;
+    }
+  }
+  if (c == 0) return w;  // NUL cannot appear in XML
+  std::string tmp;
+  put_escaped_ascii(tmp, c, e);
+  for (char ch : tmp) *w++ = ch;
+  return w;
+}
+
+}  // namespace
+
 void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t units, Escape escape,
                     bool stop_at_nul) {
-  // Reserve the common case (ASCII) up front; the loop writes through a raw pointer.
+  // Worst case per unit: 6 bytes (JSON \u00XX, XML &#NN;), or 3 bytes of UTF-8 (a surrogate
+  // pair is 4 bytes for 2 units). One pass through a raw pointer, then trim.
   const std::size_t start = out.size();
-  out.resize(start + units);
-  char* w = out.data() + start;
-  std::size_t i = 0;
-  while (i < units) {
-    unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
-    if (c < 0x80 && c != 0 && !needs_escape(c, escape)) {
-      *w++ = static_cast<char>(c);
-      ++i;
+  out.resize(start + units * 6);
+  char* const base = out.data();
+  char* w = base + start;
+  const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
+  for (std::size_t i = 0; i < units; ++i) {
+    const unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+    if (c < 0x80) {
+      if (c == 0) {
+        if (stop_at_nul) break;
+        if (escape == Escape::kNone) {
+          *w++ = '\0';
+        } else {
+          w = put_escape(w, 0, escape);
+        }
+      } else if (tab[c] == 0) {
+        *w++ = static_cast<char>(c);
+      } else {
+        w = put_escape(w, c, escape);
+      }
       continue;
     }
-    // Slow path: finish with appends.
-    out.resize(static_cast<std::size_t>(w - out.data()));
-    for (; i < units; ++i) {
-      c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
-      if (c == 0) {
-        if (stop_at_nul) return;
-        if (escape == Escape::kJson) {
-          out += "\\u0000";
-        } else if (escape != Escape::kNone) {
-          // NUL cannot appear in XML; drop it like Windows' renderer.
-        } else {
-          out += '\0';
+    char32_t cp = c;
+    if (c >= 0xD800 && c <= 0xDBFF) {
+      cp = 0xFFFD;
+      if (i + 1 < units) {
+        const unsigned d = static_cast<unsigned>(bytes[2 * i + 2]) | (static_cast<unsigned>(bytes[2 * i + 3]) << 8);
+        if (d >= 0xDC00 && d <= 0xDFFF) {
+          cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
+          ++i;
         }
-        continue;
       }
-      if (c < 0x80) {
-        if (needs_escape(c, escape)) {
-          put_escaped_ascii(out, c, escape);
-        } else {
-          out += static_cast<char>(c);
-        }
-        continue;
-      }
-      char32_t cp = c;
-      if (c >= 0xD800 && c <= 0xDBFF) {
-        if (i + 1 < units) {
-          unsigned d =
-              static_cast<unsigned>(bytes[2 * i + 2]) | (static_cast<unsigned>(bytes[2 * i + 3]) << 8);
-          if (d >= 0xDC00 && d <= 0xDFFF) {
-            cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
-            ++i;
-          } else {
-            cp = 0xFFFD;
-          }
-        } else {
-          cp = 0xFFFD;
-        }
-      } else if (c >= 0xDC00 && c <= 0xDFFF) {
-        cp = 0xFFFD;
-      }
-      append_code_point(out, cp);
+    } else if (c >= 0xDC00 && c <= 0xDFFF) {
+      cp = 0xFFFD;
     }
-    return;
+    if (cp < 0x800) {
+      *w++ = static_cast<char>(0xC0 | (cp >> 6));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *w++ = static_cast<char>(0xE0 | (cp >> 12));
+      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *w++ = static_cast<char>(0xF0 | (cp >> 18));
+      *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
-  out.resize(static_cast<std::size_t>(w - out.data()));
+  out.resize(static_cast<std::size_t>(w - base));
+}
+
+void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape escape) {
+  const std::size_t start = out.size();
+  out.resize(start + bytes.size() * 6);
+  char* const base = out.data();
+  char* w = base + start;
+  const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
+  for (const std::uint8_t c : bytes) {
+    if (c == 0) continue;
+    if (c < 0x80) {
+      if (tab[c] == 0) {
+        *w++ = static_cast<char>(c);
+      } else {
+        w = put_escape(w, c, escape);
+      }
+    } else {
+      *w++ = static_cast<char>(0xC0 | (c >> 6));
+      *w++ = static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  out.resize(static_cast<std::size_t>(w - base));
 }
 
 std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes) {
@@ -164,16 +218,14 @@ void append_escaped(std::string& out, std::string_view s, Escape escape) {
     out.append(s);
     return;
   }
+  const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80 && needs_escape(c, escape)) {
+    const unsigned c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80 && tab[c]) {
       out.append(s.data() + run, i - run);
-      if (c == 0 && escape != Escape::kJson) {
-        // dropped in XML
-      } else {
-        put_escaped_ascii(out, c, escape);
-      }
+      char buf[8];
+      out.append(buf, static_cast<std::size_t>(put_escape(buf, c, escape) - buf));
       run = i + 1;
     }
   }

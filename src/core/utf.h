@@ -18,6 +18,9 @@ enum class Escape : std::uint8_t { kNone, kJson, kXmlText, kXmlAttr };
 void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t units, Escape escape,
                     bool stop_at_nul = false);
 
+/// Appends single-byte (Latin-1) text as UTF-8, escaped for the sink; NUL bytes are dropped.
+void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape escape);
+
 /// UTF-16LE bytes to a UTF-8 string (no escaping); a trailing NUL is dropped.
 std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes);
 

@@ -21,7 +21,8 @@
 /// substitution values of one record. Trees are built once per chunk and cached by offset.
 
 #include <cstdint>
-#include <deque>
+#include <memory>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,18 @@ enum class NodeKind : std::uint8_t {
   kElement, kAttribute, kText, kSubstitution, kCharRef, kEntityRef, kCData, kPI,
 };
 
+/// Facts about an element computed once per template (finalize_tree), so rendering a record
+/// only looks at values where the template has substitutions.
+enum NodeFlag : std::uint8_t {
+  kFlagIsData = 1,            ///< element named "Data"
+  kFlagSubstContent = 2,      ///< direct content holds a substitution
+  kFlagChildDeps = 4,         ///< a child element has a dependency id
+  kFlagStaticElements = 8,    ///< has child elements (when no substitution decides)
+  kFlagStaticText = 16,       ///< has non-empty literal text (when no substitution decides)
+  kFlagStaticKeys = 32,       ///< JSON keys of the children are literal and distinct
+  kFlagUnnamedData = 64,      ///< element is "Data" without a Name attribute
+};
+
 /// One node. Lists (attributes, children) are singly linked through `next`.
 struct Node {
   NodeKind kind = NodeKind::kText;
@@ -76,21 +89,31 @@ struct Node {
   std::uint32_t first_attr = kNoNode;
   std::uint32_t first_child = kNoNode;
   std::uint32_t next = kNoNode;
+  std::uint32_t name_attr = kNoNode;  ///< element "Data": its Name attribute
+  std::uint8_t flags = 0;             ///< NodeFlag bits (elements)
 };
 
-/// Strings of one chunk, each kept raw and pre-escaped for the JSON and XML writers.
-struct StringTable {
-  // deques: references stay valid while nested fragments add strings during rendering.
-  std::deque<std::string> raw;
-  std::deque<std::string> json;  ///< JSON string body (no quotes)
-  std::deque<std::string> xml;   ///< XML text/attribute escaped
-
-  std::uint32_t add(std::string utf8);
+/// Strings of one chunk, each kept raw and JSON-escaped. The bytes live in fixed blocks, so
+/// views stay valid while nested fragments add strings during rendering.
+class StringTable {
+ public:
+  std::uint32_t add(std::string_view utf8);
+  [[nodiscard]] std::string_view raw(std::uint32_t id) const { return raw_[id]; }
+  [[nodiscard]] std::string_view json(std::uint32_t id) const { return json_[id]; }
   void clear() {
-    raw.clear();
-    json.clear();
-    xml.clear();
+    raw_.clear();
+    json_.clear();
+    used_ = 0;
+    block_ = 0;
   }
+
+ private:
+  std::string_view store(std::string_view s);
+  std::vector<std::string_view> raw_, json_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::vector<std::size_t> block_sizes_;
+  std::size_t block_ = 0, used_ = 0;
+  std::string scratch_;
 };
 
 /// Where a template keeps the values a filter looks at.
@@ -100,6 +123,10 @@ struct FilterSlots {
   std::int64_t event_id_literal = -1; ///< EventID written as literal text in the template
   std::int32_t channel_literal = -1;  ///< string id of a literal Channel text
 };
+
+struct Tree;
+/// Computes the NodeFlag bits and Data name attributes of every element of `t`.
+void finalize_tree(Tree& t, const StringTable& strings);
 
 /// Nodes of one template definition or fragment.
 struct Tree {

@@ -1,5 +1,7 @@
 #include "evtx/chunk_decoder.h"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "core/limits.h"
@@ -15,15 +17,104 @@ using detail::Tree;
 
 namespace detail {
 
-std::uint32_t StringTable::add(std::string utf8) {
-  std::string j;
-  append_escaped(j, utf8, Escape::kJson);
-  std::string x;
-  append_escaped(x, utf8, Escape::kXmlAttr);
-  raw.push_back(std::move(utf8));
-  json.push_back(std::move(j));
-  xml.push_back(std::move(x));
-  return static_cast<std::uint32_t>(raw.size() - 1);
+std::string_view StringTable::store(std::string_view s) {
+  constexpr std::size_t kBlock = 64 * 1024;
+  if (s.empty()) return {};
+  while (true) {
+    if (block_ < blocks_.size() && block_sizes_[block_] - used_ >= s.size()) {
+      char* p = blocks_[block_].get() + used_;
+      std::memcpy(p, s.data(), s.size());
+      used_ += s.size();
+      return {p, s.size()};
+    }
+    if (block_ < blocks_.size() && used_ > 0) {
+      ++block_;
+      used_ = 0;
+      continue;
+    }
+    if (block_ >= blocks_.size() || block_sizes_[block_] < s.size()) {
+      const std::size_t size = std::max(kBlock, s.size());
+      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(block_), std::make_unique<char[]>(size));
+      block_sizes_.insert(block_sizes_.begin() + static_cast<std::ptrdiff_t>(block_), size);
+      used_ = 0;
+    }
+  }
+}
+
+std::uint32_t StringTable::add(std::string_view utf8) {
+  const std::string_view r = store(utf8);
+  scratch_.clear();
+  append_escaped(scratch_, utf8, Escape::kJson);
+  const std::string_view j = scratch_ == utf8 ? r : store(scratch_);
+  raw_.push_back(r);
+  json_.push_back(j);
+  return static_cast<std::uint32_t>(raw_.size() - 1);
+}
+
+void finalize_tree(Tree& t, const StringTable& strings) {
+  // Children come after their parent in `nodes`, so one backwards pass sees children first;
+  // flags only look at direct children, so order does not matter anyway.
+  std::vector<std::string_view> keys;
+  for (std::uint32_t e = 0; e < t.nodes.size(); ++e) {
+    Node& n = t.nodes[e];
+    if (n.kind != NodeKind::kElement) continue;
+    n.flags = 0;
+    n.name_attr = kNoNode;
+    if (strings.raw(n.name) == "Data") {
+      n.flags |= kFlagIsData;
+      for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
+        if (strings.raw(t.nodes[a].name) == "Name") n.name_attr = a;
+      }
+      if (n.name_attr == kNoNode) n.flags |= kFlagUnnamedData;
+    }
+    bool static_keys = true;
+    keys.clear();
+    for (std::uint32_t c = n.first_child; c != kNoNode; c = t.nodes[c].next) {
+      const Node& cn = t.nodes[c];
+      switch (cn.kind) {
+        case NodeKind::kSubstitution:
+          n.flags |= kFlagSubstContent;
+          static_keys = false;  // a BinXml value adds a child with a dynamic name
+          break;
+        case NodeKind::kElement: {
+          n.flags |= kFlagStaticElements;
+          if (cn.dependency != kNoDependency) n.flags |= kFlagChildDeps;
+          // The child's JSON key: Data's literal Name, else its element name.
+          std::string_view key = strings.json(cn.name);
+          if (strings.raw(cn.name) == "Data") {
+            std::uint32_t na = kNoNode;
+            for (std::uint32_t a = cn.first_attr; a != kNoNode; a = t.nodes[a].next) {
+              if (strings.raw(t.nodes[a].name) == "Name") na = a;
+            }
+            if (na == kNoNode) {
+              static_keys = false;  // unnamed Data siblings are grouped
+            } else {
+              const std::uint32_t p = t.nodes[na].first_child;
+              if (p == kNoNode || t.nodes[p].kind != NodeKind::kText || t.nodes[p].next != kNoNode) {
+                static_keys = false;
+              } else {
+                key = strings.json(t.nodes[p].text);
+              }
+            }
+          }
+          for (auto k : keys) static_keys = static_keys && k != key && k != "#attributes";
+          keys.push_back(key);
+          break;
+        }
+        case NodeKind::kText:
+        case NodeKind::kCData:
+          if (!strings.raw(cn.text).empty()) n.flags |= kFlagStaticText;
+          break;
+        case NodeKind::kCharRef:
+        case NodeKind::kEntityRef:
+          n.flags |= kFlagStaticText;
+          break;
+        default:
+          break;
+      }
+    }
+    if (static_keys && (n.flags & kFlagStaticText) == 0) n.flags |= kFlagStaticKeys;
+  }
 }
 
 }  // namespace detail
@@ -38,7 +129,7 @@ Result<void> fail_at(const ByteReader& r, std::string msg) {
 void compute_filter_slots(Tree& t, const detail::StringTable& s) {
   auto child_named = [&](std::uint32_t parent, std::string_view name) {
     for (std::uint32_t c = t.nodes[parent].first_child; c != detail::kNoNode; c = t.nodes[c].next) {
-      if (t.nodes[c].kind == NodeKind::kElement && s.raw[t.nodes[c].name] == name) return c;
+      if (t.nodes[c].kind == NodeKind::kElement && s.raw(t.nodes[c].name) == name) return c;
     }
     return detail::kNoNode;
   };
@@ -51,7 +142,7 @@ void compute_filter_slots(Tree& t, const detail::StringTable& s) {
     if (c.kind == NodeKind::kSubstitution) {
       t.slots.event_id_subst = c.index;
     } else if (c.kind == NodeKind::kText) {
-      const std::string& txt = s.raw[c.text];
+      const std::string_view txt = s.raw(c.text);
       std::int64_t v = 0;
       bool ok = !txt.empty() && txt.size() < 10;
       for (char ch : txt) ok = ok && ch >= '0' && ch <= '9', v = v * 10 + (ch - '0');
@@ -143,9 +234,9 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_name(ByteReader& r) {
   if (off + 8 + 2 * n > chunk.size()) {
     return fail(ErrorCode::kCorrupt, "name runs past the chunk", off);
   }
-  std::string utf8;
-  append_utf16le(utf8, chunk.data() + off + 8, n, Escape::kNone);
-  const std::uint32_t id = strings.add(std::move(utf8));
+  text_scratch.clear();
+  append_utf16le(text_scratch, chunk.data() + off + 8, n, Escape::kNone);
+  const std::uint32_t id = strings.add(text_scratch);
   names.emplace(off, id);
   return id;
 }
@@ -154,9 +245,9 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_text(ByteReader& r) {
   const std::uint16_t n = r.u16();
   auto b = r.bytes(2 * static_cast<std::size_t>(n));
   if (r.failed()) return fail(ErrorCode::kTruncated, "text runs past the data", r.pos());
-  std::string utf8;
-  append_utf16le(utf8, b.data(), n, Escape::kNone);
-  return strings.add(std::move(utf8));
+  text_scratch.clear();
+  append_utf16le(text_scratch, b.data(), n, Escape::kNone);
+  return strings.add(text_scratch);
 }
 
 // ---- Impl: tree parsing ------------------------------------------------------------------
@@ -338,6 +429,7 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
     return tl::unexpected(root.error());
   }
   t->root = *root;
+  finalize_tree(*t, strings);
   compute_filter_slots(*t, strings);
   templates.emplace(def_offset, t);
   return t;
@@ -415,6 +507,7 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
     auto root = parse_element(r, *t, /*has_dep=*/false, 0);
     if (!root) return tl::unexpected(root.error());
     t->root = *root;
+    finalize_tree(*t, strings);
     d.tree = t;
     d.root = *root;
     d.first_value = static_cast<std::uint32_t>(values.size());
@@ -483,7 +576,7 @@ bool ChunkDecoder::accepts(const Doc& d, const EventFilter& f) {
     }
     std::string channel;
     if (s.channel_literal >= 0) {
-      channel = impl_->strings.raw[static_cast<std::size_t>(s.channel_literal)];
+      channel = impl_->strings.raw(static_cast<std::size_t>(s.channel_literal));
     } else {
       RawEvent ev;
       if (!extract(d, ev)) return true;

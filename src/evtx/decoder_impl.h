@@ -30,6 +30,7 @@ struct ChunkDecoder::Impl {
   std::size_t scratch_used = 0;
   std::vector<Value> values;         ///< values of the current record (all nesting levels)
   std::vector<std::span<const std::uint8_t>> array_items;
+  std::string text_scratch;
 
   void reset_chunk(std::span<const std::uint8_t> c);
   /// Drops per-record state (nested fragment trees and values).

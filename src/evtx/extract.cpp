@@ -35,7 +35,7 @@ class Extractor {
     for (std::uint32_t c = t.nodes[d.root].first_child; c != kNoNode; c = t.nodes[c].next) {
       const Node& n = t.nodes[c];
       if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
-      const std::string& name = im_.strings.raw[n.name];
+      const std::string_view name = im_.strings.raw(n.name);
       if (name == "System") {
         system(d, c);
       } else if (name == "EventData") {
@@ -72,7 +72,7 @@ class Extractor {
   std::uint32_t attr(const Doc& d, std::uint32_t e, std::string_view name) {
     const Tree& t = *d.tree;
     for (std::uint32_t a = t.nodes[e].first_attr; a != kNoNode; a = t.nodes[a].next) {
-      if (im_.strings.raw[t.nodes[a].name] == name) return a;
+      if (im_.strings.raw(t.nodes[a].name) == name) return a;
     }
     return kNoNode;
   }
@@ -89,7 +89,7 @@ class Extractor {
     for (std::uint32_t c = t.nodes[sys].first_child; c != kNoNode; c = t.nodes[c].next) {
       const Node& n = t.nodes[c];
       if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
-      const std::string& name = im_.strings.raw[n.name];
+      const std::string_view name = im_.strings.raw(n.name);
       if (name == "Provider") {
         ev_.provider = attr_text(d, c, "Name");
         if (ev_.provider.empty()) ev_.provider = attr_text(d, c, "EventSourceName");
@@ -163,7 +163,7 @@ class Extractor {
     const ContentShape s = classify(im_, d, c, -1);
     if (s.has_elements) return fields(d, c, depth + 1);
     const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
-    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name") : im_.strings.raw[d.tree->nodes[c].name];
+    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name") : std::string(im_.strings.raw(d.tree->nodes[c].name));
     const std::size_t reps = repeat_count(im_, d, c);
     for (std::size_t i = 0; i < reps; ++i) {
       add(key, text(d, c, reps > 1 ? static_cast<int>(i) : -1));

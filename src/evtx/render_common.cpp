@@ -22,6 +22,12 @@ ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t 
                       bool honor_deps) {
   ContentShape s;
   const Tree& t = *d.tree;
+  const std::uint8_t f = t.nodes[e].flags;
+  if ((f & kFlagSubstContent) == 0 && !(honor_deps && (f & kFlagChildDeps))) {
+    s.has_elements = (f & kFlagStaticElements) != 0;
+    s.has_text = (f & kFlagStaticText) != 0;
+    return s;
+  }
   std::size_t pieces = 0;
   for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
     const Node& n = t.nodes[c];
@@ -46,7 +52,7 @@ ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t 
         break;
       case NodeKind::kText:
       case NodeKind::kCData:
-        if (im.strings.raw[n.text].empty()) break;
+        if (im.strings.raw(n.text).empty()) break;
         s.has_text = true;
         ++pieces;
         break;
@@ -66,7 +72,7 @@ bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t
   for (std::uint32_t p = t.nodes[a].first_child; p != kNoNode; p = t.nodes[p].next) {
     const Node& n = t.nodes[p];
     if (n.kind == NodeKind::kText) {
-      if (!im.strings.raw[n.text].empty()) return true;
+      if (!im.strings.raw(n.text).empty()) return true;
       continue;
     }
     if (n.kind != NodeKind::kSubstitution) return true;
@@ -80,6 +86,7 @@ bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t
 
 std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e) {
   const Tree& t = *d.tree;
+  if ((t.nodes[e].flags & kFlagSubstContent) == 0) return 1;
   for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
     const Node& n = t.nodes[c];
     if (n.kind != NodeKind::kSubstitution) continue;
@@ -91,13 +98,8 @@ std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e) 
   return 1;
 }
 
-std::uint32_t data_name_attribute(const ChunkDecoder::Impl& im, const Tree& t, std::uint32_t e) {
-  const Node& n = t.nodes[e];
-  if (im.strings.raw[n.name] != "Data") return kNoNode;
-  for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
-    if (im.strings.raw[t.nodes[a].name] == "Name") return a;
-  }
-  return kNoNode;
+std::uint32_t data_name_attribute(const ChunkDecoder::Impl&, const Tree& t, std::uint32_t e) {
+  return t.nodes[e].name_attr;
 }
 
 void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
@@ -132,11 +134,11 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
     case NodeKind::kText:
     case NodeKind::kCData:
       if (json) {
-        out += im.strings.json[n.text];
+        out += im.strings.json(n.text);
       } else if (style == ValueStyle::kXml) {
-        append_escaped(out, im.strings.raw[n.text], Escape::kXmlText);
+        append_escaped(out, im.strings.raw(n.text), Escape::kXmlText);
       } else {
-        out += im.strings.raw[n.text];
+        out += im.strings.raw(n.text);
       }
       break;
     case NodeKind::kSubstitution:
@@ -154,10 +156,10 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
       }
       break;
     case NodeKind::kEntityRef: {
-      const std::string& name = im.strings.raw[n.name];
+      const std::string_view name = im.strings.raw(n.name);
       if (style == ValueStyle::kXml) {
         out += '&';
-        out += im.strings.xml[n.name];
+        append_escaped(out, im.strings.raw(n.name), Escape::kXmlAttr);
         out += ';';
       } else {
         std::string_view rep = name == "amp"    ? "&"
@@ -166,7 +168,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
                                : name == "quot" ? "\""
                                : name == "apos" ? "'"
                                                 : std::string_view{};
-        std::string tmp = rep.empty() ? "&" + name + ";" : std::string(rep);
+        std::string tmp = rep.empty() ? "&" + std::string(name) + ";" : std::string(rep);
         append_escaped(out, tmp, json ? Escape::kJson : Escape::kNone);
       }
       break;

@@ -79,7 +79,7 @@ class JsonRenderer {
   Result<void> document(const Doc& d) {
     const Tree& t = *d.tree;
     out_ += "{\"";
-    out_ += im_.strings.json[t.nodes[d.root].name];
+    out_ += im_.strings.json(t.nodes[d.root].name);
     out_ += "\":";
     keys_.reset();
     auto r = element(d, d.root, -1, 0);
@@ -176,7 +176,7 @@ class JsonRenderer {
       if (!first) out_ += ',';
       first = false;
       out_ += '"';
-      out_ += im_.strings.json[t.nodes[a].name];
+      out_ += im_.strings.json(t.nodes[a].name);
       out_ += "\":";
       const std::uint32_t p = t.nodes[a].first_child;
       if (p != kNoNode && t.nodes[p].next == kNoNode && t.nodes[p].kind == NodeKind::kSubstitution) {
@@ -206,13 +206,13 @@ class JsonRenderer {
         if (nested->root == kNoNode) continue;
         if (!first) out_ += ',';
         first = false;
-        keys_.write(out_, im_.strings.json[nested->tree->nodes[nested->root].name]);
+        keys_.write(out_, im_.strings.json(nested->tree->nodes[nested->root].name));
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
         continue;
       }
       if (n.kind != NodeKind::kElement) continue;
       const std::uint32_t name_attr = data_name_attribute(im_, t, c);
-      const bool unnamed_data = name_attr == kNoNode && im_.strings.raw[n.name] == "Data";
+      const bool unnamed_data = name_attr == kNoNode && im_.strings.raw(n.name) == "Data";
       if (unnamed_data) {
         if (unnamed_data_done) continue;
         unnamed_data_done = true;
@@ -226,10 +226,8 @@ class JsonRenderer {
         const int it = reps > 1 || has_array(d, c) ? static_cast<int>(i) : item;
         if (!first) out_ += ',';
         first = false;
+        write_key(d, e, c, name_attr, i);
         if (name_attr != kNoNode) {
-          std::string key;
-          append_pieces(im_, d, t.nodes[name_attr].first_child, -1, ValueStyle::kJsonInString, key);
-          keys_.write(out_, keys_.own(std::move(key)));
           const ContentShape s = classify(im_, d, c, it, false);
           if (s.has_elements) {
             if (auto r = element(d, c, it, depth + 1); !r) return r;
@@ -237,7 +235,6 @@ class JsonRenderer {
             text_value(d, c, it, s, /*null_as_empty=*/true);
           }
         } else {
-          keys_.write(out_, im_.strings.json[n.name]);
           if (auto r = element(d, c, it, depth + 1); !r) return r;
         }
       }
@@ -245,8 +242,42 @@ class JsonRenderer {
     return {};
   }
 
+  /// Writes the key of child `c` of `parent` (repetition `rep` of an expanded array).
+  void write_key(const Doc& d, std::uint32_t parent, std::uint32_t c, std::uint32_t name_attr,
+                 std::size_t rep) {
+    const Tree& t = *d.tree;
+    std::string_view key = im_.strings.json(t.nodes[c].name);
+    bool literal = true;
+    if (name_attr != kNoNode) {
+      const std::uint32_t p = t.nodes[name_attr].first_child;
+      if (p != kNoNode && t.nodes[p].kind == NodeKind::kText && t.nodes[p].next == kNoNode) {
+        key = im_.strings.json(t.nodes[p].text);
+      } else {
+        literal = false;
+      }
+    }
+    if (literal && (t.nodes[parent].flags & kFlagStaticKeys)) {
+      // Keys of this element's children are literal and distinct: no bookkeeping needed.
+      out_ += '"';
+      out_ += key;
+      if (rep > 0) {
+        out_ += '_';
+        out_ += std::to_string(rep);
+      }
+      out_ += "\":";
+      return;
+    }
+    if (!literal) {
+      std::string dynamic;
+      append_pieces(im_, d, t.nodes[name_attr].first_child, -1, ValueStyle::kJsonInString, dynamic);
+      key = keys_.own(std::move(dynamic));
+    }
+    keys_.write(out_, key);
+  }
+
   bool has_array(const Doc& d, std::uint32_t e) {
     const Tree& t = *d.tree;
+    if ((t.nodes[e].flags & kFlagSubstContent) == 0) return false;
     for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
       if (t.nodes[c].kind == NodeKind::kSubstitution &&
           (im_.value(d, t.nodes[c].index).type & kArrayFlag)) {
@@ -285,7 +316,7 @@ class JsonRenderer {
   bool is_unnamed_data(const Doc& d, std::uint32_t c) {
     const Tree& t = *d.tree;
     const Node& n = t.nodes[c];
-    return n.kind == NodeKind::kElement && im_.strings.raw[n.name] == "Data" && data_name_attribute(im_, t, c) == kNoNode;
+    return n.kind == NodeKind::kElement && (n.flags & kFlagUnnamedData);
   }
 
   ChunkDecoder::Impl& im_;

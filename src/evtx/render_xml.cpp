@@ -21,11 +21,11 @@ class XmlRenderer {
     const Tree& t = *d.tree;
     const Node& n = t.nodes[e];
     out_ += '<';
-    out_ += im_.strings.xml[n.name];
+    append_escaped(out_, im_.strings.raw(n.name), Escape::kXmlAttr);
     for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
       if (!attribute_present(im_, d, a)) continue;
       out_ += ' ';
-      out_ += im_.strings.xml[t.nodes[a].name];
+      append_escaped(out_, im_.strings.raw(t.nodes[a].name), Escape::kXmlAttr);
       out_ += "='";
       std::string val;
       append_pieces(im_, d, t.nodes[a].first_child, -1, ValueStyle::kPlain, val);
@@ -56,16 +56,16 @@ class XmlRenderer {
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
       } else if (cn.kind == NodeKind::kPI) {
         out_ += "<?";
-        out_ += im_.strings.xml[cn.name];
+        append_escaped(out_, im_.strings.raw(cn.name), Escape::kXmlAttr);
         out_ += ' ';
-        out_ += im_.strings.raw[cn.text];
+        out_ += im_.strings.raw(cn.text);
         out_ += "?>";
       } else {
         append_piece(im_, d, c, item, ValueStyle::kXml, out_);
       }
     }
     out_ += "</";
-    out_ += im_.strings.xml[n.name];
+    append_escaped(out_, im_.strings.raw(n.name), Escape::kXmlAttr);
     out_ += '>';
     return {};
   }

@@ -168,12 +168,7 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
     }
     case kAnsiString: {
       // Code-page text: keep ASCII, map the rest as Latin-1, drop NULs.
-      std::string tmp;
-      for (std::uint8_t c : b) {
-        if (c == 0) continue;
-        append_code_point(tmp, c);
-      }
-      append_escaped(out, tmp, esc);
+      append_latin1(out, b, esc);
       break;
     }
     case kInt8: append_int(out, static_cast<std::int8_t>(b[0])); break;
