@@ -133,10 +133,12 @@ struct Tree {
   std::vector<Node> nodes;
   std::uint32_t root = kNoNode;  ///< the top element
   FilterSlots slots;
+  std::uint32_t structure_id = 0;  ///< interned shape (templates only; 0 = not cacheable)
   void clear() {
     nodes.clear();
     root = kNoNode;
     slots = {};
+    structure_id = 0;
   }
 };
 

@@ -187,9 +187,12 @@ bool ascii_iequal(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool element_suppressed(const ChunkDecoder::Impl& impl, const Doc& d, const Node& n) {
-  if (n.dependency == detail::kNoDependency) return false;
-  return n.dependency < d.value_count && impl.value(d, n.dependency).type == detail::kNull;
+bool element_suppressed(const ChunkDecoder::Impl&, const Doc&, const Node&) {
+  // [MS-EVEN6] says an element whose dependency value is Null is not emitted, but real templates
+  // (Sysmon, Security) set dependency ids on EventData/Data elements whose referenced value is
+  // Null while the element still carries the event's fields. evtx_dump, libevtx and Windows'
+  // own rendering keep those elements, so the dependency id is read and ignored.
+  return false;
 }
 
 // ---- Impl: chunk state -------------------------------------------------------------------
@@ -202,11 +205,17 @@ void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
   templates_used = 0;
   scratch_used = 0;
   values.clear();
+  docs.clear();
+  child_base.clear();
+  child_ordinals.clear();
 }
 
 void ChunkDecoder::Impl::reset_record() {
   scratch_used = 0;
   values.clear();
+  docs.clear();
+  child_base.clear();
+  child_ordinals.clear();
 }
 
 Tree* ChunkDecoder::Impl::take(std::vector<std::unique_ptr<Tree>>& pool, std::size_t& used) {
@@ -431,6 +440,7 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   t->root = *root;
   finalize_tree(*t, strings);
   compute_filter_slots(*t, strings);
+  t->structure_id = cache.intern(*t, strings);
   templates.emplace(def_offset, t);
   return t;
 }
@@ -519,6 +529,68 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
     return d;
   }
   return fail(ErrorCode::kCorrupt, fmt::format("fragment starts with token 0x{:02x}", tok), r.pos());
+}
+
+// ---- Impl: documents of a record (render cache) -------------------------------------------
+
+Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
+  docs.clear();
+  doc_depth.clear();
+  child_base.clear();
+  child_ordinals.clear();
+  signature.clear();
+  cacheable = true;
+  docs.push_back(root);
+  docs.back().ordinal = 0;
+  doc_depth.push_back(0);
+  auto put = [&](auto v) { signature.append(reinterpret_cast<const char*>(&v), sizeof(v)); };
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    const Doc d = docs[i];
+    child_base.push_back(static_cast<std::uint32_t>(child_ordinals.size()));
+    if (d.root == detail::kNoNode) {
+      put(std::uint32_t{0xFFFFFFFF});
+      continue;
+    }
+    if (d.tree->structure_id == 0) cacheable = false;
+    put(d.tree->structure_id);
+    put(d.value_count);
+    for (std::uint32_t k = 0; k < d.value_count; ++k) {
+      const Value v = values[d.first_value + k];
+      child_ordinals.push_back(detail::kNoNode);
+      std::uint8_t flag = v.size == 0 ? 1 : 0;
+      if (v.type == detail::kString && flag == 0) {
+        auto b = bytes(v);
+        bool empty = true;
+        for (std::size_t j = 0; j + 1 < b.size() && empty; j += 2) empty = b[j] == 0 && b[j + 1] == 0;
+        flag = empty ? 2 : 0;
+      }
+      put(v.type);
+      put(flag);
+      if (v.type & detail::kArrayFlag) {
+        detail::split_array(bytes(v), v.type, array_items);
+        put(static_cast<std::uint32_t>(array_items.size()));
+      }
+      if (v.type == detail::kBinXml) {
+        auto nested = parse_fragment(v.offset, v.offset + v.size, doc_depth[i] + 1);
+        if (!nested) return tl::unexpected(nested.error());
+        nested->ordinal = static_cast<std::uint32_t>(docs.size());
+        child_ordinals.back() = nested->ordinal;
+        docs.push_back(*nested);
+        doc_depth.push_back(doc_depth[i] + 1);
+      }
+    }
+  }
+  return {};
+}
+
+Result<Doc> ChunkDecoder::Impl::nested_doc(const Doc& parent, std::uint16_t index, int depth) {
+  if (parent.ordinal < child_base.size() && docs[parent.ordinal].first_value == parent.first_value &&
+      index < parent.value_count) {
+    const std::uint32_t o = child_ordinals[child_base[parent.ordinal] + index];
+    if (o != detail::kNoNode) return docs[o];
+  }
+  const Value v = value(parent, index);
+  return parse_fragment(v.offset, v.offset + v.size, depth);
 }
 
 // ---- ChunkDecoder ------------------------------------------------------------------------

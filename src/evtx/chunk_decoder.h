@@ -32,6 +32,7 @@ struct Doc {
   std::uint32_t root = detail::kNoNode;
   std::uint32_t first_value = 0;
   std::uint32_t value_count = 0;
+  std::uint32_t ordinal = 0;  ///< position in the record's document table (0 = the record)
 };
 
 class ChunkDecoder {

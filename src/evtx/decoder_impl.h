@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "evtx/binxml.h"
 #include "evtx/chunk_decoder.h"
+#include "evtx/render_cache.h"
 
 namespace cmdsentry::evtx {
 
@@ -31,6 +32,23 @@ struct ChunkDecoder::Impl {
   std::vector<Value> values;         ///< values of the current record (all nesting levels)
   std::vector<std::span<const std::uint8_t>> array_items;
   std::string text_scratch;
+
+  // Render cache (see render_cache.h): the record's documents (the record and its nested BinXml
+  // values), its signature, and the recorder while a program is being recorded.
+  detail::RenderCache cache;
+  detail::Recorder* recorder = nullptr;
+  std::vector<Doc> docs;
+  std::vector<int> doc_depth;
+  std::vector<std::uint32_t> child_base;      ///< per doc: start in child_ordinals
+  std::vector<std::uint32_t> child_ordinals;  ///< per value: nested doc ordinal or kNoNode
+  std::string signature;
+  bool cacheable = false;
+
+  /// Parses every nested BinXml value of `root` (depth first) into `docs` and builds the
+  /// record's signature.
+  Result<void> prepare_docs(const Doc& root);
+  /// The nested document of value `index` of `parent` (prepared, or parsed now).
+  Result<Doc> nested_doc(const Doc& parent, std::uint16_t index, int depth);
 
   void reset_chunk(std::span<const std::uint8_t> c);
   /// Drops per-record state (nested fragment trees and values).

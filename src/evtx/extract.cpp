@@ -30,25 +30,38 @@ class Extractor {
  public:
   Extractor(ChunkDecoder::Impl& im, RawEvent& ev) : im_(im), ev_(ev) {}
 
-  Result<void> document(const Doc& d) {
+  Result<void> document(const Doc& d) { return sections(d, d.root, 0); }
+
+ private:
+  /// Children of the Event element: System, then EventData/UserData/... (possibly inside a
+  /// nested BinXml value, as Security and Sysmon templates store them).
+  Result<void> sections(const Doc& d, std::uint32_t parent, int depth) {
     const Tree& t = *d.tree;
-    for (std::uint32_t c = t.nodes[d.root].first_child; c != kNoNode; c = t.nodes[c].next) {
+    for (std::uint32_t c = t.nodes[parent].first_child; c != kNoNode; c = t.nodes[c].next) {
       const Node& n = t.nodes[c];
-      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
-      const std::string_view name = im_.strings.raw(n.name);
-      if (name == "System") {
-        system(d, c);
-      } else if (name == "EventData") {
-        if (auto r = fields(d, c, 0); !r) return r;
-      } else {
-        // UserData (one provider element holding the fields), ProcessingErrorData, ...
-        if (auto r = fields(d, c, 0); !r) return r;
+      if (n.kind == NodeKind::kSubstitution) {
+        if (im_.value(d, n.index).type != kBinXml) continue;
+        auto nested = im_.nested_doc(d, n.index, depth + 1);
+        if (!nested) return tl::unexpected(nested.error());
+        if (nested->root == kNoNode) continue;
+        if (auto r = section(*nested, nested->root, depth + 1); !r) return r;
+        continue;
       }
+      if (n.kind != NodeKind::kElement) continue;
+      if (auto r = section(d, c, depth); !r) return r;
     }
     return {};
   }
 
- private:
+  Result<void> section(const Doc& d, std::uint32_t e, int depth) {
+    if (im_.strings.raw(d.tree->nodes[e].name) == "System") {
+      system(d, e);
+      return {};
+    }
+    // EventData, UserData (one provider element holding the fields), ProcessingErrorData...
+    return fields(d, e, depth);
+  }
+
   std::string text(const Doc& d, std::uint32_t e, int item = -1) {
     std::string s;
     append_pieces(im_, d, d.tree->nodes[e].first_child, item, ValueStyle::kPlain, s);
@@ -147,7 +160,7 @@ class Extractor {
       if (n.kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, n.index);
         if (v.type != kBinXml) continue;
-        auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
+        auto nested = im_.nested_doc(d, n.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (auto r = leaf_or_descend(*nested, nested->root, depth + 1); !r) return r;

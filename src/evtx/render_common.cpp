@@ -102,9 +102,9 @@ std::uint32_t data_name_attribute(const ChunkDecoder::Impl&, const Tree& t, std:
   return t.nodes[e].name_attr;
 }
 
-void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
-                       ValueStyle style, std::string& out) {
-  const Value v = im.value(d, n.index);
+void render_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
+                  ValueStyle style, std::string& out) {
+  const Value v = im.value(d, index);
   if (v.type == kNull || v.type == kBinXml) return;
   if ((v.type & kArrayFlag) == 0) {
     append_value(out, im.bytes(v), v.type, style);
@@ -119,11 +119,22 @@ void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int 
     return;
   }
   // Not expandable here (attribute, mixed text): join items with ",".
-  const auto items = im.array_items;  // copy: append_value does not touch it, but keep it simple
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  for (std::size_t i = 0; i < im.array_items.size(); ++i) {
     if (i) out += ',';
-    append_value(out, items[i], base, style);
+    append_value(out, im.array_items[i], base, style);
   }
+}
+
+void emit_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
+                ValueStyle style, std::string& out) {
+  if (im.recorder != nullptr) im.recorder->cut(out);
+  render_value(im, d, index, item, style, out);
+  if (im.recorder != nullptr) im.recorder->value(out, d.ordinal, index, item, style);
+}
+
+void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
+                       ValueStyle style, std::string& out) {
+  emit_value(im, d, n.index, item, style, out);
 }
 
 void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,

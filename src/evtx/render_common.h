@@ -34,6 +34,16 @@ std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e);
 /// The Name attribute of a `Data` element, or kNoNode.
 std::uint32_t data_name_attribute(const ChunkDecoder::Impl& im, const Tree& t, std::uint32_t e);
 
+/// Renders value `index` of `d` (array item `item`, or all items joined with "," when -1) in
+/// `style`. Every value the JSON renderer writes goes through here, so the render cache can
+/// record where values sit between literal text (see render_cache.h).
+void emit_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
+                ValueStyle style, std::string& out);
+
+/// emit_value without the recorder hook (replaying a program).
+void render_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
+                  ValueStyle style, std::string& out);
+
 /// Appends the text of a value piece (substitution), selecting array item `item`.
 void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
                        ValueStyle style, std::string& out);

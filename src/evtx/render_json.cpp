@@ -147,17 +147,17 @@ class JsonRenderer {
       return;
     }
     if (s.single_subst != kNoNode) {
-      const Value v = im_.value(d, t.nodes[s.single_subst].index);
+      const std::uint16_t index = t.nodes[s.single_subst].index;
+      const Value v = im_.value(d, index);
       if ((v.type & kArrayFlag) == 0) {
-        append_value(out_, im_.bytes(v), v.type, ValueStyle::kJsonTyped);
+        emit_value(im_, d, index, -1, ValueStyle::kJsonTyped, out_);
         return;
       }
       const std::uint8_t base = v.type & static_cast<std::uint8_t>(~kArrayFlag);
       if (item >= 0 && is_json_scalar_type(base)) {
         split_array(im_.bytes(v), v.type, im_.array_items);
         if (static_cast<std::size_t>(item) < im_.array_items.size()) {
-          append_value(out_, im_.array_items[static_cast<std::size_t>(item)], base,
-                       ValueStyle::kJsonTyped);
+          emit_value(im_, d, index, item, ValueStyle::kJsonTyped, out_);
           return;
         }
       }
@@ -182,7 +182,7 @@ class JsonRenderer {
       if (p != kNoNode && t.nodes[p].next == kNoNode && t.nodes[p].kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, t.nodes[p].index);
         if ((v.type & kArrayFlag) == 0) {
-          append_value(out_, im_.bytes(v), v.type, ValueStyle::kJsonTyped);
+          emit_value(im_, d, t.nodes[p].index, -1, ValueStyle::kJsonTyped, out_);
           continue;
         }
       }
@@ -201,7 +201,7 @@ class JsonRenderer {
       if (n.kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, n.index);
         if (v.type != kBinXml) continue;
-        auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
+        auto nested = im_.nested_doc(d, n.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (!first) out_ += ',';
@@ -327,11 +327,34 @@ class JsonRenderer {
 }  // namespace
 
 Result<void> ChunkDecoder::render_json(const Doc& d, std::string& out) {
+  Impl& im = *impl_;
   const std::size_t mark = out.size();
+  if (auto prep = im.prepare_docs(d); !prep) return prep;
+  const Doc root = im.docs[0];
+  if (im.cacheable) {
+    if (const Program* p = im.cache.find(im.signature)) {
+      std::uint32_t pos = 0;
+      for (const Program::Op& op : p->ops) {
+        out.append(p->literals, pos, op.literal_end - pos);
+        pos = op.literal_end;
+        render_value(im, im.docs[op.doc], op.index, op.item, op.style, out);
+      }
+      out.append(p->literals, pos, std::string::npos);
+      return {};
+    }
+  }
   thread_local KeyFrames keys;  // reused: no allocation per record
-  JsonRenderer r(*impl_, out, keys);
-  auto res = r.document(d);
-  if (!res) out.resize(mark);
+  JsonRenderer r(im, out, keys);
+  Program program;
+  Recorder recorder(out, program);
+  if (im.cacheable) im.recorder = &recorder;
+  auto res = r.document(root);
+  im.recorder = nullptr;
+  if (!res) {
+    out.resize(mark);
+    return res;
+  }
+  if (im.cacheable && recorder.finish(out)) im.cache.insert(im.signature, std::move(program));
   return res;
 }
 

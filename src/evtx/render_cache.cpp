@@ -1,0 +1,100 @@
+#include "evtx/render_cache.h"
+
+#include <cstring>
+
+namespace cmdsentry::evtx::detail {
+namespace {
+
+/// Caps that keep a hostile log (every record a new template) from growing memory.
+constexpr std::size_t kMaxShapes = 16384;
+constexpr std::size_t kMaxPrograms = 16384;
+
+template <class T>
+void put(std::string& s, T v) {
+  s.append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void put_str(std::string& s, std::string_view v) {
+  put(s, static_cast<std::uint32_t>(v.size()));
+  s.append(v);
+}
+
+}  // namespace
+
+void Recorder::cut(const std::string& out) {
+  if (&out != target_) {
+    ok_ = false;
+    return;
+  }
+  program_.literals.append(out, mark_, out.size() - mark_);
+}
+
+void Recorder::value(const std::string& out, std::uint32_t doc, std::uint16_t index, int item,
+                     ValueStyle style) {
+  if (&out != target_) {
+    ok_ = false;
+    return;
+  }
+  program_.ops.push_back(
+      {static_cast<std::uint32_t>(program_.literals.size()), doc, index, item, style});
+  mark_ = out.size();
+}
+
+bool Recorder::finish(const std::string& out) {
+  program_.literals.append(out, mark_, out.size() - mark_);
+  return ok_;
+}
+
+std::uint32_t RenderCache::intern(const Tree& t, const StringTable& strings) {
+  scratch_.clear();
+  put(scratch_, t.root);
+  for (const Node& n : t.nodes) {
+    put(scratch_, static_cast<std::uint8_t>(n.kind));
+    put(scratch_, n.value_type);
+    put(scratch_, static_cast<std::uint8_t>(n.optional));
+    put(scratch_, n.index);
+    put(scratch_, n.dependency);
+    put(scratch_, n.first_attr);
+    put(scratch_, n.first_child);
+    put(scratch_, n.next);
+    put(scratch_, n.name_attr);
+    put(scratch_, n.flags);
+    switch (n.kind) {
+      case NodeKind::kElement:
+      case NodeKind::kAttribute:
+      case NodeKind::kEntityRef:
+        put_str(scratch_, strings.raw(n.name));
+        break;
+      case NodeKind::kPI:
+        put_str(scratch_, strings.raw(n.name));
+        put_str(scratch_, strings.raw(n.text));
+        break;
+      case NodeKind::kText:
+      case NodeKind::kCData:
+        put_str(scratch_, strings.raw(n.text));
+        break;
+      default:
+        break;
+    }
+  }
+  if (auto it = shapes_.find(scratch_); it != shapes_.end()) return it->second;
+  if (shapes_.size() >= kMaxShapes) {
+    shapes_.clear();
+    programs_.clear();  // programs name shapes by id: drop them together
+  }
+  const auto id = static_cast<std::uint32_t>(shapes_.size() + 1);
+  shapes_.emplace(scratch_, id);
+  return id;
+}
+
+const Program* RenderCache::find(const std::string& signature) const {
+  auto it = programs_.find(signature);
+  return it == programs_.end() ? nullptr : &it->second;
+}
+
+void RenderCache::insert(const std::string& signature, Program&& program) {
+  if (programs_.size() >= kMaxPrograms) programs_.clear();
+  programs_.emplace(signature, std::move(program));
+}
+
+}  // namespace cmdsentry::evtx::detail
