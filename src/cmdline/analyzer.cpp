@@ -291,6 +291,11 @@ void Walker::run_powershell(int index) {
 void Walker::run_wmic(int index) {
   const AnalyzedCommand& c = a_.commands[static_cast<std::size_t>(index)];
   const auto& args = c.args;
+  // Only the Win32_Process class creates processes (`shadowcopy call create` does not).
+  const auto& sub = c.subcommands;
+  const bool process_class = (!sub.empty() && sub[0] == "process") ||
+                             (sub.size() >= 2 && sub[0] == "path" && sub[1] == "win32_process");
+  if (!process_class) return;
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (!iequals(args[i], "create") || !iequals(args[i - 1], "call")) continue;
     if (i + 1 >= args.size()) return;

@@ -16,13 +16,25 @@ std::string strip_outer_quotes(std::string_view text, bool strip_s) {
   if (text.empty() || text[0] != '"') return std::string(text);
   const auto quotes = std::count(text.begin(), text.end(), '"');
   if (!strip_s && quotes == 2) {
+    // cmd.exe keeps the quotes when the quoted text names an existing program file; without
+    // the file system, accept a path with blanks that ends in a program extension and has no
+    // switch or earlier program name in it ("C:\Program Files\a.exe").
     const std::size_t close = text.find('"', 1);
     const std::string_view inside = text.substr(1, close - 1);
-    const bool is_program = iends_with(inside, ".exe") || iends_with(inside, ".com") ||
-                            iends_with(inside, ".bat") || iends_with(inside, ".cmd");
-    if (is_program && inside.find_first_of(" \t") != std::string_view::npos) {
-      return std::string(text);
+    auto is_program = [](std::string_view w) {
+      return iends_with(w, ".exe") || iends_with(w, ".com") || iends_with(w, ".bat") ||
+             iends_with(w, ".cmd");
+    };
+    bool path_like = is_program(inside) && inside.find_first_of(" \t") != std::string_view::npos;
+    std::size_t start = 0;
+    while (path_like && start < inside.size()) {
+      std::size_t end = inside.find_first_of(" \t", start);
+      if (end == std::string_view::npos) break;  // the last word is the program file
+      const std::string_view word = inside.substr(start, end - start);
+      if (is_program(word) || word.starts_with('/') || word.starts_with('-')) path_like = false;
+      start = end + 1;
     }
+    if (path_like) return std::string(text);
   }
   std::string out(text.substr(1));
   const std::size_t last = out.rfind('"');

@@ -55,11 +55,16 @@ bool is_mixed_case_word(std::string_view w) {
   }
   if (letters < 3 || uppers == 0 || uppers == letters) return false;
   // "Net", "PowerShell", "WhoAmI" (CamelCase) are normal; "NeT", "uSeR", "wHoAmI" are not.
+  // CamelCase: every capital is followed by a small letter (MpCmdRun, PowerShell, PsExec).
+  bool camel = true;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    if (is_upper(w[i]) && !(i + 1 < w.size() && is_lower(w[i + 1]))) camel = false;
+  }
   const bool starts_lower = is_lower(w.front());
-  const bool ends_upper = is_upper(w.back()) && letters > 1;
+  const bool ends_upper = is_upper(w.back());
   if (starts_lower) return true;
-  if (ends_upper && switches >= 2 && letters <= 6) return true;
-  return switches >= 5;
+  if (ends_upper && switches >= 2 && letters <= 6) return true;  // NeT, WhoAmI
+  return !camel && switches >= 3;
 }
 
 void add_reason(Analysis& a, Obfuscation r) {

@@ -56,6 +56,8 @@ bool is_program_word(std::string_view w) {
       (c0 >= '0' && c0 <= '9')) {
     return false;
   }
+  // A leading dot is a relative path (.\x.exe), not a member access (.DownloadString).
+  if (c0 == '.' && (w.size() < 2 || (w[1] != '\\' && w[1] != '/' && w[1] != '.'))) return false;
   for (char c : w) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == '\\' || c == ':' || c == '-' || c == ' ';
@@ -180,7 +182,17 @@ std::vector<std::string> native_invocations(std::string_view script) {
       } else {
         word = s.substr(0, s.find_first_of(" \t"));
       }
-      if (is_program_word(word)) out.emplace_back(s);
+      if (is_program_word(word)) {
+        if (s[0] == '\'') {
+          // 'C:\x\nltest.exe' /dclist -> "C:\x\nltest.exe" /dclist, as a process line.
+          const std::size_t close = s.find('\'', 1);
+          std::string line = "\"" + std::string(word) + "\"";
+          if (close != std::string_view::npos) line += s.substr(close + 1);
+          out.push_back(std::move(line));
+        } else {
+          out.emplace_back(s);
+        }
+      }
     }
     cur.clear();
   };
