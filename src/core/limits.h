@@ -24,3 +24,32 @@ inline constexpr int kMaxDocumentDepth = 128;
 inline constexpr std::size_t kMaxLineBytes = 64u << 20;
 
 }  // namespace cmdsentry::limits
+
+// ---- Command-line analysis (src/cmdline) and knowledge base (src/kb) ----
+// Attacker-typed text is hostile: every recursive or growing structure below is capped.
+
+namespace cmdsentry::limits {
+
+/// Bytes of one command line analysed; the rest is ignored (Windows caps a command line at
+/// 32,767 UTF-16 units, i.e. at most ~96 KiB of UTF-8).
+inline constexpr std::size_t kMaxCommandLineBytes = 128u << 10;
+/// Nesting of shells inside shells: cmd /c cmd /c ..., powershell -enc, wmic process call create.
+inline constexpr int kMaxShellDepth = 8;
+/// Analysed commands produced from one event (chains, nested shells, decoded scripts).
+inline constexpr std::size_t kMaxCommandsPerLine = 256;
+/// Arguments kept per analysed command.
+inline constexpr std::size_t kMaxArgsPerCommand = 512;
+/// Output of %VAR% / !VAR! expansion of one line (stops %PATH%%PATH%... from growing memory).
+inline constexpr std::size_t kMaxExpandedBytes = 256u << 10;
+/// Bytes of a decoded PowerShell -EncodedCommand script.
+inline constexpr std::size_t kMaxDecodedScriptBytes = 128u << 10;
+/// Nesting of cmd.exe parenthesised blocks.
+inline constexpr int kMaxParenDepth = 64;
+/// Variables remembered from `set x=...` inside one cmd.exe line.
+inline constexpr std::size_t kMaxSetVariables = 64;
+/// Bytes of one knowledge-base YAML file.
+inline constexpr std::size_t kMaxKbFileBytes = 4u << 20;
+/// Entries in one knowledge-base file.
+inline constexpr std::size_t kMaxKbEntries = 4096;
+
+}  // namespace cmdsentry::limits

@@ -1,0 +1,90 @@
+#include "cmdline/text.h"
+
+namespace cmdsentry::cmdline {
+namespace {
+
+inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+}  // namespace
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = lower(c);
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+std::size_t ifind(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return 0;
+  if (needle.size() > haystack.size()) return std::string_view::npos;
+  const char first = lower(needle[0]);
+  for (std::size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    if (lower(haystack[i]) == first && iequals(haystack.substr(i, needle.size()), needle)) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  std::size_t p = 0, t = 0;
+  std::size_t star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || lower(pattern[p]) == lower(text[t])) &&
+        pattern[p] != '*') {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::size_t dash_prefix(std::string_view s) {
+  if (s.empty()) return 0;
+  if (s[0] == '-' || s[0] == '/') return 1;
+  if (s.size() < 3) return 0;
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  const auto b1 = static_cast<unsigned char>(s[1]);
+  const auto b2 = static_cast<unsigned char>(s[2]);
+  // U+2010..U+2015 (hyphen .. horizontal bar) = E2 80 90..95; U+2212 minus = E2 88 92.
+  if (b0 == 0xE2 && b1 == 0x80 && b2 >= 0x90 && b2 <= 0x95) return 3;
+  if (b0 == 0xE2 && b1 == 0x88 && b2 == 0x92) return 3;
+  // U+FE58 small em dash, U+FE63 small hyphen-minus = EF B9 98 / EF B9 A3; U+FF0D = EF BC 8D.
+  if (b0 == 0xEF && b1 == 0xB9 && (b2 == 0x98 || b2 == 0xA3)) return 3;
+  if (b0 == 0xEF && b1 == 0xBC && b2 == 0x8D) return 3;
+  return 0;
+}
+
+bool is_unusual_dash(std::string_view s) { return dash_prefix(s) == 3; }
+
+}  // namespace cmdsentry::cmdline
