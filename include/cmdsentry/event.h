@@ -68,6 +68,7 @@ struct HelperChild {
   std::string image;
   std::string command_line;
   SourceRef source;
+  std::vector<std::shared_ptr<const RawEvent>> evidence;  ///< the helper's own records
 };
 
 /// One process execution on one host.
