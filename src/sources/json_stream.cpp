@@ -47,7 +47,11 @@ ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
       case '"': in_string = true; break;
       case '{': case '[':
         if (++depth > limits::kMaxDocumentDepth) {
-          return {Scan::kMalformed, i + 1, "JSON nesting deeper than kMaxDocumentDepth"};
+          // Give up on this record: resume after its line.
+          const void* nl = std::memchr(p + i, '\n', n - i);
+          if (nl == nullptr) return {Scan::kNeedMore, n};
+          return {Scan::kMalformed, static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1,
+                  "JSON nesting deeper than kMaxDocumentDepth"};
         }
         break;
       case '}': case ']':
