@@ -1,6 +1,8 @@
 #include "events/merge.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -127,9 +129,14 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const RawEvent* r = raw_of(events_[i]);
     if (r == nullptr || r->record_id == 0) continue;
-    std::string key = host_key(r->computer) + '\n' + lower(r->channel) + '\n' +
-                      std::to_string(r->event_id) + '\n' + std::to_string(r->record_id) + '\n' +
-                      std::to_string(r->time_created / 10000);
+    std::string key = host_key(r->computer);
+    key += '\n';
+    key += lower(r->channel);
+    char nums[64];
+    std::snprintf(nums, sizeof nums, "\n%u\n%llu\n%llu", r->event_id,
+                  static_cast<unsigned long long>(r->record_id),
+                  static_cast<unsigned long long>(r->time_created / 10000));
+    key += nums;
     auto [it, inserted] = seen.emplace(std::move(key), i);
     if (inserted) continue;
     gone[i] = true;
@@ -171,9 +178,46 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     }
   }
 
-  // 3. net.exe -> net1.exe with the same arguments.
-  std::multimap<std::pair<std::string, std::uint32_t>, std::size_t> by_pid;
+  // 2b. Records that lost their PID (NXLog exports drop Sysmon's ProcessId, which collides with
+  // its own ProcessID key): match on host, image, parent PID, arguments and time instead.
+  const bool any_lost = std::any_of(procs.begin(), procs.end(),
+                                    [&](std::size_t i) { return !gone[i] && proc(i).pid == 0; });
+  std::multimap<std::pair<std::string, std::string>, std::size_t> by_image;
+  for (std::size_t i : any_lost ? procs : std::vector<std::size_t>{}) {
+    if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], image_name(proc(i).image)), i);
+  }
   for (std::size_t i : procs) {
+    if (gone[i] || proc(i).pid != 0) continue;
+    ProcessEvent& lost = proc(i);
+    auto [lo, hi] = by_image.equal_range({hosts[i], image_name(lost.image)});
+    std::size_t best = SIZE_MAX;
+    std::uint64_t best_gap = kSameProcessWindow + 1;
+    for (auto it = lo; it != hi; ++it) {
+      const ProcessEvent& c = proc(it->second);
+      if (gone[it->second] || (c.kinds & lost.kinds) != 0) continue;
+      if (lost.parent_pid && c.parent_pid && *lost.parent_pid != *c.parent_pid) continue;
+      if (!lost.command_line.empty() && !c.command_line.empty() &&
+          arguments_key(lost.command_line) != arguments_key(c.command_line)) {
+        continue;
+      }
+      const std::uint64_t gap = c.time > lost.time ? c.time - lost.time : lost.time - c.time;
+      if (gap < best_gap) {
+        best_gap = gap;
+        best = it->second;
+      }
+    }
+    if (best == SIZE_MAX) continue;
+    merge_into(proc(best), std::move(lost));
+    gone[i] = true;
+    stats.same_process_merged++;
+  }
+
+  // 3. net.exe -> net1.exe with the same arguments.
+  const bool any_net1 = std::any_of(procs.begin(), procs.end(), [&](std::size_t i) {
+    return !gone[i] && image_name(proc(i).image) == "net1.exe";
+  });
+  std::multimap<std::pair<std::string, std::uint32_t>, std::size_t> by_pid;
+  for (std::size_t i : any_net1 ? procs : std::vector<std::size_t>{}) {
     if (!gone[i]) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
   }
   for (std::size_t c : procs) {
@@ -200,14 +244,18 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     }
   }
 
-  std::vector<Event> out;
-  out.reserve(events_.size());
+  // Order by time: sort indices (events are large), then move each once.
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;
+  order.reserve(events_.size());
   for (std::size_t i = 0; i < events_.size(); ++i) {
-    if (!gone[i]) out.push_back(std::move(events_[i]));
+    if (!gone[i]) order.emplace_back(time_of(events_[i]), i);
   }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Event> out;
+  out.reserve(order.size());
+  for (const auto& [t, i] : order) out.push_back(std::move(events_[i]));
   events_.clear();
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Event& a, const Event& b) { return time_of(a) < time_of(b); });
   for (const Event& e : out) stats.executions_out += std::holds_alternative<ProcessEvent>(e);
   if (stats_out != nullptr) *stats_out = stats;
   return out;

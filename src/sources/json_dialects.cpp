@@ -122,23 +122,60 @@ std::uint8_t level_from_name(std::string_view s) {
 }  // namespace
 
 void read_winlogbeat(object root, RawEvent& out) {
-  out.channel = text_at(root, "winlog.channel");
-  canonicalize_channel(out.channel);
-  out.event_id = static_cast<std::uint32_t>(number_at(root, "winlog.event_id"));
+  // One pass over the top level and one over "winlog": this dialect is the bulk-ingest case.
+  std::string s;
+  element winlog_e;
+  for (auto [key, value] : root) {
+    if (key == "winlog") {
+      winlog_e = value;
+    } else if (key == "@timestamp") {
+      s.clear();
+      append_text(value, s);
+      out.time_created = parse_iso_time(s).value_or(0);
+    }
+  }
+  object winlog;
+  if (winlog_e.get(winlog)) return;
+  for (auto [key, value] : winlog) {
+    s.clear();
+    if (key == "event_data" || key == "user_data") {
+      object o;
+      if (value.get(o)) continue;
+      for (auto [k, v] : o) {
+        if (out.data.size() >= limits::kMaxEventFields) break;
+        if (k == "xml_name") continue;
+        std::string text;
+        append_text(v, text);
+        out.data.emplace_back(std::string(k), std::move(text));
+      }
+    } else if (key == "channel") {
+      append_text(value, out.channel);
+      canonicalize_channel(out.channel);
+    } else if (key == "event_id") {
+      append_text(value, s);
+      out.event_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+    } else if (key == "record_id") {
+      append_text(value, s);
+      out.record_id = parse_number(s).value_or(0);
+    } else if (key == "computer_name") {
+      append_text(value, out.computer);
+    } else if (key == "provider_name") {
+      append_text(value, out.provider);
+    } else if (key == "version") {
+      append_text(value, s);
+      out.version = static_cast<std::uint16_t>(parse_number(s).value_or(0));
+    } else if (key == "process" && value.is_object()) {
+      object o = value.get_object().value_unsafe();
+      out.process_id = static_cast<std::uint32_t>(number_at(o, "pid"));
+      out.thread_id = static_cast<std::uint32_t>(number_at(o, "thread.id"));
+    } else if (key == "user" && value.is_object()) {
+      out.user_sid = text_at(value.get_object().value_unsafe(), "identifier");
+    }
+  }
   if (out.event_id == 0) out.event_id = static_cast<std::uint32_t>(number_at(root, "event.code"));
-  out.record_id = number_at(root, "winlog.record_id");
-  out.computer = text_at(root, "winlog.computer_name");
   if (out.computer.empty()) out.computer = text_at(root, "host.name");
-  out.provider = text_at(root, "winlog.provider_name");
   if (out.provider.empty()) out.provider = text_at(root, "event.provider");
-  out.process_id = static_cast<std::uint32_t>(number_at(root, "winlog.process.pid"));
-  out.thread_id = static_cast<std::uint32_t>(number_at(root, "winlog.process.thread.id"));
-  out.user_sid = text_at(root, "winlog.user.identifier");
-  out.version = static_cast<std::uint16_t>(number_at(root, "winlog.version"));
   out.level = level_from_name(text_at(root, "log.level"));
-  out.time_created = parse_iso_time(text_at(root, "@timestamp")).value_or(0);
-  copy_object_fields(root, "winlog.event_data", out);
-  copy_object_fields(root, "winlog.user_data", out);
   restore_ecs_moves(root, out);
 }
 

@@ -207,6 +207,11 @@ bool has(object o, std::string_view key) {
 
 }  // namespace
 
+JsonEventReader::JsonEventReader() {
+  // Room for typical records up front (no regrowth per slightly longer line), and the depth cap.
+  (void)parser_.allocate(64 * 1024, limits::kMaxDocumentDepth);
+}
+
 Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, bool padded) {
   if (json.size() > limits::kMaxLineBytes) {
     return fail(ErrorCode::kLimit, "JSON record larger than kMaxLineBytes");
@@ -221,6 +226,7 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
 
 Result<JsonDialect> JsonEventReader::convert(object root, RawEvent& out) {
   out = RawEvent{};
+  out.data.reserve(32);
   element e;
   if (!root.at_key("Event").get(e) && e.is_object()) return detail::read_event_tree(e, out);
   if (!root.at_key("winlog").get(e) && e.is_object()) {

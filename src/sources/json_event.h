@@ -35,6 +35,7 @@ enum class JsonDialect : std::uint8_t {
 /// Reuses simdjson's buffers across objects: keep one per thread.
 class JsonEventReader {
  public:
+  JsonEventReader();
   /// Parses `json` (one object) into `out` (reset first). When `padded`, the caller guarantees
   /// simdjson::SIMDJSON_PADDING readable bytes after the end, which saves a copy.
   [[nodiscard]] Result<JsonDialect> read(std::string_view json, RawEvent& out, bool padded = false);

@@ -7,6 +7,7 @@
 // (the buffer always keeps SIMDJSON_PADDING spare bytes, so no copy). Once the input proves to be
 // JSON lines (the first object ends on its own line) a newline always ends a record, so a
 // truncated line cannot swallow the lines after it.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -66,6 +67,16 @@ ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
   return {Scan::kNeedMore, n};
 }
 
+// JSON lines fast path: a record is everything up to the newline (memchr is vectorised);
+// simdjson then rejects a broken line on its own, costing that line only.
+ScanResult scan_line(const char* p, std::size_t n, bool eof) {
+  const void* nl = std::memchr(p, '\n', n);
+  if (nl == nullptr) return eof ? ScanResult{Scan::kRecord, n} : ScanResult{Scan::kNeedMore, n};
+  std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - p);
+  while (end > 0 && (p[end - 1] == '\r' || p[end - 1] == ' ' || p[end - 1] == '\t')) --end;
+  return {Scan::kRecord, end};
+}
+
 class JsonStreamReader {
  public:
   JsonStreamReader(const std::string& name, ByteStream& in, const ReadContext& ctx)
@@ -93,7 +104,8 @@ class JsonStreamReader {
         skip_garbage();
         continue;
       }
-      ScanResult r = scan_object(buf_.data() + begin_, end_ - begin_, lines_mode_);
+      ScanResult r = lines_mode_ ? scan_line(buf_.data() + begin_, end_ - begin_, eof_)
+                                 : scan_object(buf_.data() + begin_, end_ - begin_, false);
       if (r.kind == Scan::kNeedMore) {
         if (eof_) {
           warn("JSON record truncated at end of input");
@@ -141,7 +153,7 @@ class JsonStreamReader {
   }
 
   void advance(std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) line_ += buf_[begin_ + i] == '\n';
+    line_ += static_cast<std::uint64_t>(std::count(buf_.data() + begin_, buf_.data() + begin_ + n, '\n'));
     begin_ += n;
   }
 
