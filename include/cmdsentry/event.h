@@ -79,7 +79,7 @@ struct ProcessEvent {
   std::string user_domain;
   std::string user_name;
   std::uint64_t logon_id = 0;      ///< logon session (correlates with 4624's TargetLogonId)
-  std::uint32_t pid = 0;
+  std::uint32_t pid = 0;            ///< 0: not recorded (no created process has PID 0)
   std::optional<std::uint32_t> parent_pid;
   std::string image;               ///< full path of the executable
   std::string command_line;
