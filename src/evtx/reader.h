@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -59,6 +60,32 @@ struct ReadStats {
     const std::filesystem::path& file, const ReadOptions& options,
     const std::function<void(RawEvent&&)>& on_event,
     const std::function<void(const Diagnostic&)>& on_diagnostic);
+
+/// Output format of dump_files.
+enum class RenderFormat : std::uint8_t { kJsonl, kXml };
+
+/// How to dump.
+struct DumpOptions {
+  ReadOptions read;
+  RenderFormat format = RenderFormat::kJsonl;
+};
+
+/// End-of-file report of dump_files: counts, or why the file could not be read at all.
+struct FileReport {
+  std::string file;
+  ReadStats stats;
+  bool opened = true;
+  std::string error;  ///< set when !opened
+};
+
+/// Renders every accepted record of `files` (in order, records in file order). `write` receives
+/// large blocks of output text on the calling thread; `on_file` is called once per file after
+/// its last record. JSONL lines are evtx_dump's `{"Event":{...}}` plus a `"#source"` member
+/// (file, record_id, chunk, carved); XML is `<Events>` of Windows-style `<Event>` elements.
+ReadStats dump_files(const std::vector<std::filesystem::path>& files, const DumpOptions& options,
+                     const std::function<void(std::string_view)>& write,
+                     const std::function<void(const Diagnostic&)>& on_diagnostic,
+                     const std::function<void(const FileReport&)>& on_file);
 
 /// True when the first bytes look like an EVTX file header ("ElfFile\0").
 [[nodiscard]] bool looks_like_evtx(const std::uint8_t* data, std::size_t size);

@@ -1,0 +1,52 @@
+#include "cli/output.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/text_escape.h"
+
+namespace cmdsentry::cli {
+
+Output::~Output() { close(); }
+
+bool Output::open(const std::string& path, std::string& error) {
+  if (path.empty() || path == "-") {
+    file_ = stdout;
+    owned_ = false;
+  } else {
+    file_ = std::fopen(path.c_str(), "wb");
+    if (file_ == nullptr) {
+      error = path + ": " + std::strerror(errno);
+      return false;
+    }
+    owned_ = true;
+  }
+  static thread_local char buf[1 << 20];
+  std::setvbuf(file_, buf, _IOFBF, sizeof(buf));
+  return true;
+}
+
+void Output::write(std::string_view text) {
+  if (file_ == nullptr || failed_) return;
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
+}
+
+bool Output::close() {
+  if (file_ == nullptr) return !failed_;
+  if (std::fflush(file_) != 0) failed_ = true;
+  if (owned_ && std::fclose(file_) != 0) failed_ = true;
+  file_ = nullptr;
+  return !failed_;
+}
+
+void warn(std::string_view text) {
+  std::fprintf(stderr, "cmdsentry: warning: %s\n", terminal_safe(text).c_str());
+}
+
+void error(std::string_view text) {
+  std::fprintf(stderr, "cmdsentry: error: %s\n", terminal_safe(text).c_str());
+}
+
+void note(std::string_view text) { std::fprintf(stderr, "%s\n", terminal_safe(text).c_str()); }
+
+}  // namespace cmdsentry::cli

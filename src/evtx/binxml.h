@@ -1,0 +1,116 @@
+#pragma once
+/// Binary XML as stored in EVTX, parsed into a small tree that is rendered many times.
+///
+/// Tokens (low nibble = kind, 0x40 = "more follows" / "has attributes"):
+///   0x00 EOF                     0x01/0x41 OpenStartElement [u16 dep id in templates] u32 size,
+///   0x02 CloseStartElement                 u32 name offset [inline Name], [u32 attr list size]
+///   0x03 CloseEmptyElement       0x04 EndElement
+///   0x05/0x45 Value: u8 type(=1), u16 count, UTF-16 chars
+///   0x06/0x46 Attribute: u32 name offset [inline Name], then value tokens
+///   0x07/0x47 CDATA: u16 count, chars        0x08/0x48 CharRef: u16 code point
+///   0x09/0x49 EntityRef: u32 name offset     0x0A PITarget: u32 name offset; 0x0B PIData: text
+///   0x0C TemplateInstance: u8, u32 id, u32 definition offset [inline definition], values
+///   0x0D NormalSubstitution / 0x0E OptionalSubstitution: u16 index, u8 type
+///   0x0F FragmentHeader: u8 major, u8 minor, u8 flags
+/// Name (chunk-relative offset): u32 next, u16 hash, u16 count, chars, u16 NUL. A name (or a
+/// template definition) is stored inline when its offset equals the position right after the
+/// offset field; later uses point back at it.
+///
+/// A Tree holds the nodes of one template definition (or of a bare element fragment): elements
+/// with attribute and child lists, text literals, substitution holes. A Doc pairs a tree with the
+/// substitution values of one record. Trees are built once per chunk and cached by offset.
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace cmdsentry::evtx::detail {
+
+enum Token : std::uint8_t {
+  kTokEof = 0x00,
+  kTokOpenStart = 0x01,
+  kTokCloseStart = 0x02,
+  kTokCloseEmpty = 0x03,
+  kTokEnd = 0x04,
+  kTokValue = 0x05,
+  kTokAttribute = 0x06,
+  kTokCData = 0x07,
+  kTokCharRef = 0x08,
+  kTokEntityRef = 0x09,
+  kTokPITarget = 0x0A,
+  kTokPIData = 0x0B,
+  kTokTemplateInstance = 0x0C,
+  kTokNormalSubst = 0x0D,
+  kTokOptionalSubst = 0x0E,
+  kTokFragmentHeader = 0x0F,
+};
+inline constexpr std::uint8_t kTokMore = 0x40;
+
+/// Value types of substitutions.
+enum ValueType : std::uint8_t {
+  kNull = 0x00, kString = 0x01, kAnsiString = 0x02, kInt8 = 0x03, kUInt8 = 0x04,
+  kInt16 = 0x05, kUInt16 = 0x06, kInt32 = 0x07, kUInt32 = 0x08, kInt64 = 0x09,
+  kUInt64 = 0x0A, kReal32 = 0x0B, kReal64 = 0x0C, kBool = 0x0D, kBinary = 0x0E,
+  kGuid = 0x0F, kSizeT = 0x10, kFileTime = 0x11, kSysTime = 0x12, kSid = 0x13,
+  kHexInt32 = 0x14, kHexInt64 = 0x15, kEvtHandle = 0x20, kBinXml = 0x21, kEvtXml = 0x23,
+  kArrayFlag = 0x80,
+};
+
+inline constexpr std::uint32_t kNoNode = 0xFFFFFFFF;
+inline constexpr std::uint16_t kNoDependency = 0xFFFF;
+
+enum class NodeKind : std::uint8_t {
+  kElement, kAttribute, kText, kSubstitution, kCharRef, kEntityRef, kCData, kPI,
+};
+
+/// One node. Lists (attributes, children) are singly linked through `next`.
+struct Node {
+  NodeKind kind = NodeKind::kText;
+  std::uint8_t value_type = 0;   ///< substitution: type declared in the template
+  bool optional = false;         ///< substitution: 0x0E
+  std::uint16_t index = 0;       ///< substitution index; char ref code point
+  std::uint16_t dependency = kNoDependency;  ///< element: dependency id
+  std::uint32_t name = 0;        ///< string id: element/attribute/entity/PI target name
+  std::uint32_t text = 0;        ///< string id: text/CDATA/PI data
+  std::uint32_t first_attr = kNoNode;
+  std::uint32_t first_child = kNoNode;
+  std::uint32_t next = kNoNode;
+};
+
+/// Strings of one chunk, each kept raw and pre-escaped for the JSON and XML writers.
+struct StringTable {
+  // deques: references stay valid while nested fragments add strings during rendering.
+  std::deque<std::string> raw;
+  std::deque<std::string> json;  ///< JSON string body (no quotes)
+  std::deque<std::string> xml;   ///< XML text/attribute escaped
+
+  std::uint32_t add(std::string utf8);
+  void clear() {
+    raw.clear();
+    json.clear();
+    xml.clear();
+  }
+};
+
+/// Where a template keeps the values a filter looks at.
+struct FilterSlots {
+  std::int32_t event_id_subst = -1;   ///< substitution index of System/EventID text, or -1
+  std::int32_t channel_subst = -1;    ///< substitution index of System/Channel text, or -1
+  std::int64_t event_id_literal = -1; ///< EventID written as literal text in the template
+  std::int32_t channel_literal = -1;  ///< string id of a literal Channel text
+};
+
+/// Nodes of one template definition or fragment.
+struct Tree {
+  std::vector<Node> nodes;
+  std::uint32_t root = kNoNode;  ///< the top element
+  FilterSlots slots;
+  void clear() {
+    nodes.clear();
+    root = kNoNode;
+    slots = {};
+  }
+};
+
+}  // namespace cmdsentry::evtx::detail

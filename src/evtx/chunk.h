@@ -1,0 +1,69 @@
+#pragma once
+/// Stage 1 of decoding: check a 64 KiB chunk (signature, header and data CRCs) and index its event
+/// records without looking inside them. Damage is described, not fatal: a record that breaks the
+/// chain makes the walk scan forward for the next valid record header.
+///
+/// Chunk layout (all offsets chunk-relative): 512-byte header, records from 512 up to the free
+/// space offset, then slack. Header: magic "ElfChnk\0", first/last record number (8, 16), first/last
+/// record id (24, 32), header size (40), last record offset (44), free space offset (48),
+/// records CRC over [512, free) (52), flags (120), header CRC over [0,120)+[128,512) (124),
+/// string table (128, 64 x u32), template table (384, 32 x u32).
+/// Record: "**\0\0", u32 size, u64 id, u64 written FILETIME, BinXml, u32 copy of size.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cmdsentry::evtx {
+
+inline constexpr std::size_t kChunkHeaderSize = 512;
+inline constexpr std::size_t kRecordHeaderSize = 24;
+inline constexpr std::size_t kMinRecordSize = 28;
+
+/// Chunk header fields as stored.
+struct ChunkHeader {
+  std::uint64_t first_record_number = 0;
+  std::uint64_t last_record_number = 0;
+  std::uint64_t first_record_id = 0;
+  std::uint64_t last_record_id = 0;
+  std::uint32_t last_record_offset = 0;
+  std::uint32_t free_space_offset = 0;
+  std::uint32_t data_crc = 0;
+  std::uint32_t flags = 0;
+  std::uint32_t header_crc = 0;
+};
+
+/// One record found by the walk.
+struct RecordRef {
+  std::uint32_t offset = 0;  ///< chunk-relative offset of the record header
+  std::uint32_t size = 0;    ///< whole record size
+  std::uint64_t id = 0;      ///< EventRecordID
+  std::uint64_t written = 0; ///< FILETIME of the write
+  bool carved = false;       ///< found in slack, not in the live walk
+};
+
+/// A problem found while indexing, chunk-relative.
+struct ChunkIssue {
+  std::uint32_t offset = 0;
+  std::string message;
+};
+
+/// Result of stage 1.
+struct ChunkIndex {
+  enum class State : std::uint8_t { kOk, kEmpty, kBadMagic };
+  State state = State::kOk;
+  ChunkHeader header;
+  bool header_crc_ok = false;
+  bool data_crc_ok = false;
+  std::vector<RecordRef> records;
+  std::vector<ChunkIssue> issues;
+  std::uint64_t skipped_bytes = 0;  ///< bytes of the live area that held no valid record
+};
+
+/// Indexes one chunk. `chunk` may be shorter than 64 KiB (a truncated file's last chunk).
+/// With `carve`, records in the slack after the live area are indexed too (flagged carved,
+/// skipping ids the live walk already has).
+void index_chunk(std::span<const std::uint8_t> chunk, bool carve, ChunkIndex& out);
+
+}  // namespace cmdsentry::evtx

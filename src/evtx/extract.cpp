@@ -1,0 +1,185 @@
+// RawEvent extraction: the System fields as numbers and strings, and the event's data fields as
+// (name, text) pairs, without building any JSON or XML.
+#include <charconv>
+#include <string>
+
+#include "core/raw_event.h"
+#include "core/time.h"
+#include "evtx/chunk_decoder.h"
+#include "evtx/decoder_impl.h"
+#include "evtx/render_common.h"
+#include "evtx/value_format.h"
+
+namespace cmdsentry::evtx {
+namespace {
+
+using namespace detail;
+
+std::uint64_t parse_number(std::string_view s) {
+  std::uint64_t v = 0;
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    std::from_chars(s.data() + 2, s.data() + s.size(), v, 16);
+  } else {
+    std::from_chars(s.data(), s.data() + s.size(), v, 10);
+  }
+  return v;
+}
+
+class Extractor {
+ public:
+  Extractor(ChunkDecoder::Impl& im, RawEvent& ev) : im_(im), ev_(ev) {}
+
+  Result<void> document(const Doc& d) {
+    const Tree& t = *d.tree;
+    for (std::uint32_t c = t.nodes[d.root].first_child; c != kNoNode; c = t.nodes[c].next) {
+      const Node& n = t.nodes[c];
+      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
+      const std::string& name = im_.strings.raw[n.name];
+      if (name == "System") {
+        system(d, c);
+      } else if (name == "EventData") {
+        if (auto r = fields(d, c, 0); !r) return r;
+      } else {
+        // UserData (one provider element holding the fields), ProcessingErrorData, ...
+        if (auto r = fields(d, c, 0); !r) return r;
+      }
+    }
+    return {};
+  }
+
+ private:
+  std::string text(const Doc& d, std::uint32_t e, int item = -1) {
+    std::string s;
+    append_pieces(im_, d, d.tree->nodes[e].first_child, item, ValueStyle::kPlain, s);
+    return s;
+  }
+
+  /// Integer content of an element or attribute piece list.
+  std::uint64_t number(const Doc& d, std::uint32_t first) {
+    const Tree& t = *d.tree;
+    if (first != kNoNode && t.nodes[first].next == kNoNode &&
+        t.nodes[first].kind == NodeKind::kSubstitution) {
+      const Value v = im_.value(d, t.nodes[first].index);
+      std::uint64_t x = 0;
+      if (value_as_uint(im_.bytes(v), v.type, x)) return x;
+    }
+    std::string s;
+    append_pieces(im_, d, first, -1, ValueStyle::kPlain, s);
+    return parse_number(s);
+  }
+
+  std::uint32_t attr(const Doc& d, std::uint32_t e, std::string_view name) {
+    const Tree& t = *d.tree;
+    for (std::uint32_t a = t.nodes[e].first_attr; a != kNoNode; a = t.nodes[a].next) {
+      if (im_.strings.raw[t.nodes[a].name] == name) return a;
+    }
+    return kNoNode;
+  }
+
+  std::string attr_text(const Doc& d, std::uint32_t e, std::string_view name) {
+    const std::uint32_t a = attr(d, e, name);
+    std::string s;
+    if (a != kNoNode) append_pieces(im_, d, d.tree->nodes[a].first_child, -1, ValueStyle::kPlain, s);
+    return s;
+  }
+
+  void system(const Doc& d, std::uint32_t sys) {
+    const Tree& t = *d.tree;
+    for (std::uint32_t c = t.nodes[sys].first_child; c != kNoNode; c = t.nodes[c].next) {
+      const Node& n = t.nodes[c];
+      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
+      const std::string& name = im_.strings.raw[n.name];
+      if (name == "Provider") {
+        ev_.provider = attr_text(d, c, "Name");
+        if (ev_.provider.empty()) ev_.provider = attr_text(d, c, "EventSourceName");
+      } else if (name == "EventID") {
+        ev_.event_id = static_cast<std::uint32_t>(number(d, n.first_child));
+      } else if (name == "Version") {
+        ev_.version = static_cast<std::uint16_t>(number(d, n.first_child));
+      } else if (name == "Level") {
+        ev_.level = static_cast<std::uint8_t>(number(d, n.first_child));
+      } else if (name == "Task") {
+        ev_.task = static_cast<std::uint16_t>(number(d, n.first_child));
+      } else if (name == "Opcode") {
+        ev_.opcode = static_cast<std::uint8_t>(number(d, n.first_child));
+      } else if (name == "Keywords") {
+        ev_.keywords = number(d, n.first_child);
+      } else if (name == "EventRecordID") {
+        ev_.record_id = number(d, n.first_child);
+      } else if (name == "TimeCreated") {
+        const std::uint32_t a = attr(d, c, "SystemTime");
+        if (a == kNoNode) continue;
+        const std::uint32_t p = t.nodes[a].first_child;
+        if (p != kNoNode && t.nodes[p].kind == NodeKind::kSubstitution &&
+            im_.value(d, t.nodes[p].index).type == kFileTime) {
+          ev_.time_created = number(d, p);
+        } else {
+          ev_.time_created = parse_iso_time(attr_text(d, c, "SystemTime")).value_or(0);
+        }
+      } else if (name == "Execution") {
+        const std::uint32_t pid = attr(d, c, "ProcessID");
+        const std::uint32_t tid = attr(d, c, "ThreadID");
+        if (pid != kNoNode) ev_.process_id = static_cast<std::uint32_t>(number(d, t.nodes[pid].first_child));
+        if (tid != kNoNode) ev_.thread_id = static_cast<std::uint32_t>(number(d, t.nodes[tid].first_child));
+      } else if (name == "Channel") {
+        ev_.channel = text(d, c);
+      } else if (name == "Computer") {
+        ev_.computer = text(d, c);
+      } else if (name == "Security") {
+        ev_.user_sid = attr_text(d, c, "UserID");
+      }
+    }
+  }
+
+  void add(std::string key, std::string value) {
+    // Repeated names get _1, _2... like the JSON rendering.
+    std::string k = key;
+    for (int n = 1; ev_.field(k) != nullptr && n < 10000; ++n) k = key + "_" + std::to_string(n);
+    ev_.data.emplace_back(std::move(k), std::move(value));
+  }
+
+  /// Leaf elements below `e` become fields; Data elements are named by their Name attribute.
+  Result<void> fields(const Doc& d, std::uint32_t e, int depth) {
+    const Tree& t = *d.tree;
+    for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
+      const Node& n = t.nodes[c];
+      if (n.kind == NodeKind::kSubstitution) {
+        const Value v = im_.value(d, n.index);
+        if (v.type != kBinXml) continue;
+        auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
+        if (!nested) return tl::unexpected(nested.error());
+        if (nested->root == kNoNode) continue;
+        if (auto r = leaf_or_descend(*nested, nested->root, depth + 1); !r) return r;
+        continue;
+      }
+      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
+      if (auto r = leaf_or_descend(d, c, depth); !r) return r;
+    }
+    return {};
+  }
+
+  Result<void> leaf_or_descend(const Doc& d, std::uint32_t c, int depth) {
+    const ContentShape s = classify(im_, d, c, -1);
+    if (s.has_elements) return fields(d, c, depth + 1);
+    const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
+    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name") : im_.strings.raw[d.tree->nodes[c].name];
+    const std::size_t reps = repeat_count(im_, d, c);
+    for (std::size_t i = 0; i < reps; ++i) {
+      add(key, text(d, c, reps > 1 ? static_cast<int>(i) : -1));
+    }
+    return {};
+  }
+
+  ChunkDecoder::Impl& im_;
+  RawEvent& ev_;
+};
+
+}  // namespace
+
+Result<void> ChunkDecoder::extract(const Doc& d, RawEvent& out) {
+  Extractor x(*impl_, out);
+  return x.document(d);
+}
+
+}  // namespace cmdsentry::evtx

@@ -1,0 +1,188 @@
+#include "evtx/render_common.h"
+
+#include <string>
+
+#include "core/utf.h"
+#include "evtx/value_format.h"
+
+namespace cmdsentry::evtx::detail {
+namespace {
+
+/// A UTF-16 string value with no characters before its NUL terminator(s).
+bool string_is_empty(std::span<const std::uint8_t> b) {
+  for (std::size_t i = 0; i + 1 < b.size(); i += 2) {
+    if (b[i] != 0 || b[i + 1] != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item,
+                      bool honor_deps) {
+  ContentShape s;
+  const Tree& t = *d.tree;
+  std::size_t pieces = 0;
+  for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
+    const Node& n = t.nodes[c];
+    switch (n.kind) {
+      case NodeKind::kElement:
+        if (!honor_deps || !element_suppressed(im, d, n)) s.has_elements = true;
+        break;
+      case NodeKind::kSubstitution: {
+        const Value v = im.value(d, n.index);
+        if (v.type == kNull || v.size == 0) break;
+        if (v.type == kString && string_is_empty(im.bytes(v))) break;
+        if (v.type == kBinXml) {
+          s.has_elements = true;
+          break;
+        }
+        s.has_text = true;
+        if (++pieces == 1) s.single_subst = c;
+        break;
+      }
+      case NodeKind::kPI:
+      case NodeKind::kAttribute:
+        break;
+      case NodeKind::kText:
+      case NodeKind::kCData:
+        if (im.strings.raw[n.text].empty()) break;
+        s.has_text = true;
+        ++pieces;
+        break;
+      default:
+        s.has_text = true;
+        ++pieces;
+        s.single_subst = kNoNode;
+        break;
+    }
+  }
+  if (pieces != 1) s.single_subst = kNoNode;
+  return s;
+}
+
+bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t a) {
+  const Tree& t = *d.tree;
+  for (std::uint32_t p = t.nodes[a].first_child; p != kNoNode; p = t.nodes[p].next) {
+    const Node& n = t.nodes[p];
+    if (n.kind == NodeKind::kText) {
+      if (!im.strings.raw[n.text].empty()) return true;
+      continue;
+    }
+    if (n.kind != NodeKind::kSubstitution) return true;
+    const Value v = im.value(d, n.index);
+    if (v.type == kNull || v.size == 0) continue;
+    if (v.type == kString && string_is_empty(im.bytes(v))) continue;
+    return true;
+  }
+  return false;
+}
+
+std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e) {
+  const Tree& t = *d.tree;
+  for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
+    const Node& n = t.nodes[c];
+    if (n.kind != NodeKind::kSubstitution) continue;
+    const Value v = im.value(d, n.index);
+    if ((v.type & kArrayFlag) == 0) continue;
+    split_array(im.bytes(v), v.type, im.array_items);
+    return im.array_items.empty() ? 1 : im.array_items.size();
+  }
+  return 1;
+}
+
+std::uint32_t data_name_attribute(const ChunkDecoder::Impl& im, const Tree& t, std::uint32_t e) {
+  const Node& n = t.nodes[e];
+  if (im.strings.raw[n.name] != "Data") return kNoNode;
+  for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
+    if (im.strings.raw[t.nodes[a].name] == "Name") return a;
+  }
+  return kNoNode;
+}
+
+void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
+                       ValueStyle style, std::string& out) {
+  const Value v = im.value(d, n.index);
+  if (v.type == kNull || v.type == kBinXml) return;
+  if ((v.type & kArrayFlag) == 0) {
+    append_value(out, im.bytes(v), v.type, style);
+    return;
+  }
+  split_array(im.bytes(v), v.type, im.array_items);
+  const std::uint8_t base = v.type & static_cast<std::uint8_t>(~kArrayFlag);
+  if (item >= 0) {
+    if (static_cast<std::size_t>(item) < im.array_items.size()) {
+      append_value(out, im.array_items[static_cast<std::size_t>(item)], base, style);
+    }
+    return;
+  }
+  // Not expandable here (attribute, mixed text): join items with ",".
+  const auto items = im.array_items;  // copy: append_value does not touch it, but keep it simple
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_value(out, items[i], base, style);
+  }
+}
+
+void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,
+                  ValueStyle style, std::string& out) {
+  const Node& n = d.tree->nodes[p];
+  const bool json = style == ValueStyle::kJsonInString || style == ValueStyle::kJsonTyped;
+  switch (n.kind) {
+    case NodeKind::kText:
+    case NodeKind::kCData:
+      if (json) {
+        out += im.strings.json[n.text];
+      } else if (style == ValueStyle::kXml) {
+        append_escaped(out, im.strings.raw[n.text], Escape::kXmlText);
+      } else {
+        out += im.strings.raw[n.text];
+      }
+      break;
+    case NodeKind::kSubstitution:
+      append_subst_text(im, d, n, item, style, out);
+      break;
+    case NodeKind::kCharRef:
+      if (style == ValueStyle::kXml) {
+        out += "&#";
+        out += std::to_string(n.index);
+        out += ';';
+      } else {
+        std::string cp;
+        append_code_point(cp, n.index);
+        append_escaped(out, cp, json ? Escape::kJson : Escape::kNone);
+      }
+      break;
+    case NodeKind::kEntityRef: {
+      const std::string& name = im.strings.raw[n.name];
+      if (style == ValueStyle::kXml) {
+        out += '&';
+        out += im.strings.xml[n.name];
+        out += ';';
+      } else {
+        std::string_view rep = name == "amp"    ? "&"
+                               : name == "lt"   ? "<"
+                               : name == "gt"   ? ">"
+                               : name == "quot" ? "\""
+                               : name == "apos" ? "'"
+                                                : std::string_view{};
+        std::string tmp = rep.empty() ? "&" + name + ";" : std::string(rep);
+        append_escaped(out, tmp, json ? Escape::kJson : Escape::kNone);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void append_pieces(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t first, int item,
+                   ValueStyle style, std::string& out) {
+  for (std::uint32_t p = first; p != kNoNode; p = d.tree->nodes[p].next) {
+    const NodeKind k = d.tree->nodes[p].kind;
+    if (k == NodeKind::kElement || k == NodeKind::kPI || k == NodeKind::kAttribute) continue;
+    append_piece(im, d, p, item, style, out);
+  }
+}
+
+}  // namespace cmdsentry::evtx::detail

@@ -1,0 +1,49 @@
+#pragma once
+/// Helpers shared by the JSON and XML renderers and the RawEvent extractor: what an element's
+/// content holds once the record's values are known (dependency ids, null optionals, arrays).
+
+#include <cstdint>
+
+#include "evtx/binxml.h"
+#include "evtx/decoder_impl.h"
+#include "evtx/value_format.h"
+
+namespace cmdsentry::evtx::detail {
+
+/// What an element holds for one record.
+struct ContentShape {
+  bool has_elements = false;  ///< child elements (or nested BinXml values)
+  bool has_text = false;      ///< text pieces (literals, references, non-null values)
+  std::uint32_t single_subst = kNoNode;  ///< the only piece, when it is one substitution
+};
+
+/// Classifies the content of element `e`. `item` selects the array item of an array value
+/// (-1: arrays are joined with ",").
+/// `honor_deps`: drop child elements whose dependency value is null (Windows does; evtx_dump's
+/// JSON keeps them, and so does ours).
+ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item,
+                      bool honor_deps = true);
+
+/// Whether attribute `a` renders anything (some part is not a null value).
+bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t a);
+
+/// Number of times element `e` is emitted: the item count of the first array value in its
+/// direct content (at least 1), or 1.
+std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e);
+
+/// The Name attribute of a `Data` element, or kNoNode.
+std::uint32_t data_name_attribute(const ChunkDecoder::Impl& im, const Tree& t, std::uint32_t e);
+
+/// Appends the text of a value piece (substitution), selecting array item `item`.
+void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
+                       ValueStyle style, std::string& out);
+
+/// Appends the text of one piece (text, CDATA, reference or substitution) `p`.
+void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,
+                  ValueStyle style, std::string& out);
+
+/// Appends the text of the non-element pieces of a list of pieces starting at node `first`.
+void append_pieces(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t first, int item,
+                   ValueStyle style, std::string& out);
+
+}  // namespace cmdsentry::evtx::detail

@@ -1,0 +1,40 @@
+#pragma once
+/// Text of BinXml substitution values, in the spelling each output uses:
+///  - JSON (like evtx_dump): numbers bare, GUIDs upper-case without braces, FILETIME with 6
+///    fractional digits, hex integers "0x..." unpadded, binary as upper-case hex;
+///  - XML (like Windows): GUIDs in braces, FILETIME with 7 digits;
+///  - plain: the XML spelling without escaping (for RawEvent fields).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cmdsentry::evtx::detail {
+
+enum class ValueStyle : std::uint8_t {
+  kJsonTyped,   ///< a whole JSON value: number, true/false, or a quoted string
+  kJsonInString,///< escaped text inside an already open JSON string
+  kXml,         ///< XML-escaped text
+  kPlain,       ///< raw UTF-8 text
+};
+
+/// True for types written as bare JSON numbers/booleans.
+bool is_json_scalar_type(std::uint8_t type);
+
+/// Appends one value (not an array) of `type` stored in `bytes`. Returns false when the bytes do
+/// not fit the type (a placeholder is written instead, so output stays well-formed).
+bool append_value(std::string& out, std::span<const std::uint8_t> bytes, std::uint8_t type,
+                  ValueStyle style);
+
+/// Splits an array value (type with 0x80) into its items.
+void split_array(std::span<const std::uint8_t> bytes, std::uint8_t type,
+                 std::vector<std::span<const std::uint8_t>>& items);
+
+/// Appends `bytes` as upper-case hex.
+void append_hex_upper(std::string& out, std::span<const std::uint8_t> bytes);
+
+/// Reads an unsigned integer value of any integer type (for filters and RawEvent fields).
+bool value_as_uint(std::span<const std::uint8_t> bytes, std::uint8_t type, std::uint64_t& out);
+
+}  // namespace cmdsentry::evtx::detail

@@ -1,0 +1,12 @@
+# Runs cmdsentry-mkevtx [ARGS] on SPEC into OUT and fails unless OUT is byte-identical to EXPECTED.
+separate_arguments(extra UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${MKEVTX} --quiet ${extra} ${SPEC} ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cmdsentry-mkevtx failed (${rc}) on ${SPEC}")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${EXPECTED} RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  file(SHA256 ${OUT} got)
+  file(SHA256 ${EXPECTED} want)
+  message(FATAL_ERROR "${OUT} (sha256 ${got}) differs from ${EXPECTED} (sha256 ${want})")
+endif()
