@@ -7,6 +7,7 @@ int g_exit_code = kExitOk;
 
 void register_commands(CLI::App& app) {
   register_dump(app);
+  register_events(app);
 }
 
 int exit_code() { return g_exit_code; }

@@ -17,5 +17,6 @@ int exit_code();
 void set_exit_code(int code);
 
 void register_dump(CLI::App& app);
+void register_events(CLI::App& app);
 
 }  // namespace cmdsentry::cli

@@ -23,6 +23,15 @@ inline constexpr int kMaxDocumentDepth = 128;
 /// Longest single line accepted by the JSONL reader.
 inline constexpr std::size_t kMaxLineBytes = 64u << 20;
 
+/// Data fields kept per event (EventData/UserData items or flat JSON keys); the rest is dropped.
+inline constexpr std::size_t kMaxEventFields = 4096;
+/// Largest single <Event> element accepted by the XML reader.
+inline constexpr std::size_t kMaxXmlEventBytes = 16u << 20;
+/// Archives inside archives (zip in zip, gz in tar) opened before giving up.
+inline constexpr int kMaxArchiveDepth = 4;
+/// Directory levels walked below a path given on the command line.
+inline constexpr int kMaxDirectoryDepth = 64;
+
 }  // namespace cmdsentry::limits
 
 // ---- Command-line analysis (src/cmdline) and knowledge base (src/kb) ----

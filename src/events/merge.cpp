@@ -1,0 +1,264 @@
+#include "events/merge.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <unordered_map>
+
+namespace cmdsentry::events {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+const RawEvent* raw_of(const Event& e) {
+  return std::visit(
+      [](const auto& v) -> const RawEvent* {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, ProcessEvent>) {
+          return v.evidence.empty() ? nullptr : v.evidence.front().get();
+        } else {
+          return v.raw.get();
+        }
+      },
+      e);
+}
+
+std::uint64_t time_of(const Event& e) {
+  return std::visit(
+      [](const auto& v) -> std::uint64_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, OtherEvent>) {
+          return v.raw ? v.raw->time_created : 0;
+        } else {
+          return v.time;
+        }
+      },
+      e);
+}
+
+void fill(std::string& dst, std::string& src) {
+  if (dst.empty() && !src.empty()) dst = std::move(src);
+}
+
+void merge_into(ProcessEvent& dst, ProcessEvent&& src) {
+  dst.time = std::min(dst.time, src.time);
+  fill(dst.host, src.host);
+  fill(dst.user_sid, src.user_sid);
+  fill(dst.user_domain, src.user_domain);
+  fill(dst.user_name, src.user_name);
+  if (dst.logon_id == 0) dst.logon_id = src.logon_id;
+  if (!dst.parent_pid) dst.parent_pid = src.parent_pid;
+  // Prefer the real path over AppLocker's reconstructed one.
+  if (dst.image.empty() || (dst.has(EvidenceKind::kAppLocker) && dst.kinds == 4 && !src.image.empty())) {
+    dst.image = std::move(src.image);
+  }
+  fill(dst.command_line, src.command_line);
+  dst.command_line_logged = dst.command_line_logged || src.command_line_logged;
+  fill(dst.parent_image, src.parent_image);
+  fill(dst.parent_command_line, src.parent_command_line);
+  if (dst.integrity == Integrity::kUnknown) dst.integrity = src.integrity;
+  fill(dst.process_guid, src.process_guid);
+  fill(dst.parent_process_guid, src.parent_process_guid);
+  fill(dst.original_file_name, src.original_file_name);
+  fill(dst.current_directory, src.current_directory);
+  fill(dst.hashes.md5, src.hashes.md5);
+  fill(dst.hashes.sha1, src.hashes.sha1);
+  fill(dst.hashes.sha256, src.hashes.sha256);
+  fill(dst.hashes.imphash, src.hashes.imphash);
+  if (dst.applocker.decision == AppLockerDecision::kNone) dst.applocker = std::move(src.applocker);
+  if (!dst.helper) dst.helper = std::move(src.helper);
+  dst.kinds |= src.kinds;
+  for (auto& ev : src.evidence) dst.evidence.push_back(std::move(ev));
+}
+
+bool is_dll_check(const ProcessEvent& p) {
+  return p.has(EvidenceKind::kAppLocker) && p.kinds == 4 && p.applocker.policy == "DLL";
+}
+
+}  // namespace
+
+std::string host_key(std::string_view host) { return lower(host.substr(0, host.find('.'))); }
+
+std::string image_name(std::string_view path) {
+  const std::size_t sep = path.find_last_of("\\/");
+  return lower(sep == std::string_view::npos ? path : path.substr(sep + 1));
+}
+
+std::string arguments_key(std::string_view cl) {
+  while (!cl.empty() && (cl.front() == ' ' || cl.front() == '\t')) cl.remove_prefix(1);
+  // Skip the program token (CommandLineToArgvW rules for argv[0]: quotes, no escapes).
+  std::size_t i = 0;
+  if (!cl.empty() && cl.front() == '"') {
+    const std::size_t q = cl.find('"', 1);
+    i = q == std::string_view::npos ? cl.size() : q + 1;
+  } else {
+    while (i < cl.size() && cl[i] != ' ' && cl[i] != '\t') ++i;
+  }
+  std::string out;
+  bool space = false;
+  for (; i < cl.size(); ++i) {
+    const char c = cl[i];
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+  return out;
+}
+
+void EventMerger::add(Event&& event) { events_.push_back(std::move(event)); }
+
+std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
+  MergeStats stats;
+  std::vector<bool> gone(events_.size(), false);
+  for (const Event& e : events_) stats.executions_in += std::holds_alternative<ProcessEvent>(e);
+
+  // 1. Exact copies of one record.
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const RawEvent* r = raw_of(events_[i]);
+    if (r == nullptr || r->record_id == 0) continue;
+    std::string key = host_key(r->computer);
+    key += '\n';
+    key += lower(r->channel);
+    char nums[64];
+    std::snprintf(nums, sizeof nums, "\n%u\n%llu\n%llu", r->event_id,
+                  static_cast<unsigned long long>(r->record_id),
+                  static_cast<unsigned long long>(r->time_created / 10000));
+    key += nums;
+    auto [it, inserted] = seen.emplace(std::move(key), i);
+    if (inserted) continue;
+    gone[i] = true;
+    stats.copies_merged++;
+    auto* dst = std::get_if<ProcessEvent>(&events_[it->second]);
+    auto* src = std::get_if<ProcessEvent>(&events_[i]);
+    if (dst != nullptr && src != nullptr) merge_into(*dst, std::move(*src));
+  }
+
+  // 2. One process, several logs.
+  std::vector<std::size_t> procs;
+  std::vector<std::string> hosts(events_.size());
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (gone[i]) continue;
+    if (auto* p = std::get_if<ProcessEvent>(&events_[i]); p != nullptr && !is_dll_check(*p)) {
+      procs.push_back(i);
+      hosts[i] = host_key(p->host);
+    }
+  }
+  auto proc = [&](std::size_t i) -> ProcessEvent& { return std::get<ProcessEvent>(events_[i]); };
+  std::stable_sort(procs.begin(), procs.end(), [&](std::size_t a, std::size_t b) {
+    if (hosts[a] != hosts[b]) return hosts[a] < hosts[b];
+    if (proc(a).pid != proc(b).pid) return proc(a).pid < proc(b).pid;
+    return proc(a).time < proc(b).time;
+  });
+  for (std::size_t k = 0; k < procs.size(); ++k) {
+    const std::size_t i = procs[k];
+    if (gone[i]) continue;
+    for (std::size_t m = k + 1; m < procs.size(); ++m) {
+      const std::size_t j = procs[m];
+      if (hosts[j] != hosts[i] || proc(j).pid != proc(i).pid) break;
+      if (proc(j).time - proc(i).time > kSameProcessWindow) break;
+      if (gone[j]) continue;
+      const std::string a = image_name(proc(i).image), b = image_name(proc(j).image);
+      if (!a.empty() && !b.empty() && a != b) continue;
+      merge_into(proc(i), std::move(proc(j)));
+      gone[j] = true;
+      stats.same_process_merged++;
+    }
+  }
+
+  // 2b. Records that lost their PID (NXLog exports drop Sysmon's ProcessId, which collides with
+  // its own ProcessID key): match on host, image, parent PID, arguments and time instead.
+  const bool any_lost = std::any_of(procs.begin(), procs.end(),
+                                    [&](std::size_t i) { return !gone[i] && proc(i).pid == 0; });
+  std::multimap<std::pair<std::string, std::string>, std::size_t> by_image;
+  for (std::size_t i : any_lost ? procs : std::vector<std::size_t>{}) {
+    if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], image_name(proc(i).image)), i);
+  }
+  for (std::size_t i : procs) {
+    if (gone[i] || proc(i).pid != 0) continue;
+    ProcessEvent& lost = proc(i);
+    auto [lo, hi] = by_image.equal_range({hosts[i], image_name(lost.image)});
+    std::size_t best = SIZE_MAX;
+    std::uint64_t best_gap = kSameProcessWindow + 1;
+    for (auto it = lo; it != hi; ++it) {
+      const ProcessEvent& c = proc(it->second);
+      if (gone[it->second] || (c.kinds & lost.kinds) != 0) continue;
+      if (lost.parent_pid && c.parent_pid && *lost.parent_pid != *c.parent_pid) continue;
+      if (!lost.command_line.empty() && !c.command_line.empty() &&
+          arguments_key(lost.command_line) != arguments_key(c.command_line)) {
+        continue;
+      }
+      const std::uint64_t gap = c.time > lost.time ? c.time - lost.time : lost.time - c.time;
+      if (gap < best_gap) {
+        best_gap = gap;
+        best = it->second;
+      }
+    }
+    if (best == SIZE_MAX) continue;
+    merge_into(proc(best), std::move(lost));
+    gone[i] = true;
+    stats.same_process_merged++;
+  }
+
+  // 3. net.exe -> net1.exe with the same arguments.
+  const bool any_net1 = std::any_of(procs.begin(), procs.end(), [&](std::size_t i) {
+    return !gone[i] && image_name(proc(i).image) == "net1.exe";
+  });
+  std::multimap<std::pair<std::string, std::uint32_t>, std::size_t> by_pid;
+  for (std::size_t i : any_net1 ? procs : std::vector<std::size_t>{}) {
+    if (!gone[i]) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
+  }
+  for (std::size_t c : procs) {
+    if (gone[c] || !proc(c).parent_pid || image_name(proc(c).image) != "net1.exe") continue;
+    auto [lo, hi] = by_pid.equal_range({hosts[c], *proc(c).parent_pid});
+    for (auto it = lo; it != hi; ++it) {
+      ProcessEvent& parent = proc(it->second);
+      ProcessEvent& child = proc(c);
+      if (gone[it->second] || parent.helper || image_name(parent.image) != "net.exe") continue;
+      const std::int64_t delay =
+          static_cast<std::int64_t>(child.time) - static_cast<std::int64_t>(parent.time);
+      if (delay < -10'000'000 || delay > static_cast<std::int64_t>(kHelperWindow)) continue;
+      if (arguments_key(parent.command_line) != arguments_key(child.command_line)) continue;
+      HelperChild h;
+      h.pid = child.pid;
+      h.image = child.image;
+      h.command_line = child.command_line;
+      if (const SourceRef* s = child.source()) h.source = *s;
+      h.evidence = std::move(child.evidence);
+      parent.helper = std::move(h);
+      gone[c] = true;
+      stats.helpers_folded++;
+      break;
+    }
+  }
+
+  // Order by time: sort indices (events are large), then move each once.
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;
+  order.reserve(events_.size());
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    if (!gone[i]) order.emplace_back(time_of(events_[i]), i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Event> out;
+  out.reserve(order.size());
+  for (const auto& [t, i] : order) out.push_back(std::move(events_[i]));
+  events_.clear();
+  for (const Event& e : out) stats.executions_out += std::holds_alternative<ProcessEvent>(e);
+  if (stats_out != nullptr) *stats_out = stats;
+  return out;
+}
+
+}  // namespace cmdsentry::events

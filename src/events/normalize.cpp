@@ -1,0 +1,125 @@
+#include "events/normalize.h"
+
+#include <charconv>
+
+namespace cmdsentry::events {
+namespace {
+
+bool icontains(std::string_view hay, std::string_view needle) {
+  if (needle.size() > hay.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    bool eq = true;
+    for (std::size_t j = 0; j < needle.size() && eq; ++j) {
+      eq = (hay[i + j] | 0x20) == (needle[j] | 0x20);
+    }
+    if (eq) return true;
+  }
+  return false;
+}
+
+bool is_security(const RawEvent& raw) {
+  if (!raw.channel.empty()) return icontains(raw.channel, "security") && raw.channel.size() == 8;
+  // Some exports drop the channel: fall back on the provider, or on the fields themselves.
+  return raw.provider.empty() || icontains(raw.provider, "Security-Auditing");
+}
+
+bool is_sysmon(const RawEvent& raw) {
+  return icontains(raw.channel, "Sysmon") || icontains(raw.provider, "Sysmon");
+}
+
+bool is_applocker(const RawEvent& raw) {
+  return icontains(raw.channel, "AppLocker") || icontains(raw.provider, "AppLocker");
+}
+
+LogonEvent from_4624(const RawEvent& raw) {
+  using detail::field;
+  LogonEvent e;
+  e.time = raw.time_created;
+  e.host = raw.computer;
+  e.user_sid = field(raw, "TargetUserSid");
+  e.user_domain = field(raw, "TargetDomainName");
+  e.user_name = field(raw, "TargetUserName");
+  e.logon_id = detail::number(field(raw, "TargetLogonId"));
+  e.logon_type = static_cast<std::uint32_t>(detail::number(field(raw, "LogonType")));
+  e.source_address = field(raw, "IpAddress");
+  e.workstation = field(raw, "WorkstationName");
+  e.logon_process = field(raw, "LogonProcessName");
+  e.authentication_package = field(raw, "AuthenticationPackageName");
+  return e;
+}
+
+ProcessExitEvent from_4689(const RawEvent& raw) {
+  using detail::field;
+  ProcessExitEvent e;
+  e.time = raw.time_created;
+  e.host = raw.computer;
+  e.pid = static_cast<std::uint32_t>(detail::number(field(raw, "ProcessId")));
+  e.image = field(raw, "ProcessName");
+  e.logon_id = detail::number(field(raw, "SubjectLogonId"));
+  e.exit_status = static_cast<std::uint32_t>(detail::number(field(raw, "Status")));
+  return e;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string_view field(const RawEvent& raw, std::string_view name) {
+  for (const auto& [k, v] : raw.data) {
+    if (k == name) return v;
+  }
+  return {};
+}
+
+std::uint64_t number(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  std::uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v, base);
+  return v;
+}
+
+}  // namespace detail
+
+bool is_execution(const RawEvent& raw) {
+  switch (raw.event_id) {
+    case 4688: return is_security(raw);
+    case 1: return is_sysmon(raw);
+    case 8002: case 8003: case 8004: return is_applocker(raw);
+    default: return false;
+  }
+}
+
+const std::vector<std::uint32_t>& execution_event_ids() {
+  static const std::vector<std::uint32_t> kIds = {1, 4688, 8002, 8003, 8004};
+  return kIds;
+}
+
+Event normalize(RawEvent&& raw) {
+  auto shared = std::make_shared<RawEvent>(std::move(raw));
+  const RawEvent& r = *shared;
+  if (is_execution(r)) {
+    ProcessEvent p = r.event_id == 4688 ? detail::from_4688(r)
+                     : r.event_id == 1  ? detail::from_sysmon1(r)
+                                        : detail::from_applocker(r);
+    p.evidence.push_back(std::move(shared));
+    return p;
+  }
+  if (r.event_id == 4624 && is_security(r)) {
+    LogonEvent e = from_4624(r);
+    e.raw = std::move(shared);
+    return e;
+  }
+  if (r.event_id == 4689 && is_security(r)) {
+    ProcessExitEvent e = from_4689(r);
+    e.raw = std::move(shared);
+    return e;
+  }
+  return OtherEvent{std::move(shared)};
+}
+
+}  // namespace cmdsentry::events

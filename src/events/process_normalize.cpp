@@ -1,0 +1,239 @@
+// The three execution records -> ProcessEvent. Field names per windows-events.md §2, §4, §5.
+#include <array>
+
+#include "core/time.h"
+#include "events/normalize.h"
+
+namespace cmdsentry::events {
+
+using detail::field;
+using detail::number;
+
+namespace {
+
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
+  }
+  return true;
+}
+
+// First of several alternative field names that is present.
+std::string_view first_field(const RawEvent& raw, std::initializer_list<std::string_view> names) {
+  for (std::string_view n : names) {
+    for (const auto& [k, v] : raw.data) {
+      if (k == n) return v;
+    }
+  }
+  return {};
+}
+
+bool has_field(const RawEvent& raw, std::string_view name) {
+  for (const auto& [k, v] : raw.data) {
+    if (k == name) return true;
+  }
+  return false;
+}
+
+bool meaningful(std::string_view v) { return !v.empty() && v != "-"; }
+
+}  // namespace
+
+Integrity parse_integrity(std::string_view t) {
+  if (t.starts_with("S-1-16-")) {
+    switch (number(t.substr(7))) {
+      case 0: return Integrity::kUntrusted;
+      case 4096: return Integrity::kLow;
+      case 8192: return Integrity::kMedium;
+      case 8448: return Integrity::kMediumPlus;
+      case 12288: return Integrity::kHigh;
+      case 16384: return Integrity::kSystem;
+      case 20480: case 28672: return Integrity::kProtected;
+      default: return Integrity::kUnknown;
+    }
+  }
+  if (ieq(t, "Untrusted")) return Integrity::kUntrusted;
+  if (ieq(t, "Low")) return Integrity::kLow;
+  if (ieq(t, "Medium")) return Integrity::kMedium;
+  if (ieq(t, "MediumPlus") || ieq(t, "Medium Plus")) return Integrity::kMediumPlus;
+  if (ieq(t, "High")) return Integrity::kHigh;
+  if (ieq(t, "System")) return Integrity::kSystem;
+  if (ieq(t, "Protected")) return Integrity::kProtected;
+  return Integrity::kUnknown;
+}
+
+void split_user(std::string_view text, std::string& domain, std::string& name) {
+  if (const std::size_t bs = text.find('\\'); bs != std::string_view::npos) {
+    domain = text.substr(0, bs);
+    name = text.substr(bs + 1);
+  } else if (const std::size_t at = text.find('@'); at != std::string_view::npos) {
+    name = text.substr(0, at);
+    domain = text.substr(at + 1);
+  } else {
+    domain.clear();
+    name = text;
+  }
+}
+
+FileHashes parse_hashes(std::string_view text) {
+  FileHashes h;
+  while (!text.empty()) {
+    const std::size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string_view alg = item.substr(0, eq);
+    const std::string_view value = item.substr(eq + 1);
+    if (ieq(alg, "MD5")) h.md5 = value;
+    else if (ieq(alg, "SHA1")) h.sha1 = value;
+    else if (ieq(alg, "SHA256")) h.sha256 = value;
+    else if (ieq(alg, "IMPHASH")) h.imphash = value;
+  }
+  return h;
+}
+
+std::string normalize_guid(std::string_view t) {
+  if (t.empty()) return {};
+  if (t.front() == '{') t.remove_prefix(1);
+  if (!t.empty() && t.back() == '}') t.remove_suffix(1);
+  std::string out = "{";
+  for (char c : t) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  out += '}';
+  return out;
+}
+
+std::string expand_applocker_path(std::string_view path) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kVars = {{
+      {"%SYSTEM32%", "C:\\WINDOWS\\SYSTEM32"},
+      {"%WINDIR%", "C:\\WINDOWS"},
+      {"%PROGRAMFILES%", "C:\\PROGRAM FILES"},
+      {"%OSDRIVE%", "C:"},
+      {"%REMOVABLE%", "REMOVABLE:"},
+      {"%HOT%", "HOTPLUG:"},
+      {"%LOCALAPPDATA%", "C:\\USERS\\?\\APPDATA\\LOCAL"},
+      {"%APPDATA%", "C:\\USERS\\?\\APPDATA\\ROAMING"},
+  }};
+  for (const auto& [var, value] : kVars) {
+    if (path.size() >= var.size() && ieq(path.substr(0, var.size()), var)) {
+      return std::string(value) + std::string(path.substr(var.size()));
+    }
+  }
+  return std::string(path);
+}
+
+namespace detail {
+
+ProcessEvent from_4688(const RawEvent& raw) {
+  ProcessEvent p;
+  p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
+  p.time = raw.time_created;
+  p.host = raw.computer;
+  // The new process runs as the target account when one is given (v2), else as the creator.
+  const std::string_view target_name = field(raw, "TargetUserName");
+  if (meaningful(target_name)) {
+    p.user_name = target_name;
+    p.user_domain = field(raw, "TargetDomainName");
+    const std::string_view sid = field(raw, "TargetUserSid");
+    if (sid != "S-1-0-0") p.user_sid = sid;
+    p.logon_id = number(field(raw, "TargetLogonId"));
+  } else {
+    p.user_sid = field(raw, "SubjectUserSid");
+    p.user_domain = field(raw, "SubjectDomainName");
+    p.user_name = field(raw, "SubjectUserName");
+    p.logon_id = number(field(raw, "SubjectLogonId"));
+  }
+  p.pid = static_cast<std::uint32_t>(number(field(raw, "NewProcessId")));
+  if (has_field(raw, "ProcessId")) {
+    p.parent_pid = static_cast<std::uint32_t>(number(field(raw, "ProcessId")));
+  }
+  p.image = field(raw, "NewProcessName");
+  p.command_line = field(raw, "CommandLine");
+  p.command_line_logged = !p.command_line.empty();
+  p.parent_image = field(raw, "ParentProcessName");
+  p.integrity = parse_integrity(field(raw, "MandatoryLabel"));
+  return p;
+}
+
+ProcessEvent from_sysmon1(const RawEvent& raw) {
+  ProcessEvent p;
+  p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSysmon1);
+  // UtcTime is the creation time (ms); TimeCreated is when Sysmon logged it.
+  p.time = parse_iso_time(field(raw, "UtcTime")).value_or(raw.time_created);
+  p.host = raw.computer;
+  split_user(field(raw, "User"), p.user_domain, p.user_name);
+  p.logon_id = number(field(raw, "LogonId"));
+  p.pid = static_cast<std::uint32_t>(number(field(raw, "ProcessId")));
+  if (has_field(raw, "ParentProcessId")) {
+    p.parent_pid = static_cast<std::uint32_t>(number(field(raw, "ParentProcessId")));
+  }
+  p.image = field(raw, "Image");
+  p.command_line = field(raw, "CommandLine");
+  p.parent_image = field(raw, "ParentImage");
+  p.parent_command_line = field(raw, "ParentCommandLine");
+  p.integrity = parse_integrity(field(raw, "IntegrityLevel"));
+  p.process_guid = normalize_guid(field(raw, "ProcessGuid"));
+  p.parent_process_guid = normalize_guid(field(raw, "ParentProcessGuid"));
+  p.original_file_name = field(raw, "OriginalFileName");
+  p.current_directory = field(raw, "CurrentDirectory");
+  p.hashes = parse_hashes(field(raw, "Hashes"));
+  return p;
+}
+
+ProcessEvent from_applocker(const RawEvent& raw) {
+  ProcessEvent p;
+  p.kinds = static_cast<std::uint8_t>(EvidenceKind::kAppLocker);
+  p.time = raw.time_created;
+  p.host = raw.computer;
+  p.user_sid = field(raw, "TargetUser");
+  if (p.user_sid.empty()) p.user_sid = raw.user_sid;
+  p.logon_id = number(field(raw, "TargetLogonId"));
+  p.pid = static_cast<std::uint32_t>(number(field(raw, "TargetProcessId")));
+  AppLockerInfo& a = p.applocker;
+  a.decision = raw.event_id == 8002   ? AppLockerDecision::kAllowed
+               : raw.event_id == 8003 ? AppLockerDecision::kAudited
+                                      : AppLockerDecision::kBlocked;
+  a.policy = first_field(raw, {"PolicyName", "PolicyNameBuffer"});
+  a.rule_id = normalize_guid(field(raw, "RuleId"));
+  a.rule_name = first_field(raw, {"RuleName", "RuleNameBuffer"});
+  a.rule_sddl = first_field(raw, {"RuleSddl", "RuleSddlBuffer"});
+  a.file_path = first_field(raw, {"FilePath", "FilePathBuffer"});
+  a.file_hash = field(raw, "FileHash");
+  a.fqbn = field(raw, "Fqbn");
+  p.image = first_field(raw, {"FullFilePath", "FullFilePathBuffer"});
+  if (p.image.empty()) p.image = expand_applocker_path(a.file_path);
+  p.command_line_logged = false;  // AppLocker never records command lines
+  return p;
+}
+
+}  // namespace detail
+}  // namespace cmdsentry::events
+
+namespace cmdsentry {
+
+std::string_view to_string(Integrity level) {
+  switch (level) {
+    case Integrity::kUnknown: return "unknown";
+    case Integrity::kUntrusted: return "untrusted";
+    case Integrity::kLow: return "low";
+    case Integrity::kMedium: return "medium";
+    case Integrity::kMediumPlus: return "medium_plus";
+    case Integrity::kHigh: return "high";
+    case Integrity::kSystem: return "system";
+    case Integrity::kProtected: return "protected";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(AppLockerDecision d) {
+  switch (d) {
+    case AppLockerDecision::kNone: return "none";
+    case AppLockerDecision::kAllowed: return "allowed";
+    case AppLockerDecision::kAudited: return "audited";
+    case AppLockerDecision::kBlocked: return "blocked";
+  }
+  return "none";
+}
+
+}  // namespace cmdsentry

@@ -1,0 +1,83 @@
+#include "sources/fields.h"
+
+#include <array>
+#include <charconv>
+
+namespace cmdsentry::sources {
+
+std::optional<std::uint64_t> parse_number(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::uint64_t> parse_keywords(std::string_view s) {
+  if (!s.empty() && s.front() == '-') {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return static_cast<std::uint64_t>(v);
+  }
+  return parse_number(s);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
+    if (x != y) return false;
+  }
+  return true;
+}
+
+void canonicalize_channel(std::string& channel) {
+  static constexpr std::array<std::string_view, 10> kKnown = {
+      "Security",
+      "System",
+      "Application",
+      "Microsoft-Windows-Sysmon/Operational",
+      "Microsoft-Windows-AppLocker/EXE and DLL",
+      "Microsoft-Windows-AppLocker/MSI and Script",
+      "Microsoft-Windows-AppLocker/Packaged app-Execution",
+      "Microsoft-Windows-AppLocker/Packaged app-Deployment",
+      "Microsoft-Windows-PowerShell/Operational",
+      "Windows PowerShell",
+  };
+  for (std::string_view k : kKnown) {
+    if (channel.size() == k.size() && channel != k && iequals(channel, k)) {
+      channel.assign(k);
+      return;
+    }
+  }
+}
+
+void add_field(RawEvent& event, std::string_view name, std::string_view value) {
+  event.data.emplace_back(std::string(name), std::string(value));
+}
+
+void add_unnamed_field(RawEvent& event, std::string_view value, int& unnamed_count) {
+  std::string name = "Data";
+  if (unnamed_count > 0) name += "_" + std::to_string(unnamed_count);
+  ++unnamed_count;
+  event.data.emplace_back(std::move(name), std::string(value));
+}
+
+const std::string* find_field(const RawEvent& event, std::string_view name) {
+  for (const auto& [k, v] : event.data) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace cmdsentry::sources

@@ -1,0 +1,34 @@
+#pragma once
+/// Small text helpers shared by the source readers: numbers as Windows renders them, channel
+/// names in their canonical spelling, and the data-field builder that reuses storage.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/raw_event.h"
+
+namespace cmdsentry::sources {
+
+/// Parses "123" or "0x7b" (any case); nullopt on anything else or overflow.
+[[nodiscard]] std::optional<std::uint64_t> parse_number(std::string_view text);
+
+/// Parses a possibly negative decimal (NXLog writes Keywords as a signed 64-bit integer) or hex
+/// value as the unsigned 64-bit pattern.
+[[nodiscard]] std::optional<std::uint64_t> parse_keywords(std::string_view text);
+
+/// Replaces a known channel name with its canonical spelling ("security" -> "Security").
+void canonicalize_channel(std::string& channel);
+
+/// ASCII case-insensitive equality.
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
+
+/// Adds a data field; unnamed values are called "Data", "Data_1", ... like evtx_dump.
+void add_field(RawEvent& event, std::string_view name, std::string_view value);
+void add_unnamed_field(RawEvent& event, std::string_view value, int& unnamed_count);
+
+/// Value of a data field by exact name, or nullptr.
+[[nodiscard]] const std::string* find_field(const RawEvent& event, std::string_view name);
+
+}  // namespace cmdsentry::sources

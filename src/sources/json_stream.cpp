@@ -1,0 +1,247 @@
+// JSON stream splitting: one record per top-level object, whether the file is JSON lines, a JSON
+// array ("[{..},{..}]", pretty-printed or not) or objects simply concatenated.
+//
+// Why not simdjson's parse_many: one bad line must cost one record, not the rest of the file, and
+// each record needs its line number for the warning. The splitter scans for the end of each
+// top-level object (tracking strings and nesting), then simdjson parses just that object in place
+// (the buffer always keeps SIMDJSON_PADDING spare bytes, so no copy). Once the input proves to be
+// JSON lines (the first object ends on its own line) a newline always ends a record, so a
+// truncated line cannot swallow the lines after it.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "core/limits.h"
+#include "sources/json_event.h"
+#include "sources/readers.h"
+
+namespace cmdsentry::sources::detail {
+namespace {
+
+constexpr std::size_t kBlock = 1u << 20;
+
+enum class Scan : std::uint8_t { kRecord, kMalformed, kNeedMore };
+
+struct ScanResult {
+  Scan kind;
+  std::size_t end;  ///< one past the record (or the bad bytes to skip)
+  const char* reason = nullptr;
+};
+
+// Scans one object starting at p[0] == '{'.
+ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = p[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      } else if (c == '\n') {
+        return {Scan::kMalformed, i + 1, "line break inside a JSON string (truncated record?)"};
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': in_string = true; break;
+      case '{': case '[':
+        if (++depth > limits::kMaxDocumentDepth) {
+          // Give up on this record: resume after its line.
+          const void* nl = std::memchr(p + i, '\n', n - i);
+          if (nl == nullptr) return {Scan::kNeedMore, n};
+          return {Scan::kMalformed, static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1,
+                  "JSON nesting deeper than kMaxDocumentDepth"};
+        }
+        break;
+      case '}': case ']':
+        if (--depth == 0) return {Scan::kRecord, i + 1};
+        break;
+      case '\n':
+        if (lines_mode) return {Scan::kMalformed, i + 1, "JSON line ends inside an object"};
+        break;
+      default: break;
+    }
+  }
+  return {Scan::kNeedMore, n};
+}
+
+// JSON lines fast path: a record is everything up to the newline (memchr is vectorised);
+// simdjson then rejects a broken line on its own, costing that line only.
+ScanResult scan_line(const char* p, std::size_t n, bool eof) {
+  const void* nl = std::memchr(p, '\n', n);
+  if (nl == nullptr) return eof ? ScanResult{Scan::kRecord, n} : ScanResult{Scan::kNeedMore, n};
+  std::size_t end = static_cast<std::size_t>(static_cast<const char*>(nl) - p);
+  while (end > 0 && (p[end - 1] == '\r' || p[end - 1] == ' ' || p[end - 1] == '\t')) --end;
+  return {Scan::kRecord, end};
+}
+
+class JsonStreamReader {
+ public:
+  JsonStreamReader(const std::string& name, ByteStream& in, const ReadContext& ctx)
+      : name_(name), in_(in), ctx_(ctx), buf_(kBlock + simdjson::SIMDJSON_PADDING) {}
+
+  void run() {
+    bool first = true;
+    for (;;) {
+      // Skip separators between records: whitespace, array brackets, commas, a BOM.
+      while (begin_ < end_) {
+        const unsigned char c = static_cast<unsigned char>(buf_[begin_]);
+        if (c == '\n') {
+          ++line_;
+        } else if (!(c == ' ' || c == '\t' || c == '\r' || c == ',' || c == '[' || c == ']' ||
+                     c == 0xEF || c == 0xBB || c == 0xBF)) {
+          break;
+        }
+        ++begin_;
+      }
+      if (begin_ == end_) {
+        if (eof_ || !refill()) return;
+        continue;
+      }
+      if (buf_[begin_] != '{') {
+        skip_garbage();
+        continue;
+      }
+      ScanResult r = lines_mode_ ? scan_line(buf_.data() + begin_, end_ - begin_, eof_)
+                                 : scan_object(buf_.data() + begin_, end_ - begin_, false);
+      if (r.kind == Scan::kNeedMore) {
+        if (eof_) {
+          warn("JSON record truncated at end of input");
+          ctx_.stats.skipped++;
+          begin_ = end_;
+          return;
+        }
+        if (!refill()) return;
+        continue;
+      }
+      const char* rec = buf_.data() + begin_;
+      if (r.kind == Scan::kMalformed) {
+        warn(r.reason);
+        ctx_.stats.skipped++;
+      } else {
+        if (first) {
+          first = false;
+          const char* nl = static_cast<const char*>(std::memchr(rec, '\n', r.end));
+          lines_mode_ = nl == nullptr && followed_by_newline(begin_ + r.end);
+        }
+        parse(rec, r.end);
+      }
+      advance(r.end);
+    }
+  }
+
+ private:
+  bool followed_by_newline(std::size_t pos) const {
+    while (pos < end_ && (buf_[pos] == ' ' || buf_[pos] == '\t' || buf_[pos] == '\r')) ++pos;
+    return pos >= end_ || buf_[pos] == '\n';
+  }
+
+  void parse(const char* rec, std::size_t len) {
+    auto r = reader_.read(std::string_view(rec, len), event_, true);
+    if (!r) {
+      warn(r.error().message);
+      ctx_.stats.skipped++;
+      return;
+    }
+    event_.source.file = name_;
+    event_.source.record_id = event_.record_id;
+    event_.source.line = line_;
+    event_.source.offset = base_ + begin_;
+    ctx_.deliver(std::move(event_));
+  }
+
+  void advance(std::size_t n) {
+    line_ += static_cast<std::uint64_t>(std::count(buf_.data() + begin_, buf_.data() + begin_ + n, '\n'));
+    begin_ += n;
+  }
+
+  void skip_garbage() {
+    const char* p = buf_.data() + begin_;
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', end_ - begin_));
+    if (nl == nullptr && !eof_) {
+      if (refill()) return;
+    }
+    warn("not a JSON object");
+    ctx_.stats.skipped++;
+    advance(nl == nullptr ? end_ - begin_ : static_cast<std::size_t>(nl - p) + 1);
+  }
+
+  // Moves the unread tail to the front and reads more; grows the buffer for long records.
+  bool refill() {
+    if (begin_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+      base_ += begin_;
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    std::size_t room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
+    if (room < kBlock / 4) {
+      if (end_ >= limits::kMaxLineBytes) {
+        warn("JSON record larger than kMaxLineBytes: skipped to the next line");
+        ctx_.stats.skipped++;
+        drop_to_newline();
+        return !eof_ || end_ > 0;
+      }
+      buf_.resize(buf_.size() * 2);
+      room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
+    }
+    auto n = in_.read(buf_.data() + end_, room);
+    if (!n) {
+      ctx_.diagnose(Severity::kError, name_, line_, base_ + end_, n.error().message);
+      eof_ = true;
+      return false;
+    }
+    if (*n == 0) {
+      eof_ = true;
+      return end_ > begin_;
+    }
+    end_ += *n;
+    ctx_.stats.bytes += *n;
+    return true;
+  }
+
+  void drop_to_newline() {
+    for (;;) {
+      const char* nl = static_cast<const char*>(std::memchr(buf_.data(), '\n', end_));
+      if (nl != nullptr) {
+        advance(static_cast<std::size_t>(nl - buf_.data()) + 1);
+        return;
+      }
+      base_ += end_;
+      end_ = 0;
+      auto n = in_.read(buf_.data(), buf_.size() - simdjson::SIMDJSON_PADDING);
+      if (!n || *n == 0) {
+        eof_ = true;
+        return;
+      }
+      ctx_.stats.bytes += *n;
+      end_ = *n;
+    }
+  }
+
+  void warn(std::string_view why) {
+    ctx_.diagnose(Severity::kWarning, name_, line_, base_ + begin_, std::string(why));
+  }
+
+  const std::string& name_;
+  ByteStream& in_;
+  const ReadContext& ctx_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0, end_ = 0;
+  std::uint64_t base_ = 0;  ///< file offset of buf_[0]
+  std::uint64_t line_ = 1;
+  bool eof_ = false;
+  bool lines_mode_ = false;
+  JsonEventReader reader_;
+  RawEvent event_;
+};
+
+}  // namespace
+
+void read_json_stream(const std::string& name, ByteStream& in, const ReadContext& ctx) {
+  JsonStreamReader(name, in, ctx).run();
+}
+
+}  // namespace cmdsentry::sources::detail

@@ -1,0 +1,161 @@
+#include "sources/source.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "core/limits.h"
+#include "sources/readers.h"
+
+namespace cmdsentry::sources {
+
+SourceStats& SourceStats::operator+=(const SourceStats& o) {
+  files += o.files;
+  files_unrecognized += o.files_unrecognized;
+  files_failed += o.files_failed;
+  records += o.records;
+  filtered += o.filtered;
+  skipped += o.skipped;
+  bytes += o.bytes;
+  return *this;
+}
+
+namespace detail {
+
+void ReadContext::diagnose(Severity severity, const std::string& file, std::uint64_t line,
+                           std::uint64_t offset, std::string message) const {
+  if (!sink.on_diagnostic) return;
+  sink.on_diagnostic(SourceDiagnostic{severity, file, line, offset, std::move(message)});
+}
+
+void ReadContext::deliver(RawEvent&& event) const {
+  const auto& ids = options.event_ids;
+  if (!ids.empty() && std::find(ids.begin(), ids.end(), event.event_id) == ids.end()) {
+    stats.filtered++;
+    return;
+  }
+  stats.records++;
+  if (sink.on_event) sink.on_event(std::move(event));
+}
+
+void dispatch_stream(const std::string& name, ByteStream& in, const ReadContext& ctx,
+                     const std::string* path) {
+  std::string head;
+  if (auto r = read_at_least(in, head, kSniffBytes); !r) {
+    ctx.stats.files_failed++;
+    ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
+    return;
+  }
+  const Format format = sniff_format(head, name);
+  if (format == Format::kEvtx && path != nullptr) {
+    read_evtx_file(*path, ctx);
+    return;
+  }
+  PrefixedStream stream(std::move(head), in);
+  switch (format) {
+    case Format::kEvtx:
+      read_evtx_stream(name, stream, ctx);
+      return;
+    case Format::kJson:
+      ctx.stats.files++;
+      read_json_stream(name, stream, ctx);
+      return;
+    case Format::kXml:
+      ctx.stats.files++;
+      read_xml_stream(name, stream, ctx);
+      return;
+    case Format::kArchive:
+    case Format::kCompressed:
+      read_archive_stream(name, stream, ctx);
+      return;
+    case Format::kUtf16Text: {
+      Utf16Stream decoded(stream);
+      std::string inner_head;
+      if (auto r = read_at_least(decoded, inner_head, kSniffBytes); !r) {
+        ctx.stats.files_failed++;
+        ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
+        return;
+      }
+      const Format inner = sniff_format(inner_head, name);
+      PrefixedStream text(std::move(inner_head), decoded);
+      ctx.stats.files++;
+      if (inner == Format::kJson) {
+        read_json_stream(name, text, ctx);
+      } else if (inner == Format::kXml) {
+        read_xml_stream(name, text, ctx);
+      } else {
+        ctx.stats.files--;
+        ctx.stats.files_unrecognized++;
+        ctx.diagnose(Severity::kInfo, name, 0, 0, "UTF-16 text that is neither JSON nor event XML: skipped");
+      }
+      return;
+    }
+    case Format::kUnknown:
+      ctx.stats.files_unrecognized++;
+      ctx.diagnose(Severity::kInfo, name, 0, 0, "not an event log format: skipped");
+      return;
+  }
+}
+
+namespace {
+
+void read_file(const std::string& path, const ReadContext& ctx) {
+  auto file = FileStream::open(path);
+  if (!file) {
+    ctx.stats.files_failed++;
+    ctx.diagnose(Severity::kError, path, 0, 0, file.error().message);
+    return;
+  }
+  dispatch_stream(path, **file, ctx, &path);
+}
+
+void read_directory(const std::filesystem::path& dir, const ReadContext& ctx) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it.depth() >= limits::kMaxDirectoryDepth) it.disable_recursion_pending();
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec)) files.push_back(it->path().string());
+  }
+  if (ec) {
+    ctx.diagnose(Severity::kError, dir.string(), 0, 0, "directory walk stopped: " + ec.message());
+  }
+  std::sort(files.begin(), files.end());
+  for (const std::string& f : files) read_file(f, ctx);
+}
+
+}  // namespace
+}  // namespace detail
+
+SourceStats read_paths(const std::vector<std::string>& paths, const SourceOptions& options,
+                       const SourceSink& sink) {
+  SourceStats stats;
+  const detail::ReadContext ctx{options, sink, stats};
+  for (const std::string& path : paths) {
+    if (path == "-") {
+      auto in = FileStream::standard_input();
+      detail::dispatch_stream("-", *in, ctx);
+      continue;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      detail::read_directory(path, ctx);
+    } else {
+      detail::read_file(path, ctx);
+    }
+  }
+  return stats;
+}
+
+SourceStats read_buffer(const std::string& name, std::string_view data,
+                        const SourceOptions& options, const SourceSink& sink) {
+  SourceStats stats;
+  const detail::ReadContext ctx{options, sink, stats};
+  MemoryStream in(data);
+  detail::dispatch_stream(name, in, ctx);
+  return stats;
+}
+
+}  // namespace cmdsentry::sources

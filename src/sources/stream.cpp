@@ -1,0 +1,99 @@
+#include "sources/stream.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/utf.h"
+
+namespace cmdsentry::sources {
+
+Result<std::unique_ptr<FileStream>> FileStream::open(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return fail(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno));
+  return std::unique_ptr<FileStream>(new FileStream(f, true));
+}
+
+std::unique_ptr<FileStream> FileStream::standard_input() {
+  return std::unique_ptr<FileStream>(new FileStream(stdin, false));
+}
+
+FileStream::~FileStream() {
+  if (owned_ && file_ != nullptr) std::fclose(file_);
+}
+
+Result<std::size_t> FileStream::read(char* data, std::size_t size) {
+  const std::size_t n = std::fread(data, 1, size, file_);
+  if (n == 0 && std::ferror(file_)) {
+    return fail(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+  }
+  return n;
+}
+
+Result<std::size_t> MemoryStream::read(char* data, std::size_t size) {
+  const std::size_t n = std::min(size, data_.size());
+  std::memcpy(data, data_.data(), n);
+  data_.remove_prefix(n);
+  return n;
+}
+
+Result<std::size_t> PrefixedStream::read(char* data, std::size_t size) {
+  if (used_ < prefix_.size()) {
+    const std::size_t n = std::min(size, prefix_.size() - used_);
+    std::memcpy(data, prefix_.data() + used_, n);
+    used_ += n;
+    return n;
+  }
+  return inner_.read(data, size);
+}
+
+Result<std::size_t> Utf16Stream::read(char* data, std::size_t size) {
+  constexpr std::size_t kBlock = 64 * 1024;
+  while (pending_.empty() && !eof_) {
+    const std::size_t old = raw_.size();
+    raw_.resize(old + kBlock);
+    auto n = inner_.read(raw_.data() + old, kBlock);
+    if (!n) return tl::unexpected(n.error());
+    raw_.resize(old + *n);
+    if (*n == 0) eof_ = true;
+    std::size_t units = raw_.size() / 2;
+    // Keep a trailing high surrogate for the next block (unless the stream ended).
+    if (!eof_ && units > 0) {
+      const unsigned hi = static_cast<unsigned char>(raw_[2 * units - 1]);
+      if (hi >= 0xD8 && hi <= 0xDB) --units;
+    }
+    std::size_t start = 0;
+    if (first_ && units > 0) {
+      first_ = false;
+      if (static_cast<unsigned char>(raw_[0]) == 0xFF && static_cast<unsigned char>(raw_[1]) == 0xFE) {
+        start = 1;
+      }
+    }
+    if (units > start) {
+      append_utf16le(pending_, reinterpret_cast<const std::uint8_t*>(raw_.data()) + 2 * start,
+                     units - start, Escape::kNone);
+    }
+    raw_.erase(0, 2 * units);
+    if (eof_) raw_.clear();  // an odd last byte cannot be decoded
+  }
+  const std::size_t n = std::min(size, pending_.size());
+  std::memcpy(data, pending_.data(), n);
+  pending_.erase(0, n);
+  return n;
+}
+
+Result<std::size_t> read_at_least(ByteStream& in, std::string& out, std::size_t size) {
+  while (out.size() < size) {
+    const std::size_t old = out.size();
+    out.resize(size);
+    auto n = in.read(out.data() + old, size - old);
+    if (!n) {
+      out.resize(old);
+      return tl::unexpected(n.error());
+    }
+    out.resize(old + *n);
+    if (*n == 0) break;
+  }
+  return out.size();
+}
+
+}  // namespace cmdsentry::sources

@@ -1,0 +1,39 @@
+#include "events/event_json.h"
+
+#include <gtest/gtest.h>
+
+#include "core/time.h"
+
+namespace cmdsentry::events {
+
+TEST(EventJson, escapes_attacker_text) {
+  std::string out;
+  append_json_string(out, std::string("a\"b\\c\n\x01\x7f", 8));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\\u007f\"");
+}
+
+TEST(EventJson, invalid_utf8_becomes_replacement_and_separators_are_escaped) {
+  std::string out;
+  append_json_string(out, "x\xff\xc0\xafy\xed\xa0\x80z\xe2\x80\xa8\xe6\x97\xa5");
+  EXPECT_EQ(out, "\"x\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDy\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz"
+                 "\\u2028\xe6\x97\xa5\"");
+}
+
+TEST(EventJson, process_event_line) {
+  ProcessEvent p;
+  p.time = *parse_iso_time("2025-03-14T09:21:07.4411820Z");
+  p.host = "WS";
+  p.pid = 8008;
+  p.parent_pid = 1;
+  p.image = "C:\\net.exe";
+  p.command_line_logged = false;
+  p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
+  std::string out;
+  append_jsonl(out, Event{p});
+  EXPECT_EQ(out,
+            "{\"type\":\"process\",\"time\":\"2025-03-14T09:21:07.441182Z\",\"host\":\"WS\","
+            "\"pid\":8008,\"parent_pid\":1,\"image\":\"C:\\\\net.exe\","
+            "\"command_line_logged\":false,\"evidence\":[\"4688\"]}\n");
+}
+
+}  // namespace cmdsentry::events

@@ -1,0 +1,109 @@
+#include "events/merge.h"
+
+#include <gtest/gtest.h>
+
+namespace cmdsentry::events {
+namespace {
+
+constexpr std::uint64_t kT = 133000000000000000ull;
+constexpr std::uint64_t kMs = 10000;
+
+ProcessEvent proc(EvidenceKind kind, std::uint32_t pid, std::string image, std::string cl,
+                  std::uint64_t time, std::uint64_t record = 0, std::string host = "WS01") {
+  ProcessEvent p;
+  p.kinds = static_cast<std::uint8_t>(kind);
+  p.pid = pid;
+  p.image = std::move(image);
+  p.command_line = std::move(cl);
+  p.time = time;
+  p.host = host;
+  auto raw = std::make_shared<RawEvent>();
+  raw->record_id = record;
+  raw->computer = host;
+  raw->channel = kind == EvidenceKind::kSysmon1 ? "Microsoft-Windows-Sysmon/Operational" : "Security";
+  raw->event_id = kind == EvidenceKind::kSysmon1 ? 1 : 4688;
+  raw->time_created = time;
+  p.evidence.push_back(raw);
+  return p;
+}
+
+std::vector<Event> merged(std::vector<ProcessEvent> in, MergeStats* s = nullptr) {
+  EventMerger m;
+  for (auto& p : in) m.add(std::move(p));
+  return m.finish(s);
+}
+
+}  // namespace
+
+TEST(Merge, sysmon_and_4688_of_one_process_become_one) {
+  ProcessEvent sys = proc(EvidenceKind::kSysmon1, 8008, "C:\\Windows\\System32\\net.exe", "net view", kT, 5);
+  sys.hashes.sha256 = "AB";
+  ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 8008, "C:\\WINDOWS\\system32\\NET.EXE", "net view",
+                          kT + 6 * kMs, 9, "ws01.corp.example");
+  sec.user_sid = "S-1-5-21-1";
+  MergeStats s;
+  auto out = merged({sec, sys}, &s);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& p = std::get<ProcessEvent>(out[0]);
+  EXPECT_TRUE(p.has(EvidenceKind::kSysmon1));
+  EXPECT_TRUE(p.has(EvidenceKind::kSecurity4688));
+  EXPECT_EQ(p.hashes.sha256, "AB");
+  EXPECT_EQ(p.user_sid, "S-1-5-21-1");
+  EXPECT_EQ(p.time, kT);
+  EXPECT_EQ(p.evidence.size(), 2u);
+  EXPECT_EQ(s.same_process_merged, 1u);
+}
+
+TEST(Merge, same_pid_far_apart_or_other_image_stays_separate) {
+  auto out = merged({proc(EvidenceKind::kSysmon1, 10, "C:\\a.exe", "", kT),
+                     proc(EvidenceKind::kSysmon1, 10, "C:\\a.exe", "", kT + 600 * 1000 * kMs),
+                     proc(EvidenceKind::kSecurity4688, 10, "C:\\b.exe", "", kT + kMs)});
+  EXPECT_EQ(out.size(), 3u);
+}
+
+TEST(Merge, forwarded_copies_are_counted_once) {
+  MergeStats s;
+  auto out = merged({proc(EvidenceKind::kSecurity4688, 1, "C:\\a.exe", "a", kT, 77),
+                     proc(EvidenceKind::kSecurity4688, 1, "C:\\a.exe", "a", kT, 77)},
+                    &s);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(s.copies_merged, 1u);
+  EXPECT_EQ(std::get<ProcessEvent>(out[0]).evidence.size(), 2u);
+}
+
+TEST(Merge, net1_with_same_arguments_folds_into_net) {
+  ProcessEvent net = proc(EvidenceKind::kSecurity4688, 100, "C:\\Windows\\System32\\net.exe",
+                          "\"C:\\windows\\system32\\net.exe\" user  admin /domain", kT);
+  ProcessEvent net1 = proc(EvidenceKind::kSecurity4688, 101, "C:\\Windows\\System32\\net1.exe",
+                           "C:\\windows\\system32\\net1 user admin /domain", kT + 3 * kMs);
+  net1.parent_pid = 100;
+  ProcessEvent other1 = proc(EvidenceKind::kSecurity4688, 102, "C:\\Windows\\System32\\net1.exe",
+                             "net1 group", kT + 4 * kMs);
+  other1.parent_pid = 100;
+  MergeStats s;
+  auto out = merged({net, net1, other1}, &s);
+  ASSERT_EQ(out.size(), 2u);
+  const auto& p = std::get<ProcessEvent>(out[0]);
+  ASSERT_TRUE(p.helper.has_value());
+  EXPECT_EQ(p.helper->pid, 101u);
+  EXPECT_EQ(s.helpers_folded, 1u);
+}
+
+TEST(Merge, record_without_pid_joins_by_image_parent_and_arguments) {
+  ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 7924, "C:\\w\\net1.exe", "net1 user", kT);
+  sec.parent_pid = 5416;
+  ProcessEvent sys = proc(EvidenceKind::kSysmon1, 0, "C:\\W\\NET1.EXE", "net1  user", kT + 885 * kMs);
+  sys.parent_pid = 5416;
+  auto out = merged({sec, sys});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<ProcessEvent>(out[0]).pid, 7924u);
+}
+
+TEST(Merge, helpers) {
+  EXPECT_EQ(host_key("WS01.corp.example"), "ws01");
+  EXPECT_EQ(image_name("C:\\Windows\\NET.EXE"), "net.exe");
+  EXPECT_EQ(arguments_key("\"C:\\a b\\net.exe\"   User  X "), "user x");
+  EXPECT_EQ(arguments_key("net1"), "");
+}
+
+}  // namespace cmdsentry::events

@@ -1,0 +1,110 @@
+// The stream readers end to end through read_buffer: record splitting, bad records, positions.
+#include <gtest/gtest.h>
+
+#include "sources/source.h"
+
+namespace cmdsentry::sources {
+namespace {
+
+struct Collected {
+  std::vector<RawEvent> events;
+  std::vector<SourceDiagnostic> diagnostics;
+  SourceStats stats;
+};
+
+Collected read(std::string_view data, std::string name = "input") {
+  Collected c;
+  SourceSink sink;
+  sink.on_event = [&](RawEvent&& e) { c.events.push_back(std::move(e)); };
+  sink.on_diagnostic = [&](const SourceDiagnostic& d) { c.diagnostics.push_back(d); };
+  c.stats = read_buffer(name, data, SourceOptions{}, sink);
+  return c;
+}
+
+constexpr std::string_view kLine = R"({"EventID":4688,"Channel":"Security","RecordNumber":1})";
+
+}  // namespace
+
+TEST(JsonStream, jsonl_bad_line_costs_one_record_and_names_its_line) {
+  std::string in = std::string(kLine) + "\n{\"EventID\":4688,\"Chan\n" + std::string(kLine) +
+                   "\nnot json\n{\"EventID\":1,\"x\":[1,2\n" + std::string(kLine) + "\n";
+  Collected c = read(in, "x.jsonl");
+  EXPECT_EQ(c.events.size(), 3u);
+  EXPECT_EQ(c.stats.skipped, 3u);
+  ASSERT_EQ(c.diagnostics.size(), 3u);
+  EXPECT_EQ(c.diagnostics[0].line, 2u);
+  EXPECT_EQ(c.diagnostics[0].file, "x.jsonl");
+  EXPECT_EQ(c.diagnostics[1].line, 4u);
+  EXPECT_EQ(c.diagnostics[2].line, 5u);
+  EXPECT_EQ(c.events[2].source.line, 6u);
+  EXPECT_EQ(c.events[1].source.offset, kLine.size() + 23);
+}
+
+TEST(JsonStream, array_pretty_printed_and_bom) {
+  Collected c = read("\xef\xbb\xbf[\n  {\n    \"EventID\": 1,\n    \"Channel\": \"x\"\n  },\n  " +
+                     std::string(kLine) + "\n]\n");
+  ASSERT_EQ(c.events.size(), 2u);
+  EXPECT_EQ(c.events[0].source.line, 2u);
+  EXPECT_EQ(c.events[1].source.line, 6u);
+  EXPECT_EQ(c.stats.skipped, 0u);
+}
+
+TEST(JsonStream, truncated_last_record_is_reported) {
+  Collected c = read(std::string(kLine) + "\n{\"EventID\":4688,");
+  EXPECT_EQ(c.events.size(), 1u);
+  EXPECT_EQ(c.stats.skipped, 1u);
+}
+
+TEST(JsonStream, crlf_lines_and_blank_lines) {
+  Collected c = read(std::string(kLine) + "\r\n\r\n" + std::string(kLine) + "\r\n");
+  EXPECT_EQ(c.events.size(), 2u);
+  EXPECT_EQ(c.events[1].source.line, 3u);
+}
+
+TEST(XmlStream, concatenated_events_with_one_broken_element) {
+  const std::string good =
+      "<Event xmlns='x'><System><EventID>4688</EventID><Channel>Security</Channel></System>"
+      "</Event>";
+  std::string in = "<?xml version='1.0'?>\n<Events>\n" + good + "\n<Event><System><EventID>1" +
+                   "\n" + good + "\n<Event><System></Sys></Event>\n" + good + "\n</Events>\n";
+  Collected c = read(in);
+  EXPECT_EQ(c.events.size(), 3u);
+  EXPECT_EQ(c.stats.skipped, 2u);
+  ASSERT_EQ(c.diagnostics.size(), 2u);
+  EXPECT_EQ(c.diagnostics[0].line, 4u);
+  EXPECT_EQ(c.diagnostics[1].line, 6u);
+  EXPECT_EQ(c.events[2].source.line, 7u);
+}
+
+TEST(XmlStream, utf16_export_is_decoded) {
+  const std::string text = "<Events><Event><System><EventID>4688</EventID></System></Event></Events>";
+  std::string utf16 = "\xff\xfe";
+  for (char ch : text) {
+    utf16 += ch;
+    utf16 += '\0';
+  }
+  Collected c = read(utf16);
+  ASSERT_EQ(c.events.size(), 1u);
+  EXPECT_EQ(c.events[0].event_id, 4688u);
+}
+
+TEST(Sources, unknown_content_is_noted_not_read) {
+  Collected c = read("just some notes\n", "README");
+  EXPECT_TRUE(c.events.empty());
+  EXPECT_EQ(c.stats.files_unrecognized, 1u);
+  ASSERT_EQ(c.diagnostics.size(), 1u);
+  EXPECT_EQ(c.diagnostics[0].severity, Severity::kInfo);
+}
+
+TEST(Sources, event_id_filter) {
+  SourceOptions o;
+  o.event_ids = {1};
+  int n = 0;
+  SourceSink sink;
+  sink.on_event = [&](RawEvent&&) { ++n; };
+  SourceStats s = read_buffer("x", std::string(kLine) + "\n{\"EventID\":1}\n", o, sink);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(s.filtered, 1u);
+}
+
+}  // namespace cmdsentry::sources
