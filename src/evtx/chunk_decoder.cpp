@@ -121,9 +121,6 @@ void finalize_tree(Tree& t, const StringTable& strings) {
 
 namespace {
 
-Result<void> fail_at(const ByteReader& r, std::string msg) {
-  return fail(ErrorCode::kCorrupt, std::move(msg), r.pos());
-}
 
 /// Finds System/EventID and System/Channel in a template so filters can read them directly.
 void compute_filter_slots(Tree& t, const detail::StringTable& s) {

@@ -209,7 +209,8 @@ bool has(object o, std::string_view key) {
 
 JsonEventReader::JsonEventReader() {
   // Room for typical records up front (no regrowth per slightly longer line), and the depth cap.
-  (void)parser_.allocate(64 * 1024, limits::kMaxDocumentDepth);
+  // A failure here only means the parser allocates on first use instead.
+  if (parser_.allocate(64 * 1024, limits::kMaxDocumentDepth) != simdjson::SUCCESS) return;
 }
 
 Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, bool padded) {
