@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cmdsentry {
 namespace {
 
@@ -127,16 +131,63 @@ char* put_escape(char* w, unsigned c, Escape e) {
 
 }  // namespace
 
+namespace {
+
+#if defined(__SSE2__)
+/// Eight UTF-16 units that are printable ASCII needing no escape in `escape`: packs them to
+/// eight bytes at `w` and returns true. Checks: high bytes zero, 0x20 <= unit < 0x7F, and for
+/// JSON no '"' or '\\'.
+inline bool copy8_ascii(const std::uint8_t* src, char* w, Escape escape) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+  const __m128i lo = _mm_set1_epi16(0x20), hi = _mm_set1_epi16(0x7F);
+  __m128i bad = _mm_or_si128(_mm_cmplt_epi16(v, lo), _mm_cmpgt_epi16(v, _mm_sub_epi16(hi, _mm_set1_epi16(1))));
+  if (escape == Escape::kJson) {
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi16(v, _mm_set1_epi16('"')));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi16(v, _mm_set1_epi16('\\')));
+  } else if (escape != Escape::kNone) {
+    return false;
+  }
+  if (_mm_movemask_epi8(bad) != 0) return false;
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(w), _mm_packus_epi16(v, v));
+  return true;
+}
+#endif
+
+}  // namespace
+
 void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t units, Escape escape,
                     bool stop_at_nul) {
-  // Worst case per unit: 6 bytes (JSON \u00XX, XML &#NN;), or 3 bytes of UTF-8 (a surrogate
-  // pair is 4 bytes for 2 units). One pass through a raw pointer, then trim.
+  append_utf16le_quoted(out, bytes, units, escape, stop_at_nul, false);
+}
+
+void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::size_t units,
+                           Escape escape, bool stop_at_nul, bool quote) {
+  // Sized for the common case (ASCII, one byte per unit, plus quotes); grows when escapes or
+  // multi-byte characters need more. One pass through a raw pointer, then trim.
   const std::size_t start = out.size();
-  out.resize(start + units * 6);
-  char* const base = out.data();
+  out.resize(start + units + 2 + 16);
+  char* base = out.data();
   char* w = base + start;
+  char* end = base + out.size();
+  if (quote) *w++ = '"';
   const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
-  for (std::size_t i = 0; i < units; ++i) {
+  std::size_t i = 0;
+  while (i < units) {
+    if (static_cast<std::size_t>(end - w) < 16) {
+      // Worst case for the rest: 6 bytes per unit, plus the closing quote.
+      const std::size_t used = static_cast<std::size_t>(w - base);
+      out.resize(used + (units - i) * 6 + 16);
+      base = out.data();
+      w = base + used;
+      end = base + out.size();
+    }
+#if defined(__SSE2__)
+    if (i + 8 <= units && copy8_ascii(bytes + 2 * i, w, escape)) {
+      w += 8;
+      i += 8;
+      continue;
+    }
+#endif
     const unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
     if (c < 0x80) {
       if (c == 0) {
@@ -151,6 +202,7 @@ void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t uni
       } else {
         w = put_escape(w, c, escape);
       }
+      ++i;
       continue;
     }
     char32_t cp = c;
@@ -166,6 +218,7 @@ void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t uni
     } else if (c >= 0xDC00 && c <= 0xDFFF) {
       cp = 0xFFFD;
     }
+    ++i;
     if (cp < 0x800) {
       *w++ = static_cast<char>(0xC0 | (cp >> 6));
       *w++ = static_cast<char>(0x80 | (cp & 0x3F));
@@ -180,6 +233,7 @@ void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t uni
       *w++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
   }
+  if (quote) *w++ = '"';
   out.resize(static_cast<std::size_t>(w - base));
 }
 

@@ -21,6 +21,10 @@ void append_utf16le(std::string& out, const std::uint8_t* bytes, std::size_t uni
 /// Appends single-byte (Latin-1) text as UTF-8, escaped for the sink; NUL bytes are dropped.
 void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape escape);
 
+/// append_utf16le, optionally wrapped in double quotes (a whole JSON string).
+void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::size_t units,
+                           Escape escape, bool stop_at_nul, bool quote);
+
 /// UTF-16LE bytes to a UTF-8 string (no escaping); a trailing NUL is dropped.
 std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes);
 

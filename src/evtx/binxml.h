@@ -134,11 +134,15 @@ struct Tree {
   std::uint32_t root = kNoNode;  ///< the top element
   FilterSlots slots;
   std::uint32_t structure_id = 0;  ///< interned shape (templates only; 0 = not cacheable)
+  bool is_template = false;        ///< a cached template definition (not a one-record fragment)
+  bool shape_known = false;        ///< structure_id computed (lazily: filters never need it)
   void clear() {
     nodes.clear();
     root = kNoNode;
     slots = {};
     structure_id = 0;
+    is_template = false;
+    shape_known = false;
   }
 };
 

@@ -437,7 +437,7 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   t->root = *root;
   finalize_tree(*t, strings);
   compute_filter_slots(*t, strings);
-  t->structure_id = cache.intern(*t, strings);
+  t->is_template = true;
   templates.emplace(def_offset, t);
   return t;
 }
@@ -453,15 +453,16 @@ Result<void> ChunkDecoder::Impl::read_instance_values(ByteReader& r, Doc& d) {
   }
   d.first_value = static_cast<std::uint32_t>(values.size());
   d.value_count = count;
+  // Descriptors are in bounds (checked above): read them straight from the chunk.
+  const std::uint8_t* desc = chunk.data() + r.pos();
   std::uint32_t data = static_cast<std::uint32_t>(r.pos() + 4 * static_cast<std::size_t>(count));
+  values.resize(d.first_value + count);
+  Value* out = values.data() + d.first_value;
   for (std::uint32_t i = 0; i < count; ++i) {
-    Value v;
-    v.size = r.u16();
-    v.type = r.u8();
-    r.u8();
-    v.offset = data;
-    data += v.size;
-    values.push_back(v);
+    out[i].size = static_cast<std::uint16_t>(desc[4 * i] | (desc[4 * i + 1] << 8));
+    out[i].type = desc[4 * i + 2];
+    out[i].offset = data;
+    data += out[i].size;
   }
   if (data > r.size()) {
     values.resize(d.first_value);
@@ -547,6 +548,11 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
     if (d.root == detail::kNoNode) {
       put(std::uint32_t{0xFFFFFFFF});
       continue;
+    }
+    if (d.tree->is_template && !d.tree->shape_known) {
+      auto* t = const_cast<detail::Tree*>(d.tree);  // the tree is ours (pooled), only const in Doc
+      t->structure_id = cache.intern(*t, strings);
+      t->shape_known = true;
     }
     if (d.tree->structure_id == 0) cacheable = false;
     put(d.tree->structure_id);

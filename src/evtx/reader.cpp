@@ -156,10 +156,14 @@ struct Worker {
 
 enum class Mode { kEvents, kJson, kXml };
 
-void append_source(std::string& out, const FileInfo& f, std::int64_t chunk, const RecordRef& r) {
+void append_source(std::string& out, std::string_view file_json, std::int64_t chunk,
+                   const RecordRef& r) {
   out += ",\"#source\":{\"file\":\"";
-  append_escaped(out, f.name, Escape::kJson);
-  out += fmt::format("\",\"record_id\":{},\"chunk\":{}", r.id, chunk);
+  out += file_json;
+  out += "\",\"record_id\":";
+  out += std::to_string(r.id);
+  out += ",\"chunk\":";
+  out += std::to_string(chunk);
   if (r.carved) out += ",\"carved\":true";
   out += "}}";
 }
@@ -168,6 +172,8 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
              Mode mode, BatchOut& out) {
   const FileInfo& f = files[job.file];
   if (job.chunk_count == 0) return;
+  std::string file_json;
+  append_escaped(file_json, f.name, Escape::kJson);
   if (w.open_file != job.file) {
     w.fd = Fd(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC));
     w.open_file = job.file;
@@ -231,7 +237,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
             done = w.decoder.render_json(*doc, out.text);
             if (done) {
               out.text.pop_back();  // reopen the root object to add the source
-              append_source(out.text, f, chunk_no, rec);
+              append_source(out.text, file_json, chunk_no, rec);
               out.text += '\n';
             } else {
               out.text.resize(mark);

@@ -156,6 +156,13 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
     if (style == ValueStyle::kJsonTyped) out += "null";
     return false;
   }
+  if (type == kString) {
+    // The hot case: one pass writes quotes and text.
+    std::size_t units = b.size() / 2;
+    while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
+    append_utf16le_quoted(out, b.data(), units, esc, false, quote);
+    return true;
+  }
   if (quote) out += '"';
   bool ok = true;
   switch (type) {
