@@ -238,12 +238,43 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
 }
 
 void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape escape) {
+  // Sized for ASCII; grows (2 bytes per non-ASCII byte, 6 per escape) only when needed.
   const std::size_t start = out.size();
-  out.resize(start + bytes.size() * 6);
-  char* const base = out.data();
+  out.resize(start + bytes.size() + 16);
+  char* base = out.data();
   char* w = base + start;
+  char* end = base + out.size();
   const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
-  for (const std::uint8_t c : bytes) {
+  const std::size_t n = bytes.size();
+  std::size_t i = 0;
+  while (i < n) {
+    if (static_cast<std::size_t>(end - w) < 16) {
+      const std::size_t used = static_cast<std::size_t>(w - base);
+      out.resize(used + (n - i) * 6 + 16);
+      base = out.data();
+      w = base + used;
+      end = base + out.size();
+    }
+#if defined(__SSE2__)
+    if (i + 16 <= n && (escape == Escape::kJson || escape == Escape::kNone)) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
+      // Printable ASCII: 0x20 <= b < 0x7F (signed compare keeps bytes >= 0x80 out), and for
+      // JSON no '"' or '\\'.
+      __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
+                                 _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+      if (escape == Escape::kJson) {
+        ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), ok);
+        ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), ok);
+      }
+      if (_mm_movemask_epi8(ok) == 0xFFFF) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+        w += 16;
+        i += 16;
+        continue;
+      }
+    }
+#endif
+    const std::uint8_t c = bytes[i++];
     if (c == 0) continue;
     if (c < 0x80) {
       if (tab[c] == 0) {

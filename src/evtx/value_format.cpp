@@ -44,27 +44,31 @@ void append_int(std::string& out, std::int64_t v) {
 }
 
 void append_hex_lower(std::string& out, std::uint64_t v) {
-  char buf[18];
+  char buf[20];
   char* p = buf + sizeof(buf);
   do {
     *--p = kLowerHex[v & 0xF];
     v >>= 4;
   } while (v != 0);
-  out += "0x";
+  *--p = 'x';
+  *--p = '0';
   out.append(p, static_cast<std::size_t>(buf + sizeof(buf) - p));
 }
 
 void append_guid(std::string& out, std::span<const std::uint8_t> b, bool braces) {
   // Data1 (u32 LE), Data2 (u16 LE), Data3 (u16 LE), Data4 (8 bytes as stored).
   const std::uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
-  if (braces) out += '{';
+  char buf[40];
+  char* w = buf;
+  if (braces) *w++ = '{';
   for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    if (i == 4 || i == 6 || i == 8 || i == 10) *w++ = '-';
     const std::uint8_t x = b[order[i]];
-    out += kUpperHex[x >> 4];
-    out += kUpperHex[x & 0xF];
+    *w++ = kUpperHex[x >> 4];
+    *w++ = kUpperHex[x & 0xF];
   }
-  if (braces) out += '}';
+  if (braces) *w++ = '}';
+  out.append(buf, static_cast<std::size_t>(w - buf));
 }
 
 bool append_sid(std::string& out, std::span<const std::uint8_t> b) {
@@ -73,14 +77,30 @@ bool append_sid(std::string& out, std::span<const std::uint8_t> b) {
   if (b.size() < 8 + 4 * static_cast<std::size_t>(count)) return false;
   std::uint64_t authority = 0;
   for (int i = 2; i < 8; ++i) authority = (authority << 8) | b[i];
-  out += "S-";
-  append_uint(out, b[0]);
-  out += '-';
-  append_uint(out, authority);
+  // Up to 255 sub-authorities of 10 digits: format into a local buffer, append once.
+  char buf[8 + 21 + 255 * 11];
+  char* w = buf;
+  auto put = [&w](std::uint64_t v) {
+    char tmp[21];
+    char* p = tmp + sizeof(tmp);
+    do {
+      *--p = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    const std::size_t n = static_cast<std::size_t>(tmp + sizeof(tmp) - p);
+    std::memcpy(w, p, n);
+    w += n;
+  };
+  *w++ = 'S';
+  *w++ = '-';
+  put(b[0]);
+  *w++ = '-';
+  put(authority);
   for (unsigned i = 0; i < count; ++i) {
-    out += '-';
-    append_uint(out, ByteReader::at<std::uint32_t>(b, 8 + 4 * i));
+    *w++ = '-';
+    put(ByteReader::at<std::uint32_t>(b, 8 + 4 * i));
   }
+  out.append(buf, static_cast<std::size_t>(w - buf));
   return true;
 }
 
