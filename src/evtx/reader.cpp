@@ -168,6 +168,29 @@ void append_source(std::string& out, std::string_view file_json, std::int64_t ch
   out += "}}";
 }
 
+/// `<!-- source file='...' record_id='N' chunk='C' -->` before each XML event: XML readers skip
+/// comments, people and our own reader see where the record came from. "--" cannot appear in a
+/// comment, so dashes that would form one are written as character references.
+void append_source_comment(std::string& out, std::string_view file, std::int64_t chunk,
+                           const RecordRef& r) {
+  out += "<!-- source file='";
+  std::string escaped;
+  append_escaped(escaped, file, Escape::kXmlAttr);
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] == '-' && (i + 1 == escaped.size() || escaped[i + 1] == '-' ||
+                              (i > 0 && escaped[i - 1] == '-'))) {
+      out += "&#45;";
+    } else {
+      out += escaped[i];
+    }
+  }
+  out += "' record_id='";
+  out += std::to_string(r.id);
+  out += "' chunk='";
+  out += std::to_string(chunk);
+  out += r.carved ? "' carved='true' -->" : "' -->";
+}
+
 void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, const ReadOptions& opt,
              Mode mode, BatchOut& out) {
   const FileInfo& f = files[job.file];
@@ -244,10 +267,17 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
             }
             break;
           }
-          case Mode::kXml:
+          case Mode::kXml: {
+            const std::size_t mark = out.text.size();
+            append_source_comment(out.text, f.name, chunk_no, rec);
             done = w.decoder.render_xml(*doc, out.text);
-            if (done) out.text += '\n';
+            if (done) {
+              out.text += '\n';
+            } else {
+              out.text.resize(mark);
+            }
             break;
+          }
         }
       } else {
         done = tl::unexpected(doc.error());
