@@ -221,7 +221,8 @@ void read_hayabusa(object root, RawEvent& out) {
   };
   element details;
   if (at_path(root, "Details", details) && details.is_object()) {
-    for (auto [key, value] : details.get_object().value_unsafe()) {
+    const simdjson::dom::object fields = details.get_object().value_unsafe();
+    for (auto [key, value] : fields) {
       std::string s;
       append_text(value, s);
       auto it = kDetails.find(key);

@@ -81,7 +81,10 @@ void read_data_item(element item, RawEvent& out, int& unnamed) {
   if (item.is_object()) {
     element text;
     if (!item.get_object().value_unsafe().at_key("#text").get(text) && text.is_array()) {
-      for (element t : text.get_array().value_unsafe()) add_unnamed_field(out, text_of(t), unnamed);
+      // Bind the array to a named value: ranging over value_unsafe() of a temporary result
+      // would dangle.
+      const simdjson::dom::array items = text.get_array().value_unsafe();
+      for (element t : items) add_unnamed_field(out, text_of(t), unnamed);
       return;
     }
   }
@@ -155,7 +158,8 @@ Result<JsonDialect> read_event_tree(element event, RawEvent& out) {
 
 void read_data_block(element block, RawEvent& out, int& unnamed) {
   if (block.is_array()) {
-    for (element item : block.get_array().value_unsafe()) read_data_item(item, out, unnamed);
+    const simdjson::dom::array items = block.get_array().value_unsafe();
+    for (element item : items) read_data_item(item, out, unnamed);
     return;
   }
   object o;
@@ -165,7 +169,8 @@ void read_data_block(element block, RawEvent& out, int& unnamed) {
     if (key == "#attributes" || key == "Binary") continue;
     if (key == "Data") {
       if (value.is_array()) {
-        for (element item : value.get_array().value_unsafe()) read_data_item(item, out, unnamed);
+        const simdjson::dom::array items = value.get_array().value_unsafe();
+        for (element item : items) read_data_item(item, out, unnamed);
       } else {
         read_data_item(value, out, unnamed);
       }

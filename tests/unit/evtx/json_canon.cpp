@@ -47,7 +47,8 @@ std::string canon(simdjson::dom::element e, const CanonOptions& opt) {
   switch (e.type()) {
     case element_type::OBJECT: {
       std::vector<std::pair<std::string, std::string>> kv;
-      for (auto field : e.get_object().value_unsafe()) {
+      const simdjson::dom::object obj = e.get_object().value_unsafe();  // named: no dangling
+      for (auto field : obj) {
         kv.emplace_back(std::string(field.key), canon(field.value, opt));
       }
       std::string out = "{";
@@ -72,7 +73,8 @@ std::string canon(simdjson::dom::element e, const CanonOptions& opt) {
     }
     case element_type::ARRAY: {
       std::string out = "[";
-      for (auto x : e.get_array().value_unsafe()) out += canon(x, opt) + ",";
+      const simdjson::dom::array arr = e.get_array().value_unsafe();
+      for (auto x : arr) out += canon(x, opt) + ",";
       return out + "]";
     }
     case element_type::STRING: {
