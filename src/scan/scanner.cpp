@@ -61,6 +61,19 @@ std::string target_host(std::string_view t) {
   return events::host_key(t);
 }
 
+/// The child runs what the chain command names: same program identity, or (for a renamed copy,
+/// whose identity comes from OriginalFileName) the same file name.
+bool same_program(const AnalyzedCommand& child_root, const ProcessEvent& child,
+                  const AnalyzedCommand& cmd) {
+  if (child_root.program == cmd.program) return true;
+  if (!child_root.renamed) return false;
+  std::string file = events::image_name(child.image);
+  for (std::string_view ext : {".exe", ".com"}) {
+    if (file.ends_with(ext)) file.resize(file.size() - ext.size());
+  }
+  return file == cmd.program;
+}
+
 class Pairing {
  public:
   explicit Pairing(std::vector<Item>& items) : items_(items) {
@@ -142,45 +155,50 @@ class Pairing {
     return out;
   }
 
-  /// Best candidate for `cmd`: same program and arguments; else the first with the same program.
-  std::size_t pick(const AnalyzedCommand& cmd, const std::vector<std::size_t>& candidates) const {
-    const std::string key = args_key(cmd.arg_string);
-    std::size_t same_program = kNone;
+  /// A candidate for `cmd`: with `exact`, same program and arguments; else the first unclaimed
+  /// one with the same program.
+  std::size_t pick(const AnalyzedCommand& cmd, const std::vector<std::size_t>& candidates,
+                   bool exact) const {
+    const std::string key = exact ? args_key(cmd.arg_string) : std::string();
     for (std::size_t c : candidates) {
       if (items_[c].claimed_by != kNone) continue;
       const AnalyzedCommand* r = root_of(items_[c]);
-      if (r == nullptr || r->program != cmd.program) continue;
-      if (events::arguments_key(items_[c].event->command_line) == key) return c;
-      if (same_program == kNone) same_program = c;
+      if (r == nullptr || !same_program(*r, *items_[c].event, cmd)) continue;
+      if (!exact || events::arguments_key(items_[c].event->command_line) == key) return c;
     }
-    return same_program;
+    return kNone;
   }
 
+  /// Two passes so that `whoami /all & whoami /priv` with only the /priv child logged pairs
+  /// /priv exactly and leaves /all on the shell's record.
   void pair_shell(std::size_t s) {
     Item& shell = items_[s];
     const auto& cmds = shell.analysis.commands;
     shell.paired.assign(cmds.size(), kNone);
     std::vector<std::size_t> kids;
     bool kids_loaded = false;
-    for (std::size_t i = 0; i < cmds.size(); ++i) {
-      const AnalyzedCommand& c = cmds[i];
-      if (c.cmd_builtin || c.parent < 0 || !is_root(cmds[static_cast<std::size_t>(c.parent)])) {
-        continue;  // builtins have no process; deeper commands belong to their own shell's event
-      }
-      std::size_t child = kNone;
-      if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell) {
-        if (!kids_loaded) {
-          kids = children(s);
-          kids_loaded = true;
+    for (const bool exact : {true, false}) {
+      for (std::size_t i = 0; i < cmds.size(); ++i) {
+        const AnalyzedCommand& c = cmds[i];
+        if (shell.paired[i] != kNone || c.cmd_builtin || c.parent < 0 ||
+            !is_root(cmds[static_cast<std::size_t>(c.parent)])) {
+          continue;  // builtins have no process; deeper commands belong to their shell's event
         }
-        child = pick(c, kids);
-      } else if (c.origin == Origin::kWmiCreate) {
-        child = pick(c, wmi_created(s, cmds[static_cast<std::size_t>(c.parent)]));
+        std::size_t child = kNone;
+        if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell) {
+          if (!kids_loaded) {
+            kids = children(s);
+            kids_loaded = true;
+          }
+          child = pick(c, kids, exact);
+        } else if (c.origin == Origin::kWmiCreate) {
+          child = pick(c, wmi_created(s, cmds[static_cast<std::size_t>(c.parent)]), exact);
+        }
+        if (child == kNone) continue;
+        shell.paired[i] = child;
+        items_[child].claimed_by = s;
+        items_[child].claimed_command = static_cast<int>(i);
       }
-      if (child == kNone) continue;
-      shell.paired[i] = child;
-      items_[child].claimed_by = s;
-      items_[child].claimed_command = static_cast<int>(i);
     }
   }
 
