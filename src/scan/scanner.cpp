@@ -324,6 +324,19 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+/// The command line as analyze() expects it: starting with the program. CreateProcess callers
+/// that pass the program as lpApplicationName may give only the arguments (`/c whoami` for
+/// cmd.exe, logged as such by 4688 and Sysmon); the image is put in front so `/c` is not taken
+/// for the program name.
+std::string with_program_token(const ProcessEvent& e) {
+  std::string_view cl = e.command_line;
+  while (!cl.empty() && (cl.front() == ' ' || cl.front() == '\t')) cl.remove_prefix(1);
+  if (e.image.empty() || cl.empty() || (cl.front() != '/' && cl.front() != '-')) {
+    return e.command_line;
+  }
+  return "\"" + e.image + "\" " + std::string(cl);
+}
+
 }  // namespace
 
 ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
@@ -344,9 +357,9 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
       items.size(), resolve_threads(options.threads), 256,
       [&](int, std::size_t i, cmdline::Analysis& out) {
         const ProcessEvent& e = *items[i].event;
-        out = cmdline::analyze({.image = e.image,
-                                .command_line = e.command_line,
-                                .original_file_name = e.original_file_name});
+        const std::string line = with_program_token(e);
+        out = cmdline::analyze(
+            {.image = e.image, .command_line = line, .original_file_name = e.original_file_name});
       },
       [&](std::size_t i, cmdline::Analysis& out) { items[i].analysis = std::move(out); });
 
