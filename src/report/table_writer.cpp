@@ -8,9 +8,12 @@ namespace cmdsentry::report {
 namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
-// Column widths (code points) before the last column, and the two-space gutter.
-constexpr std::size_t kTime = 19, kHost = 15, kUser = 20, kPhase = 10, kCommand = 18, kNoise = 8,
+// Column widths (code points) before the last column, and the two-space gutter. The USER column
+// is dropped when keeping it would leave ARGS fewer than kMinArgs columns.
+constexpr std::size_t kTime = 19, kHost = 12, kUser = 16, kPhase = 9, kCommand = 18, kNoise = 8,
                       kObf = 3, kGutter = 2, kMinArgs = 16;
+constexpr std::size_t kFixed =
+    kTime + kHost + kUser + kPhase + kCommand + kNoise + kObf + 7 * kGutter;
 
 }  // namespace
 
@@ -24,17 +27,18 @@ std::string short_host(std::string_view host) {
 void TableWriter::row(std::string_view time, std::string_view host, std::string_view user,
                       std::string_view phase, std::string_view command, std::string_view noise,
                       std::string_view obf, std::string_view args) {
-  const std::size_t fixed = kTime + kHost + kUser + kPhase + kCommand + kNoise + kObf + 7 * kGutter;
   const std::size_t width = width_ > 0 ? static_cast<std::size_t>(width_) : 0;
+  const bool with_user = width >= kFixed + kMinArgs;
+  const std::size_t fixed = with_user ? kFixed : kFixed - kUser - kGutter;
   const std::size_t rest = std::max(kMinArgs, width > fixed ? width - fixed : 0);
   const std::string gutter(kGutter, ' ');
   std::string obf_text = fit(terminal_text(obf), kObf, false);
   obf_text.insert(0, kObf > obf_text.size() ? kObf - obf_text.size() : 0, ' ');  // right-align
-  std::string line =
-      fit(terminal_text(time), kTime) + gutter + fit(terminal_text(host), kHost) + gutter +
-      fit(terminal_text(user), kUser) + gutter + fit(terminal_text(phase), kPhase) + gutter +
-      fit(terminal_text(command), kCommand) + gutter + fit(terminal_text(noise), kNoise) + gutter +
-      obf_text + gutter + fit(terminal_text(args), rest, false);
+  std::string line = fit(terminal_text(time), kTime) + gutter + fit(terminal_text(host), kHost);
+  if (with_user) line += gutter + fit(terminal_text(user), kUser);
+  line += gutter + fit(terminal_text(phase), kPhase) + gutter +
+          fit(terminal_text(command), kCommand) + gutter + fit(terminal_text(noise), kNoise) +
+          gutter + obf_text + gutter + fit(terminal_text(args), rest, false);
   while (!line.empty() && line.back() == ' ') line.pop_back();
   buf_ += line;
   buf_ += '\n';

@@ -6,7 +6,8 @@
 ///   0  /v
 ///
 /// Every value passes terminal_text() (no control sequences, no bidi overrides) and is cut to its
-/// column; the last column takes what is left of `width`.
+/// column; the last column takes what is left of `width`. Below 115 columns the USER column is
+/// left out; below 97 rows are longer than the width (use --format csv/jsonl there).
 
 #include <string>
 
