@@ -186,9 +186,9 @@ void register_scan(CLI::App& app) {
                   "table (default on a terminal), csv, or jsonl (default otherwise)")
       ->check(CLI::IsMember({"table", "csv", "jsonl"}));
   cmd->add_option("-o,--output", args->output, "write findings to FILE instead of standard output");
-  cmd->add_option(
-      "-r,--rules", args->rules,
-      "knowledge-base FILE adding or replacing entries (repeatable; docs/kb-format.md)");
+  cmd->add_option("-r,--rules", args->rules,
+                  "knowledge-base FILE adding or replacing entries (repeatable; docs/kb-format.md)")
+      ->allow_extra_args(false);  // `-r a.yaml log.evtx`: the log is a path, not a rules file
   cmd->add_option("-t,--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", args->carve, "also recover EVTX records from chunk slack space");
