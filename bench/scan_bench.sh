@@ -23,10 +23,12 @@ tool=$root/../shared/tools/build-evtx-corpus
 [ -x "$bin" ] || { echo "scan_bench: no cmdsentry binary at $bin (build it first)" >&2; exit 2; }
 
 corpus=${TMPDIR:-/tmp}/cmdsentry-scan-bench-${size}MiB.evtx
-if [ ! -f "$corpus" ]; then
+if [ ! -f "$corpus" ] || [ ! -f "$corpus.info" ]; then
   echo "scan_bench: building $corpus" >&2
-  "$tool" "$corpus" "$size" "$data" >&2
+  "$tool" "$corpus" "$size" "$data" | tee "$corpus.info" >&2
 fi
+# build-evtx-corpus: "...: N bytes, C chunks from D distinct, R records"
+file_records=$(sed -n 's/.* \([0-9][0-9]*\) records.*/\1/p' "$corpus.info" | head -1)
 bytes=$(wc -c < "$corpus")
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -35,13 +37,13 @@ start=$(date +%s.%N)
 "$bin" scan --format jsonl --no-summary --threads "$threads" -o /dev/null "$corpus" 2> "$err" || true
 end=$(date +%s.%N)
 
-# "cmdsentry: scan: 1 file(s) read (...), N records, ... M findings"
-records=$(sed -n 's/.* \([0-9][0-9]*\) records,.*/\1/p' "$err" | head -1)
+# "cmdsentry: scan: ... N records, ...; E executions analysed, ... M findings"
+executions=$(sed -n 's/.* \([0-9][0-9]*\) executions analysed.*/\1/p' "$err" | head -1)
 findings=$(sed -n 's/.* \([0-9][0-9]*\) findings (.*/\1/p' "$err" | head -1)
-awk -v s="$start" -v e="$end" -v b="$bytes" -v r="${records:-0}" -v f="${findings:-0}" \
-    -v bin="$bin" -v t="$threads" 'BEGIN {
+awk -v s="$start" -v e="$end" -v b="$bytes" -v r="${file_records:-0}" -v x="${executions:-0}" \
+    -v f="${findings:-0}" -v bin="$bin" -v t="$threads" 'BEGIN {
   d = e - s
   printf "scan_bench: %s, threads %s\n", bin, t
-  printf "  %.1f MiB, %d records, %d findings in %.2f s\n", b / 1048576, r, f, d
+  printf "  %.1f MiB, %d records (%d executions), %d findings in %.2f s\n", b / 1048576, r, x, f, d
   printf "  %.1f MB/s, %.0f records/s\n", b / 1e6 / d, r / d
 }'

@@ -20,8 +20,12 @@ void scope_text(std::string& out, const scan::SummaryScope& s) {
     out += '\n';
     out += "  Rank  Command                 Count  Options\n";
     for (const scan::SummaryRow& r : t.rows) {
-      out += fmt::format("  {:>4}  {}  {:>5}  {}\n", r.rank, fit(terminal_text(r.command), 22),
-                         r.count, terminal_text(options_text(r.options)));
+      std::string line =
+          fmt::format("  {:>4}  {}  {:>5}  {}", r.rank, fit(terminal_text(r.command), 22), r.count,
+                      terminal_text(options_text(r.options)));
+      while (line.back() == ' ') line.pop_back();
+      out += line;
+      out += '\n';
     }
   }
 }
