@@ -1,0 +1,207 @@
+// `cmdsentry scan PATH...`: the timeline of attacker-listed commands found in event logs, as a
+// terminal table, CSV or JSON Lines, followed by the JPCERT-style summary. Steps: load the
+// knowledge base -> open the output -> read and normalize the logs -> scan -> write findings ->
+// write the summary -> report counts.
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "core/text_escape.h"
+#include "events/pipeline.h"
+#include "kb/knowledge_base.h"
+#include "report/sink.h"
+#include "report/summary_writer.h"
+#include "scan/scanner.h"
+#include "scan/summary.h"
+
+namespace cmdsentry::cli {
+namespace {
+
+struct ScanArgs {
+  std::vector<std::string> paths;
+  std::string format;  // empty: table on a terminal, else jsonl
+  std::string output;
+  std::vector<std::string> rules;
+  int threads = 0;
+  bool carve = false;
+  bool quiet = false;
+  bool summary_only = false;
+  bool no_summary = false;
+  std::string summary_format = "text";
+  std::string max_noise;
+};
+
+/// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
+int terminal_width() {
+  if (const char* c = std::getenv("COLUMNS"); c != nullptr && std::atoi(c) > 0) {
+    return std::atoi(c);
+  }
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 120;
+}
+
+std::optional<kb::Noise> parse_noise(std::string_view s) {
+  for (kb::Noise n : {kb::Noise::kVeryLow, kb::Noise::kLow, kb::Noise::kMedium, kb::Noise::kHigh}) {
+    if (kb::to_string(n) == s) return n;
+  }
+  return std::nullopt;
+}
+
+/// Step: the knowledge base (embedded rules + --rules files). Errors in user files are fatal.
+bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
+  std::vector<std::filesystem::path> files(a.rules.begin(), a.rules.end());
+  out = kb::load_knowledge_base(files);
+  for (const kb::Diagnostic& d : out.diagnostics) {
+    if (d.severity == kb::Diagnostic::Severity::kNote && a.quiet) continue;
+    note("cmdsentry: " + d.describe());
+  }
+  if (!out.ok()) {
+    error("the rules files have errors (see above)");
+    return false;
+  }
+  return true;
+}
+
+void print_diagnostic(const sources::SourceDiagnostic& d, bool quiet) {
+  if (d.severity == sources::Severity::kInfo && quiet) return;
+  const char* level = d.severity == sources::Severity::kError     ? "error"
+                      : d.severity == sources::Severity::kWarning ? "warning"
+                                                                  : "note";
+  std::string where = d.file;
+  if (d.line != 0) where += fmt::format(":{}", d.line);
+  if (d.offset != 0) where += fmt::format(" (offset {})", d.offset);
+  note(fmt::format("cmdsentry: {}: {}: {}", level, where, d.message));
+}
+
+int run_scan(const ScanArgs& a) {
+  kb::LoadedKnowledgeBase kb;
+  if (!load_rules(a, kb)) return kExitFatal;
+
+  std::optional<kb::Noise> max_noise;
+  if (!a.max_noise.empty()) max_noise = parse_noise(a.max_noise);
+
+  const bool to_terminal = (a.output.empty() || a.output == "-") && ::isatty(STDOUT_FILENO) != 0;
+  const std::string format_name = !a.format.empty() ? a.format : to_terminal ? "table" : "jsonl";
+  const report::Format format = report::parse_format(format_name).value_or(report::Format::kJsonl);
+
+  Output out;
+  std::string err;
+  if (!out.open(a.output, err)) {
+    error(err);
+    return kExitFatal;
+  }
+
+  events::PipelineOptions po;
+  po.threads = a.threads;
+  po.carve = a.carve;
+  auto input = events::run_pipeline(
+      a.paths, po, [&](const sources::SourceDiagnostic& d) { print_diagnostic(d, a.quiet); });
+  const events::PipelineStats in_stats = input.stats;
+
+  scan::ScanOptions so;
+  so.threads = a.threads;
+  scan::ScanResult result = scan::scan_events(std::move(input.events), kb.kb, so);
+  if (max_noise) {
+    std::erase_if(result.findings, [&](const scan::Finding& f) { return f.noise > *max_noise; });
+  }
+
+  if (!a.summary_only) {
+    report::SinkOptions sink_options;
+    sink_options.width = to_terminal ? terminal_width() : 160;
+    auto sink = report::make_sink(
+        format, [&](std::string_view s) { out.write(s); }, sink_options);
+    sink->begin();
+    for (const scan::Finding& f : result.findings) sink->write(f);
+    sink->finish();
+  }
+
+  if (!a.no_summary || a.summary_only) {
+    const scan::Summary summary = scan::summarize(result.findings);
+    std::string text;
+    if (a.summary_format == "json") {
+      report::append_summary_json(text, summary);
+    } else {
+      report::append_summary_text(text, summary);
+    }
+    // Beside a table, or alone: in the output. Beside CSV/JSONL: on stderr, so the output
+    // stays machine-readable.
+    if (a.summary_only || format == report::Format::kTable) {
+      if (!a.summary_only) out.write("\n");
+      out.write(text);
+    } else {
+      std::fflush(stdout);
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+  }
+
+  if (!out.close()) {
+    error("writing the output failed");
+    return kExitFatal;
+  }
+
+  const auto& s = in_stats;
+  const auto& st = result.stats;
+  if (!a.quiet) {
+    note(fmt::format(
+        "cmdsentry: scan: {} file(s) read ({} not event logs, {} unreadable), {} records, {} "
+        "skipped as malformed; {} executions analysed, {} commands, {} findings ({} on their own "
+        "child process, {} on the shell's record; {} shells and {} helper "
+        "processes not counted){}",
+        s.read.files, s.read.files_unrecognized, s.read.files_failed, s.read.records,
+        s.read.skipped, st.executions, st.commands, result.findings.size(), st.paired, st.on_shell,
+        st.shells, st.helpers,
+        max_noise ? fmt::format(", {} hidden by --max-noise", st.findings - result.findings.size())
+                  : std::string()));
+  }
+  if (st.truncated > 0) {
+    warn(fmt::format("{} command line(s) hit an analysis cap; their analysis is partial",
+                     st.truncated));
+  }
+  return s.read.files_failed > 0 || s.read.skipped > 0 ? kExitInputProblems : kExitOk;
+}
+
+}  // namespace
+
+void register_scan(CLI::App& app) {
+  auto args = std::make_shared<ScanArgs>();
+  auto* cmd = app.add_subcommand(
+      "scan",
+      "Find the commands attackers type (JPCERT/CC 2015 study + modern additions) in event logs "
+      "and print them as a timeline, then a per-phase summary in the study's form.");
+  cmd->add_option("paths", args->paths,
+                  "EVTX/JSON/JSONL/XML files, directories, archives (zip, gz...), - for stdin")
+      ->required();
+  cmd->add_option("-f,--format", args->format,
+                  "table (default on a terminal), csv, or jsonl (default otherwise)")
+      ->check(CLI::IsMember({"table", "csv", "jsonl"}));
+  cmd->add_option("-o,--output", args->output, "write findings to FILE instead of standard output");
+  cmd->add_option("-r,--rules", args->rules,
+                  "knowledge-base FILE adding or replacing entries (repeatable; docs/kb-format.md)")
+      ->allow_extra_args(false);  // `-r a.yaml log.evtx`: the log is a path, not a rules file
+  cmd->add_option("-t,--threads", args->threads, "worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--carve", args->carve, "also recover EVTX records from chunk slack space");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "no notes (non-log files, rule overrides) and no end-of-run counts");
+  cmd->add_flag("--summary-only", args->summary_only, "print only the summary, to the output");
+  cmd->add_flag("--no-summary", args->no_summary, "do not print the summary");
+  cmd->add_option("--summary-format", args->summary_format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--max-noise", args->max_noise,
+                  "report only commands at most this noisy: very-low, low, medium, high")
+      ->check(CLI::IsMember({"very-low", "low", "medium", "high"}));
+  cmd->callback([args] { set_exit_code(run_scan(*args)); });
+}
+
+}  // namespace cmdsentry::cli

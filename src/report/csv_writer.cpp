@@ -1,0 +1,105 @@
+#include "report/csv_writer.h"
+
+#include <string_view>
+
+#include "core/text_escape.h"
+#include "report/fields.h"
+
+namespace cmdsentry::report {
+namespace {
+constexpr std::size_t kFlushBytes = 1 << 16;
+}  // namespace
+
+const std::vector<std::string_view>& csv_columns() {
+  static const std::vector<std::string_view> kColumns = {"timestamp",
+                                                         "host",
+                                                         "user",
+                                                         "phase",
+                                                         "command",
+                                                         "args",
+                                                         "technique",
+                                                         "noise",
+                                                         "image",
+                                                         "command_line",
+                                                         "parent_image",
+                                                         "obfuscation_score",
+                                                         "obfuscation_reasons",
+                                                         "source",
+                                                         "record",
+                                                         "rule",
+                                                         "tactic",
+                                                         "study",
+                                                         "process_id",
+                                                         "parent_process_id",
+                                                         "logon_id",
+                                                         "origin",
+                                                         "via_cmd",
+                                                         "via_process_id",
+                                                         "via_command_line",
+                                                         "via_record",
+                                                         "targets",
+                                                         "decoded"};
+  return kColumns;
+}
+
+void CsvWriter::begin() {
+  bool first = true;
+  for (std::string_view c : csv_columns()) {
+    if (!first) buf_ += ',';
+    first = false;
+    buf_ += c;
+  }
+  buf_ += "\r\n";
+}
+
+void CsvWriter::write(const scan::Finding& f) {
+  const ProcessEvent& e = *f.process;
+  const SourceRef& src = source_of(e);
+  bool first = true;
+  auto field = [&](std::string_view v) {
+    if (!first) buf_ += ',';
+    first = false;
+    append_csv_field(buf_, v);
+  };
+  auto number = [&](std::uint64_t v, bool present) { field(present ? std::to_string(v) : ""); };
+  field(iso_time(e.time));
+  field(e.host);
+  field(user_of(e));
+  field(f.phase);
+  field(f.command);
+  field(f.args);
+  field(join(f.techniques));
+  field(kb::to_string(f.noise));
+  field(e.image);
+  field(e.command_line);
+  field(e.parent_image);
+  number(static_cast<std::uint64_t>(f.obfuscation_score), true);
+  field(reasons_text(f));
+  field(src.file);
+  number(record_of(src), record_of(src) != 0);
+  field(f.rule);
+  field(f.tactic);
+  field(f.study ? "true" : "false");
+  number(e.pid, e.pid != 0);
+  number(e.parent_pid.value_or(0), e.parent_pid.has_value());
+  field(hex_id(e.logon_id));
+  field(cmdline::to_string(f.origin));
+  field(f.via_cmd ? "true" : "false");
+  number(f.via ? f.via->pid : 0, f.via && f.via->pid != 0);
+  field(f.via ? std::string_view(f.via->command_line) : std::string_view());
+  number(f.via ? record_of(source_of(*f.via)) : 0, f.via != nullptr);
+  field(join(f.targets));
+  field(f.decoded);
+  buf_ += "\r\n";
+  if (buf_.size() >= kFlushBytes) {
+    out_(buf_);
+    buf_.clear();
+  }
+}
+
+void CsvWriter::finish() {
+  if (!buf_.empty()) out_(buf_);
+  buf_.clear();
+}
+
+}  // namespace cmdsentry::report

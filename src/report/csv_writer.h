@@ -1,0 +1,29 @@
+#pragma once
+/// CsvWriter: RFC 4180 CSV with a header row, one finding per row. Every field goes through
+/// append_csv_field (core/text_escape.h): quoted when needed, and a value a spreadsheet would
+/// evaluate (leading = + - @ TAB CR) is prefixed with a single quote. Multi-valued fields
+/// (technique, obfuscation reasons, targets) are joined with spaces.
+
+#include <string>
+
+#include "report/sink.h"
+
+namespace cmdsentry::report {
+
+/// The header row's column names, in order.
+[[nodiscard]] const std::vector<std::string_view>& csv_columns();
+
+/// CSV sink.
+class CsvWriter final : public Sink {
+ public:
+  explicit CsvWriter(TextOut out) : out_(std::move(out)) {}
+  void begin() override;
+  void write(const scan::Finding& finding) override;
+  void finish() override;
+
+ private:
+  TextOut out_;
+  std::string buf_;
+};
+
+}  // namespace cmdsentry::report

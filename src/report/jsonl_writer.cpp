@@ -1,0 +1,142 @@
+#include "report/jsonl_writer.h"
+
+#include <string_view>
+
+#include "events/event_json.h"
+#include "report/fields.h"
+
+namespace cmdsentry::report {
+namespace {
+
+constexpr std::size_t kFlushBytes = 1 << 16;
+
+/// Minimal JSON object builder over a string.
+class Obj {
+ public:
+  explicit Obj(std::string& out) : out_(out) { out_ += '{'; }
+  void str(std::string_view k, std::string_view v) {
+    key(k);
+    events::append_json_string(out_, v);
+  }
+  void opt_str(std::string_view k, std::string_view v) {
+    if (!v.empty()) str(k, v);
+  }
+  void num(std::string_view k, std::uint64_t v) {
+    key(k);
+    out_ += std::to_string(v);
+  }
+  void boolean(std::string_view k, bool v) {
+    key(k);
+    out_ += v ? "true" : "false";
+  }
+  void list(std::string_view k, const std::vector<std::string>& items) {
+    key(k);
+    out_ += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) out_ += ',';
+      events::append_json_string(out_, items[i]);
+    }
+    out_ += ']';
+  }
+  void key(std::string_view k) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += k;
+    out_ += "\":";
+  }
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void append_finding_json(std::string& out, const scan::Finding& f) {
+  const ProcessEvent& e = *f.process;
+  const SourceRef& src = source_of(e);
+  Obj o(out);
+  o.str("timestamp", iso_time(e.time));
+  o.str("host", e.host);
+  o.str("user", user_of(e));
+  o.str("phase", f.phase);
+  o.str("command", f.command);
+  o.str("rule", f.rule);
+  o.str("tactic", f.tactic);
+  o.list("technique", f.techniques);
+  o.str("noise", kb::to_string(f.noise));
+  o.boolean("study", f.study);
+  o.boolean("builtin", f.builtin);
+  o.str("args", f.args);
+  if (!f.targets.empty()) o.list("targets", f.targets);
+  o.str("image", e.image);
+  o.str("command_line", e.command_line);
+  if (!e.command_line_logged) o.boolean("command_line_logged", false);
+  o.str("parent_image", e.parent_image);
+  o.opt_str("parent_command_line", e.parent_command_line);
+  if (e.pid != 0) o.num("process_id", e.pid);
+  if (e.parent_pid) o.num("parent_process_id", *e.parent_pid);
+  o.opt_str("user_sid", e.user_sid);
+  o.opt_str("logon_id", hex_id(e.logon_id));
+  o.str("origin", cmdline::to_string(f.origin));
+  o.boolean("via_cmd", f.via_cmd);
+  if (f.via) {
+    const ProcessEvent& v = *f.via;
+    const SourceRef& vs = source_of(v);
+    o.key("via");
+    Obj vo(out);
+    vo.str("timestamp", iso_time(v.time));
+    if (v.pid != 0) vo.num("process_id", v.pid);
+    vo.str("image", v.image);
+    vo.str("command_line", v.command_line);
+    vo.str("source", vs.file);
+    vo.num("record", record_of(vs));
+    vo.close();
+  }
+  o.key("obfuscation");
+  {
+    Obj ob(out);
+    ob.num("score", static_cast<std::uint64_t>(f.obfuscation_score));
+    std::vector<std::string> reasons;
+    for (auto r : f.obfuscation) reasons.emplace_back(cmdline::to_string(r));
+    ob.list("reasons", reasons);
+    ob.close();
+  }
+  o.opt_str("decoded", f.decoded);
+  o.str("source", src.file);
+  o.num("record", record_of(src));
+  if (src.line != 0 && src.record_id != 0) o.num("line", src.line);
+  if (src.carved) o.boolean("carved", true);
+  if (!f.annotations.empty()) {
+    o.key("annotations");
+    out += '[';
+    for (std::size_t i = 0; i < f.annotations.size(); ++i) {
+      if (i > 0) out += ',';
+      Obj a(out);
+      a.str("kind", f.annotations[i].kind);
+      a.str("id", f.annotations[i].id);
+      a.opt_str("text", f.annotations[i].text);
+      a.close();
+    }
+    out += ']';
+  }
+  o.close();
+  out += '\n';
+}
+
+void JsonlWriter::write(const scan::Finding& f) {
+  append_finding_json(buf_, f);
+  if (buf_.size() >= kFlushBytes) {
+    out_(buf_);
+    buf_.clear();
+  }
+}
+
+void JsonlWriter::finish() {
+  if (!buf_.empty()) out_(buf_);
+  buf_.clear();
+}
+
+}  // namespace cmdsentry::report

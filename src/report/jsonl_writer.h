@@ -1,0 +1,35 @@
+#pragma once
+/// JsonlWriter: one JSON object per finding and line. The shape (documented in docs/scan.md):
+///
+///   {"timestamp":"2026-03-02T13:12:05.120000Z","host":"WKS-FIN-07.corp.example",
+///    "user":"CORP\\akimura","phase":"recon","command":"tasklist","rule":"tasklist",
+///    "tactic":"discovery","technique":["T1057"],"noise":"medium","study":true,"builtin":false,
+///    "args":"/v","image":"C:\\Windows\\System32\\tasklist.exe","command_line":"tasklist  /v",
+///    "parent_image":"C:\\Windows\\System32\\cmd.exe","obfuscation":{"score":0,"reasons":[]},
+///    "source":"quickstart.evtx","record":231, ...optional fields...}
+///
+/// Strings are JSON-escaped with invalid UTF-8 replaced (events::append_json_string); U+2028/9
+/// are escaped too, so a line can be embedded in a <script> block of the HTML report.
+
+#include <string>
+
+#include "report/sink.h"
+
+namespace cmdsentry::report {
+
+/// Appends one finding as a JSON object and '\n'.
+void append_finding_json(std::string& out, const scan::Finding& finding);
+
+/// JSON Lines sink.
+class JsonlWriter final : public Sink {
+ public:
+  explicit JsonlWriter(TextOut out) : out_(std::move(out)) {}
+  void write(const scan::Finding& finding) override;
+  void finish() override;
+
+ private:
+  TextOut out_;
+  std::string buf_;
+};
+
+}  // namespace cmdsentry::report

@@ -1,0 +1,52 @@
+#pragma once
+/// report::Sink: where findings go. One interface for every output format (CSV, JSON Lines,
+/// terminal table; the HTML report later), so the scan step does not care which it feeds.
+///
+/// A sink formats into its own buffer and hands finished text to a TextOut callback, so the
+/// library never touches stdout or files (the CLI owns them). Everything a finding carries came
+/// from the logs and is attacker-controlled: each writer escapes for its format.
+///
+/// Usage:
+///   auto sink = report::make_sink(report::Format::kJsonl, [&](std::string_view s) { out.write(s);
+///   }); sink->begin(); for (const auto& f : findings) sink->write(f); sink->finish();
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "scan/finding.h"
+
+namespace cmdsentry::report {
+
+/// Receives formatted output text (in order; may be called many times).
+using TextOut = std::function<void(std::string_view)>;
+
+/// Output formats.
+enum class Format : std::uint8_t { kTable, kCsv, kJsonl };
+
+/// "table", "csv", "jsonl" -> Format.
+[[nodiscard]] std::optional<Format> parse_format(std::string_view name);
+
+/// Settings shared by the writers.
+struct SinkOptions {
+  int width = 120;  ///< table: total line width (terminal columns)
+};
+
+/// A findings writer.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  /// Before the first finding (headers).
+  virtual void begin() {}
+  /// One finding.
+  virtual void write(const scan::Finding& finding) = 0;
+  /// After the last finding; flushes everything buffered.
+  virtual void finish() = 0;
+};
+
+/// The writer for `format`.
+[[nodiscard]] std::unique_ptr<Sink> make_sink(Format format, TextOut out,
+                                              const SinkOptions& options = {});
+
+}  // namespace cmdsentry::report

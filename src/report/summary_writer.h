@@ -1,0 +1,30 @@
+#pragma once
+/// The end-of-scan summary (scan::Summary) as text, in the JPCERT/CC study's table form, or as
+/// one JSON object.
+///
+/// Text:
+///   Summary (JPCERT/CC 2015 form): 57 findings, 2 hosts
+///
+///   == All hosts ==
+///   recon
+///     Rank  Command             Count  Options
+///        1  tasklist                3  /v
+///   ...
+///   == Host WKS-FIN-07.corp.example (41 findings) ==
+///
+/// JSON: {"type":"summary","findings":57,"all":{...},"hosts":[{"host":..,"findings":..,
+///        "phases":[{"phase":"recon","rows":[{"rank":1,"command":"tasklist","count":3,
+///        "options":["/v"]}]}]}]}
+
+#include <string>
+
+#include "scan/summary.h"
+
+namespace cmdsentry::report {
+
+/// Appends the summary as text (terminal-safe).
+void append_summary_text(std::string& out, const scan::Summary& summary);
+/// Appends the summary as one JSON object and '\n'.
+void append_summary_json(std::string& out, const scan::Summary& summary);
+
+}  // namespace cmdsentry::report

@@ -1,0 +1,40 @@
+#pragma once
+/// TableWriter: an aligned, human-readable timeline for a terminal. One line per finding:
+///
+///   TIME (UTC)           HOST         USER              PHASE      COMMAND            NOISE   OBF
+///   ARGS 2026-03-02 13:12:05  WKS-FIN-07   CORP\akimura      recon      tasklist           medium
+///   0  /v
+///
+/// Every value passes terminal_text() (no control sequences, no bidi overrides) and is cut to its
+/// column; the last column takes what is left of `width`. Below 115 columns the USER column is
+/// left out; below 97 rows are longer than the width (use --format csv/jsonl there).
+
+#include <string>
+
+#include "report/sink.h"
+
+namespace cmdsentry::report {
+
+/// Terminal table sink.
+class TableWriter final : public Sink {
+ public:
+  TableWriter(TextOut out, int width) : out_(std::move(out)), width_(width) {}
+  void begin() override;
+  void write(const scan::Finding& finding) override;
+  void finish() override;
+
+ private:
+  void row(std::string_view time, std::string_view host, std::string_view user,
+           std::string_view phase, std::string_view command, std::string_view noise,
+           std::string_view obf, std::string_view args);
+
+  TextOut out_;
+  int width_;
+  std::string buf_;
+  std::uint64_t rows_ = 0;
+};
+
+/// Host as shown in tables: the NetBIOS part of a DNS name (an IP address stays whole).
+[[nodiscard]] std::string short_host(std::string_view host);
+
+}  // namespace cmdsentry::report

@@ -1,0 +1,60 @@
+#pragma once
+/// The end-of-scan summary in the JPCERT/CC study's own form: for each phase a ranked table of
+/// commands with their execution counts and most common options, once for all hosts and once per
+/// host. The study's phases come first (recon, discovery, spread), then the knowledge base's
+/// other phases in alphabetical order.
+///
+/// Ranking: count, descending; equal counts keep the order in which the commands were first seen
+/// (findings are in time order, so the earlier command ranks first).
+///
+/// Options: the switches as written (`-ano`, `/domain`, value after `:`/`=` dropped) plus, for
+/// programs driven by a verb (reg add, sc qc, query user, fsutil fsinfo drives), the verb. The
+/// most frequent kMaxSummaryOptions are shown, ties in first-seen order.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "scan/finding.h"
+
+namespace cmdsentry::scan {
+
+/// Options shown per command.
+inline constexpr std::size_t kMaxSummaryOptions = 3;
+
+/// One line of a phase table.
+struct SummaryRow {
+  int rank = 0;                      ///< 1-based
+  std::string command;               ///< canonical name
+  std::uint64_t count = 0;           ///< findings
+  std::vector<std::string> options;  ///< most common first, at most kMaxSummaryOptions
+};
+
+/// One phase's ranked table.
+struct PhaseTable {
+  std::string phase;
+  std::vector<SummaryRow> rows;
+};
+
+/// The tables for one scope (all hosts, or one host).
+struct SummaryScope {
+  std::string host;  ///< empty for all hosts; else the host name as first logged
+  std::uint64_t findings = 0;
+  std::vector<PhaseTable> phases;
+};
+
+/// All hosts, then each host (ordered by host name).
+struct Summary {
+  SummaryScope all;
+  std::vector<SummaryScope> hosts;
+};
+
+/// Option tokens of one finding, in command-line order, each once.
+[[nodiscard]] std::vector<std::string> option_tokens(const Finding& finding);
+
+/// Builds the summary of `findings` (expected in time order).
+[[nodiscard]] Summary summarize(std::span<const Finding> findings);
+
+}  // namespace cmdsentry::scan

@@ -1,0 +1,187 @@
+#!/bin/sh
+# End-to-end checks of `cmdsentry scan`. Usage: scan_cli_test.sh CASE BINARY SOURCE_DIR WORK_DIR
+# Each case exits 0 on success; `fail` prints what went wrong.
+set -u
+case_name=$1 bin=$2 src=$3 work=$4
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+sample=$src/samples/quickstart.evtx
+golden=$src/tests/golden/scan
+
+fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
+# expect_line FILE PATTERN: a line of FILE contains the fixed string PATTERN.
+expect_line() { grep -qF -- "$2" "$1" || fail "no line with '$2' in $1"; }
+no_line() { ! grep -qF -- "$2" "$1" || fail "unexpected '$2' in $1"; }
+has_byte() { od -An -tx1 -v "$1" | tr -s ' \n' '\n\n' | grep -qx "$2"; }
+
+quickstart_finds_study_commands() {
+  "$bin" scan --format jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  # The sample's RAT typed these (docs/evtx-writer.md, "Scenario").
+  for c in tasklist ver ipconfig systeminfo "net time" netstat whoami "net start" qprocess query \
+           set; do
+    expect_line out.jsonl "\"phase\":\"recon\",\"command\":\"$c\","
+  done
+  for c in dir "net view" ping "net use" type "net user" "net localgroup" "net group" nltest \
+           dsquery csvde; do
+    expect_line out.jsonl "\"phase\":\"discovery\",\"command\":\"$c\","
+  done
+  for c in at reg "netsh advfirewall" wusa wmic sc rundll32; do
+    expect_line out.jsonl "\"phase\":\"spread\",\"command\":\"$c\","
+  done
+  expect_line out.jsonl '"phase":"credential-access","command":"ntdsutil"'
+  expect_line out.jsonl '"phase":"impact","command":"vssadmin delete shadows"'
+  # The chain `ver & ipconfig /all & net view`: ver on the shell's record, the others on their
+  # own child processes, linked to it.
+  expect_line out.jsonl '"command":"ver","rule":"ver"'
+  n=$(grep -c '"via":{"timestamp":"2026-03-02T13:17:40.088000Z"' out.jsonl)
+  [ "$n" = 2 ] || fail "expected ipconfig and net view via the 13:17:40 chain, got $n"
+  # Obfuscated lines: carets and %COMSPEC%.
+  expect_line out.jsonl '"reasons":["caret"]'
+  # The second host, without command lines.
+  expect_line out.jsonl '"host":"DC01.corp.example","user":"CORP\\adm-tsato","phase":"recon","command":"whoami"'
+  # conhost.exe and net1.exe helpers are not findings.
+  no_line out.jsonl '"command":"proxy execution"'
+  no_line out.jsonl 'net1.exe"'
+}
+
+quickstart_fields() {
+  "$bin" scan -f jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  [ -s out.jsonl ] || fail "no findings"
+  for k in timestamp host user phase command args technique noise image command_line \
+           parent_image obfuscation source record tactic process_id parent_process_id logon_id \
+           via_cmd origin; do
+    n=$(grep -c "\"$k\":" out.jsonl)
+    total=$(wc -l < out.jsonl)
+    [ "$n" = "$total" ] || fail "key $k in $n of $total findings"
+  done
+  expect_line out.jsonl '"decoded":"IEX (New-Object Net.WebClient).DownloadString('
+  if command -v python3 > /dev/null; then
+    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' out.jsonl \
+      || fail "invalid JSON"
+  fi
+}
+
+quickstart_csv() {
+  "$bin" scan -f csv --no-summary -q "$sample" > out.csv || fail "exit $?"
+  "$bin" scan -f jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  head -1 out.csv | grep -q '^timestamp,host,user,phase,command,args,technique,noise,image,command_line,parent_image,obfuscation_score,obfuscation_reasons,source,record,' \
+    || fail "CSV header: $(head -1 out.csv)"
+  # One row per finding (no field of the sample has a line break).
+  [ $(($(wc -l < out.csv) - 1)) = "$(wc -l < out.jsonl)" ] || fail "row count differs from JSONL"
+  expect_line out.csv ',recon,tasklist,/v,'
+  expect_line out.csv ",discovery,ping,\"'-n 1 fs-02.corp.example\","
+}
+
+quickstart_table() {
+  COLUMNS=160 "$bin" scan -f table "$sample" > out.txt 2> err.txt || fail "exit $?"
+  expect_line out.txt 'TIME (UTC)           HOST'
+  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon      tasklist'
+  expect_line out.txt 'Summary (JPCERT/CC 2015 form):'
+  expect_line out.txt '== Host DC01.corp.example ('
+  expect_line out.txt '  Rank  Command                 Count  Options'
+  expect_line err.txt 'cmdsentry: scan: 1 file(s) read'
+}
+
+summary_placement() {
+  # CSV/JSONL: the summary goes to stderr so the output stays machine-readable.
+  "$bin" scan -f jsonl -q "$sample" > out.jsonl 2> err.txt || fail "exit $?"
+  no_line out.jsonl 'Summary'
+  expect_line err.txt 'Summary (JPCERT/CC 2015 form):'
+  "$bin" scan -f csv --summary-format json -q "$sample" > out.csv 2> err.txt || fail "exit $?"
+  expect_line err.txt '{"type":"summary","findings":'
+  "$bin" scan -f csv --no-summary -q "$sample" > out.csv 2> err.txt || fail "exit $?"
+  [ ! -s err.txt ] || fail "stderr not empty with --no-summary -q: $(cat err.txt)"
+}
+
+summary_only_json() {
+  "$bin" scan --summary-only --summary-format json -q "$sample" > out.json || fail "exit $?"
+  [ "$(wc -l < out.json)" = 1 ] || fail "one line expected"
+  expect_line out.json '{"type":"summary","findings":'
+  expect_line out.json '{"phase":"spread","rows":[{"rank":1,"command":"sc","count":2,"options":["create","start"]}'
+  expect_line out.json '"hosts":[{"host":"DC01.corp.example"'
+}
+
+hostile_csv() {
+  "$bin" scan -f csv --no-summary -q "$golden/hostile_text/input.jsonl" > out.csv || fail "exit $?"
+  # Every cell that starts with = + - @ is quoted and prefixed with a single quote.
+  expect_line out.csv "\"'=cmd|' /C calc'!A0\""
+  expect_line out.csv "\"'+CORP\\@SUM(1+1)\""
+  if grep -q ',[=+@-]' out.csv; then fail "unneutralised formula: $(grep ',[=+@-]' out.csv)"; fi
+}
+
+hostile_table() {
+  COLUMNS=200 "$bin" scan -f table "$golden/hostile_text/input.jsonl" > out.txt 2> err.txt \
+    || fail "exit $?"
+  for b in 1b 07 0d 9b; do
+    if has_byte out.txt $b; then fail "byte 0x$b in the table"; fi
+    if has_byte err.txt $b; then fail "byte 0x$b on stderr"; fi
+  done
+  expect_line out.txt '\x1b[2J\x1b]0;owned\x07'
+  expect_line out.txt '\u{202e}exe.ssasl'
+  expect_line out.txt 'WS01\x1b[31m'
+}
+
+hostile_jsonl() {
+  "$bin" scan -f jsonl --no-summary -q "$golden/hostile_text/input.jsonl" > out.jsonl \
+    || fail "exit $?"
+  for b in 1b 07 0d; do
+    if has_byte out.jsonl $b; then fail "raw byte 0x$b in JSONL"; fi
+  done
+  expect_line out.jsonl '\u001b[2J\u001b]0;owned\u0007'
+  [ "$(wc -l < out.jsonl)" = 3 ] || fail "3 findings, one per line"
+}
+
+stdin_and_output_file() {
+  cat "$golden/chain_with_children/input.jsonl" | "$bin" scan -q --no-summary -o found.jsonl - \
+    || fail "exit $?"
+  # Not a terminal and no --format: JSON Lines.
+  [ "$(wc -l < found.jsonl)" = 5 ] || fail "5 findings expected: $(cat found.jsonl)"
+  expect_line found.jsonl '"source":"-","record":103'
+}
+
+rules_override() {
+  cat > mine.yaml <<'YAML'
+format: cmdsentry-kb/1
+entries:
+  - name: whoami
+    phase: recon
+    tactic: discovery
+    techniques: [T1033]
+    study: true
+    noise: high
+    match: {programs: [whoami]}
+    sources: [JP15]
+  - name: notepad
+    phase: collection
+    noise: high
+    match: {programs: [notepad]}
+    sources: [local]
+YAML
+  "$bin" scan -f jsonl --no-summary --rules mine.yaml "$golden/study_phase_over_tactic/input.jsonl" \
+    "$golden/chain_with_children/input.jsonl" > out.jsonl 2> err.txt || fail "exit $?"
+  expect_line out.jsonl '"command":"whoami","rule":"whoami","tactic":"discovery","technique":["T1033"],"noise":"high"'
+  expect_line out.jsonl '"phase":"collection","command":"notepad"'
+  expect_line err.txt 'override'
+}
+
+rules_error() {
+  printf 'entries:\n  - name: x\n    phase: lunch\n    match: {programs: [x]}\n    sources: [me]\n' > bad.yaml
+  "$bin" scan -f jsonl --rules bad.yaml "$sample" > out.jsonl 2> err.txt
+  [ $? = 2 ] || fail "exit 2 expected for a broken rules file"
+  expect_line err.txt "unknown phase 'lunch'"
+}
+
+missing_input() {
+  "$bin" scan -f jsonl -q --no-summary "$sample" does-not-exist.evtx > out.jsonl 2> err.txt
+  [ $? = 1 ] || fail "exit 1 expected when an input cannot be read"
+  expect_line err.txt 'does-not-exist.evtx'
+  [ -s out.jsonl ] || fail "the readable input must still be scanned"
+}
+
+max_noise() {
+  "$bin" scan -f jsonl --no-summary -q --max-noise low "$sample" > out.jsonl || fail "exit $?"
+  no_line out.jsonl '"noise":"high"'
+  no_line out.jsonl '"noise":"medium"'
+  expect_line out.jsonl '"noise":"very-low"'
+}
+
+"$case_name"

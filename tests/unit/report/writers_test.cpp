@@ -1,0 +1,201 @@
+// The finding writers: every format shows the same fields, and attacker-controlled text comes out
+// neutralised for its format (CSV formulas, JSON escapes, terminal control sequences).
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "report/csv_writer.h"
+#include "report/fields.h"
+#include "report/jsonl_writer.h"
+#include "report/sink.h"
+#include "report/summary_writer.h"
+#include "report/table_writer.h"
+#include "scan/summary.h"
+
+namespace cmdsentry::report {
+namespace {
+
+std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string host = "WS01",
+                                          std::string user = "alice") {
+  ProcessEvent e;
+  e.time = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
+  e.host = std::move(host);
+  e.user_domain = "CORP";
+  e.user_name = std::move(user);
+  e.pid = 0x1234;
+  e.parent_pid = 0x900;
+  e.logon_id = 0x5c3a1f;
+  e.image = "C:\\Windows\\System32\\whoami.exe";
+  e.command_line = std::move(command_line);
+  e.parent_image = "C:\\Windows\\System32\\cmd.exe";
+  auto raw = std::make_shared<RawEvent>();
+  raw->source.file = "logs/Security.evtx";
+  raw->source.record_id = 4242;
+  e.evidence.push_back(raw);
+  return std::make_shared<const ProcessEvent>(std::move(e));
+}
+
+scan::Finding finding(std::string command_line, std::string args) {
+  scan::Finding f;
+  f.command = "whoami";
+  f.rule = "whoami";
+  f.phase = "recon";
+  f.tactic = "discovery";
+  f.techniques = {"T1033"};
+  f.noise = kb::Noise::kLow;
+  f.study = true;
+  f.program = "whoami";
+  f.args = std::move(args);
+  f.process = event(std::move(command_line));
+  return f;
+}
+
+std::string render(Format format, const std::vector<scan::Finding>& findings, int width = 120) {
+  std::string out;
+  auto sink = make_sink(format, [&](std::string_view s) { out.append(s); }, {.width = width});
+  sink->begin();
+  for (const auto& f : findings) sink->write(f);
+  sink->finish();
+  return out;
+}
+
+bool has_control(std::string_view s, bool allow_newline) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == '\n' && allow_newline) continue;
+    if (u < 0x20 || u == 0x7f) return true;
+  }
+  return false;
+}
+
+TEST(CsvWriter, header_and_fields) {
+  const std::string out = render(Format::kCsv, {finding("whoami /all", "/all")});
+  const std::string header = out.substr(0, out.find("\r\n"));
+  EXPECT_TRUE(
+      header.starts_with("timestamp,host,user,phase,command,args,technique,noise,image,"
+                         "command_line,parent_image,obfuscation_score,"
+                         "obfuscation_reasons,source,record,"));
+  EXPECT_NE(out.find("2012-12-14T23:06:40.000000Z,"), std::string::npos);
+  EXPECT_NE(out.find(",WS01,CORP\\alice,recon,whoami,/all,T1033,low,"), std::string::npos);
+  EXPECT_NE(out.find(",logs/Security.evtx,4242,whoami,discovery,true,4660,2304,0x5c3a1f,"),
+            std::string::npos);
+}
+
+TEST(CsvWriter, neutralises_formulas_in_every_field) {
+  for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"}) {
+    auto f = finding(hostile, hostile);
+    const std::string out = render(Format::kCsv, {f});
+    std::string row = out.substr(out.find("\r\n") + 2);
+    row.resize(row.size() - 2);  // the row's own CRLF
+    // Both args and command_line start with the formula: each is quoted with a leading '.
+    std::string quoted = "\"'";
+    quoted += hostile[0];
+    std::size_t n = 0;
+    for (std::size_t p = row.find(quoted); p != std::string::npos; p = row.find(quoted, p + 1)) ++n;
+    EXPECT_EQ(n, 2u) << hostile << "\n" << row;
+    EXPECT_EQ(row.find("," + std::string(1, hostile[0])), std::string::npos) << row;
+  }
+}
+
+TEST(CsvWriter, quotes_commas_quotes_and_newlines) {
+  const std::string out =
+      render(Format::kCsv, {finding("whoami /fo csv \"a,b\"\r\nnext", "/fo csv \"a,b\"")});
+  EXPECT_NE(out.find(",\"whoami /fo csv \"\"a,b\"\"\r\nnext\","), std::string::npos) << out;
+}
+
+TEST(JsonlWriter, escapes_controls_quotes_and_separators) {
+  const std::string out = render(
+      Format::kJsonl, {finding("whoami \x1b[2J\x07 \"x\\y\" \xE2\x80\xA8 \xff", "\x1b[31m")});
+  EXPECT_FALSE(has_control(out.substr(0, out.size() - 1), false)) << out;
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_NE(out.find("\\u001b[2J\\u0007 \\\"x\\\\y\\\" \\u2028 \xEF\xBF\xBD"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"record\":4242"), std::string::npos);
+  EXPECT_NE(out.find("\"source\":\"logs/Security.evtx\""), std::string::npos);
+}
+
+TEST(JsonlWriter, via_and_obfuscation) {
+  auto f = finding("whoami /all", "/all");
+  f.via = event("cmd /c w^hoami /all");
+  f.origin = cmdline::Origin::kCmdChain;
+  f.via_cmd = true;
+  f.obfuscation_score = 20;
+  f.obfuscation = {cmdline::Obfuscation::kCaret};
+  const std::string out = render(Format::kJsonl, {f});
+  EXPECT_NE(out.find("\"origin\":\"cmd\",\"via_cmd\":true,\"via\":{"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"obfuscation\":{\"score\":20,\"reasons\":[\"caret\"]}"), std::string::npos);
+}
+
+TEST(TableWriter, no_control_sequences_or_bidi_overrides) {
+  auto f = finding("x",
+                   "/fi \"\xE2\x80\xAE"
+                   "exe.ssasl\" \x1b]0;owned\x07\r\n=1");
+  f.process = event("x", "WS01\x1b[31m", "\x1b[2Jbob");
+  const std::string out = render(Format::kTable, {f}, 200);
+  EXPECT_FALSE(has_control(out, true)) << out;
+  EXPECT_EQ(out.find("\xE2\x80\xAE"), std::string::npos);
+  EXPECT_NE(out.find("\\u{202e}exe.ssasl"), std::string::npos) << out;
+  EXPECT_NE(out.find("\\x1b]0;owned\\x07\\x0d\\x0a=1"), std::string::npos) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2);  // header + one row
+}
+
+TEST(TableWriter, rows_fit_the_width) {
+  for (const int width : {100, 120, 200}) {  // under 97 columns rows overrun (documented)
+    const std::string out = render(Format::kTable, {finding("x", std::string(500, 'a'))}, width);
+    std::size_t start = 0;
+    while (start < out.size()) {
+      const std::size_t nl = out.find('\n', start);
+      const std::string line = out.substr(start, nl - start);
+      std::size_t cols = 0;
+      for (char c : line) cols += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      EXPECT_LE(cols, static_cast<std::size_t>(width)) << line;
+      start = nl + 1;
+    }
+    EXPECT_NE(out.find("\xE2\x80\xA6"), std::string::npos);  // cut marked
+    EXPECT_EQ(out.find("USER") != std::string::npos, width >= 120) << out;
+  }
+}
+
+TEST(TableWriter, empty_run_says_so) {
+  EXPECT_NE(render(Format::kTable, {}).find("(no findings)"), std::string::npos);
+}
+
+TEST(Fields, fit_counts_code_points) {
+  EXPECT_EQ(fit("abc", 5), "abc  ");
+  EXPECT_EQ(fit("abcdef", 4), "abc\xE2\x80\xA6");
+  EXPECT_EQ(fit("\xE7\xB5\x8C\xE7\x90\x86", 2), "\xE7\xB5\x8C\xE7\x90\x86");
+  EXPECT_EQ(fit("\xE7\xB5\x8C\xE7\x90\x86x", 2), "\xE7\xB5\x8C\xE2\x80\xA6");
+  EXPECT_EQ(short_host("WS01.corp.example"), "WS01");
+  EXPECT_EQ(short_host("10.0.0.5"), "10.0.0.5");
+}
+
+TEST(Fields, record_falls_back_to_line) {
+  SourceRef s;
+  s.line = 7;
+  EXPECT_EQ(record_of(s), 7u);
+  s.record_id = 99;
+  EXPECT_EQ(record_of(s), 99u);
+}
+
+TEST(SummaryWriter, text_and_json) {
+  std::vector<scan::Finding> fs = {finding("whoami /all", "/all"), finding("whoami", "")};
+  fs[1].argv = {};
+  fs[0].argv = {"/all"};
+  const scan::Summary s = scan::summarize(fs);
+  std::string text, json;
+  append_summary_text(text, s);
+  append_summary_json(json, s);
+  EXPECT_NE(text.find("== All hosts ==\nrecon\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("     1  whoami                      2  /all\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("== Host WS01 (2 findings) =="), std::string::npos);
+  EXPECT_EQ(json,
+            "{\"type\":\"summary\",\"findings\":2,\"all\":{\"findings\":2,\"phases\":[{\"phase\":"
+            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
+            "all\"]}]}]},\"hosts\":[{\"host\":\"WS01\",\"findings\":2,\"phases\":[{\"phase\":"
+            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
+            "all\"]}]}]}]}\n");
+}
+
+}  // namespace
+}  // namespace cmdsentry::report
