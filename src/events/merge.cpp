@@ -129,9 +129,9 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const RawEvent* r = raw_of(events_[i]);
     if (r == nullptr || r->record_id == 0) continue;
-    std::string key = host_key(r->computer);
+    std::string key = host_key(r->computer());
     key += '\n';
-    key += lower(r->channel);
+    key += lower(r->channel());
     char nums[64];
     std::snprintf(nums, sizeof nums, "\n%u\n%llu\n%llu", r->event_id,
                   static_cast<unsigned long long>(r->record_id),

@@ -18,24 +18,24 @@ bool icontains(std::string_view hay, std::string_view needle) {
 }
 
 bool is_security(const RawEvent& raw) {
-  if (!raw.channel.empty()) return icontains(raw.channel, "security") && raw.channel.size() == 8;
+  if (!raw.channel().empty()) return icontains(raw.channel(), "security") && raw.channel().size() == 8;
   // Some exports drop the channel: fall back on the provider, or on the fields themselves.
-  return raw.provider.empty() || icontains(raw.provider, "Security-Auditing");
+  return raw.provider().empty() || icontains(raw.provider(), "Security-Auditing");
 }
 
 bool is_sysmon(const RawEvent& raw) {
-  return icontains(raw.channel, "Sysmon") || icontains(raw.provider, "Sysmon");
+  return icontains(raw.channel(), "Sysmon") || icontains(raw.provider(), "Sysmon");
 }
 
 bool is_applocker(const RawEvent& raw) {
-  return icontains(raw.channel, "AppLocker") || icontains(raw.provider, "AppLocker");
+  return icontains(raw.channel(), "AppLocker") || icontains(raw.provider(), "AppLocker");
 }
 
 LogonEvent from_4624(const RawEvent& raw) {
   using detail::field;
   LogonEvent e;
   e.time = raw.time_created;
-  e.host = raw.computer;
+  e.host = raw.computer();
   e.user_sid = field(raw, "TargetUserSid");
   e.user_domain = field(raw, "TargetDomainName");
   e.user_name = field(raw, "TargetUserName");
@@ -52,7 +52,7 @@ ProcessExitEvent from_4689(const RawEvent& raw) {
   using detail::field;
   ProcessExitEvent e;
   e.time = raw.time_created;
-  e.host = raw.computer;
+  e.host = raw.computer();
   e.pid = static_cast<std::uint32_t>(detail::number(field(raw, "ProcessId")));
   e.image = field(raw, "ProcessName");
   e.logon_id = detail::number(field(raw, "SubjectLogonId"));
@@ -65,10 +65,7 @@ ProcessExitEvent from_4689(const RawEvent& raw) {
 namespace detail {
 
 std::string_view field(const RawEvent& raw, std::string_view name) {
-  for (const auto& [k, v] : raw.data) {
-    if (k == name) return v;
-  }
-  return {};
+  return raw.find_exact(name).value_or(std::string_view{});
 }
 
 std::uint64_t number(std::string_view s) {
