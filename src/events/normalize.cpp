@@ -1,6 +1,7 @@
 #include "events/normalize.h"
 
 #include <charconv>
+#include <utility>
 
 namespace cmdsentry::events {
 namespace {
@@ -97,7 +98,9 @@ const std::vector<std::uint32_t>& execution_event_ids() {
 }
 
 Event normalize(RawEvent&& raw) {
-  auto shared = std::make_shared<RawEvent>(std::move(raw));
+  // The evidence is an exact-size copy, not the moved event: it stays compact however much room
+  // the reader reserved, and the reader's event keeps its buffers for the next record.
+  auto shared = std::make_shared<const RawEvent>(std::as_const(raw));
   const RawEvent& r = *shared;
   if (is_execution(r)) {
     ProcessEvent p = r.event_id == 4688 ? detail::from_4688(r)

@@ -20,7 +20,8 @@
 
 namespace cmdsentry::events {
 
-/// Normalizes one raw event. Never fails: missing fields stay empty/zero.
+/// Normalizes one raw event. Never fails: missing fields stay empty/zero. The result keeps a
+/// compact copy of `raw` as evidence; `raw` itself is left as it was, so a reader can reuse it.
 [[nodiscard]] Event normalize(RawEvent&& raw);
 
 /// True for the raw events that describe a process execution (4688, Sysmon 1, AppLocker

@@ -123,10 +123,10 @@ ProcessEvent from_4688(const RawEvent& raw) {
     kSubjectDomainName, kSubjectUserName, kSubjectLogonId, kNewProcessId, kProcessId,
     kNewProcessName, kCommandLine, kParentProcessName, kMandatoryLabel, kCount
   };
-  static constexpr std::array<std::string_view, kCount> kNames = {
+  static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
       "TargetUserName", "TargetDomainName", "TargetUserSid", "TargetLogonId", "SubjectUserSid",
       "SubjectDomainName", "SubjectUserName", "SubjectLogonId", "NewProcessId", "ProcessId",
-      "NewProcessName", "CommandLine", "ParentProcessName", "MandatoryLabel"};
+      "NewProcessName", "CommandLine", "ParentProcessName", "MandatoryLabel"}};
   const auto f = raw.find_exact(kNames);
   auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
 
@@ -164,10 +164,10 @@ ProcessEvent from_sysmon1(const RawEvent& raw) {
     kParentCommandLine, kIntegrityLevel, kProcessGuid, kParentProcessGuid, kOriginalFileName,
     kCurrentDirectory, kHashes, kCount
   };
-  static constexpr std::array<std::string_view, kCount> kNames = {
+  static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
       "UtcTime", "User", "LogonId", "ProcessId", "ParentProcessId", "Image", "CommandLine",
       "ParentImage", "ParentCommandLine", "IntegrityLevel", "ProcessGuid", "ParentProcessGuid",
-      "OriginalFileName", "CurrentDirectory", "Hashes"};
+      "OriginalFileName", "CurrentDirectory", "Hashes"}};
   const auto f = raw.find_exact(kNames);
   auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
 

@@ -156,8 +156,8 @@ void restore_ecs_moves(const EcsParts& ecs, RawEvent& out) {
   std::string s;
   char buf[24];
   if (out.event_id == 4688 && !sysmon) {
-    static constexpr std::array<std::string_view, 5> kNames = {
-        "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"};
+    static constexpr FieldNameSet<5> kNames{std::array<std::string_view, 5>{
+        "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};
     const auto has = out.find_exact(kNames);
     const EcsProcess proc = read_ecs_process(ecs.process);
     const EcsProcess parent = read_ecs_process(proc.parent);
