@@ -102,24 +102,27 @@ Event normalize(RawEvent&& raw) {
   // the reader reserved, and the reader's event keeps its buffers for the next record.
   auto shared = std::make_shared<const RawEvent>(std::as_const(raw));
   const RawEvent& r = *shared;
+  // One named result for every path, so it is built in place in the caller (executions, the bulk,
+  // never move their ~1 KB ProcessEvent).
+  Event out;  // a ProcessEvent
   if (is_execution(r)) {
-    ProcessEvent p = r.event_id == 4688 ? detail::from_4688(r)
-                     : r.event_id == 1  ? detail::from_sysmon1(r)
-                                        : detail::from_applocker(r);
+    ProcessEvent& p = std::get<ProcessEvent>(out);
+    if (r.event_id == 4688) {
+      detail::from_4688(r, p);
+    } else if (r.event_id == 1) {
+      detail::from_sysmon1(r, p);
+    } else {
+      detail::from_applocker(r, p);
+    }
     p.evidence.push_back(std::move(shared));
-    return p;
+  } else if (r.event_id == 4624 && is_security(r)) {
+    out.emplace<LogonEvent>(from_4624(r)).raw = std::move(shared);
+  } else if (r.event_id == 4689 && is_security(r)) {
+    out.emplace<ProcessExitEvent>(from_4689(r)).raw = std::move(shared);
+  } else {
+    out.emplace<OtherEvent>(OtherEvent{std::move(shared)});
   }
-  if (r.event_id == 4624 && is_security(r)) {
-    LogonEvent e = from_4624(r);
-    e.raw = std::move(shared);
-    return e;
-  }
-  if (r.event_id == 4689 && is_security(r)) {
-    ProcessExitEvent e = from_4689(r);
-    e.raw = std::move(shared);
-    return e;
-  }
-  return OtherEvent{std::move(shared)};
+  return out;
 }
 
 }  // namespace cmdsentry::events

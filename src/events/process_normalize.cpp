@@ -116,7 +116,7 @@ std::string expand_applocker_path(std::string_view path) {
 
 namespace detail {
 
-ProcessEvent from_4688(const RawEvent& raw) {
+void from_4688(const RawEvent& raw, ProcessEvent& p) {
   // Every field this needs, found in one pass over the record.
   enum : std::size_t {
     kTargetUserName, kTargetDomainName, kTargetUserSid, kTargetLogonId, kSubjectUserSid,
@@ -130,7 +130,6 @@ ProcessEvent from_4688(const RawEvent& raw) {
   const auto f = raw.find_exact(kNames);
   auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
 
-  ProcessEvent p;
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   p.time = raw.time_created;
   p.host = raw.computer();
@@ -155,10 +154,9 @@ ProcessEvent from_4688(const RawEvent& raw) {
   p.command_line_logged = !p.command_line.empty();
   p.parent_image = get(kParentProcessName);
   p.integrity = parse_integrity(get(kMandatoryLabel));
-  return p;
 }
 
-ProcessEvent from_sysmon1(const RawEvent& raw) {
+void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
   enum : std::size_t {
     kUtcTime, kUser, kLogonId, kProcessId, kParentProcessId, kImage, kCommandLine, kParentImage,
     kParentCommandLine, kIntegrityLevel, kProcessGuid, kParentProcessGuid, kOriginalFileName,
@@ -171,7 +169,6 @@ ProcessEvent from_sysmon1(const RawEvent& raw) {
   const auto f = raw.find_exact(kNames);
   auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
 
-  ProcessEvent p;
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSysmon1);
   // UtcTime is the creation time (ms); TimeCreated is when Sysmon logged it.
   p.time = parse_iso_time(get(kUtcTime)).value_or(raw.time_created);
@@ -192,11 +189,9 @@ ProcessEvent from_sysmon1(const RawEvent& raw) {
   p.original_file_name = get(kOriginalFileName);
   p.current_directory = get(kCurrentDirectory);
   p.hashes = parse_hashes(get(kHashes));
-  return p;
 }
 
-ProcessEvent from_applocker(const RawEvent& raw) {
-  ProcessEvent p;
+void from_applocker(const RawEvent& raw, ProcessEvent& p) {
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kAppLocker);
   p.time = raw.time_created;
   p.host = raw.computer();
@@ -218,7 +213,6 @@ ProcessEvent from_applocker(const RawEvent& raw) {
   p.image = first_field(raw, {"FullFilePath", "FullFilePathBuffer"});
   if (p.image.empty()) p.image = expand_applocker_path(a.file_path);
   p.command_line_logged = false;  // AppLocker never records command lines
-  return p;
 }
 
 }  // namespace detail
