@@ -1,8 +1,18 @@
 #pragma once
 /// RawEvent: one Windows event as any source delivers it (EVTX, JSON, XML), before normalisation.
 /// It owns its strings: it outlives the chunk or line it came from.
+///
+/// Why one text buffer: a process-creation record has ~15 fields plus provider, channel and
+/// computer. Stored as separate std::strings that is ~20 allocations per event, more than the
+/// JSON parse itself costs. Here every string lives in `text_` and is addressed by offset, so an
+/// event costs two allocations (text and field index), copies and moves are plain member-wise
+/// (offsets, not pointers, survive both), and a reused event (`clear()`) allocates nothing.
+/// Views handed out (`channel()`, `fields()`, `field()`) stay valid until the event is modified.
 
+#include <array>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +30,51 @@ struct SourceRef {
   bool carved = false;           ///< recovered from unused space, not from the live record walk
 };
 
+/// A fixed set of field names, hashed at compile time, for RawEvent::find_exact: normalizers look
+/// up ~15 names in ~15 fields per record, and one probe per field beats a scan per name.
+template <std::size_t N>
+class FieldNameSet {
+ public:
+  static_assert(N > 0 && N <= 32, "at most 32 names (64 slots, load <= 1/2)");
+  consteval explicit FieldNameSet(const std::array<std::string_view, N>& names) : names_(names) {
+    for (auto& s : slots_) s = kEmpty;
+    for (std::size_t i = 0; i < N; ++i) {
+      std::size_t h = hash(names[i]);
+      while (slots_[h] != kEmpty) h = (h + 1) % kSlots;
+      slots_[h] = static_cast<std::uint8_t>(i);
+    }
+  }
+  /// Index of `name` in the set, or N.
+  [[nodiscard]] constexpr std::size_t find(std::string_view name) const {
+    for (std::size_t h = hash(name);; h = (h + 1) % kSlots) {
+      const std::uint8_t i = slots_[h];
+      if (i == kEmpty) return N;
+      if (names_[i] == name) return i;
+    }
+  }
+  [[nodiscard]] constexpr std::string_view operator[](std::size_t i) const { return names_[i]; }
+
+ private:
+  static constexpr std::size_t kSlots = 64;
+  static constexpr std::uint8_t kEmpty = 0xFF;
+  static constexpr std::size_t hash(std::string_view s) {
+    if (s.empty()) return 0;
+    const auto c = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(s[i])); };
+    return (s.size() * 17 + c(0) * 3 + c(s.size() / 2) * 5 + c(s.size() - 1) * 11) % kSlots;
+  }
+  std::array<std::string_view, N> names_{};
+  std::array<std::uint8_t, kSlots> slots_{};
+};
+
+/// One EventData/UserData field, viewed in the RawEvent that holds it.
+struct RawField {
+  std::string_view name;
+  std::string_view value;
+};
+
 /// The <System> block plus the event's data fields, as text.
-struct RawEvent {
+class RawEvent {
+ public:
   std::uint32_t event_id = 0;
   std::uint16_t version = 0;
   std::uint8_t level = 0;
@@ -32,31 +85,159 @@ struct RawEvent {
   std::uint64_t record_id = 0;
   std::uint32_t process_id = 0;
   std::uint32_t thread_id = 0;
-  std::string provider;
-  std::string channel;
-  std::string computer;
-  std::string user_sid;  ///< System/Security/@UserID
-  /// EventData/UserData fields in document order: (Name, value). Unnamed Data elements get
-  /// names "Data", "Data_1", ... like evtx_dump.
-  std::vector<std::pair<std::string, std::string>> data;
   SourceRef source;
 
-  /// Value of a data field (exact name match first, then ASCII case-insensitive), or nullptr.
-  [[nodiscard]] const std::string* field(std::string_view name) const {
-    for (const auto& [k, v] : data) {
-      if (k == name) return &v;
+  /// System/Provider/@Name, System/Channel, System/Computer, System/Security/@UserID.
+  [[nodiscard]] std::string_view provider() const { return view(provider_); }
+  [[nodiscard]] std::string_view channel() const { return view(channel_); }
+  [[nodiscard]] std::string_view computer() const { return view(computer_); }
+  [[nodiscard]] std::string_view user_sid() const { return view(user_sid_); }
+  void set_provider(std::string_view v) { provider_ = store(v); }
+  void set_channel(std::string_view v) { channel_ = store(v); }
+  void set_computer(std::string_view v) { computer_ = store(v); }
+  void set_user_sid(std::string_view v) { user_sid_ = store(v); }
+
+  /// EventData/UserData fields in document order. Unnamed Data elements get names "Data",
+  /// "Data_1", ... like evtx_dump.
+  class FieldList;
+  [[nodiscard]] FieldList fields() const;
+  [[nodiscard]] std::size_t field_count() const { return fields_.size(); }
+  /// Appends a field (copied into the event; a view into this event's own text is not copied).
+  void add_field(std::string_view name, std::string_view value) {
+    const Span n = store(name);
+    const Span v = store(value);
+    fields_.push_back({n, v});
+  }
+
+  /// Value of a data field (exact name match first, then ASCII case-insensitive), or nullopt.
+  [[nodiscard]] std::optional<std::string_view> field(std::string_view name) const {
+    if (auto v = find_exact(name)) return v;
+    for (const auto& [k, v] : fields_) {
+      if (k.size != name.size()) continue;
+      const char* p = text_.data() + k.offset;
+      bool eq = true;
+      for (std::size_t i = 0; i < name.size() && eq; ++i) eq = (p[i] | 0x20) == (name[i] | 0x20);
+      if (eq) return view(v);
     }
-    for (const auto& [k, v] : data) {
-      if (k.size() == name.size()) {
-        bool eq = true;
-        for (std::size_t i = 0; i < k.size() && eq; ++i) {
-          eq = (k[i] | 0x20) == (name[i] | 0x20);
-        }
-        if (eq) return &v;
+    return std::nullopt;
+  }
+  /// Value of a data field by exact name, or nullopt.
+  [[nodiscard]] std::optional<std::string_view> find_exact(std::string_view name) const {
+    for (const auto& [k, v] : fields_) {
+      if (k.size == name.size() && std::memcmp(text_.data() + k.offset, name.data(), name.size()) == 0) {
+        return view(v);
       }
     }
-    return nullptr;
+    return std::nullopt;
   }
+
+  /// Values of the fields named in `names` (first exact match of each), found in one pass over
+  /// the fields; absent names stay nullopt.
+  template <std::size_t N>
+  [[nodiscard]] std::array<std::optional<std::string_view>, N> find_exact(
+      const FieldNameSet<N>& names) const {
+    std::array<std::optional<std::string_view>, N> out{};
+    std::size_t left = N;
+    for (const auto& [k, v] : fields_) {
+      const std::size_t i = names.find(view(k));
+      if (i == N || out[i]) continue;
+      out[i] = view(v);
+      if (--left == 0) break;
+    }
+    return out;
+  }
+
+  /// Empties the event but keeps its buffers (a reader reuses one event per record).
+  void clear() {
+    event_id = 0;
+    version = 0;
+    level = 0;
+    task = 0;
+    opcode = 0;
+    keywords = 0;
+    time_created = 0;
+    record_id = 0;
+    process_id = 0;
+    thread_id = 0;
+    source.record_id = 0;
+    source.line = 0;
+    source.offset = 0;
+    source.carved = false;
+    source.file.clear();
+    text_.clear();
+    fields_.clear();
+    provider_ = channel_ = computer_ = user_sid_ = Span{};
+  }
+  /// Room for `text_bytes` of strings and `fields` fields without reallocating.
+  void reserve(std::size_t text_bytes, std::size_t fields) {
+    text_.reserve(text_bytes);
+    fields_.reserve(fields);
+  }
+
+ private:
+  struct Span {
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+  };
+
+  [[nodiscard]] std::string_view view(Span s) const { return {text_.data() + s.offset, s.size}; }
+  Span store(std::string_view s) {
+    // A view into our own text (a field copied under another name) is referenced, not copied:
+    // appending it could also move the bytes it points at.
+    if (!text_.empty() && s.data() >= text_.data() && s.data() < text_.data() + text_.size()) {
+      return {static_cast<std::uint32_t>(s.data() - text_.data()), static_cast<std::uint32_t>(s.size())};
+    }
+    const Span out{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(s.size())};
+    text_.append(s);
+    return out;
+  }
+
+  std::string text_;
+  std::vector<std::pair<Span, Span>> fields_;
+  Span provider_, channel_, computer_, user_sid_;
 };
+
+/// A random-access view of an event's fields, yielding RawField values.
+class RawEvent::FieldList {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = RawField;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = RawField;
+    iterator() = default;
+    iterator(const RawEvent* e, std::size_t i) : e_(e), i_(i) {}
+    RawField operator*() const { return e_->fields()[i_]; }
+    iterator& operator++() { ++i_; return *this; }
+    iterator operator++(int) { iterator t = *this; ++i_; return t; }
+    bool operator==(const iterator& o) const { return i_ == o.i_; }
+    difference_type operator-(const iterator& o) const {
+      return static_cast<difference_type>(i_) - static_cast<difference_type>(o.i_);
+    }
+
+   private:
+    const RawEvent* e_ = nullptr;
+    std::size_t i_ = 0;
+  };
+
+  explicit FieldList(const RawEvent& e) : e_(&e) {}
+  [[nodiscard]] std::size_t size() const { return e_->fields_.size(); }
+  [[nodiscard]] bool empty() const { return e_->fields_.empty(); }
+  [[nodiscard]] RawField operator[](std::size_t i) const {
+    const auto& [k, v] = e_->fields_[i];
+    return {e_->view(k), e_->view(v)};
+  }
+  [[nodiscard]] RawField front() const { return (*this)[0]; }
+  [[nodiscard]] RawField back() const { return (*this)[size() - 1]; }
+  [[nodiscard]] iterator begin() const { return {e_, 0}; }
+  [[nodiscard]] iterator end() const { return {e_, size()}; }
+
+ private:
+  const RawEvent* e_;
+};
+
+inline RawEvent::FieldList RawEvent::fields() const { return FieldList(*this); }
 
 }  // namespace cmdsentry

@@ -255,8 +255,8 @@ void append_jsonl(std::string& out, const Event& event, const JsonOptions& o) {
     w.str("type", "other");
     if (e->raw) {
       w.time("time", e->raw->time_created);
-      w.str("host", e->raw->computer);
-      w.str("channel", e->raw->channel);
+      w.str("host", e->raw->computer());
+      w.str("channel", e->raw->channel());
       w.num("event_id", e->raw->event_id);
     }
     write_common(w, out, e->raw, o);

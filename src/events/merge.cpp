@@ -119,25 +119,70 @@ std::string arguments_key(std::string_view cl) {
 
 void EventMerger::add(Event&& event) { events_.push_back(std::move(event)); }
 
+namespace {
+
+// Small dense ids for host keys and lower-cased channels, so the merge compares integers instead
+// of building and comparing strings per event. Consecutive events usually share a host, so the
+// last raw spelling is remembered to skip even the hash lookup.
+class Interner {
+ public:
+  std::uint32_t id(std::string_view raw, std::string (*key)(std::string_view)) {
+    if (has_last_ && raw == last_raw_) return last_id_;
+    auto [it, inserted] = ids_.try_emplace(key(raw), static_cast<std::uint32_t>(ids_.size()));
+    last_raw_.assign(raw);
+    last_id_ = it->second;
+    has_last_ = true;
+    return last_id_;
+  }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::string last_raw_;
+  std::uint32_t last_id_ = 0;
+  bool has_last_ = false;
+};
+
+// Identity of one record for the exact-copy check: (host, channel, id, record id, time in ms).
+struct CopyKey {
+  std::uint32_t host;
+  std::uint32_t channel;
+  std::uint32_t event_id;
+  std::uint64_t record_id;
+  std::uint64_t time_ms;
+  bool operator==(const CopyKey&) const = default;
+};
+
+struct CopyKeyHash {
+  std::size_t operator()(const CopyKey& k) const {
+    std::uint64_t h = k.record_id * 0x9E3779B97F4A7C15ull;
+    h ^= (k.time_ms + (static_cast<std::uint64_t>(k.host) << 32 | k.channel)) * 0xC2B2AE3D27D4EB4Full;
+    h ^= static_cast<std::uint64_t>(k.event_id) * 0x165667B19E3779F9ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+std::string lower_key(std::string_view s) { return lower(s); }
+std::string host_key_of(std::string_view s) { return host_key(s); }
+
+}  // namespace
+
 std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   MergeStats stats;
   std::vector<bool> gone(events_.size(), false);
   for (const Event& e : events_) stats.executions_in += std::holds_alternative<ProcessEvent>(e);
+  Interner hosts_by_name;  // host_key() of ProcessEvent::host and RawEvent::computer
+  Interner channels;
 
   // 1. Exact copies of one record.
-  std::unordered_map<std::string, std::size_t> seen;
+  std::unordered_map<CopyKey, std::size_t, CopyKeyHash> seen;
+  seen.reserve(events_.size());
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const RawEvent* r = raw_of(events_[i]);
     if (r == nullptr || r->record_id == 0) continue;
-    std::string key = host_key(r->computer);
-    key += '\n';
-    key += lower(r->channel);
-    char nums[64];
-    std::snprintf(nums, sizeof nums, "\n%u\n%llu\n%llu", r->event_id,
-                  static_cast<unsigned long long>(r->record_id),
-                  static_cast<unsigned long long>(r->time_created / 10000));
-    key += nums;
-    auto [it, inserted] = seen.emplace(std::move(key), i);
+    const CopyKey key{hosts_by_name.id(r->computer(), host_key_of),
+                      channels.id(r->channel(), lower_key), r->event_id, r->record_id,
+                      r->time_created / 10000};
+    auto [it, inserted] = seen.emplace(key, i);
     if (inserted) continue;
     gone[i] = true;
     stats.copies_merged++;
@@ -145,23 +190,39 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     auto* src = std::get_if<ProcessEvent>(&events_[i]);
     if (dst != nullptr && src != nullptr) merge_into(*dst, std::move(*src));
   }
+  seen = {};
 
-  // 2. One process, several logs.
+  // 2. One process, several logs. Sorted by (host, pid, time); host order is by interned id,
+  // which groups the same hosts as comparing the key strings, and keeps each host's order.
   std::vector<std::size_t> procs;
-  std::vector<std::string> hosts(events_.size());
+  std::vector<std::uint32_t> hosts(events_.size(), 0);
+  std::vector<std::string> images(events_.size());  // image_name(), computed once
   for (std::size_t i = 0; i < events_.size(); ++i) {
     if (gone[i]) continue;
     if (auto* p = std::get_if<ProcessEvent>(&events_[i]); p != nullptr && !is_dll_check(*p)) {
       procs.push_back(i);
-      hosts[i] = host_key(p->host);
+      hosts[i] = hosts_by_name.id(p->host, host_key_of);
+      images[i] = image_name(p->image);
     }
   }
   auto proc = [&](std::size_t i) -> ProcessEvent& { return std::get<ProcessEvent>(events_[i]); };
-  std::stable_sort(procs.begin(), procs.end(), [&](std::size_t a, std::size_t b) {
-    if (hosts[a] != hosts[b]) return hosts[a] < hosts[b];
-    if (proc(a).pid != proc(b).pid) return proc(a).pid < proc(b).pid;
-    return proc(a).time < proc(b).time;
-  });
+  {
+    struct SortKey {
+      std::uint32_t host;
+      std::uint32_t pid;
+      std::uint64_t time;
+      std::size_t index;
+    };
+    std::vector<SortKey> keys;
+    keys.reserve(procs.size());
+    for (std::size_t i : procs) keys.push_back({hosts[i], proc(i).pid, proc(i).time, i});
+    std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
+      if (a.host != b.host) return a.host < b.host;
+      if (a.pid != b.pid) return a.pid < b.pid;
+      return a.time < b.time;
+    });
+    for (std::size_t k = 0; k < keys.size(); ++k) procs[k] = keys[k].index;
+  }
   for (std::size_t k = 0; k < procs.size(); ++k) {
     const std::size_t i = procs[k];
     if (gone[i]) continue;
@@ -170,9 +231,11 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
       if (hosts[j] != hosts[i] || proc(j).pid != proc(i).pid) break;
       if (proc(j).time - proc(i).time > kSameProcessWindow) break;
       if (gone[j]) continue;
-      const std::string a = image_name(proc(i).image), b = image_name(proc(j).image);
+      const std::string& a = images[i];
+      const std::string& b = images[j];
       if (!a.empty() && !b.empty() && a != b) continue;
       merge_into(proc(i), std::move(proc(j)));
+      images[i] = image_name(proc(i).image);  // the merge may have replaced the image
       gone[j] = true;
       stats.same_process_merged++;
     }
@@ -182,14 +245,14 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   // its own ProcessID key): match on host, image, parent PID, arguments and time instead.
   const bool any_lost = std::any_of(procs.begin(), procs.end(),
                                     [&](std::size_t i) { return !gone[i] && proc(i).pid == 0; });
-  std::multimap<std::pair<std::string, std::string>, std::size_t> by_image;
+  std::multimap<std::pair<std::uint32_t, std::string>, std::size_t> by_image;
   for (std::size_t i : any_lost ? procs : std::vector<std::size_t>{}) {
-    if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], image_name(proc(i).image)), i);
+    if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], images[i]), i);
   }
   for (std::size_t i : procs) {
     if (gone[i] || proc(i).pid != 0) continue;
     ProcessEvent& lost = proc(i);
-    auto [lo, hi] = by_image.equal_range({hosts[i], image_name(lost.image)});
+    auto [lo, hi] = by_image.equal_range({hosts[i], images[i]});
     std::size_t best = SIZE_MAX;
     std::uint64_t best_gap = kSameProcessWindow + 1;
     for (auto it = lo; it != hi; ++it) {
@@ -208,25 +271,26 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     }
     if (best == SIZE_MAX) continue;
     merge_into(proc(best), std::move(lost));
+    images[best] = image_name(proc(best).image);
     gone[i] = true;
     stats.same_process_merged++;
   }
 
   // 3. net.exe -> net1.exe with the same arguments.
   const bool any_net1 = std::any_of(procs.begin(), procs.end(), [&](std::size_t i) {
-    return !gone[i] && image_name(proc(i).image) == "net1.exe";
+    return !gone[i] && images[i] == "net1.exe";
   });
-  std::multimap<std::pair<std::string, std::uint32_t>, std::size_t> by_pid;
+  std::multimap<std::pair<std::uint32_t, std::uint32_t>, std::size_t> by_pid;
   for (std::size_t i : any_net1 ? procs : std::vector<std::size_t>{}) {
     if (!gone[i]) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
   }
   for (std::size_t c : procs) {
-    if (gone[c] || !proc(c).parent_pid || image_name(proc(c).image) != "net1.exe") continue;
+    if (gone[c] || !proc(c).parent_pid || images[c] != "net1.exe") continue;
     auto [lo, hi] = by_pid.equal_range({hosts[c], *proc(c).parent_pid});
     for (auto it = lo; it != hi; ++it) {
       ProcessEvent& parent = proc(it->second);
       ProcessEvent& child = proc(c);
-      if (gone[it->second] || parent.helper || image_name(parent.image) != "net.exe") continue;
+      if (gone[it->second] || parent.helper || images[it->second] != "net.exe") continue;
       const std::int64_t delay =
           static_cast<std::int64_t>(child.time) - static_cast<std::int64_t>(parent.time);
       if (delay < -10'000'000 || delay > static_cast<std::int64_t>(kHelperWindow)) continue;

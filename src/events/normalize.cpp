@@ -1,6 +1,7 @@
 #include "events/normalize.h"
 
 #include <charconv>
+#include <utility>
 
 namespace cmdsentry::events {
 namespace {
@@ -18,24 +19,24 @@ bool icontains(std::string_view hay, std::string_view needle) {
 }
 
 bool is_security(const RawEvent& raw) {
-  if (!raw.channel.empty()) return icontains(raw.channel, "security") && raw.channel.size() == 8;
+  if (!raw.channel().empty()) return icontains(raw.channel(), "security") && raw.channel().size() == 8;
   // Some exports drop the channel: fall back on the provider, or on the fields themselves.
-  return raw.provider.empty() || icontains(raw.provider, "Security-Auditing");
+  return raw.provider().empty() || icontains(raw.provider(), "Security-Auditing");
 }
 
 bool is_sysmon(const RawEvent& raw) {
-  return icontains(raw.channel, "Sysmon") || icontains(raw.provider, "Sysmon");
+  return icontains(raw.channel(), "Sysmon") || icontains(raw.provider(), "Sysmon");
 }
 
 bool is_applocker(const RawEvent& raw) {
-  return icontains(raw.channel, "AppLocker") || icontains(raw.provider, "AppLocker");
+  return icontains(raw.channel(), "AppLocker") || icontains(raw.provider(), "AppLocker");
 }
 
 LogonEvent from_4624(const RawEvent& raw) {
   using detail::field;
   LogonEvent e;
   e.time = raw.time_created;
-  e.host = raw.computer;
+  e.host = raw.computer();
   e.user_sid = field(raw, "TargetUserSid");
   e.user_domain = field(raw, "TargetDomainName");
   e.user_name = field(raw, "TargetUserName");
@@ -52,7 +53,7 @@ ProcessExitEvent from_4689(const RawEvent& raw) {
   using detail::field;
   ProcessExitEvent e;
   e.time = raw.time_created;
-  e.host = raw.computer;
+  e.host = raw.computer();
   e.pid = static_cast<std::uint32_t>(detail::number(field(raw, "ProcessId")));
   e.image = field(raw, "ProcessName");
   e.logon_id = detail::number(field(raw, "SubjectLogonId"));
@@ -65,10 +66,7 @@ ProcessExitEvent from_4689(const RawEvent& raw) {
 namespace detail {
 
 std::string_view field(const RawEvent& raw, std::string_view name) {
-  for (const auto& [k, v] : raw.data) {
-    if (k == name) return v;
-  }
-  return {};
+  return raw.find_exact(name).value_or(std::string_view{});
 }
 
 std::uint64_t number(std::string_view s) {
@@ -100,26 +98,31 @@ const std::vector<std::uint32_t>& execution_event_ids() {
 }
 
 Event normalize(RawEvent&& raw) {
-  auto shared = std::make_shared<RawEvent>(std::move(raw));
+  // The evidence is an exact-size copy, not the moved event: it stays compact however much room
+  // the reader reserved, and the reader's event keeps its buffers for the next record.
+  auto shared = std::make_shared<const RawEvent>(std::as_const(raw));
   const RawEvent& r = *shared;
+  // One named result for every path, so it is built in place in the caller (executions, the bulk,
+  // never move their ~1 KB ProcessEvent).
+  Event out;  // a ProcessEvent
   if (is_execution(r)) {
-    ProcessEvent p = r.event_id == 4688 ? detail::from_4688(r)
-                     : r.event_id == 1  ? detail::from_sysmon1(r)
-                                        : detail::from_applocker(r);
+    ProcessEvent& p = std::get<ProcessEvent>(out);
+    if (r.event_id == 4688) {
+      detail::from_4688(r, p);
+    } else if (r.event_id == 1) {
+      detail::from_sysmon1(r, p);
+    } else {
+      detail::from_applocker(r, p);
+    }
     p.evidence.push_back(std::move(shared));
-    return p;
+  } else if (r.event_id == 4624 && is_security(r)) {
+    out.emplace<LogonEvent>(from_4624(r)).raw = std::move(shared);
+  } else if (r.event_id == 4689 && is_security(r)) {
+    out.emplace<ProcessExitEvent>(from_4689(r)).raw = std::move(shared);
+  } else {
+    out.emplace<OtherEvent>(OtherEvent{std::move(shared)});
   }
-  if (r.event_id == 4624 && is_security(r)) {
-    LogonEvent e = from_4624(r);
-    e.raw = std::move(shared);
-    return e;
-  }
-  if (r.event_id == 4689 && is_security(r)) {
-    ProcessExitEvent e = from_4689(r);
-    e.raw = std::move(shared);
-    return e;
-  }
-  return OtherEvent{std::move(shared)};
+  return out;
 }
 
 }  // namespace cmdsentry::events

@@ -22,18 +22,9 @@ bool ieq(std::string_view a, std::string_view b) {
 // First of several alternative field names that is present.
 std::string_view first_field(const RawEvent& raw, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
-    for (const auto& [k, v] : raw.data) {
-      if (k == n) return v;
-    }
+    if (auto v = raw.find_exact(n)) return *v;
   }
   return {};
-}
-
-bool has_field(const RawEvent& raw, std::string_view name) {
-  for (const auto& [k, v] : raw.data) {
-    if (k == name) return true;
-  }
-  return false;
 }
 
 bool meaningful(std::string_view v) { return !v.empty() && v != "-"; }
@@ -125,69 +116,87 @@ std::string expand_applocker_path(std::string_view path) {
 
 namespace detail {
 
-ProcessEvent from_4688(const RawEvent& raw) {
-  ProcessEvent p;
+void from_4688(const RawEvent& raw, ProcessEvent& p) {
+  // Every field this needs, found in one pass over the record.
+  enum : std::size_t {
+    kTargetUserName, kTargetDomainName, kTargetUserSid, kTargetLogonId, kSubjectUserSid,
+    kSubjectDomainName, kSubjectUserName, kSubjectLogonId, kNewProcessId, kProcessId,
+    kNewProcessName, kCommandLine, kParentProcessName, kMandatoryLabel, kCount
+  };
+  static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
+      "TargetUserName", "TargetDomainName", "TargetUserSid", "TargetLogonId", "SubjectUserSid",
+      "SubjectDomainName", "SubjectUserName", "SubjectLogonId", "NewProcessId", "ProcessId",
+      "NewProcessName", "CommandLine", "ParentProcessName", "MandatoryLabel"}};
+  const auto f = raw.find_exact(kNames);
+  auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
+
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   p.time = raw.time_created;
-  p.host = raw.computer;
+  p.host = raw.computer();
   // The new process runs as the target account when one is given (v2), else as the creator.
-  const std::string_view target_name = field(raw, "TargetUserName");
+  const std::string_view target_name = get(kTargetUserName);
   if (meaningful(target_name)) {
     p.user_name = target_name;
-    p.user_domain = field(raw, "TargetDomainName");
-    const std::string_view sid = field(raw, "TargetUserSid");
+    p.user_domain = get(kTargetDomainName);
+    const std::string_view sid = get(kTargetUserSid);
     if (sid != "S-1-0-0") p.user_sid = sid;
-    p.logon_id = number(field(raw, "TargetLogonId"));
+    p.logon_id = number(get(kTargetLogonId));
   } else {
-    p.user_sid = field(raw, "SubjectUserSid");
-    p.user_domain = field(raw, "SubjectDomainName");
-    p.user_name = field(raw, "SubjectUserName");
-    p.logon_id = number(field(raw, "SubjectLogonId"));
+    p.user_sid = get(kSubjectUserSid);
+    p.user_domain = get(kSubjectDomainName);
+    p.user_name = get(kSubjectUserName);
+    p.logon_id = number(get(kSubjectLogonId));
   }
-  p.pid = static_cast<std::uint32_t>(number(field(raw, "NewProcessId")));
-  if (has_field(raw, "ProcessId")) {
-    p.parent_pid = static_cast<std::uint32_t>(number(field(raw, "ProcessId")));
-  }
-  p.image = field(raw, "NewProcessName");
-  p.command_line = field(raw, "CommandLine");
+  p.pid = static_cast<std::uint32_t>(number(get(kNewProcessId)));
+  if (f[kProcessId]) p.parent_pid = static_cast<std::uint32_t>(number(*f[kProcessId]));
+  p.image = get(kNewProcessName);
+  p.command_line = get(kCommandLine);
   p.command_line_logged = !p.command_line.empty();
-  p.parent_image = field(raw, "ParentProcessName");
-  p.integrity = parse_integrity(field(raw, "MandatoryLabel"));
-  return p;
+  p.parent_image = get(kParentProcessName);
+  p.integrity = parse_integrity(get(kMandatoryLabel));
 }
 
-ProcessEvent from_sysmon1(const RawEvent& raw) {
-  ProcessEvent p;
+void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
+  enum : std::size_t {
+    kUtcTime, kUser, kLogonId, kProcessId, kParentProcessId, kImage, kCommandLine, kParentImage,
+    kParentCommandLine, kIntegrityLevel, kProcessGuid, kParentProcessGuid, kOriginalFileName,
+    kCurrentDirectory, kHashes, kCount
+  };
+  static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
+      "UtcTime", "User", "LogonId", "ProcessId", "ParentProcessId", "Image", "CommandLine",
+      "ParentImage", "ParentCommandLine", "IntegrityLevel", "ProcessGuid", "ParentProcessGuid",
+      "OriginalFileName", "CurrentDirectory", "Hashes"}};
+  const auto f = raw.find_exact(kNames);
+  auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
+
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSysmon1);
   // UtcTime is the creation time (ms); TimeCreated is when Sysmon logged it.
-  p.time = parse_iso_time(field(raw, "UtcTime")).value_or(raw.time_created);
-  p.host = raw.computer;
-  split_user(field(raw, "User"), p.user_domain, p.user_name);
-  p.logon_id = number(field(raw, "LogonId"));
-  p.pid = static_cast<std::uint32_t>(number(field(raw, "ProcessId")));
-  if (has_field(raw, "ParentProcessId")) {
-    p.parent_pid = static_cast<std::uint32_t>(number(field(raw, "ParentProcessId")));
+  p.time = parse_iso_time(get(kUtcTime)).value_or(raw.time_created);
+  p.host = raw.computer();
+  split_user(get(kUser), p.user_domain, p.user_name);
+  p.logon_id = number(get(kLogonId));
+  p.pid = static_cast<std::uint32_t>(number(get(kProcessId)));
+  if (f[kParentProcessId]) {
+    p.parent_pid = static_cast<std::uint32_t>(number(*f[kParentProcessId]));
   }
-  p.image = field(raw, "Image");
-  p.command_line = field(raw, "CommandLine");
-  p.parent_image = field(raw, "ParentImage");
-  p.parent_command_line = field(raw, "ParentCommandLine");
-  p.integrity = parse_integrity(field(raw, "IntegrityLevel"));
-  p.process_guid = normalize_guid(field(raw, "ProcessGuid"));
-  p.parent_process_guid = normalize_guid(field(raw, "ParentProcessGuid"));
-  p.original_file_name = field(raw, "OriginalFileName");
-  p.current_directory = field(raw, "CurrentDirectory");
-  p.hashes = parse_hashes(field(raw, "Hashes"));
-  return p;
+  p.image = get(kImage);
+  p.command_line = get(kCommandLine);
+  p.parent_image = get(kParentImage);
+  p.parent_command_line = get(kParentCommandLine);
+  p.integrity = parse_integrity(get(kIntegrityLevel));
+  p.process_guid = normalize_guid(get(kProcessGuid));
+  p.parent_process_guid = normalize_guid(get(kParentProcessGuid));
+  p.original_file_name = get(kOriginalFileName);
+  p.current_directory = get(kCurrentDirectory);
+  p.hashes = parse_hashes(get(kHashes));
 }
 
-ProcessEvent from_applocker(const RawEvent& raw) {
-  ProcessEvent p;
+void from_applocker(const RawEvent& raw, ProcessEvent& p) {
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kAppLocker);
   p.time = raw.time_created;
-  p.host = raw.computer;
+  p.host = raw.computer();
   p.user_sid = field(raw, "TargetUser");
-  if (p.user_sid.empty()) p.user_sid = raw.user_sid;
+  if (p.user_sid.empty()) p.user_sid = raw.user_sid();
   p.logon_id = number(field(raw, "TargetLogonId"));
   p.pid = static_cast<std::uint32_t>(number(field(raw, "TargetProcessId")));
   AppLockerInfo& a = p.applocker;
@@ -204,7 +213,6 @@ ProcessEvent from_applocker(const RawEvent& raw) {
   p.image = first_field(raw, {"FullFilePath", "FullFilePathBuffer"});
   if (p.image.empty()) p.image = expand_applocker_path(a.file_path);
   p.command_line_logged = false;  // AppLocker never records command lines
-  return p;
 }
 
 }  // namespace detail

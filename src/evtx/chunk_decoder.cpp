@@ -655,7 +655,7 @@ bool ChunkDecoder::accepts(const Doc& d, const EventFilter& f) {
     } else {
       RawEvent ev;
       if (!extract(d, ev)) return true;
-      channel = ev.channel;
+      channel = ev.channel();
     }
     for (const auto& want : f.channels) {
       if (ascii_iequal(channel, want)) return true;

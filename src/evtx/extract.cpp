@@ -104,8 +104,9 @@ class Extractor {
       if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
       const std::string_view name = im_.strings.raw(n.name);
       if (name == "Provider") {
-        ev_.provider = attr_text(d, c, "Name");
-        if (ev_.provider.empty()) ev_.provider = attr_text(d, c, "EventSourceName");
+        std::string provider = attr_text(d, c, "Name");
+        if (provider.empty()) provider = attr_text(d, c, "EventSourceName");
+        ev_.set_provider(provider);
       } else if (name == "EventID") {
         ev_.event_id = static_cast<std::uint32_t>(number(d, n.first_child));
       } else if (name == "Version") {
@@ -136,11 +137,11 @@ class Extractor {
         if (pid != kNoNode) ev_.process_id = static_cast<std::uint32_t>(number(d, t.nodes[pid].first_child));
         if (tid != kNoNode) ev_.thread_id = static_cast<std::uint32_t>(number(d, t.nodes[tid].first_child));
       } else if (name == "Channel") {
-        ev_.channel = text(d, c);
+        ev_.set_channel(text(d, c));
       } else if (name == "Computer") {
-        ev_.computer = text(d, c);
+        ev_.set_computer(text(d, c));
       } else if (name == "Security") {
-        ev_.user_sid = attr_text(d, c, "UserID");
+        ev_.set_user_sid(attr_text(d, c, "UserID"));
       }
     }
   }
@@ -148,8 +149,8 @@ class Extractor {
   void add(std::string key, std::string value) {
     // Repeated names get _1, _2... like the JSON rendering.
     std::string k = key;
-    for (int n = 1; ev_.field(k) != nullptr && n < 10000; ++n) k = key + "_" + std::to_string(n);
-    ev_.data.emplace_back(std::move(k), std::move(value));
+    for (int n = 1; ev_.field(k).has_value() && n < 10000; ++n) k = key + "_" + std::to_string(n);
+    ev_.add_field(k, value);
   }
 
   /// Leaf elements below `e` become fields; Data elements are named by their Name attribute.

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdio>
 
 namespace cmdsentry::sources {
 
@@ -41,7 +42,8 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-void canonicalize_channel(std::string& channel) {
+void canonicalize_channel(RawEvent& event) {
+  const std::string_view channel = event.channel();
   static constexpr std::array<std::string_view, 10> kKnown = {
       "Security",
       "System",
@@ -56,28 +58,25 @@ void canonicalize_channel(std::string& channel) {
   };
   for (std::string_view k : kKnown) {
     if (channel.size() == k.size() && channel != k && iequals(channel, k)) {
-      channel.assign(k);
+      event.set_channel(k);
       return;
     }
   }
 }
 
 void add_field(RawEvent& event, std::string_view name, std::string_view value) {
-  event.data.emplace_back(std::string(name), std::string(value));
+  event.add_field(name, value);
 }
 
 void add_unnamed_field(RawEvent& event, std::string_view value, int& unnamed_count) {
-  std::string name = "Data";
-  if (unnamed_count > 0) name += "_" + std::to_string(unnamed_count);
-  ++unnamed_count;
-  event.data.emplace_back(std::move(name), std::string(value));
-}
-
-const std::string* find_field(const RawEvent& event, std::string_view name) {
-  for (const auto& [k, v] : event.data) {
-    if (k == name) return &v;
+  if (unnamed_count == 0) {
+    event.add_field("Data", value);
+  } else {
+    char name[24];
+    const int n = std::snprintf(name, sizeof name, "Data_%d", unnamed_count);
+    event.add_field(std::string_view(name, static_cast<std::size_t>(n)), value);
   }
-  return nullptr;
+  ++unnamed_count;
 }
 
 }  // namespace cmdsentry::sources

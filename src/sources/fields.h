@@ -19,7 +19,7 @@ namespace cmdsentry::sources {
 [[nodiscard]] std::optional<std::uint64_t> parse_keywords(std::string_view text);
 
 /// Replaces a known channel name with its canonical spelling ("security" -> "Security").
-void canonicalize_channel(std::string& channel);
+void canonicalize_channel(RawEvent& event);
 
 /// ASCII case-insensitive equality.
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b);
@@ -28,7 +28,10 @@ void canonicalize_channel(std::string& channel);
 void add_field(RawEvent& event, std::string_view name, std::string_view value);
 void add_unnamed_field(RawEvent& event, std::string_view value, int& unnamed_count);
 
-/// Value of a data field by exact name, or nullptr.
-[[nodiscard]] const std::string* find_field(const RawEvent& event, std::string_view name);
+/// Value of a data field by exact name, or nullopt.
+[[nodiscard]] inline std::optional<std::string_view> find_field(const RawEvent& event,
+                                                               std::string_view name) {
+  return event.find_exact(name);
+}
 
 }  // namespace cmdsentry::sources

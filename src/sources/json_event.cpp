@@ -1,6 +1,8 @@
 #include "sources/json_event.h"
 
 #include <charconv>
+#include <cstring>
+#include <optional>
 #include <string>
 
 #include "core/limits.h"
@@ -42,98 +44,117 @@ void append_text(element v, std::string& out) {
   }
 }
 
-bool attribute(element e, std::string_view name, std::string& out) {
+std::string_view text_view(element v, std::string& scratch) {
+  if (v.type() == element_type::STRING) return v.get_string().value_unsafe();
+  scratch.clear();
+  append_text(v, scratch);
+  return scratch;
+}
+
+std::optional<std::string_view> attribute_view(element e, std::string_view name,
+                                               std::string& scratch) {
   object o;
-  if (e.get(o)) return false;
+  if (e.get(o)) return std::nullopt;
   element attrs, v;
   if (!o.at_key("#attributes").get(attrs) && attrs.is_object() &&
       !attrs.get_object().value_unsafe().at_key(name).get(v)) {
-    append_text(v, out);
-    return true;
+    return text_view(v, scratch);
   }
-  std::string at = "@";
-  at.append(name);
-  if (!o.at_key(at).get(v) || !o.at_key(name).get(v)) {
-    append_text(v, out);
-    return true;
+  char at[64];
+  if (name.size() < sizeof at) {
+    at[0] = '@';
+    std::memcpy(at + 1, name.data(), name.size());
+    if (!o.at_key(std::string_view(at, name.size() + 1)).get(v)) return text_view(v, scratch);
   }
-  return false;
+  if (!o.at_key(name).get(v)) return text_view(v, scratch);
+  return std::nullopt;
+}
+
+bool attribute(element e, std::string_view name, std::string& out) {
+  std::string scratch;
+  auto v = attribute_view(e, name, scratch);
+  if (!v) return false;
+  out.append(*v);
+  return true;
 }
 
 namespace {
 
-std::string text_of(element v) {
-  std::string s;
-  append_text(v, s);
-  return s;
-}
-
 // One <Data> item: named (has a Name attribute) or unnamed.
 void read_data_item(element item, RawEvent& out, int& unnamed) {
-  std::string name;
-  if (item.is_object() && attribute(item, "Name", name)) {
-    std::string value;
-    element text;
-    if (!item.get_object().value_unsafe().at_key("#text").get(text)) append_text(text, value);
-    add_field(out, name, value);
-    return;
-  }
+  std::string name_scratch, value_scratch;
   if (item.is_object()) {
+    if (auto name = attribute_view(item, "Name", name_scratch)) {
+      element text;
+      std::string_view value;
+      if (!item.get_object().value_unsafe().at_key("#text").get(text)) {
+        value = text_view(text, value_scratch);
+      }
+      add_field(out, *name, value);
+      return;
+    }
     element text;
     if (!item.get_object().value_unsafe().at_key("#text").get(text) && text.is_array()) {
       // Bind the array to a named value: ranging over value_unsafe() of a temporary result
       // would dangle.
       const simdjson::dom::array items = text.get_array().value_unsafe();
-      for (element t : items) add_unnamed_field(out, text_of(t), unnamed);
+      for (element t : items) add_unnamed_field(out, text_view(t, value_scratch), unnamed);
       return;
     }
   }
-  add_unnamed_field(out, text_of(item), unnamed);
+  add_unnamed_field(out, text_view(item, value_scratch), unnamed);
+}
+
+std::uint64_t number_of(element v, std::string& scratch) {
+  switch (v.type()) {
+    case element_type::UINT64: return v.get_uint64().value_unsafe();
+    case element_type::INT64: {
+      const std::int64_t i = v.get_int64().value_unsafe();
+      if (i >= 0) return static_cast<std::uint64_t>(i);
+      break;
+    }
+    default: break;
+  }
+  return parse_number(text_view(v, scratch)).value_or(0);
 }
 
 void read_system(object sys, RawEvent& out) {
   std::string s;
   for (auto [key, value] : sys) {
-    s.clear();
     if (key == "Provider") {
-      attribute(value, "Name", out.provider);
+      if (auto v = attribute_view(value, "Name", s)) out.set_provider(*v);
     } else if (key == "EventID") {
-      append_text(value, s);
-      out.event_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+      // {"#attributes":{"Qualifiers":..},"#text":"7"} gives its text.
+      out.event_id = static_cast<std::uint32_t>(number_of(value, s));
     } else if (key == "Version") {
-      append_text(value, s);
-      out.version = static_cast<std::uint16_t>(parse_number(s).value_or(0));
+      out.version = static_cast<std::uint16_t>(number_of(value, s));
     } else if (key == "Level") {
-      append_text(value, s);
-      out.level = static_cast<std::uint8_t>(parse_number(s).value_or(0));
+      out.level = static_cast<std::uint8_t>(number_of(value, s));
     } else if (key == "Task") {
-      append_text(value, s);
-      out.task = static_cast<std::uint16_t>(parse_number(s).value_or(0));
+      out.task = static_cast<std::uint16_t>(number_of(value, s));
     } else if (key == "Opcode") {
-      append_text(value, s);
-      out.opcode = static_cast<std::uint8_t>(parse_number(s).value_or(0));
+      out.opcode = static_cast<std::uint8_t>(number_of(value, s));
     } else if (key == "Keywords") {
-      append_text(value, s);
-      out.keywords = parse_keywords(s).value_or(0);
+      out.keywords = parse_keywords(text_view(value, s)).value_or(0);
     } else if (key == "TimeCreated") {
-      if (attribute(value, "SystemTime", s)) out.time_created = parse_iso_time(s).value_or(0);
-    } else if (key == "EventRecordID") {
-      append_text(value, s);
-      out.record_id = parse_number(s).value_or(0);
-    } else if (key == "Execution") {
-      if (attribute(value, "ProcessID", s)) {
-        out.process_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+      if (auto v = attribute_view(value, "SystemTime", s)) {
+        out.time_created = parse_iso_time(*v).value_or(0);
       }
-      s.clear();
-      if (attribute(value, "ThreadID", s)) {
-        out.thread_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+    } else if (key == "EventRecordID") {
+      out.record_id = number_of(value, s);
+    } else if (key == "Execution") {
+      if (auto v = attribute_view(value, "ProcessID", s)) {
+        out.process_id = static_cast<std::uint32_t>(parse_number(*v).value_or(0));
+      }
+      if (auto v = attribute_view(value, "ThreadID", s)) {
+        out.thread_id = static_cast<std::uint32_t>(parse_number(*v).value_or(0));
       }
     } else if (key == "Channel") {
-      append_text(value, out.channel);
+      out.set_channel(text_view(value, s));
     } else if (key == "Computer") {
-      append_text(value, out.computer);
+      out.set_computer(text_view(value, s));
     } else if (key == "Security") {
-      attribute(value, "UserID", out.user_sid);
+      if (auto v = attribute_view(value, "UserID", s)) out.set_user_sid(*v);
     }
   }
 }
@@ -142,15 +163,25 @@ void read_system(object sys, RawEvent& out) {
 Result<JsonDialect> read_event_tree(element event, RawEvent& out) {
   object ev;
   if (event.get(ev)) return fail(ErrorCode::kCorrupt, "\"Event\" is not an object");
-  element sys;
-  if (ev.at_key("System").get(sys) || !sys.is_object()) {
-    return fail(ErrorCode::kCorrupt, "Event has no System object");
+  element sys, data, user;
+  bool has_sys = false, has_data = false, has_user = false;
+  for (auto [key, value] : ev) {  // first occurrence of each key, like at_key
+    if (key == "System" && !has_sys) {
+      sys = value;
+      has_sys = true;
+    } else if (key == "EventData" && !has_data) {
+      data = value;
+      has_data = true;
+    } else if (key == "UserData" && !has_user) {
+      user = value;
+      has_user = true;
+    }
   }
+  if (!has_sys || !sys.is_object()) return fail(ErrorCode::kCorrupt, "Event has no System object");
   read_system(sys.get_object().value_unsafe(), out);
-  element block;
   int unnamed = 0;
-  if (!ev.at_key("EventData").get(block)) read_data_block(block, out, unnamed);
-  if (!ev.at_key("UserData").get(block)) read_user_data(block, out);
+  if (has_data) read_data_block(data, out, unnamed);
+  if (has_user) read_user_data(user, out);
   return JsonDialect::kEventTree;
 }
 
@@ -164,8 +195,9 @@ void read_data_block(element block, RawEvent& out, int& unnamed) {
   }
   object o;
   if (block.get(o)) return;
+  std::string s;
   for (auto [key, value] : o) {
-    if (out.data.size() >= limits::kMaxEventFields) return;
+    if (out.field_count() >= limits::kMaxEventFields) return;
     if (key == "#attributes" || key == "Binary") continue;
     if (key == "Data") {
       if (value.is_array()) {
@@ -176,24 +208,25 @@ void read_data_block(element block, RawEvent& out, int& unnamed) {
       }
       continue;
     }
-    add_field(out, key, text_of(value));
+    add_field(out, key, text_view(value, s));
   }
 }
 
 void read_user_data(element block, RawEvent& out) {
   object o;
   if (block.get(o)) return;
+  std::string s;
   for (auto [wrapper, inner] : o) {
     if (wrapper == "#attributes" || wrapper == "xml_name") continue;
     object fields;
     if (inner.get(fields)) {
-      add_field(out, wrapper, text_of(inner));
+      add_field(out, wrapper, text_view(inner, s));
       continue;
     }
     for (auto [key, value] : fields) {
-      if (out.data.size() >= limits::kMaxEventFields) return;
+      if (out.field_count() >= limits::kMaxEventFields) return;
       if (key == "#attributes") continue;
-      add_field(out, key, text_of(value));
+      add_field(out, key, text_view(value, s));
     }
   }
 }
@@ -222,6 +255,7 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
   if (json.size() > limits::kMaxLineBytes) {
     return fail(ErrorCode::kLimit, "JSON record larger than kMaxLineBytes");
   }
+  text_reserve_ = json.size() + 64;
   element root;
   auto err = parser_.parse(json.data(), json.size(), !padded).get(root);
   if (err) return fail(ErrorCode::kCorrupt, std::string("bad JSON: ") + simdjson::error_message(err));
@@ -231,8 +265,8 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
 }
 
 Result<JsonDialect> JsonEventReader::convert(object root, RawEvent& out) {
-  out = RawEvent{};
-  out.data.reserve(32);
+  out.clear();
+  out.reserve(text_reserve_, 32);
   element e;
   if (!root.at_key("Event").get(e) && e.is_object()) return detail::read_event_tree(e, out);
   if (!root.at_key("winlog").get(e) && e.is_object()) {

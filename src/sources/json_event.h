@@ -13,6 +13,8 @@
 ///                the OTRF Security-Datasets layouts (lower-case channels, local EventTime)
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <simdjson.h>
@@ -46,15 +48,20 @@ class JsonEventReader {
  private:
   simdjson::dom::parser parser_;
   simdjson::dom::parser payload_parser_;  ///< EvtxECmd's Payload is JSON inside a string
+  std::size_t text_reserve_ = 512;        ///< text room for the next event (~ the record size)
 };
 
 namespace detail {
 /// Scalar JSON value as text (numbers in decimal, null as empty, bool as true/false); an object
 /// with "#text" gives that text; other objects/arrays give their minified JSON.
 void append_text(simdjson::dom::element value, std::string& out);
+/// Text of a value without copying strings: a string is viewed in the parser's buffer (valid
+/// until the next parse); anything else is written to `scratch` as append_text does.
+std::string_view text_view(simdjson::dom::element value, std::string& scratch);
 /// Attribute of an XML-as-JSON element: #attributes.name, @name, or name.
-bool attribute(simdjson::dom::element element, std::string_view name,
-                             std::string& out);
+std::optional<std::string_view> attribute_view(simdjson::dom::element element,
+                                               std::string_view name, std::string& scratch);
+bool attribute(simdjson::dom::element element, std::string_view name, std::string& out);
 /// EventData/UserData children into out.data.
 void read_data_block(simdjson::dom::element block, RawEvent& out, int& unnamed);
 void read_user_data(simdjson::dom::element block, RawEvent& out);

@@ -128,7 +128,8 @@ class JsonStreamReader {
         }
         parse(rec, r.end);
       }
-      advance(r.end);
+      // A JSON line holds no newline (scan_line stopped before it): nothing to count.
+      advance(r.end, /*count_lines=*/!(lines_mode_ && r.kind == Scan::kRecord));
     }
   }
 
@@ -152,8 +153,10 @@ class JsonStreamReader {
     ctx_.deliver(std::move(event_));
   }
 
-  void advance(std::size_t n) {
-    line_ += static_cast<std::uint64_t>(std::count(buf_.data() + begin_, buf_.data() + begin_ + n, '\n'));
+  void advance(std::size_t n, bool count_lines = true) {
+    if (count_lines) {
+      line_ += static_cast<std::uint64_t>(std::count(buf_.data() + begin_, buf_.data() + begin_ + n, '\n'));
+    }
     begin_ += n;
   }
 

@@ -39,8 +39,9 @@ void read_system(const pugi::xml_node& sys, RawEvent& out) {
     if (c.type() != pugi::node_element) continue;
     const std::string_view name = local_name(c);
     if (name == "Provider") {
-      out.provider = c.attribute("Name").value();
-      if (out.provider.empty()) out.provider = c.attribute("EventSourceName").value();
+      std::string_view provider = c.attribute("Name").value();
+      if (provider.empty()) provider = c.attribute("EventSourceName").value();
+      out.set_provider(provider);
     } else if (name == "EventID") {
       out.event_id = static_cast<std::uint32_t>(number_of(c));
     } else if (name == "Version") {
@@ -63,11 +64,11 @@ void read_system(const pugi::xml_node& sys, RawEvent& out) {
       out.thread_id = static_cast<std::uint32_t>(
           parse_number(c.attribute("ThreadID").value()).value_or(0));
     } else if (name == "Channel") {
-      out.channel = text_of(c);
+      out.set_channel(text_of(c));
     } else if (name == "Computer") {
-      out.computer = text_of(c);
+      out.set_computer(text_of(c));
     } else if (name == "Security") {
-      out.user_sid = c.attribute("UserID").value();
+      out.set_user_sid(c.attribute("UserID").value());
     }
   }
 }
@@ -76,7 +77,7 @@ void read_event_data(const pugi::xml_node& data, RawEvent& out) {
   int unnamed = 0;
   for (pugi::xml_node c : data.children()) {
     if (c.type() != pugi::node_element || local_name(c) != "Data") continue;
-    if (out.data.size() >= limits::kMaxEventFields) return;
+    if (out.field_count() >= limits::kMaxEventFields) return;
     pugi::xml_attribute name = c.attribute("Name");
     if (name) {
       add_field(out, name.value(), text_of(c));
@@ -91,7 +92,7 @@ void read_user_data(const pugi::xml_node& user, RawEvent& out) {
     if (wrapper.type() != pugi::node_element) continue;
     for (pugi::xml_node f : wrapper.children()) {
       if (f.type() != pugi::node_element) continue;
-      if (out.data.size() >= limits::kMaxEventFields) return;
+      if (out.field_count() >= limits::kMaxEventFields) return;
       add_field(out, local_name(f), text_of(f));
     }
   }
@@ -100,7 +101,7 @@ void read_user_data(const pugi::xml_node& user, RawEvent& out) {
 }  // namespace
 
 Result<void> read_xml_event(std::string_view xml, RawEvent& out) {
-  out = RawEvent{};
+  out.clear();
   if (xml.size() > limits::kMaxXmlEventBytes) {
     return fail(ErrorCode::kLimit, "XML event larger than kMaxXmlEventBytes");
   }
@@ -119,7 +120,7 @@ Result<void> read_xml_event(std::string_view xml, RawEvent& out) {
   read_system(sys, out);
   if (pugi::xml_node data = child(event, "EventData")) read_event_data(data, out);
   if (pugi::xml_node user = child(event, "UserData")) read_user_data(user, out);
-  canonicalize_channel(out.channel);
+  canonicalize_channel(out);
   return {};
 }
 

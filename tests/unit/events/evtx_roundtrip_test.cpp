@@ -26,7 +26,7 @@ std::string normalized(const std::string& path) {
 bool decoder_available(const fs::path& any_evtx) {
   bool has_fields = false;
   auto r = evtx::read_events(any_evtx, evtx::ReadOptions{},
-                             [&](RawEvent&& e) { has_fields = has_fields || (e.event_id == 4688 && !e.data.empty()); },
+                             [&](RawEvent&& e) { has_fields = has_fields || (e.event_id == 4688 && e.field_count() > 0); },
                              [](const evtx::Diagnostic&) {});
   return r.has_value() && has_fields;
 }

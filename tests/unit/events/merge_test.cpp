@@ -19,8 +19,8 @@ ProcessEvent proc(EvidenceKind kind, std::uint32_t pid, std::string image, std::
   p.host = host;
   auto raw = std::make_shared<RawEvent>();
   raw->record_id = record;
-  raw->computer = host;
-  raw->channel = kind == EvidenceKind::kSysmon1 ? "Microsoft-Windows-Sysmon/Operational" : "Security";
+  raw->set_computer(host);
+  raw->set_channel(kind == EvidenceKind::kSysmon1 ? "Microsoft-Windows-Sysmon/Operational" : "Security");
   raw->event_id = kind == EvidenceKind::kSysmon1 ? 1 : 4688;
   raw->time_created = time;
   p.evidence.push_back(raw);

@@ -9,10 +9,10 @@ RawEvent raw(std::uint32_t id, std::string channel,
              std::vector<std::pair<std::string, std::string>> data) {
   RawEvent r;
   r.event_id = id;
-  r.channel = std::move(channel);
-  r.computer = "WS01";
+  r.set_channel(channel);
+  r.set_computer("WS01");
   r.time_created = 133000000000000000ull;
-  r.data = std::move(data);
+  for (const auto& [k, v] : data) r.add_field(k, v);
   return r;
 }
 
@@ -36,7 +36,7 @@ TEST(Normalize, security_4688_hex_pids_and_label) {
   EXPECT_TRUE(p.command_line_logged);
   EXPECT_TRUE(p.has(EvidenceKind::kSecurity4688));
   ASSERT_EQ(p.evidence.size(), 1u);
-  EXPECT_EQ(p.evidence[0]->data.size(), 11u);  // the original field map stays available
+  EXPECT_EQ(p.evidence[0]->field_count(), 11u);  // the original field map stays available
 }
 
 TEST(Normalize, security_4688_without_command_line_is_flagged) {
@@ -80,7 +80,7 @@ TEST(Normalize, sysmon_1_decimal_pids_user_hashes_guid) {
 
 TEST(Normalize, event_1_of_other_providers_is_not_an_execution) {
   RawEvent r = raw(1, "System", {});
-  r.provider = "Microsoft-Windows-Kernel-General";
+  r.set_provider("Microsoft-Windows-Kernel-General");
   EXPECT_FALSE(is_execution(r));
   EXPECT_TRUE(std::holds_alternative<OtherEvent>(normalize(std::move(r))));
 }

@@ -61,8 +61,8 @@ TEST(EvtxDamage, clean_built_file_reads_every_record) {
   EXPECT_EQ(r.events.size(), 15u);
   EXPECT_TRUE(r.diags.empty()) << r.diags.front().message;
   EXPECT_EQ(r.events[3].event_id, 4688u);
-  EXPECT_EQ(r.events[3].channel, "Security");
-  ASSERT_NE(r.events[3].field("CommandLine"), nullptr);
+  EXPECT_EQ(r.events[3].channel(), "Security");
+  ASSERT_TRUE(r.events[3].field("CommandLine").has_value());
   EXPECT_EQ(*r.events[3].field("CommandLine"), "cmd.exe /c whoami");
   EXPECT_EQ(r.events[14].record_id, 15u);
 }

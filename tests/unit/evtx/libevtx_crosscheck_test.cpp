@@ -112,7 +112,7 @@ TEST(EvtxLibevtx, records_match_evtxexport_where_it_reads_the_whole_file) {
     auto res = read_events(
         e.path(), {}, [&](RawEvent&& ev) {
           got.push_back({std::to_string(ev.record_id), std::to_string(ev.event_id),
-                         xml_escape(ev.channel), xml_escape(ev.computer)});
+                         xml_escape(std::string(ev.channel())), xml_escape(std::string(ev.computer()))});
         },
         [](const Diagnostic&) {});
     ASSERT_TRUE(res.has_value()) << e.path();

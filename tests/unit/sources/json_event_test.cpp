@@ -18,8 +18,8 @@ RawEvent read_ok(std::string_view json, JsonDialect expected) {
 }
 
 std::string f(const RawEvent& e, std::string_view name) {
-  const std::string* v = find_field(e, name);
-  return v == nullptr ? "<absent>" : *v;
+  const auto v = find_field(e, name);
+  return v ? std::string(*v) : "<absent>";
 }
 
 }  // namespace
@@ -34,9 +34,9 @@ TEST(JsonEvent, evtx_dump_tree_with_attributes) {
   EXPECT_EQ(e.record_id, 423991u);
   EXPECT_EQ(e.process_id, 3208u);
   EXPECT_EQ(e.thread_id, 4804u);
-  EXPECT_EQ(e.provider, "Microsoft-Windows-Sysmon");
-  EXPECT_EQ(e.computer, "MSEDGEWIN10");
-  EXPECT_EQ(e.user_sid, "S-1-5-18");
+  EXPECT_EQ(e.provider(), "Microsoft-Windows-Sysmon");
+  EXPECT_EQ(e.computer(), "MSEDGEWIN10");
+  EXPECT_EQ(e.user_sid(), "S-1-5-18");
   EXPECT_EQ(e.time_created, *parse_iso_time("2020-10-23T21:57:29.217562Z"));
   EXPECT_EQ(f(e, "ProcessId"), "8796");
   EXPECT_EQ(f(e, "Image"), "C:\\x.exe");
@@ -48,10 +48,10 @@ TEST(JsonEvent, event_id_with_qualifiers_and_unnamed_data) {
       R"({"Event":{"System":{"EventID":{"#attributes":{"Qualifiers":"16384"},"#text":"7"},"Channel":"MSExchange Management"},"EventData":{"Data":{"#text":["a","b",""]}}}})",
       JsonDialect::kEventTree);
   EXPECT_EQ(e.event_id, 7u);
-  ASSERT_EQ(e.data.size(), 3u);
-  EXPECT_EQ(e.data[0].first, "Data");
-  EXPECT_EQ(e.data[1].first, "Data_1");
-  EXPECT_EQ(e.data[1].second, "b");
+  ASSERT_EQ(e.field_count(), 3u);
+  EXPECT_EQ(e.fields()[0].name, "Data");
+  EXPECT_EQ(e.fields()[1].name, "Data_1");
+  EXPECT_EQ(e.fields()[1].value, "b");
 }
 
 TEST(JsonEvent, xmltodict_style_data_array) {
@@ -59,7 +59,7 @@ TEST(JsonEvent, xmltodict_style_data_array) {
       R"({"Event":{"System":{"Provider":{"@Name":"Microsoft-Windows-Security-Auditing"},"EventID":"4688","TimeCreated":{"@SystemTime":"2025-03-14T09:21:07.4411820Z"},"Channel":"Security"},"EventData":{"Data":[{"@Name":"NewProcessName","#text":"C:\\n.exe"},{"@Name":"CommandLine"}]}}})",
       JsonDialect::kEventTree);
   EXPECT_EQ(e.event_id, 4688u);
-  EXPECT_EQ(e.provider, "Microsoft-Windows-Security-Auditing");
+  EXPECT_EQ(e.provider(), "Microsoft-Windows-Security-Auditing");
   EXPECT_EQ(f(e, "NewProcessName"), "C:\\n.exe");
   EXPECT_EQ(f(e, "CommandLine"), "");
 }
@@ -78,7 +78,7 @@ TEST(JsonEvent, winlogbeat_restores_fields_moved_to_ecs) {
       JsonDialect::kWinlogbeat);
   EXPECT_EQ(e.event_id, 4688u);
   EXPECT_EQ(e.record_id, 884512u);
-  EXPECT_EQ(e.computer, "WS.corp");
+  EXPECT_EQ(e.computer(), "WS.corp");
   EXPECT_EQ(f(e, "NewProcessId"), "0x1f48");
   EXPECT_EQ(f(e, "ProcessId"), "0x2214");
   EXPECT_EQ(f(e, "NewProcessName"), "C:\\net.exe");
@@ -91,7 +91,7 @@ TEST(JsonEvent, winlogbeat6_layout) {
   RawEvent e = read_ok(
       R"({"@timestamp":"2019-01-01T00:00:00Z","computer_name":"H","log_name":"security","event_id":4688,"record_number":"5","event_data":{"NewProcessName":"C:\\a.exe"}})",
       JsonDialect::kWinlogbeat6);
-  EXPECT_EQ(e.channel, "Security");
+  EXPECT_EQ(e.channel(), "Security");
   EXPECT_EQ(e.record_id, 5u);
   EXPECT_EQ(f(e, "NewProcessName"), "C:\\a.exe");
 }
@@ -100,7 +100,7 @@ TEST(JsonEvent, nxlog_flat_keeps_creator_pid_apart_from_logging_pid) {
   RawEvent e = read_ok(
       R"({"EventTime":"2020-09-21 19:26:20","EventReceivedTime":"2020-09-21 19:26:23","@timestamp":"2020-09-21T23:26:23.548Z","Hostname":"W5.theshire.local","Keywords":-9214364837600034816,"EventID":4688,"Channel":"security","ProcessID":4,"ProcessId":"0x1d20","RecordNumber":785236,"Message":"long text","CommandLine":null})",
       JsonDialect::kFlat);
-  EXPECT_EQ(e.channel, "Security");
+  EXPECT_EQ(e.channel(), "Security");
   EXPECT_EQ(e.process_id, 4u);
   EXPECT_EQ(e.keywords, 0x8020000000000000ull);
   EXPECT_EQ(f(e, "ProcessId"), "0x1d20");
@@ -132,7 +132,7 @@ TEST(JsonEvent, hayabusa_details_get_windows_names) {
   RawEvent e = read_ok(
       R"({"Timestamp":"2025-03-14 10:21:07.441 +01:00","RuleTitle":"t","Computer":"WS","Channel":"Sec","EventID":4688,"RecordID":1,"Details":{"CmdLine":"net view","Path":"C:\\net.exe","PID":"0x1f48"},"ExtraFieldInfo":{"ProcessId":"0x2214"}})",
       JsonDialect::kHayabusa);
-  EXPECT_EQ(e.channel, "Security");
+  EXPECT_EQ(e.channel(), "Security");
   EXPECT_EQ(f(e, "CommandLine"), "net view");
   EXPECT_EQ(f(e, "NewProcessName"), "C:\\net.exe");
   EXPECT_EQ(e.time_created, *parse_iso_time("2025-03-14T09:21:07.441Z"));

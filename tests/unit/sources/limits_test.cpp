@@ -17,7 +17,7 @@ TEST(SourceLimits, max_event_fields) {
   JsonEventReader reader;
   RawEvent e;
   ASSERT_TRUE(reader.read(json, e));
-  EXPECT_EQ(e.data.size(), limits::kMaxEventFields);
+  EXPECT_EQ(e.field_count(), limits::kMaxEventFields);
 }
 
 TEST(SourceLimits, max_document_depth) {

@@ -25,9 +25,9 @@ TEST(XmlEvent, reads_system_and_named_data) {
   EXPECT_EQ(e.record_id, 884512u);
   EXPECT_EQ(e.process_id, 4u);
   EXPECT_EQ(e.keywords, 0x8020000000000000ull);
-  ASSERT_EQ(e.data.size(), 2u);
-  EXPECT_EQ(e.data[0].second, "net  view & \"x\" <y>");
-  EXPECT_EQ(e.data[1].second, "");
+  ASSERT_EQ(e.field_count(), 2u);
+  EXPECT_EQ(e.fields()[0].value, "net  view & \"x\" <y>");
+  EXPECT_EQ(e.fields()[1].value, "");
 }
 
 TEST(XmlEvent, reads_user_data_and_unnamed_data) {
@@ -37,15 +37,15 @@ TEST(XmlEvent, reads_user_data_and_unnamed_data) {
       "</Channel></System><UserData><RuleAndFileData xmlns='x'><PolicyName>EXE</PolicyName>"
       "<TargetProcessId>77</TargetProcessId></RuleAndFileData></UserData></Event>",
       e));
-  EXPECT_EQ(e.channel, "Microsoft-Windows-AppLocker/EXE and DLL");
+  EXPECT_EQ(e.channel(), "Microsoft-Windows-AppLocker/EXE and DLL");
   EXPECT_EQ(*find_field(e, "TargetProcessId"), "77");
   RawEvent u;
   ASSERT_TRUE(read_xml_event(
       "<Event><System><EventID>1</EventID></System><EventData><Data>a</Data><Data>b</Data>"
       "</EventData></Event>",
       u));
-  EXPECT_EQ(u.data[0].first, "Data");
-  EXPECT_EQ(u.data[1].first, "Data_1");
+  EXPECT_EQ(u.fields()[0].name, "Data");
+  EXPECT_EQ(u.fields()[1].name, "Data_1");
 }
 
 TEST(XmlEvent, reports_malformed_xml_with_offset) {
