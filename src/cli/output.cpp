@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "core/text_escape.h"
 
 namespace cmdsentry::cli {
@@ -28,7 +30,27 @@ bool Output::open(const std::string& path, std::string& error) {
 
 void Output::write(std::string_view text) {
   if (file_ == nullptr || failed_) return;
-  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
+  if (text.size() < (1u << 16)) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) failed_ = true;
+    return;
+  }
+  // Large blocks (a batch of rendered chunks) go straight to the descriptor: no copy through
+  // the stdio buffer.
+  if (std::fflush(file_) != 0) {
+    failed_ = true;
+    return;
+  }
+  const int fd = fileno(file_);
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      failed_ = true;
+      return;
+    }
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 bool Output::close() {
