@@ -18,7 +18,7 @@ bool string_is_empty(std::span<const std::uint8_t> b) {
 
 }  // namespace
 
-ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int item,
+ContentShape classify(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e, int /*item*/,
                       bool honor_deps) {
   ContentShape s;
   const Tree& t = *d.tree;

@@ -31,6 +31,7 @@ Result<std::size_t> FileStream::read(char* data, std::size_t size) {
 
 Result<std::size_t> MemoryStream::read(char* data, std::size_t size) {
   const std::size_t n = std::min(size, data_.size());
+  if (n == 0) return n;  // an empty view may hold a null pointer: memcpy must not see it
   std::memcpy(data, data_.data(), n);
   data_.remove_prefix(n);
   return n;
