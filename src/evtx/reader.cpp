@@ -2,6 +2,7 @@
 #include "evtx/reader.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,31 @@ std::int64_t read_at(int fd, std::uint8_t* buf, std::size_t size, std::uint64_t 
   }
   return static_cast<std::int64_t>(done);
 }
+
+/// A read-only mapping of part of a file, unmapped on destruction.
+class Mapping {
+ public:
+  Mapping() = default;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (addr_ != nullptr) ::munmap(addr_, size_);
+  }
+  /// Maps [offset, offset + size) of fd (offset page aligned), pages populated up front.
+  bool map(int fd, std::uint64_t offset, std::uint64_t size) {
+    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
+                     static_cast<off_t>(offset));
+    if (p == MAP_FAILED) return false;
+    addr_ = p;
+    size_ = size;
+    return true;
+  }
+  [[nodiscard]] const std::uint8_t* data() const { return static_cast<const std::uint8_t*>(addr_); }
+
+ private:
+  void* addr_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 struct FileInfo {
   std::filesystem::path path;
@@ -202,9 +228,23 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
     w.open_file = job.file;
   }
   const std::uint64_t offset = kFileHeaderSize + job.first_chunk * kChunkSize;
-  w.buffer.resize(job.chunk_count * kChunkSize);
-  const std::int64_t got =
-      w.fd.get() < 0 ? -1 : read_at(w.fd.get(), w.buffer.data(), w.buffer.size(), offset);
+  // Map the batch (chunk offsets are page aligned) instead of copying it: with pread the kernel's
+  // copy into our buffer was a quarter of single-thread decoding time. Only the bytes the file
+  // has when it was inspected are mapped; the mapping ends with the job, so resident memory
+  // stays at the batches in flight. pread remains the fallback when mapping fails.
+  const std::uint64_t want = std::min<std::uint64_t>(job.chunk_count * kChunkSize,
+                                                     f.size > offset ? f.size - offset : 0);
+  Mapping map;
+  std::int64_t got = -1;
+  const std::uint8_t* base = nullptr;
+  if (w.fd.get() >= 0 && want > 0 && map.map(w.fd.get(), offset, want)) {
+    base = map.data();
+    got = static_cast<std::int64_t>(want);
+  } else if (w.fd.get() >= 0) {
+    w.buffer.resize(job.chunk_count * kChunkSize);
+    got = read_at(w.fd.get(), w.buffer.data(), w.buffer.size(), offset);
+    base = w.buffer.data();
+  }
   if (got < 0) {
     out.diags.push_back({f.name, static_cast<std::int64_t>(job.first_chunk), offset, 0,
                          fmt::format("read failed: {}", std::strerror(errno))});
@@ -218,7 +258,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
     const std::uint64_t len = std::min<std::uint64_t>(kChunkSize, static_cast<std::uint64_t>(got) - begin);
     const std::int64_t chunk_no = static_cast<std::int64_t>(job.first_chunk + i);
     const std::uint64_t chunk_off = offset + begin;
-    const ChunkIndex& idx = w.decoder.load(std::span(w.buffer.data() + begin, len), opt.carve);
+    const ChunkIndex& idx = w.decoder.load(std::span(base + begin, len), opt.carve);
     ++out.stats.chunks;
     for (const ChunkIssue& is : idx.issues) {
       out.diags.push_back({f.name, chunk_no, chunk_off + is.offset, 0, is.message});
