@@ -252,6 +252,9 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
     return;
   }
   out.stats.bytes += static_cast<std::uint64_t>(got);
+  // JSON is about 2.5 times the size of the EVTX it comes from: reserve once instead of letting
+  // the string double (and copy) its way up.
+  if (mode != Mode::kEvents) out.text.reserve(static_cast<std::size_t>(got) * 3);
   for (std::uint64_t i = 0; i < job.chunk_count; ++i) {
     const std::uint64_t begin = i * kChunkSize;
     if (begin >= static_cast<std::uint64_t>(got)) break;
