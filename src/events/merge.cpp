@@ -85,7 +85,13 @@ bool is_dll_check(const ProcessEvent& p) {
 
 }  // namespace
 
-std::string host_key(std::string_view host) { return lower(host.substr(0, host.find('.'))); }
+/// The host name without its domain ("WKS-07.corp.example" and "WKS-07" are one machine), but
+/// an IPv4 address is kept whole ("10.0.0.5" is not host "10").
+std::string host_key(std::string_view host) {
+  const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+  if (ipv4 || host.find(':') != std::string_view::npos) return lower(host);  // IPv4 or IPv6
+  return lower(host.substr(0, host.find('.')));
+}
 
 std::string image_name(std::string_view path) {
   const std::size_t sep = path.find_last_of("\\/");

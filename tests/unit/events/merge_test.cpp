@@ -61,6 +61,13 @@ TEST(Merge, same_pid_far_apart_or_other_image_stays_separate) {
   EXPECT_EQ(out.size(), 3u);
 }
 
+TEST(Merge, hosts_named_by_ip_address_stay_apart) {
+  // "10.0.0.5" and "10.0.0.6" are two machines, not host "10" with two domains.
+  auto out = merged({proc(EvidenceKind::kSysmon1, 10, "C:\\a.exe", "a", kT, 1, "10.0.0.5"),
+                     proc(EvidenceKind::kSecurity4688, 10, "C:\\a.exe", "a", kT + kMs, 2, "10.0.0.6")});
+  EXPECT_EQ(out.size(), 2u);
+}
+
 TEST(Merge, forwarded_copies_are_counted_once) {
   MergeStats s;
   auto out = merged({proc(EvidenceKind::kSecurity4688, 1, "C:\\a.exe", "a", kT, 77),
