@@ -186,7 +186,9 @@ std::vector<std::string> native_invocations(std::string_view script) {
         if (s[0] == '\'') {
           // 'C:\x\nltest.exe' /dclist -> "C:\x\nltest.exe" /dclist, as a process line.
           const std::size_t close = s.find('\'', 1);
-          std::string line = "\"" + std::string(word) + "\"";
+          std::string line = "\"";  // built by appends: GCC 12 warns (-Wrestrict) on "x" + string
+          line += word;
+          line += '"';
           if (close != std::string_view::npos) line += s.substr(close + 1);
           out.push_back(std::move(line));
         } else {

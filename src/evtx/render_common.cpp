@@ -179,7 +179,12 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
                                : name == "quot" ? "\""
                                : name == "apos" ? "'"
                                                 : std::string_view{};
-        std::string tmp = rep.empty() ? "&" + std::string(name) + ";" : std::string(rep);
+        std::string tmp(rep);
+        if (rep.empty()) {  // appends, not "&" + string: GCC 12 warns (-Wrestrict) on the latter
+          tmp += '&';
+          tmp += name;
+          tmp += ';';
+        }
         append_escaped(out, tmp, json ? Escape::kJson : Escape::kNone);
       }
       break;

@@ -136,7 +136,7 @@ inline std::string check_value(Tool tool, const DataField& f,
       if (v.type == ValueType::kSystemtime) {
         const auto& b = v.bytes;
         auto f16 = [&](int i) { return b[2 * i] | b[2 * i + 1] << 8; };
-        char buf[32];
+        char buf[64];
         std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", f16(0), f16(1), f16(3),
                       f16(4), f16(5), f16(6));
         iso = buf;
