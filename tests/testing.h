@@ -2,6 +2,8 @@
 /// Helpers shared by the tests: paths to the project and to the optional third-party data set.
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace cmdsentry::testing {
@@ -19,6 +21,22 @@ inline std::filesystem::path shared_data() {
 inline std::filesystem::path shared_reference() {
   std::filesystem::path p = CMDSENTRY_SHARED_REFERENCE;
   return std::filesystem::is_directory(p) ? p : std::filesystem::path{};
+}
+
+/// Whole file as bytes ("" when it cannot be read).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Replaces every occurrence of `from` in `s`.
+inline void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+  }
 }
 
 }  // namespace cmdsentry::testing
