@@ -123,10 +123,29 @@ char* put_escape(char* w, unsigned c, Escape e) {
     }
   }
   if (c == 0) return w;  // NUL cannot appear in XML
-  std::string tmp;
-  put_escaped_ascii(tmp, c, e);
-  for (char ch : tmp) *w++ = ch;
-  return w;
+  auto put = [&w](const char* text) {
+    while (*text) *w++ = *text++;
+  };
+  switch (c) {
+    case '&': put("&amp;"); return w;
+    case '<': put("&lt;"); return w;
+    case '>': put("&gt;"); return w;
+    case '"': put("&quot;"); return w;
+    case '\'': put("&apos;"); return w;
+    default:
+      if (e == Escape::kXmlText && (c == '\t' || c == '\n' || c == '\r')) {
+        *w++ = static_cast<char>(c);
+        return w;
+      }
+      // A character reference for the rest (c < 0x20 or DEL): at most "&#127;".
+      *w++ = '&';
+      *w++ = '#';
+      if (c >= 100) *w++ = static_cast<char>('0' + c / 100);
+      if (c >= 10) *w++ = static_cast<char>('0' + (c / 10) % 10);
+      *w++ = static_cast<char>('0' + c % 10);
+      *w++ = ';';
+      return w;
+  }
 }
 
 }  // namespace

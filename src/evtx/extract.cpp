@@ -2,7 +2,10 @@
 // (name, text) pairs, without building any JSON or XML.
 #include <charconv>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "core/limits.h"
 #include "core/raw_event.h"
 #include "core/time.h"
 #include "evtx/chunk_decoder.h"
@@ -147,10 +150,20 @@ class Extractor {
   }
 
   void add(std::string key, std::string value) {
-    // Repeated names get _1, _2... like the JSON rendering.
+    // At most kMaxEventFields fields: a hostile record repeating one element thousands of times
+    // must not make extraction quadratic.
+    if (names_.size() >= limits::kMaxEventFields) return;
+    // Repeated names get _1, _2... like the JSON rendering; `next_suffix_` remembers where each
+    // name's count stands so a name repeated n times costs O(n), not O(n^2) lookups.
     std::string k = key;
-    for (int n = 1; ev_.field(k).has_value() && n < 10000; ++n) k = key + "_" + std::to_string(n);
+    if (names_.count(k) != 0) {
+      int& n = next_suffix_[key];
+      do {
+        k = key + "_" + std::to_string(++n);
+      } while (names_.count(k) != 0);
+    }
     ev_.add_field(k, value);
+    names_.insert(std::move(k));
   }
 
   /// Leaf elements below `e` become fields; Data elements are named by their Name attribute.
@@ -187,6 +200,8 @@ class Extractor {
 
   ChunkDecoder::Impl& im_;
   RawEvent& ev_;
+  std::unordered_map<std::string, int> next_suffix_;
+  std::unordered_set<std::string> names_;  ///< field names added so far
 };
 
 }  // namespace
