@@ -7,6 +7,7 @@
 /// Everything here owns its data. The raw field maps stay reachable (`evidence`) so later stages
 /// (Sigma field matching, reports) can see the original names and values.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,6 +19,41 @@
 #include "core/raw_event.h"
 
 namespace cmdsentry {
+
+/// A part of an event that most events lack (Sysmon hashes, AppLocker data, a helper child),
+/// kept on the heap so that every event does not carry its room: a ProcessEvent is moved and
+/// stored by the million. Reading an absent part sees an empty T; writing goes through edit().
+template <class T>
+class OptionalPart {
+ public:
+  OptionalPart() = default;
+  OptionalPart(const OptionalPart& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  OptionalPart(OptionalPart&&) noexcept = default;
+  OptionalPart& operator=(const OptionalPart& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  OptionalPart& operator=(OptionalPart&&) noexcept = default;
+  ~OptionalPart() = default;
+
+  [[nodiscard]] bool has_value() const { return p_ != nullptr; }
+  explicit operator bool() const { return has_value(); }
+  [[nodiscard]] const T& operator*() const { return p_ ? *p_ : empty(); }
+  [[nodiscard]] const T* operator->() const { return &**this; }
+  /// The part for writing, created empty when absent.
+  T& edit() {
+    if (!p_) p_ = std::make_unique<T>();
+    return *p_;
+  }
+  void reset() { p_.reset(); }
+
+ private:
+  static const T& empty() {
+    static const T kEmpty{};
+    return kEmpty;
+  }
+  std::unique_ptr<T> p_;
+};
 
 /// Which log produced a piece of evidence. Used as bit flags in ProcessEvent::kinds.
 enum class EvidenceKind : std::uint8_t {
@@ -72,32 +108,89 @@ struct HelperChild {
 };
 
 /// One process execution on one host.
+///
+/// The text fields live in one buffer addressed by offsets, like RawEvent's: an execution is
+/// built, merged and stored by the million, and twelve std::strings made that ~20 allocations
+/// and a 1 KB object per event. Read them with `image()`, write with `set_image()`; a view
+/// stays valid until the event is modified (moves and copies keep offsets, not pointers).
 struct ProcessEvent {
+  /// The text fields, for code that handles them generically (merging, JSON).
+  enum class Text : std::uint8_t {
+    kHost,
+    kUserSid,
+    kUserDomain,
+    kUserName,
+    kImage,
+    kCommandLine,
+    kParentImage,
+    kParentCommandLine,
+    kProcessGuid,
+    kParentProcessGuid,
+    kOriginalFileName,
+    kCurrentDirectory,
+    kCount
+  };
+
   std::uint64_t time = 0;          ///< creation time, FILETIME ticks UTC
-  std::string host;                ///< Computer as logged (FQDN or NetBIOS)
-  std::string user_sid;
-  std::string user_domain;
-  std::string user_name;
   std::uint64_t logon_id = 0;      ///< logon session (correlates with 4624's TargetLogonId)
   std::uint32_t pid = 0;            ///< 0: not recorded (no created process has PID 0)
   std::optional<std::uint32_t> parent_pid;
-  std::string image;               ///< full path of the executable
-  std::string command_line;
   bool command_line_logged = true; ///< false: 4688 with command-line auditing off
-  std::string parent_image;
-  std::string parent_command_line;
   Integrity integrity = Integrity::kUnknown;
-  std::string process_guid;        ///< Sysmon ProcessGuid, "{lower-case}"
-  std::string parent_process_guid;
-  std::string original_file_name;  ///< Sysmon OriginalFileName (catches renamed copies)
-  std::string current_directory;
-  FileHashes hashes;
-  AppLockerInfo applocker;
-  std::optional<HelperChild> helper;  ///< net1.exe launched by this net.exe with the same args
   std::uint8_t kinds = 0;          ///< EvidenceKind bits of every record merged into this event
+  OptionalPart<FileHashes> hashes;     ///< Sysmon only
+  OptionalPart<AppLockerInfo> applocker;  ///< AppLocker records only
+  OptionalPart<HelperChild> helper;    ///< net1.exe launched by this net.exe with the same args
   /// Every record that describes this execution (first one first); carries SourceRef and the
   /// original field map for Sigma-style matching.
   std::vector<std::shared_ptr<const RawEvent>> evidence;
+
+  /// Computer as logged (FQDN or NetBIOS)
+  [[nodiscard]] std::string_view host() const { return text(Text::kHost); }
+  void set_host(std::string_view v) { set_text(Text::kHost, v); }
+  [[nodiscard]] std::string_view user_sid() const { return text(Text::kUserSid); }
+  void set_user_sid(std::string_view v) { set_text(Text::kUserSid, v); }
+  [[nodiscard]] std::string_view user_domain() const { return text(Text::kUserDomain); }
+  void set_user_domain(std::string_view v) { set_text(Text::kUserDomain, v); }
+  [[nodiscard]] std::string_view user_name() const { return text(Text::kUserName); }
+  void set_user_name(std::string_view v) { set_text(Text::kUserName, v); }
+  /// full path of the executable
+  [[nodiscard]] std::string_view image() const { return text(Text::kImage); }
+  void set_image(std::string_view v) { set_text(Text::kImage, v); }
+  /// empty when not logged (see command_line_logged)
+  [[nodiscard]] std::string_view command_line() const { return text(Text::kCommandLine); }
+  void set_command_line(std::string_view v) { set_text(Text::kCommandLine, v); }
+  [[nodiscard]] std::string_view parent_image() const { return text(Text::kParentImage); }
+  void set_parent_image(std::string_view v) { set_text(Text::kParentImage, v); }
+  [[nodiscard]] std::string_view parent_command_line() const { return text(Text::kParentCommandLine); }
+  void set_parent_command_line(std::string_view v) { set_text(Text::kParentCommandLine, v); }
+  /// Sysmon ProcessGuid, "{lower-case}"
+  [[nodiscard]] std::string_view process_guid() const { return text(Text::kProcessGuid); }
+  void set_process_guid(std::string_view v) { set_text(Text::kProcessGuid, v); }
+  [[nodiscard]] std::string_view parent_process_guid() const { return text(Text::kParentProcessGuid); }
+  void set_parent_process_guid(std::string_view v) { set_text(Text::kParentProcessGuid, v); }
+  /// Sysmon OriginalFileName (catches renamed copies)
+  [[nodiscard]] std::string_view original_file_name() const { return text(Text::kOriginalFileName); }
+  void set_original_file_name(std::string_view v) { set_text(Text::kOriginalFileName, v); }
+  [[nodiscard]] std::string_view current_directory() const { return text(Text::kCurrentDirectory); }
+  void set_current_directory(std::string_view v) { set_text(Text::kCurrentDirectory, v); }
+
+  [[nodiscard]] std::string_view text(Text field) const {
+    const Span s = spans_[static_cast<std::size_t>(field)];
+    return {text_.data() + s.offset, s.size};
+  }
+  /// Sets a text field (a view into this event's own text is referenced, not copied).
+  void set_text(Text field, std::string_view v) {
+    Span& s = spans_[static_cast<std::size_t>(field)];
+    if (!text_.empty() && v.data() >= text_.data() && v.data() < text_.data() + text_.size()) {
+      s = {static_cast<std::uint32_t>(v.data() - text_.data()), static_cast<std::uint32_t>(v.size())};
+      return;
+    }
+    s = {static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(v.size())};
+    text_.append(v);
+  }
+  /// Room for `bytes` of text without reallocating (set the fields of a new event in one go).
+  void reserve_text(std::size_t bytes) { text_.reserve(bytes); }
 
   [[nodiscard]] bool has(EvidenceKind k) const {
     return (kinds & static_cast<std::uint8_t>(k)) != 0;
@@ -106,6 +199,14 @@ struct ProcessEvent {
   [[nodiscard]] const SourceRef* source() const {
     return evidence.empty() ? nullptr : &evidence.front()->source;
   }
+
+ private:
+  struct Span {
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+  };
+  std::string text_;
+  std::array<Span, static_cast<std::size_t>(Text::kCount)> spans_{};
 };
 
 /// Security 4624 (successful logon): the session later executions refer to by logon id.

@@ -9,10 +9,12 @@
 /// (offsets, not pointers, survive both), and a reused event (`clear()`) allocates nothing.
 /// Views handed out (`channel()`, `fields()`, `field()`) stay valid until the event is modified.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,9 +106,16 @@ class RawEvent {
   [[nodiscard]] std::size_t field_count() const { return fields_.size(); }
   /// Appends a field (copied into the event; a view into this event's own text is not copied).
   void add_field(std::string_view name, std::string_view value) {
-    const Span n = store(name);
-    const Span v = store(value);
-    fields_.push_back({n, v});
+    if (text_.owns(name.data()) || text_.owns(value.data())) {
+      const Span n = store(name);
+      const Span v = store(value);
+      fields_.push_back({n, v});
+      return;
+    }
+    // The common case in one step: both copied, one capacity check.
+    const std::uint32_t at = text_.append2(name, value);
+    fields_.push_back({{at, static_cast<std::uint32_t>(name.size())},
+                       {static_cast<std::uint32_t>(at + name.size()), static_cast<std::uint32_t>(value.size())}});
   }
 
   /// Value of a data field (exact name match first, then ASCII case-insensitive), or nullopt.
@@ -124,7 +133,8 @@ class RawEvent {
   /// Value of a data field by exact name, or nullopt.
   [[nodiscard]] std::optional<std::string_view> find_exact(std::string_view name) const {
     for (const auto& [k, v] : fields_) {
-      if (k.size == name.size() && std::memcmp(text_.data() + k.offset, name.data(), name.size()) == 0) {
+      if (k.size == name.size() && (name.empty() ||
+                                    std::memcmp(text_.data() + k.offset, name.data(), name.size()) == 0)) {
         return view(v);
       }
     }
@@ -180,19 +190,91 @@ class RawEvent {
     std::uint32_t size = 0;
   };
 
-  [[nodiscard]] std::string_view view(Span s) const { return {text_.data() + s.offset, s.size}; }
+  /// The event's text: a plain growable byte buffer. std::string's append is an out-of-line
+  /// call per piece; an event gets ~30 pieces, and copies (evidence) are allocated exactly.
+  class Text {
+   public:
+    Text() = default;
+    Text(const Text& o) : size_(o.size_), cap_(o.size_) {
+      if (size_ != 0) {
+        data_ = std::make_unique_for_overwrite<char[]>(size_);
+        std::memcpy(data_.get(), o.data_.get(), size_);
+      }
+    }
+    Text(Text&& o) noexcept
+        : data_(std::move(o.data_)), size_(std::exchange(o.size_, 0)), cap_(std::exchange(o.cap_, 0)) {}
+    Text& operator=(const Text& o) {
+      if (this != &o) {
+        size_ = 0;
+        reserve(o.size_);
+        if (o.size_ != 0) std::memcpy(data_.get(), o.data_.get(), o.size_);
+        size_ = o.size_;
+      }
+      return *this;
+    }
+    Text& operator=(Text&& o) noexcept {
+      data_ = std::move(o.data_);
+      size_ = std::exchange(o.size_, 0);
+      cap_ = std::exchange(o.cap_, 0);
+      return *this;
+    }
+    ~Text() = default;
+
+    [[nodiscard]] const char* data() const { return data_.get(); }
+    [[nodiscard]] std::uint32_t size() const { return size_; }
+    [[nodiscard]] bool owns(const char* p) const {
+      return size_ != 0 && p >= data_.get() && p < data_.get() + size_;
+    }
+    void clear() { size_ = 0; }
+    void reserve(std::size_t n) {
+      if (n > cap_) grow(n);
+    }
+    /// Appends `s`; returns its offset.
+    std::uint32_t append(std::string_view s) {
+      const std::uint32_t at = size_;
+      if (size_ + s.size() > cap_) grow(size_ + s.size());
+      if (!s.empty()) std::memcpy(data_.get() + size_, s.data(), s.size());
+      size_ += static_cast<std::uint32_t>(s.size());
+      return at;
+    }
+    /// Appends `a` then `b`; returns the offset of `a`.
+    std::uint32_t append2(std::string_view a, std::string_view b) {
+      const std::uint32_t at = size_;
+      if (size_ + a.size() + b.size() > cap_) grow(size_ + a.size() + b.size());
+      if (!a.empty()) std::memcpy(data_.get() + size_, a.data(), a.size());
+      if (!b.empty()) std::memcpy(data_.get() + size_ + a.size(), b.data(), b.size());
+      size_ += static_cast<std::uint32_t>(a.size() + b.size());
+      return at;
+    }
+
+   private:
+    void grow(std::size_t need) {
+      std::size_t cap = std::max<std::size_t>(need, std::size_t{cap_} * 2);
+      cap = std::max<std::size_t>(cap, 64);
+      auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+      if (size_ != 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+      cap_ = static_cast<std::uint32_t>(cap);
+    }
+    std::unique_ptr<char[]> data_;
+    std::uint32_t size_ = 0;
+    std::uint32_t cap_ = 0;
+  };
+
+  [[nodiscard]] std::string_view view(Span s) const {
+    return s.size == 0 ? std::string_view{} : std::string_view{text_.data() + s.offset, s.size};
+  }
   Span store(std::string_view s) {
     // A view into our own text (a field copied under another name) is referenced, not copied:
     // appending it could also move the bytes it points at.
-    if (!text_.empty() && s.data() >= text_.data() && s.data() < text_.data() + text_.size()) {
+    if (text_.owns(s.data())) {
       return {static_cast<std::uint32_t>(s.data() - text_.data()), static_cast<std::uint32_t>(s.size())};
     }
-    const Span out{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(s.size())};
-    text_.append(s);
-    return out;
+    const std::uint32_t at = text_.append(s);
+    return {at, static_cast<std::uint32_t>(s.size())};
   }
 
-  std::string text_;
+  Text text_;
   std::vector<std::pair<Span, Span>> fields_;
   Span provider_, channel_, computer_, user_sid_;
 };

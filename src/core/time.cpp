@@ -92,7 +92,7 @@ std::optional<std::uint64_t> parse_iso_time(std::string_view s) {
   auto num = [&](int n, int& v) {
     v = 0;
     for (int k = 0; k < n; ++k, ++i) {
-      if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
       v = v * 10 + (s[i] - '0');
     }
     return true;
@@ -106,16 +106,33 @@ std::optional<std::uint64_t> parse_iso_time(std::string_view s) {
   };
   while (i < s.size() && s[i] == ' ') ++i;
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d)) return std::nullopt;
   std::uint32_t ticks = 0;
-  if (i < s.size() && (s[i] == 'T' || s[i] == ' ' || s[i] == 't')) {
-    ++i;
-    if (!num(2, h) || !lit(':') || !num(2, mi)) return std::nullopt;
-    if (lit(':') && !num(2, se)) return std::nullopt;
+  // Fast path: "YYYY-MM-DDTHH:MM:SS" at fixed places, as almost every log writes it.
+  const auto fixed = [&](std::size_t at, std::size_t n, int& v) {
+    v = 0;
+    for (std::size_t k = at; k < at + n; ++k) {
+      const unsigned digit = static_cast<unsigned char>(s[k]) - static_cast<unsigned>('0');
+      if (digit > 9) return false;
+      v = v * 10 + static_cast<int>(digit);
+    }
+    return true;
+  };
+  const bool fast = i == 0 && s.size() >= 19 && s[4] == '-' && s[7] == '-' &&
+                    (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':' &&
+                    fixed(0, 4, y) && fixed(5, 2, mo) && fixed(8, 2, d) && fixed(11, 2, h) &&
+                    fixed(14, 2, mi) && fixed(17, 2, se);
+  if (fast) i = 19;
+  if (!fast && (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d))) return std::nullopt;
+  if (fast || (i < s.size() && (s[i] == 'T' || s[i] == ' ' || s[i] == 't'))) {
+    if (!fast) {
+      ++i;
+      if (!num(2, h) || !lit(':') || !num(2, mi)) return std::nullopt;
+      if (lit(':') && !num(2, se)) return std::nullopt;
+    }
     if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
       ++i;
       int digits = 0;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
         if (digits < 7) {
           ticks = ticks * 10 + static_cast<std::uint32_t>(s[i] - '0');
           ++digits;

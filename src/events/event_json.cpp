@@ -102,24 +102,24 @@ void write_process(std::string& out, const ProcessEvent& p, const JsonOptions& o
   Writer w(out);
   w.str("type", "process");
   w.time("time", p.time);
-  w.str("host", p.host);
-  w.str("user_sid", p.user_sid);
-  w.str("user_domain", p.user_domain);
-  w.str("user_name", p.user_name);
+  w.str("host", p.host());
+  w.str("user_sid", p.user_sid());
+  w.str("user_domain", p.user_domain());
+  w.str("user_name", p.user_name());
   if (p.logon_id != 0) w.hex("logon_id", p.logon_id);
   w.num("pid", p.pid);
   if (p.parent_pid) w.num("parent_pid", *p.parent_pid);
-  w.str("image", p.image);
-  w.str("command_line", p.command_line);
+  w.str("image", p.image());
+  w.str("command_line", p.command_line());
   w.boolean("command_line_logged", p.command_line_logged);
-  w.str("parent_image", p.parent_image);
-  w.str("parent_command_line", p.parent_command_line);
+  w.str("parent_image", p.parent_image());
+  w.str("parent_command_line", p.parent_command_line());
   if (p.integrity != Integrity::kUnknown) w.str("integrity", to_string(p.integrity));
-  w.str("process_guid", p.process_guid);
-  w.str("parent_process_guid", p.parent_process_guid);
-  w.str("original_file_name", p.original_file_name);
-  w.str("current_directory", p.current_directory);
-  const FileHashes& h = p.hashes;
+  w.str("process_guid", p.process_guid());
+  w.str("parent_process_guid", p.parent_process_guid());
+  w.str("original_file_name", p.original_file_name());
+  w.str("current_directory", p.current_directory());
+  const FileHashes& h = *p.hashes;
   if (!h.md5.empty() || !h.sha1.empty() || !h.sha256.empty() || !h.imphash.empty()) {
     w.key("hashes");
     Writer hw(out);
@@ -129,8 +129,8 @@ void write_process(std::string& out, const ProcessEvent& p, const JsonOptions& o
     hw.str("imphash", h.imphash);
     hw.close();
   }
-  if (p.applocker.decision != AppLockerDecision::kNone) {
-    const AppLockerInfo& a = p.applocker;
+  if (p.applocker->decision != AppLockerDecision::kNone) {
+    const AppLockerInfo& a = *p.applocker;
     w.key("applocker");
     Writer aw(out);
     aw.str("decision", to_string(a.decision));

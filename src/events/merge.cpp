@@ -49,38 +49,42 @@ void fill(std::string& dst, std::string& src) {
 }
 
 void merge_into(ProcessEvent& dst, ProcessEvent&& src) {
+  using Text = ProcessEvent::Text;
+  // Prefer the real path over AppLocker's reconstructed one.
+  const bool applocker_image_only = dst.has(EvidenceKind::kAppLocker) && dst.kinds == 4;
   dst.time = std::min(dst.time, src.time);
-  fill(dst.host, src.host);
-  fill(dst.user_sid, src.user_sid);
-  fill(dst.user_domain, src.user_domain);
-  fill(dst.user_name, src.user_name);
+  for (std::size_t t = 0; t < static_cast<std::size_t>(Text::kCount); ++t) {
+    const auto field = static_cast<Text>(t);
+    const std::string_view theirs = src.text(field);
+    if (theirs.empty()) continue;
+    if (dst.text(field).empty() || (field == Text::kImage && applocker_image_only)) {
+      dst.set_text(field, theirs);
+    }
+  }
   if (dst.logon_id == 0) dst.logon_id = src.logon_id;
   if (!dst.parent_pid) dst.parent_pid = src.parent_pid;
-  // Prefer the real path over AppLocker's reconstructed one.
-  if (dst.image.empty() || (dst.has(EvidenceKind::kAppLocker) && dst.kinds == 4 && !src.image.empty())) {
-    dst.image = std::move(src.image);
-  }
-  fill(dst.command_line, src.command_line);
   dst.command_line_logged = dst.command_line_logged || src.command_line_logged;
-  fill(dst.parent_image, src.parent_image);
-  fill(dst.parent_command_line, src.parent_command_line);
   if (dst.integrity == Integrity::kUnknown) dst.integrity = src.integrity;
-  fill(dst.process_guid, src.process_guid);
-  fill(dst.parent_process_guid, src.parent_process_guid);
-  fill(dst.original_file_name, src.original_file_name);
-  fill(dst.current_directory, src.current_directory);
-  fill(dst.hashes.md5, src.hashes.md5);
-  fill(dst.hashes.sha1, src.hashes.sha1);
-  fill(dst.hashes.sha256, src.hashes.sha256);
-  fill(dst.hashes.imphash, src.hashes.imphash);
-  if (dst.applocker.decision == AppLockerDecision::kNone) dst.applocker = std::move(src.applocker);
+  if (src.hashes) {
+    if (!dst.hashes) {
+      dst.hashes = std::move(src.hashes);
+    } else {
+      FileHashes& d = dst.hashes.edit();
+      FileHashes& h = src.hashes.edit();
+      fill(d.md5, h.md5);
+      fill(d.sha1, h.sha1);
+      fill(d.sha256, h.sha256);
+      fill(d.imphash, h.imphash);
+    }
+  }
+  if (dst.applocker->decision == AppLockerDecision::kNone) dst.applocker = std::move(src.applocker);
   if (!dst.helper) dst.helper = std::move(src.helper);
   dst.kinds |= src.kinds;
   for (auto& ev : src.evidence) dst.evidence.push_back(std::move(ev));
 }
 
 bool is_dll_check(const ProcessEvent& p) {
-  return p.has(EvidenceKind::kAppLocker) && p.kinds == 4 && p.applocker.policy == "DLL";
+  return p.has(EvidenceKind::kAppLocker) && p.kinds == 4 && p.applocker->policy == "DLL";
 }
 
 }  // namespace
@@ -127,9 +131,9 @@ void EventMerger::add(Event&& event) { events_.push_back(std::move(event)); }
 
 namespace {
 
-// Small dense ids for host keys and lower-cased channels, so the merge compares integers instead
-// of building and comparing strings per event. Consecutive events usually share a host, so the
-// last raw spelling is remembered to skip even the hash lookup.
+// Small dense ids for host keys, channels and image names, so the merge compares integers
+// instead of building and comparing strings per event. Consecutive events usually share a host
+// and channel, so the last raw spelling is remembered to skip even the hash lookup.
 class Interner {
  public:
   std::uint32_t id(std::string_view raw, std::string (*key)(std::string_view)) {
@@ -140,6 +144,12 @@ class Interner {
     has_last_ = true;
     return last_id_;
   }
+  /// Id of an already interned key, or kNone.
+  [[nodiscard]] std::uint32_t find(const std::string& key) const {
+    auto it = ids_.find(key);
+    return it == ids_.end() ? kNone : it->second;
+  }
+  static constexpr std::uint32_t kNone = UINT32_MAX;
 
  private:
   std::unordered_map<std::string, std::uint32_t> ids_;
@@ -156,59 +166,91 @@ struct CopyKey {
   std::uint64_t record_id;
   std::uint64_t time_ms;
   bool operator==(const CopyKey&) const = default;
+
+  [[nodiscard]] std::uint64_t hash() const {
+    std::uint64_t h = record_id * 0x9E3779B97F4A7C15ull;
+    h ^= (time_ms + (static_cast<std::uint64_t>(host) << 32 | channel)) * 0xC2B2AE3D27D4EB4Full;
+    h ^= static_cast<std::uint64_t>(event_id) * 0x165667B19E3779F9ull;
+    return h ^ (h >> 29);
+  }
 };
 
-struct CopyKeyHash {
-  std::size_t operator()(const CopyKey& k) const {
-    std::uint64_t h = k.record_id * 0x9E3779B97F4A7C15ull;
-    h ^= (k.time_ms + (static_cast<std::uint64_t>(k.host) << 32 | k.channel)) * 0xC2B2AE3D27D4EB4Full;
-    h ^= static_cast<std::uint64_t>(k.event_id) * 0x165667B19E3779F9ull;
-    return static_cast<std::size_t>(h ^ (h >> 29));
+// First index holding each CopyKey: open addressing over one flat array (a node-based map costs
+// an allocation per event, which was most of the merge's time on large inputs).
+class FirstIndex {
+ public:
+  explicit FirstIndex(std::size_t n) {
+    std::size_t cap = 16;
+    while (cap < n * 2) cap *= 2;
+    slots_.assign(cap, kEmpty);
+    keys_.reserve(n);
   }
+  /// Index of the first event added with `key`, or `index` itself when it is the first.
+  std::uint32_t first(const CopyKey& key, std::uint32_t index) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t h = key.hash() & mask;; h = (h + 1) & mask) {
+      const std::uint32_t slot = slots_[h];
+      if (slot == kEmpty) {
+        slots_[h] = static_cast<std::uint32_t>(keys_.size());
+        keys_.emplace_back(key, index);
+        return index;
+      }
+      if (keys_[slot].first == key) return keys_[slot].second;
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::pair<CopyKey, std::uint32_t>> keys_;
 };
 
 std::string lower_key(std::string_view s) { return lower(s); }
 std::string host_key_of(std::string_view s) { return host_key(s); }
+std::string image_key_of(std::string_view s) { return image_name(s); }
 
 }  // namespace
 
 std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   MergeStats stats;
-  std::vector<bool> gone(events_.size(), false);
+  const std::size_t n = events_.size();
+  std::vector<bool> gone(n, false);
   for (const Event& e : events_) stats.executions_in += std::holds_alternative<ProcessEvent>(e);
   Interner hosts_by_name;  // host_key() of ProcessEvent::host and RawEvent::computer
   Interner channels;
+  Interner image_names;    // image_name() of ProcessEvent::image
 
   // 1. Exact copies of one record.
-  std::unordered_map<CopyKey, std::size_t, CopyKeyHash> seen;
-  seen.reserve(events_.size());
-  for (std::size_t i = 0; i < events_.size(); ++i) {
-    const RawEvent* r = raw_of(events_[i]);
-    if (r == nullptr || r->record_id == 0) continue;
-    const CopyKey key{hosts_by_name.id(r->computer(), host_key_of),
-                      channels.id(r->channel(), lower_key), r->event_id, r->record_id,
-                      r->time_created / 10000};
-    auto [it, inserted] = seen.emplace(key, i);
-    if (inserted) continue;
-    gone[i] = true;
-    stats.copies_merged++;
-    auto* dst = std::get_if<ProcessEvent>(&events_[it->second]);
-    auto* src = std::get_if<ProcessEvent>(&events_[i]);
-    if (dst != nullptr && src != nullptr) merge_into(*dst, std::move(*src));
+  {
+    FirstIndex seen(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const RawEvent* r = raw_of(events_[i]);
+      if (r == nullptr || r->record_id == 0) continue;
+      const CopyKey key{hosts_by_name.id(r->computer(), host_key_of),
+                        channels.id(r->channel(), lower_key), r->event_id, r->record_id,
+                        r->time_created / 10000};
+      const std::uint32_t first = seen.first(key, static_cast<std::uint32_t>(i));
+      if (first == i) continue;
+      gone[i] = true;
+      stats.copies_merged++;
+      auto* dst = std::get_if<ProcessEvent>(&events_[first]);
+      auto* src = std::get_if<ProcessEvent>(&events_[i]);
+      if (dst != nullptr && src != nullptr) merge_into(*dst, std::move(*src));
+    }
   }
-  seen = {};
 
   // 2. One process, several logs. Sorted by (host, pid, time); host order is by interned id,
   // which groups the same hosts as comparing the key strings, and keeps each host's order.
   std::vector<std::size_t> procs;
-  std::vector<std::uint32_t> hosts(events_.size(), 0);
-  std::vector<std::string> images(events_.size());  // image_name(), computed once
-  for (std::size_t i = 0; i < events_.size(); ++i) {
+  std::vector<std::uint32_t> hosts(n, 0);
+  std::vector<std::uint32_t> images(n, 0);  // interned image_name(); id of "" for none
+  const std::uint32_t no_image = image_names.id("", image_key_of);
+  for (std::size_t i = 0; i < n; ++i) {
     if (gone[i]) continue;
     if (auto* p = std::get_if<ProcessEvent>(&events_[i]); p != nullptr && !is_dll_check(*p)) {
       procs.push_back(i);
-      hosts[i] = hosts_by_name.id(p->host, host_key_of);
-      images[i] = image_name(p->image);
+      hosts[i] = hosts_by_name.id(p->host(), host_key_of);
+      images[i] = image_names.id(p->image(), image_key_of);
     }
   }
   auto proc = [&](std::size_t i) -> ProcessEvent& { return std::get<ProcessEvent>(events_[i]); };
@@ -237,11 +279,9 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
       if (hosts[j] != hosts[i] || proc(j).pid != proc(i).pid) break;
       if (proc(j).time - proc(i).time > kSameProcessWindow) break;
       if (gone[j]) continue;
-      const std::string& a = images[i];
-      const std::string& b = images[j];
-      if (!a.empty() && !b.empty() && a != b) continue;
+      if (images[i] != no_image && images[j] != no_image && images[i] != images[j]) continue;
       merge_into(proc(i), std::move(proc(j)));
-      images[i] = image_name(proc(i).image);  // the merge may have replaced the image
+      images[i] = image_names.id(proc(i).image(), image_key_of);  // the merge may replace it
       gone[j] = true;
       stats.same_process_merged++;
     }
@@ -251,7 +291,7 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   // its own ProcessID key): match on host, image, parent PID, arguments and time instead.
   const bool any_lost = std::any_of(procs.begin(), procs.end(),
                                     [&](std::size_t i) { return !gone[i] && proc(i).pid == 0; });
-  std::multimap<std::pair<std::uint32_t, std::string>, std::size_t> by_image;
+  std::multimap<std::pair<std::uint32_t, std::uint32_t>, std::size_t> by_image;
   for (std::size_t i : any_lost ? procs : std::vector<std::size_t>{}) {
     if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], images[i]), i);
   }
@@ -265,8 +305,8 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
       const ProcessEvent& c = proc(it->second);
       if (gone[it->second] || (c.kinds & lost.kinds) != 0) continue;
       if (lost.parent_pid && c.parent_pid && *lost.parent_pid != *c.parent_pid) continue;
-      if (!lost.command_line.empty() && !c.command_line.empty() &&
-          arguments_key(lost.command_line) != arguments_key(c.command_line)) {
+      if (!lost.command_line().empty() && !c.command_line().empty() &&
+          arguments_key(lost.command_line()) != arguments_key(c.command_line())) {
         continue;
       }
       const std::uint64_t gap = c.time > lost.time ? c.time - lost.time : lost.time - c.time;
@@ -277,51 +317,56 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     }
     if (best == SIZE_MAX) continue;
     merge_into(proc(best), std::move(lost));
-    images[best] = image_name(proc(best).image);
+    images[best] = image_names.id(proc(best).image(), image_key_of);
     gone[i] = true;
     stats.same_process_merged++;
   }
 
   // 3. net.exe -> net1.exe with the same arguments.
-  const bool any_net1 = std::any_of(procs.begin(), procs.end(), [&](std::size_t i) {
-    return !gone[i] && images[i] == "net1.exe";
-  });
+  const std::uint32_t net = image_names.find("net.exe");
+  const std::uint32_t net1 = image_names.find("net1.exe");
+  const bool any_net1 = net != Interner::kNone && net1 != Interner::kNone &&
+                        std::any_of(procs.begin(), procs.end(),
+                                    [&](std::size_t i) { return !gone[i] && images[i] == net1; });
   std::multimap<std::pair<std::uint32_t, std::uint32_t>, std::size_t> by_pid;
   for (std::size_t i : any_net1 ? procs : std::vector<std::size_t>{}) {
-    if (!gone[i]) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
+    if (!gone[i] && images[i] == net) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
   }
-  for (std::size_t c : procs) {
-    if (gone[c] || !proc(c).parent_pid || images[c] != "net1.exe") continue;
+  for (std::size_t c : any_net1 ? procs : std::vector<std::size_t>{}) {
+    if (gone[c] || !proc(c).parent_pid || images[c] != net1) continue;
     auto [lo, hi] = by_pid.equal_range({hosts[c], *proc(c).parent_pid});
     for (auto it = lo; it != hi; ++it) {
       ProcessEvent& parent = proc(it->second);
       ProcessEvent& child = proc(c);
-      if (gone[it->second] || parent.helper || images[it->second] != "net.exe") continue;
+      if (gone[it->second] || parent.helper) continue;
       const std::int64_t delay =
           static_cast<std::int64_t>(child.time) - static_cast<std::int64_t>(parent.time);
       if (delay < -10'000'000 || delay > static_cast<std::int64_t>(kHelperWindow)) continue;
-      if (arguments_key(parent.command_line) != arguments_key(child.command_line)) continue;
+      if (arguments_key(parent.command_line()) != arguments_key(child.command_line())) continue;
       HelperChild h;
       h.pid = child.pid;
-      h.image = child.image;
-      h.command_line = child.command_line;
+      h.image = child.image();
+      h.command_line = child.command_line();
       if (const SourceRef* s = child.source()) h.source = *s;
       h.evidence = std::move(child.evidence);
-      parent.helper = std::move(h);
+      parent.helper.edit() = std::move(h);
       gone[c] = true;
       stats.helpers_folded++;
       break;
     }
   }
 
-  // Order by time: sort indices (events are large), then move each once.
+  // Order by time: sort indices (events are large), then move each once. Logs are mostly in
+  // time order already, so check before sorting.
   std::vector<std::pair<std::uint64_t, std::size_t>> order;
-  order.reserve(events_.size());
-  for (std::size_t i = 0; i < events_.size(); ++i) {
+  order.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
     if (!gone[i]) order.emplace_back(time_of(events_[i]), i);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto by_time = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(order.begin(), order.end(), by_time)) {
+    std::stable_sort(order.begin(), order.end(), by_time);
+  }
   std::vector<Event> out;
   out.reserve(order.size());
   for (const auto& [t, i] : order) out.push_back(std::move(events_[i]));

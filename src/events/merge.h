@@ -15,6 +15,7 @@
 /// Events come out ordered by time (stable for equal times).
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "cmdsentry/event.h"
@@ -43,7 +44,7 @@ class EventMerger {
   [[nodiscard]] std::vector<Event> finish(MergeStats* stats = nullptr);
 
  private:
-  std::vector<Event> events_;
+  std::deque<Event> events_;  // a deque: no event is moved when it grows
 };
 
 /// Lower-case host name without its DNS suffix: "WS01.corp.example" -> "ws01".

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <utility>
 
+#include "core/number.h"
+
 namespace cmdsentry::events {
 namespace {
 
@@ -19,7 +21,9 @@ bool icontains(std::string_view hay, std::string_view needle) {
 }
 
 bool is_security(const RawEvent& raw) {
-  if (!raw.channel().empty()) return icontains(raw.channel(), "security") && raw.channel().size() == 8;
+  const std::string_view channel = raw.channel();
+  if (channel == "Security") return true;
+  if (!channel.empty()) return channel.size() == 8 && icontains(channel, "security");
   // Some exports drop the channel: fall back on the provider, or on the fields themselves.
   return raw.provider().empty() || icontains(raw.provider(), "Security-Auditing");
 }
@@ -71,14 +75,9 @@ std::string_view field(const RawEvent& raw, std::string_view name) {
 
 std::uint64_t number(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  }
-  std::uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v, base);
-  return v;
+  const bool hex = has_hex_prefix(s);
+  if (hex) s.remove_prefix(2);
+  return parse_digits(s, hex).value;  // 0 when absent, unparsable or too large
 }
 
 }  // namespace detail

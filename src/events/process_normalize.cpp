@@ -132,27 +132,32 @@ void from_4688(const RawEvent& raw, ProcessEvent& p) {
 
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   p.time = raw.time_created;
-  p.host = raw.computer();
+  p.reserve_text(raw.computer().size() + get(kTargetUserName).size() + get(kSubjectUserName).size() +
+                 get(kTargetDomainName).size() + get(kSubjectDomainName).size() +
+                 get(kSubjectUserSid).size() + get(kTargetUserSid).size() +
+                 get(kNewProcessName).size() + get(kCommandLine).size() +
+                 get(kParentProcessName).size());
+  p.set_host(raw.computer());
   // The new process runs as the target account when one is given (v2), else as the creator.
   const std::string_view target_name = get(kTargetUserName);
   if (meaningful(target_name)) {
-    p.user_name = target_name;
-    p.user_domain = get(kTargetDomainName);
+    p.set_user_name(target_name);
+    p.set_user_domain(get(kTargetDomainName));
     const std::string_view sid = get(kTargetUserSid);
-    if (sid != "S-1-0-0") p.user_sid = sid;
+    if (sid != "S-1-0-0") p.set_user_sid(sid);
     p.logon_id = number(get(kTargetLogonId));
   } else {
-    p.user_sid = get(kSubjectUserSid);
-    p.user_domain = get(kSubjectDomainName);
-    p.user_name = get(kSubjectUserName);
+    p.set_user_sid(get(kSubjectUserSid));
+    p.set_user_domain(get(kSubjectDomainName));
+    p.set_user_name(get(kSubjectUserName));
     p.logon_id = number(get(kSubjectLogonId));
   }
   p.pid = static_cast<std::uint32_t>(number(get(kNewProcessId)));
   if (f[kProcessId]) p.parent_pid = static_cast<std::uint32_t>(number(*f[kProcessId]));
-  p.image = get(kNewProcessName);
-  p.command_line = get(kCommandLine);
-  p.command_line_logged = !p.command_line.empty();
-  p.parent_image = get(kParentProcessName);
+  p.set_image(get(kNewProcessName));
+  p.set_command_line(get(kCommandLine));
+  p.command_line_logged = !get(kCommandLine).empty();
+  p.set_parent_image(get(kParentProcessName));
   p.integrity = parse_integrity(get(kMandatoryLabel));
 }
 
@@ -172,34 +177,40 @@ void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSysmon1);
   // UtcTime is the creation time (ms); TimeCreated is when Sysmon logged it.
   p.time = parse_iso_time(get(kUtcTime)).value_or(raw.time_created);
-  p.host = raw.computer();
-  split_user(get(kUser), p.user_domain, p.user_name);
+  std::size_t size = raw.computer().size() + 4;  // + the braces normalize_guid may add
+  for (const auto& v : f) size += v ? v->size() : 0;
+  p.reserve_text(size);
+  p.set_host(raw.computer());
+  std::string domain, name;
+  split_user(get(kUser), domain, name);
+  p.set_user_domain(domain);
+  p.set_user_name(name);
   p.logon_id = number(get(kLogonId));
   p.pid = static_cast<std::uint32_t>(number(get(kProcessId)));
   if (f[kParentProcessId]) {
     p.parent_pid = static_cast<std::uint32_t>(number(*f[kParentProcessId]));
   }
-  p.image = get(kImage);
-  p.command_line = get(kCommandLine);
-  p.parent_image = get(kParentImage);
-  p.parent_command_line = get(kParentCommandLine);
+  p.set_image(get(kImage));
+  p.set_command_line(get(kCommandLine));
+  p.set_parent_image(get(kParentImage));
+  p.set_parent_command_line(get(kParentCommandLine));
   p.integrity = parse_integrity(get(kIntegrityLevel));
-  p.process_guid = normalize_guid(get(kProcessGuid));
-  p.parent_process_guid = normalize_guid(get(kParentProcessGuid));
-  p.original_file_name = get(kOriginalFileName);
-  p.current_directory = get(kCurrentDirectory);
-  p.hashes = parse_hashes(get(kHashes));
+  p.set_process_guid(normalize_guid(get(kProcessGuid)));
+  p.set_parent_process_guid(normalize_guid(get(kParentProcessGuid)));
+  p.set_original_file_name(get(kOriginalFileName));
+  p.set_current_directory(get(kCurrentDirectory));
+  if (f[kHashes]) p.hashes.edit() = parse_hashes(*f[kHashes]);
 }
 
 void from_applocker(const RawEvent& raw, ProcessEvent& p) {
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kAppLocker);
   p.time = raw.time_created;
-  p.host = raw.computer();
-  p.user_sid = field(raw, "TargetUser");
-  if (p.user_sid.empty()) p.user_sid = raw.user_sid();
+  p.set_host(raw.computer());
+  const std::string_view user = field(raw, "TargetUser");
+  p.set_user_sid(user.empty() ? raw.user_sid() : user);
   p.logon_id = number(field(raw, "TargetLogonId"));
   p.pid = static_cast<std::uint32_t>(number(field(raw, "TargetProcessId")));
-  AppLockerInfo& a = p.applocker;
+  AppLockerInfo& a = p.applocker.edit();
   a.decision = raw.event_id == 8002   ? AppLockerDecision::kAllowed
                : raw.event_id == 8003 ? AppLockerDecision::kAudited
                                       : AppLockerDecision::kBlocked;
@@ -210,8 +221,8 @@ void from_applocker(const RawEvent& raw, ProcessEvent& p) {
   a.file_path = first_field(raw, {"FilePath", "FilePathBuffer"});
   a.file_hash = field(raw, "FileHash");
   a.fqbn = field(raw, "Fqbn");
-  p.image = first_field(raw, {"FullFilePath", "FullFilePathBuffer"});
-  if (p.image.empty()) p.image = expand_applocker_path(a.file_path);
+  const std::string_view full = first_field(raw, {"FullFilePath", "FullFilePathBuffer"});
+  p.set_image(full.empty() ? std::string_view(expand_applocker_path(a.file_path)) : full);
   p.command_line_logged = false;  // AppLocker never records command lines
 }
 

@@ -13,10 +13,13 @@ std::string iso_time(std::uint64_t filetime) {
 }
 
 std::string user_of(const ProcessEvent& e) {
-  if (!e.user_name.empty()) {
-    return e.user_domain.empty() ? e.user_name : e.user_domain + "\\" + e.user_name;
+  if (!e.user_name().empty()) {
+    std::string out(e.user_domain());
+    if (!out.empty()) out += '\\';
+    out += e.user_name();
+    return out;
   }
-  return e.user_sid;
+  return std::string(e.user_sid());
 }
 
 std::uint64_t record_of(const SourceRef& s) { return s.record_id != 0 ? s.record_id : s.line; }

@@ -67,7 +67,7 @@ bool same_program(const AnalyzedCommand& child_root, const ProcessEvent& child,
                   const AnalyzedCommand& cmd) {
   if (child_root.program == cmd.program) return true;
   if (!child_root.renamed) return false;
-  std::string file = events::image_name(child.image);
+  std::string file = events::image_name(child.image());
   for (std::string_view ext : {".exe", ".com"}) {
     if (file.ends_with(ext)) file.resize(file.size() - ext.size());
   }
@@ -150,7 +150,7 @@ class Pairing {
     const std::uint64_t end = items_[s].event->time + kChainChildWindow;
     for (std::size_t c : it->second) {
       if (c == s || items_[c].claimed_by != kNone || !in_window(s, c, end)) continue;
-      if (events::image_name(items_[c].event->parent_image) == "wmiprvse.exe") out.push_back(c);
+      if (events::image_name(items_[c].event->parent_image()) == "wmiprvse.exe") out.push_back(c);
     }
     return out;
   }
@@ -164,7 +164,7 @@ class Pairing {
       if (items_[c].claimed_by != kNone) continue;
       const AnalyzedCommand* r = root_of(items_[c]);
       if (r == nullptr || !same_program(*r, *items_[c].event, cmd)) continue;
-      if (!exact || events::arguments_key(items_[c].event->command_line) == key) return c;
+      if (!exact || events::arguments_key(items_[c].event->command_line()) == key) return c;
     }
     return kNone;
   }
@@ -242,7 +242,7 @@ bool is_helper(const std::vector<Item>& items, const Pairing& pairing, std::size
     return pr != nullptr && pr->program == parent_program;
   }
   // Parent not in the logs: trust its image name when the log has one.
-  const std::string parent = events::image_name(items[i].event->parent_image);
+  const std::string parent = events::image_name(items[i].event->parent_image());
   return parent == std::string(parent_program) + ".exe";
 }
 
@@ -329,12 +329,16 @@ std::string trim(std::string_view s) {
 /// cmd.exe, logged as such by 4688 and Sysmon); the image is put in front so `/c` is not taken
 /// for the program name.
 std::string with_program_token(const ProcessEvent& e) {
-  std::string_view cl = e.command_line;
+  std::string_view cl = e.command_line();
   while (!cl.empty() && (cl.front() == ' ' || cl.front() == '\t')) cl.remove_prefix(1);
-  if (e.image.empty() || cl.empty() || (cl.front() != '/' && cl.front() != '-')) {
-    return e.command_line;
+  if (e.image().empty() || cl.empty() || (cl.front() != '/' && cl.front() != '-')) {
+    return std::string(e.command_line());
   }
-  return "\"" + e.image + "\" " + std::string(cl);
+  std::string out = "\"";
+  out += e.image();
+  out += "\" ";
+  out += cl;
+  return out;
 }
 
 }  // namespace
@@ -347,7 +351,7 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
     if (auto* p = std::get_if<ProcessEvent>(&e)) {
       Item it;
       it.event = std::make_shared<const ProcessEvent>(std::move(*p));
-      it.host = events::host_key(it.event->host);
+      it.host = events::host_key(it.event->host());
       items.push_back(std::move(it));
     }
   }
@@ -359,7 +363,8 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
         const ProcessEvent& e = *items[i].event;
         const std::string line = with_program_token(e);
         out = cmdline::analyze(
-            {.image = e.image, .command_line = line, .original_file_name = e.original_file_name});
+            {.image = std::string(e.image()), .command_line = line,
+             .original_file_name = std::string(e.original_file_name())});
       },
       [&](std::size_t i, cmdline::Analysis& out) { items[i].analysis = std::move(out); });
 

@@ -189,7 +189,7 @@ Summary summarize(std::span<const Finding> findings) {
   // Hosts by key (NetBIOS name, lower case), shown as first logged.
   std::map<std::string, std::pair<std::string, std::vector<std::size_t>>> hosts;
   for (std::size_t i = 0; i < findings.size(); ++i) {
-    const std::string& h = findings[i].process->host;
+    const std::string h(findings[i].process->host());
     auto& slot = hosts[events::host_key(h)];
     if (slot.second.empty()) slot.first = h;
     slot.second.push_back(i);

@@ -4,21 +4,18 @@
 #include <charconv>
 #include <cstdio>
 
+#include "core/number.h"
+
 namespace cmdsentry::sources {
 
 std::optional<std::uint64_t> parse_number(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    base = 16;
-    s.remove_prefix(2);
-  }
-  if (s.empty()) return std::nullopt;
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
+  const bool hex = has_hex_prefix(s);
+  if (hex) s.remove_prefix(2);
+  const ParsedDigits d = parse_digits(s, hex);
+  if (d.used == 0 || d.used != s.size() || d.overflow) return std::nullopt;
+  return d.value;
 }
 
 std::optional<std::uint64_t> parse_keywords(std::string_view s) {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/limits.h"
+#include "core/number.h"
 #include "core/time.h"
 #include "sources/fields.h"
 #include "sources/json_event.h"
@@ -77,14 +78,6 @@ std::uint64_t number_at(object root, std::string_view path) {
   return parse_number(view_at(root, path, scratch)).value_or(0);
 }
 
-// "0x1f48", as 4688 writes PIDs.
-std::string_view hex(std::uint64_t v, char (&buf)[24]) {
-  buf[0] = '0';
-  buf[1] = 'x';
-  const auto r = std::to_chars(buf + 2, buf + sizeof buf, v, 16);
-  return {buf, static_cast<std::size_t>(r.ptr - buf)};
-}
-
 // Puts `value` under `name` unless the event already has that field (ECS copies or moves).
 void backfill(RawEvent& out, std::string_view name, std::string_view value) {
   if (value.empty() || find_field(out, name)) return;
@@ -144,8 +137,12 @@ EcsProcess read_ecs_process(const std::optional<element>& e) {
 }
 
 // "0x1f48" from the text of an ECS pid.
-std::string_view hex_pid(const element& pid, std::string& scratch, char (&buf)[24]) {
-  return hex(parse_number(text_view(pid, scratch)).value_or(0), buf);
+std::string_view hex_pid(const element& pid, std::string& scratch, char (&buf)[20]) {
+  if (pid.type() == simdjson::dom::element_type::UINT64) return format_hex(pid.get_uint64().value_unsafe(), buf);
+  if (pid.type() == simdjson::dom::element_type::INT64 && pid.get_int64().value_unsafe() >= 0) {
+    return format_hex(static_cast<std::uint64_t>(pid.get_int64().value_unsafe()), buf);
+  }
+  return format_hex(parse_number(text_view(pid, scratch)).value_or(0), buf);
 }
 
 // Winlogbeat modules move Windows fields to ECS names; put them back under the Windows names.
@@ -154,7 +151,7 @@ std::string_view hex_pid(const element& pid, std::string& scratch, char (&buf)[2
 void restore_ecs_moves(const EcsParts& ecs, RawEvent& out) {
   const bool sysmon = out.event_id == 1 && out.channel().find("Sysmon") != std::string_view::npos;
   std::string s;
-  char buf[24];
+  char buf[20];
   if (out.event_id == 4688 && !sysmon) {
     static constexpr FieldNameSet<5> kNames{std::array<std::string_view, 5>{
         "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};

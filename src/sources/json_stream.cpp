@@ -80,14 +80,26 @@ ScanResult scan_line(const char* p, std::size_t n, bool eof) {
 class JsonStreamReader {
  public:
   JsonStreamReader(const std::string& name, ByteStream& in, const ReadContext& ctx)
-      : name_(name), in_(in), ctx_(ctx), buf_(kBlock + simdjson::SIMDJSON_PADDING) {}
+      : name_(name), in_(in), ctx_(ctx) {
+    // In memory already (a buffer, a mapped file): parse in place, no copy into blocks.
+    if (auto all = in_.take_rest(0)) {
+      data_ = all->data();
+      end_ = all->size();
+      eof_ = true;
+      in_place_ = true;
+      ctx_.stats.bytes += all->size();
+    } else {
+      buf_.resize(kBlock + simdjson::SIMDJSON_PADDING);
+      data_ = buf_.data();
+    }
+  }
 
   void run() {
     bool first = true;
     for (;;) {
       // Skip separators between records: whitespace, array brackets, commas, a BOM.
       while (begin_ < end_) {
-        const unsigned char c = static_cast<unsigned char>(buf_[begin_]);
+        const unsigned char c = static_cast<unsigned char>(data_[begin_]);
         if (c == '\n') {
           ++line_;
         } else if (!(c == ' ' || c == '\t' || c == '\r' || c == ',' || c == '[' || c == ']' ||
@@ -100,12 +112,12 @@ class JsonStreamReader {
         if (eof_ || !refill()) return;
         continue;
       }
-      if (buf_[begin_] != '{') {
+      if (data_[begin_] != '{') {
         skip_garbage();
         continue;
       }
-      ScanResult r = lines_mode_ ? scan_line(buf_.data() + begin_, end_ - begin_, eof_)
-                                 : scan_object(buf_.data() + begin_, end_ - begin_, false);
+      ScanResult r = lines_mode_ ? scan_line(data_ + begin_, end_ - begin_, eof_)
+                                 : scan_object(data_ + begin_, end_ - begin_, false);
       if (r.kind == Scan::kNeedMore) {
         if (eof_) {
           warn("JSON record truncated at end of input");
@@ -116,7 +128,7 @@ class JsonStreamReader {
         if (!refill()) return;
         continue;
       }
-      const char* rec = buf_.data() + begin_;
+      const char* rec = data_ + begin_;
       if (r.kind == Scan::kMalformed) {
         warn(r.reason);
         ctx_.stats.skipped++;
@@ -135,12 +147,15 @@ class JsonStreamReader {
 
  private:
   bool followed_by_newline(std::size_t pos) const {
-    while (pos < end_ && (buf_[pos] == ' ' || buf_[pos] == '\t' || buf_[pos] == '\r')) ++pos;
-    return pos >= end_ || buf_[pos] == '\n';
+    while (pos < end_ && (data_[pos] == ' ' || data_[pos] == '\t' || data_[pos] == '\r')) ++pos;
+    return pos >= end_ || data_[pos] == '\n';
   }
 
   void parse(const char* rec, std::size_t len) {
-    auto r = reader_.read(std::string_view(rec, len), event_, true);
+    // In place, simdjson may read SIMDJSON_PADDING bytes past the record only where the input
+    // has them; the last records of a mapped file are copied by the parser instead.
+    const bool padded = !in_place_ || (rec - data_) + len + simdjson::SIMDJSON_PADDING <= end_;
+    auto r = reader_.read(std::string_view(rec, len), event_, padded);
     if (!r) {
       warn(r.error().message);
       ctx_.stats.skipped++;
@@ -155,13 +170,13 @@ class JsonStreamReader {
 
   void advance(std::size_t n, bool count_lines = true) {
     if (count_lines) {
-      line_ += static_cast<std::uint64_t>(std::count(buf_.data() + begin_, buf_.data() + begin_ + n, '\n'));
+      line_ += static_cast<std::uint64_t>(std::count(data_ + begin_, data_ + begin_ + n, '\n'));
     }
     begin_ += n;
   }
 
   void skip_garbage() {
-    const char* p = buf_.data() + begin_;
+    const char* p = data_ + begin_;
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', end_ - begin_));
     if (nl == nullptr && !eof_) {
       if (refill()) return;
@@ -173,6 +188,7 @@ class JsonStreamReader {
 
   // Moves the unread tail to the front and reads more; grows the buffer for long records.
   bool refill() {
+    if (in_place_) return false;
     if (begin_ > 0) {
       std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
       base_ += begin_;
@@ -188,6 +204,7 @@ class JsonStreamReader {
         return !eof_ || end_ > 0;
       }
       buf_.resize(buf_.size() * 2);
+      data_ = buf_.data();
       room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
     }
     auto n = in_.read(buf_.data() + end_, room);
@@ -231,9 +248,11 @@ class JsonStreamReader {
   const std::string& name_;
   ByteStream& in_;
   const ReadContext& ctx_;
-  std::vector<char> buf_;
+  std::vector<char> buf_;    ///< blocks read from the stream (unused in place)
+  const char* data_ = nullptr;  ///< buf_.data(), or the whole input when parsed in place
+  bool in_place_ = false;
   std::size_t begin_ = 0, end_ = 0;
-  std::uint64_t base_ = 0;  ///< file offset of buf_[0]
+  std::uint64_t base_ = 0;  ///< file offset of data_[0]
   std::uint64_t line_ = 1;
   bool eof_ = false;
   bool lines_mode_ = false;

@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include "core/utf.h"
 
 namespace cmdsentry::sources {
@@ -18,7 +21,27 @@ std::unique_ptr<FileStream> FileStream::standard_input() {
 }
 
 FileStream::~FileStream() {
+  if (map_ != nullptr) ::munmap(map_, map_size_);
   if (owned_ && file_ != nullptr) std::fclose(file_);
+}
+
+std::optional<std::string_view> FileStream::take_rest(std::size_t reread) {
+  if (!owned_ || map_ != nullptr) return std::nullopt;
+  const int fd = ::fileno(file_);
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
+  const long pos = std::ftell(file_);  // counts what stdio buffered but did not hand out
+  if (pos < 0 || static_cast<std::size_t>(pos) < reread) return std::nullopt;
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (static_cast<std::size_t>(pos) > size) return std::nullopt;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) return std::nullopt;
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  map_ = map;
+  map_size_ = size;
+  std::fseek(file_, 0, SEEK_END);
+  const std::size_t from = static_cast<std::size_t>(pos) - reread;
+  return std::string_view(static_cast<const char*>(map) + from, size - from);
 }
 
 Result<std::size_t> FileStream::read(char* data, std::size_t size) {
@@ -35,6 +58,22 @@ Result<std::size_t> MemoryStream::read(char* data, std::size_t size) {
   std::memcpy(data, data_.data(), n);
   data_.remove_prefix(n);
   return n;
+}
+
+std::optional<std::string_view> MemoryStream::take_rest(std::size_t reread) {
+  const std::size_t consumed = all_.size() - data_.size();
+  if (reread > consumed) return std::nullopt;
+  std::string_view out = all_.substr(consumed - reread);
+  data_ = {};
+  return out;
+}
+
+std::optional<std::string_view> PrefixedStream::take_rest(std::size_t reread) {
+  // The prefix was read from the inner stream's start: hand out the inner stream's bytes again.
+  if (reread > used_) return std::nullopt;
+  auto rest = inner_.take_rest(reread + prefix_.size() - used_);
+  if (rest) used_ = prefix_.size();
+  return rest;
 }
 
 Result<std::size_t> PrefixedStream::read(char* data, std::size_t size) {

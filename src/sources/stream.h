@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,14 @@ class ByteStream {
   virtual ~ByteStream() = default;
   /// Reads up to `size` bytes into `data`; returns 0 at the end of the stream.
   [[nodiscard]] virtual Result<std::size_t> read(char* data, std::size_t size) = 0;
+  /// When the stream is already in memory (a buffer, a mapped regular file): the rest of it, plus
+  /// the last `reread` bytes already read, as one view that lives as long as the stream; the
+  /// stream is then at its end. Readers parse such input in place instead of copying it.
+  /// nullopt when the stream can only be read (a pipe, an archive member, decoded text).
+  [[nodiscard]] virtual std::optional<std::string_view> take_rest(std::size_t reread) {
+    (void)reread;
+    return std::nullopt;
+  }
 };
 
 /// Reads a FILE* (a file opened by path, or stdin). Closes it only when it owns it.
@@ -32,20 +41,26 @@ class FileStream final : public ByteStream {
   FileStream& operator=(const FileStream&) = delete;
 
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
+  /// Maps a regular file (not stdin or a pipe).
+  [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
 
  private:
   FileStream(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
   std::FILE* file_;
   bool owned_;
+  void* map_ = nullptr;
+  std::size_t map_size_ = 0;
 };
 
 /// Reads from memory (tests, fuzzers).
 class MemoryStream final : public ByteStream {
  public:
-  explicit MemoryStream(std::string_view data) : data_(data) {}
+  explicit MemoryStream(std::string_view data) : all_(data), data_(data) {}
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
+  [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
 
  private:
+  std::string_view all_;
   std::string_view data_;
 };
 
@@ -55,6 +70,7 @@ class PrefixedStream final : public ByteStream {
   PrefixedStream(std::string prefix, ByteStream& inner)
       : prefix_(std::move(prefix)), inner_(inner) {}
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
+  [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
 
  private:
   std::string prefix_;

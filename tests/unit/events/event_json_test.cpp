@@ -22,10 +22,10 @@ TEST(EventJson, invalid_utf8_becomes_replacement_and_separators_are_escaped) {
 TEST(EventJson, process_event_line) {
   ProcessEvent p;
   p.time = *parse_iso_time("2025-03-14T09:21:07.4411820Z");
-  p.host = "WS";
+  p.set_host("WS");
   p.pid = 8008;
   p.parent_pid = 1;
-  p.image = "C:\\net.exe";
+  p.set_image("C:\\net.exe");
   p.command_line_logged = false;
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   std::string out;

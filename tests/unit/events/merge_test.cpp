@@ -13,10 +13,10 @@ ProcessEvent proc(EvidenceKind kind, std::uint32_t pid, std::string image, std::
   ProcessEvent p;
   p.kinds = static_cast<std::uint8_t>(kind);
   p.pid = pid;
-  p.image = std::move(image);
-  p.command_line = std::move(cl);
+  p.set_image(image);
+  p.set_command_line(cl);
   p.time = time;
-  p.host = host;
+  p.set_host(host);
   auto raw = std::make_shared<RawEvent>();
   raw->record_id = record;
   raw->set_computer(host);
@@ -37,18 +37,18 @@ std::vector<Event> merged(std::vector<ProcessEvent> in, MergeStats* s = nullptr)
 
 TEST(Merge, sysmon_and_4688_of_one_process_become_one) {
   ProcessEvent sys = proc(EvidenceKind::kSysmon1, 8008, "C:\\Windows\\System32\\net.exe", "net view", kT, 5);
-  sys.hashes.sha256 = "AB";
+  sys.hashes.edit().sha256 = "AB";
   ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 8008, "C:\\WINDOWS\\system32\\NET.EXE", "net view",
                           kT + 6 * kMs, 9, "ws01.corp.example");
-  sec.user_sid = "S-1-5-21-1";
+  sec.set_user_sid("S-1-5-21-1");
   MergeStats s;
   auto out = merged({sec, sys}, &s);
   ASSERT_EQ(out.size(), 1u);
   const auto& p = std::get<ProcessEvent>(out[0]);
   EXPECT_TRUE(p.has(EvidenceKind::kSysmon1));
   EXPECT_TRUE(p.has(EvidenceKind::kSecurity4688));
-  EXPECT_EQ(p.hashes.sha256, "AB");
-  EXPECT_EQ(p.user_sid, "S-1-5-21-1");
+  EXPECT_EQ(p.hashes->sha256, "AB");
+  EXPECT_EQ(p.user_sid(), "S-1-5-21-1");
   EXPECT_EQ(p.time, kT);
   EXPECT_EQ(p.evidence.size(), 2u);
   EXPECT_EQ(s.same_process_merged, 1u);

@@ -29,8 +29,8 @@ TEST(Normalize, security_4688_hex_pids_and_label) {
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_EQ(p.pid, 0x1f48u);
   EXPECT_EQ(*p.parent_pid, 0x2214u);
-  EXPECT_EQ(p.user_sid, "S-1-5-21-1");
-  EXPECT_EQ(p.user_domain, "CORP");
+  EXPECT_EQ(p.user_sid(), "S-1-5-21-1");
+  EXPECT_EQ(p.user_domain(), "CORP");
   EXPECT_EQ(p.logon_id, 0x5c3a1fu);
   EXPECT_EQ(p.integrity, Integrity::kHigh);
   EXPECT_TRUE(p.command_line_logged);
@@ -43,7 +43,7 @@ TEST(Normalize, security_4688_without_command_line_is_flagged) {
   Event e = normalize(raw(4688, "Security", {{"NewProcessId", "0x10"}, {"NewProcessName", "C:\\a.exe"}}));
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_FALSE(p.command_line_logged);
-  EXPECT_EQ(p.image, "C:\\a.exe");
+  EXPECT_EQ(p.image(), "C:\\a.exe");
   EXPECT_FALSE(p.parent_pid.has_value());
 }
 
@@ -53,8 +53,8 @@ TEST(Normalize, security_4688_runs_as_target_user_when_given) {
                            {"TargetUserName", "alice"}, {"TargetDomainName", "WS"},
                            {"TargetLogonId", "0x3673c"}}));
   const auto& p = std::get<ProcessEvent>(e);
-  EXPECT_EQ(p.user_name, "alice");
-  EXPECT_EQ(p.user_sid, "");
+  EXPECT_EQ(p.user_name(), "alice");
+  EXPECT_EQ(p.user_sid(), "");
   EXPECT_EQ(p.logon_id, 0x3673cu);
 }
 
@@ -69,11 +69,11 @@ TEST(Normalize, sysmon_1_decimal_pids_user_hashes_guid) {
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_EQ(p.pid, 8008u);
   EXPECT_EQ(*p.parent_pid, 8724u);
-  EXPECT_EQ(p.user_domain, "CORP");
-  EXPECT_EQ(p.user_name, "jdoe");
-  EXPECT_EQ(p.process_guid, "{7d1e2a3b-f4c3-67d4-a11b-000000002f00}");
-  EXPECT_EQ(p.hashes.sha256, "CC");
-  EXPECT_EQ(p.hashes.imphash, "DD");
+  EXPECT_EQ(p.user_domain(), "CORP");
+  EXPECT_EQ(p.user_name(), "jdoe");
+  EXPECT_EQ(p.process_guid(), "{7d1e2a3b-f4c3-67d4-a11b-000000002f00}");
+  EXPECT_EQ(p.hashes->sha256, "CC");
+  EXPECT_EQ(p.hashes->imphash, "DD");
   EXPECT_EQ(p.integrity, Integrity::kMedium);
   EXPECT_NE(p.time, 133000000000000000ull);  // UtcTime wins over TimeCreated
 }
@@ -93,11 +93,11 @@ TEST(Normalize, applocker_decisions_and_paths) {
                             {{"PolicyNameBuffer", "EXE"}, {"TargetProcessId", "8008"},
                              {"FilePathBuffer", "%SYSTEM32%\\NET.EXE"}, {"TargetUser", "S-1-5-21-9"}}));
     const auto& p = std::get<ProcessEvent>(e);
-    EXPECT_EQ(p.applocker.decision, decision);
-    EXPECT_EQ(p.applocker.policy, "EXE");
-    EXPECT_EQ(p.image, "C:\\WINDOWS\\SYSTEM32\\NET.EXE");
+    EXPECT_EQ(p.applocker->decision, decision);
+    EXPECT_EQ(p.applocker->policy, "EXE");
+    EXPECT_EQ(p.image(), "C:\\WINDOWS\\SYSTEM32\\NET.EXE");
     EXPECT_EQ(p.pid, 8008u);
-    EXPECT_EQ(p.user_sid, "S-1-5-21-9");
+    EXPECT_EQ(p.user_sid(), "S-1-5-21-9");
   }
 }
 

@@ -20,15 +20,15 @@ std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string 
                                           std::string user = "alice") {
   ProcessEvent e;
   e.time = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
-  e.host = std::move(host);
-  e.user_domain = "CORP";
-  e.user_name = std::move(user);
+  e.set_host(std::move(host));
+  e.set_user_domain("CORP");
+  e.set_user_name(std::move(user));
   e.pid = 0x1234;
   e.parent_pid = 0x900;
   e.logon_id = 0x5c3a1f;
-  e.image = "C:\\Windows\\System32\\whoami.exe";
-  e.command_line = std::move(command_line);
-  e.parent_image = "C:\\Windows\\System32\\cmd.exe";
+  e.set_image("C:\\Windows\\System32\\whoami.exe");
+  e.set_command_line(std::move(command_line));
+  e.set_parent_image("C:\\Windows\\System32\\cmd.exe");
   auto raw = std::make_shared<RawEvent>();
   raw->source.file = "logs/Security.evtx";
   raw->source.record_id = 4242;

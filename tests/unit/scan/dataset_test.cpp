@@ -107,15 +107,15 @@ std::string study_command(const std::string& program, const std::vector<std::str
 /// The expectation: study commands of one event by the MANIFEST's matcher.
 std::set<std::string> expected_commands(const ProcessEvent& e) {
   std::set<std::string> out;
-  std::vector<std::string> w = words(e.command_line);
-  const std::string program = !e.image.empty() ? base_name(e.image)
+  std::vector<std::string> w = words(std::string(e.command_line()));
+  const std::string program = !e.image().empty() ? base_name(std::string(e.image()))
                               : w.empty()      ? std::string()
                                                : base_name(w.front());
   std::vector<std::string> rest(w.empty() ? w.end() : w.begin() + 1, w.end());
   if (std::string c = study_command(program, rest, false); !c.empty()) out.insert(c);
   if (program != "cmd") return out;
   // cmd /c|/k|/r: the text after the switch, split into segments at & and |.
-  const std::string line = e.command_line;
+  const std::string line(e.command_line());
   const std::string low = lower(line);
   std::size_t at = std::string::npos;
   for (const char* sw : {"/c", "/k", "/r"}) {
@@ -178,7 +178,7 @@ class Dataset : public ::testing::Test {
       if (p == nullptr) continue;
       ++data_->executions;
       const std::string key = key_of(*p);
-      data_->lines[key] = p->image + " | " + p->command_line;
+      data_->lines[key] = std::string(p->image()) + " | " + std::string(p->command_line());
       for (const std::string& c : expected_commands(*p)) data_->expected.insert({key, c});
     }
     static const auto kKb = kb::load_knowledge_base();

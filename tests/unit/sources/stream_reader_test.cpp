@@ -1,6 +1,12 @@
 // The stream readers end to end through read_buffer: record splitting, bad records, positions.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+
+#include "sources/readers.h"
 #include "sources/source.h"
 
 namespace cmdsentry::sources {
@@ -105,6 +111,87 @@ TEST(Sources, event_id_filter) {
   SourceStats s = read_buffer("x", std::string(kLine) + "\n{\"EventID\":1}\n", o, sink);
   EXPECT_EQ(n, 1);
   EXPECT_EQ(s.filtered, 1u);
+}
+
+}  // namespace cmdsentry::sources
+
+namespace cmdsentry::sources {
+namespace {
+
+// A stream that can only be read, in small uneven pieces (a pipe, an archive member).
+class TrickleStream final : public ByteStream {
+ public:
+  explicit TrickleStream(std::string_view data) : data_(data) {}
+  Result<std::size_t> read(char* out, std::size_t size) override {
+    const std::size_t n = std::min({size, data_.size(), std::size_t{7777}});
+    if (n != 0) std::memcpy(out, data_.data(), n);
+    data_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view data_;
+};
+
+struct Seen {
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::string>> events;
+  std::vector<std::pair<std::uint64_t, std::string>> diagnostics;
+  std::uint64_t bytes = 0;
+  bool operator==(const Seen&) const = default;
+};
+
+SourceSink collect(Seen& s) {
+  SourceSink sink;
+  sink.on_event = [&](RawEvent&& e) {
+    s.events.emplace_back(e.record_id, e.source.line, e.source.offset,
+                          std::string(e.find_exact("CommandLine").value_or("")));
+  };
+  sink.on_diagnostic = [&](const SourceDiagnostic& d) { s.diagnostics.emplace_back(d.line, d.message); };
+  return sink;
+}
+
+}  // namespace
+
+TEST(JsonStream, parsed_in_place_mapped_or_streamed_gives_the_same_records) {
+  // > 2 MiB so the streamed reader refills many times; a bad line in the middle; the last
+  // record ends right at the end of the input without a newline, so in place it has no padding.
+  std::string in;
+  for (int i = 1; i <= 6000; ++i) {
+    if (i == 3000) in += "{\"EventID\":4688,\"Channel\":\"Security\",\"RecordNumber\":\n";
+    in += R"({"EventID":4688,"Channel":"Security","RecordNumber":)" + std::to_string(i) +
+          R"(,"CommandLine":")" + std::string(static_cast<std::size_t>(i % 700), 'x') + "\"}";
+    if (i != 6000) in += '\n';
+  }
+  Seen in_place, mapped, streamed;
+  const SourceStats a = read_buffer("in.jsonl", in, SourceOptions{}, collect(in_place));
+  in_place.bytes = a.bytes;
+
+  const std::string path = ::testing::TempDir() + "/cmdsentry_in_place.jsonl";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(in.data(), 1, in.size(), f);
+    std::fclose(f);
+  }
+  mapped.bytes = read_paths({path}, SourceOptions{}, collect(mapped)).bytes;
+  std::remove(path.c_str());
+
+  SourceStats stats;
+  const SourceOptions options;
+  const SourceSink sink = collect(streamed);
+  const detail::ReadContext ctx{options, sink, stats};
+  TrickleStream trickle(in);
+  detail::dispatch_stream("in.jsonl", trickle, ctx);
+  streamed.bytes = stats.bytes;
+
+  ASSERT_EQ(in_place.events.size(), 6000u);
+  EXPECT_EQ(std::get<0>(in_place.events.back()), 6000u);
+  EXPECT_EQ(std::get<3>(in_place.events.back()).size(), 6000u % 700);
+  ASSERT_EQ(in_place.diagnostics.size(), 1u);
+  EXPECT_EQ(in_place.diagnostics[0].first, 3000u);
+  EXPECT_EQ(in_place.bytes, in.size());
+  EXPECT_TRUE(in_place == mapped);
+  EXPECT_TRUE(in_place == streamed);
 }
 
 }  // namespace cmdsentry::sources

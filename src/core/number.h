@@ -1,0 +1,68 @@
+#pragma once
+/// Integer text as Windows logs write it ("8008", "0x1f48"), parsed and formatted without the
+/// generality of std::from_chars/to_chars: ingestion converts several numbers per event.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace cmdsentry {
+
+/// Leading digits of `s` in base 10 or 16.
+struct ParsedDigits {
+  std::uint64_t value = 0;
+  std::size_t used = 0;      ///< digits consumed (0: none)
+  bool overflow = false;     ///< the digits do not fit 64 bits (value is then 0)
+};
+
+[[nodiscard]] constexpr ParsedDigits parse_digits(std::string_view s, bool hex) {
+  ParsedDigits r;
+  const std::uint64_t base = hex ? 16 : 10;
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    std::uint64_t d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+      d = (c | 0x20) - 'a' + 10;
+    } else {
+      break;
+    }
+    if (v > (UINT64_MAX - d) / base) {
+      r.overflow = true;
+      v = 0;
+      // Consume the rest of the digits so callers see where the number ends.
+      while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') ||
+                              (hex && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))) {
+        ++i;
+      }
+      break;
+    }
+    v = v * base + d;
+  }
+  r.value = v;
+  r.used = i;
+  return r;
+}
+
+/// True when `s` starts with "0x" or "0X" followed by something.
+[[nodiscard]] constexpr bool has_hex_prefix(std::string_view s) {
+  return s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
+/// "0x1f48" (lower-case digits, as 4688 writes PIDs) into `buf`; returns the view of it.
+inline std::string_view format_hex(std::uint64_t v, char (&buf)[20]) {
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = "0123456789abcdef"[v & 0xF];
+    v >>= 4;
+  } while (v != 0);
+  *--p = 'x';
+  *--p = '0';
+  return {p, static_cast<std::size_t>(end - p)};
+}
+
+}  // namespace cmdsentry

@@ -1,0 +1,38 @@
+#include "core/time.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace cmdsentry {
+namespace {
+
+constexpr std::uint64_t kTicks = 129761722633545620ULL;  // 2012-03-14T04:17:43.3545620Z
+constexpr std::uint64_t kSecond = 10'000'000;
+
+TEST(IsoTime, the_usual_shapes) {
+  EXPECT_EQ(parse_iso_time("2012-03-14T04:17:43.3545620Z").value(), kTicks);
+  EXPECT_EQ(parse_iso_time("2012-03-14T04:17:43.354562Z").value(), kTicks);
+  EXPECT_EQ(parse_iso_time("2012-03-14T04:17:43.354Z").value(), kTicks - 5620);
+  EXPECT_EQ(parse_iso_time("2012-03-14T04:17:43Z").value(), kTicks - 3545620);
+  EXPECT_EQ(parse_iso_time("2012-03-14 04:17:43.3545620").value(), kTicks);  // Sysmon UtcTime
+  EXPECT_EQ(parse_iso_time("2012-03-14 06:17:43.3545620+02:00").value(), kTicks);
+  EXPECT_EQ(parse_iso_time("2012-03-14T02:17:43.3545620-02:00").value(), kTicks + 0);
+  // Fewer fixed places than the fast path needs: the general parser takes them.
+  EXPECT_EQ(parse_iso_time("2012-03-14T04:17Z").value(), kTicks - 43 * kSecond - 3545620);
+  EXPECT_EQ(parse_iso_time("  2012-03-14t04:17:43.3545620z").value(), kTicks);
+  EXPECT_EQ(parse_iso_time("2012-03-14").value(), kTicks - (4 * 3600 + 17 * 60 + 43) * kSecond - 3545620);
+}
+
+TEST(IsoTime, garbage_is_rejected_not_guessed) {
+  EXPECT_FALSE(parse_iso_time(""));
+  EXPECT_FALSE(parse_iso_time("2012-03-14T04:1x:43Z"));
+  EXPECT_FALSE(parse_iso_time("2012-3-14T04:17:43Z"));
+  EXPECT_FALSE(parse_iso_time("20x2-03-14T04:17:43Z"));
+  EXPECT_FALSE(parse_iso_time("2012-13-14T04:17:43Z"));
+  EXPECT_FALSE(parse_iso_time("2012-03-14T25:17:43Z"));
+  EXPECT_FALSE(parse_iso_time("yesterday"));
+}
+
+}  // namespace
+}  // namespace cmdsentry
