@@ -30,7 +30,7 @@ struct ParsedDigits {
     } else {
       break;
     }
-    if (v > (UINT64_MAX - d) / base) {
+    if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v)) {
       r.overflow = true;
       v = 0;
       // Consume the rest of the digits so callers see where the number ends.
@@ -40,7 +40,6 @@ struct ParsedDigits {
       }
       break;
     }
-    v = v * base + d;
   }
   r.value = v;
   r.used = i;

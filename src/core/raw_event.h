@@ -16,6 +16,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,14 +24,59 @@
 
 namespace cmdsentry {
 
+/// The name of a file events were read from, interned: all events of a file share one string
+/// that lives until the process ends. Events are copied as evidence by the million; a path per
+/// event was one allocation per copy. Interning takes a lock: make one SourceName per file and
+/// assign that to each event, not the std::string.
+class SourceName {
+ public:
+  SourceName() = default;
+  SourceName(std::string_view name);  // NOLINT(google-explicit-constructor): a name is a name
+  SourceName(const char* name) : SourceName(std::string_view(name)) {}  // NOLINT
+  SourceName(const std::string& name) : SourceName(std::string_view(name)) {}  // NOLINT
+
+  [[nodiscard]] const std::string& str() const { return name_ != nullptr ? *name_ : no_name(); }
+  operator const std::string&() const { return str(); }  // NOLINT
+  operator std::string_view() const { return str(); }    // NOLINT
+  [[nodiscard]] bool empty() const { return str().empty(); }
+  [[nodiscard]] const char* c_str() const { return str().c_str(); }
+  void clear() { name_ = nullptr; }
+  friend bool operator==(const SourceName& a, std::string_view b) { return a.str() == b; }
+  friend std::ostream& operator<<(std::ostream& os, const SourceName& n) { return os << n.str(); }
+
+ private:
+  static const std::string& no_name();
+  const std::string* name_ = nullptr;
+};
+
 /// Where an event came from, so every finding can point back at its evidence.
 struct SourceRef {
-  std::string file;              ///< path as given on the command line (or archive!member)
+  SourceName file;               ///< path as given on the command line (or archive!member)
   std::uint64_t record_id = 0;   ///< EventRecordID when the event has one, else 0
   std::uint64_t line = 0;        ///< 1-based line (JSONL) or element index (XML/JSON array); 0 for EVTX
   std::uint64_t offset = 0;      ///< byte offset of the record/line in the file
   bool carved = false;           ///< recovered from unused space, not from the live record walk
 };
+
+/// Equality of two n-byte texts, inlined (field names are short: a memcmp call per name cost
+/// more than the comparison).
+[[nodiscard]] inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+  if (n >= 8) {
+    std::uint64_t x, y;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    std::memcpy(&x, a + n - 8, 8);
+    std::memcpy(&y, b + n - 8, 8);
+    return x == y;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 
 /// A fixed set of field names, hashed at compile time, for RawEvent::find_exact: normalizers look
 /// up ~15 names in ~15 fields per record, and one probe per field beats a scan per name.
@@ -47,11 +93,13 @@ class FieldNameSet {
     }
   }
   /// Index of `name` in the set, or N.
-  [[nodiscard]] constexpr std::size_t find(std::string_view name) const {
+  [[nodiscard]] std::size_t find(std::string_view name) const {
     for (std::size_t h = hash(name);; h = (h + 1) % kSlots) {
       const std::uint8_t i = slots_[h];
       if (i == kEmpty) return N;
-      if (names_[i] == name) return i;
+      if (names_[i].size() == name.size() && same_bytes(names_[i].data(), name.data(), name.size())) {
+        return i;
+      }
     }
   }
   [[nodiscard]] constexpr std::string_view operator[](std::size_t i) const { return names_[i]; }
@@ -133,8 +181,7 @@ class RawEvent {
   /// Value of a data field by exact name, or nullopt.
   [[nodiscard]] std::optional<std::string_view> find_exact(std::string_view name) const {
     for (const auto& [k, v] : fields_) {
-      if (k.size == name.size() && (name.empty() ||
-                                    std::memcmp(text_.data() + k.offset, name.data(), name.size()) == 0)) {
+      if (k.size == name.size() && same_bytes(text_.data() + k.offset, name.data(), name.size())) {
         return view(v);
       }
     }
@@ -241,13 +288,36 @@ class RawEvent {
     std::uint32_t append2(std::string_view a, std::string_view b) {
       const std::uint32_t at = size_;
       if (size_ + a.size() + b.size() > cap_) grow(size_ + a.size() + b.size());
-      if (!a.empty()) std::memcpy(data_.get() + size_, a.data(), a.size());
-      if (!b.empty()) std::memcpy(data_.get() + size_ + a.size(), b.data(), b.size());
+      copy_short(data_.get() + size_, a);
+      copy_short(data_.get() + size_ + a.size(), b);
       size_ += static_cast<std::uint32_t>(a.size() + b.size());
       return at;
     }
 
    private:
+    // Field names and most values are short: copy them inline (two overlapping loads within
+    // the source, never past it) instead of calling memcpy.
+    static void copy_short(char* to, std::string_view s) {
+      const std::size_t n = s.size();
+      const char* from = s.data();
+      if (n >= 8 && n <= 16) {
+        std::uint64_t x, y;
+        std::memcpy(&x, from, 8);
+        std::memcpy(&y, from + n - 8, 8);
+        std::memcpy(to, &x, 8);
+        std::memcpy(to + n - 8, &y, 8);
+      } else if (n >= 4 && n < 8) {
+        std::uint32_t x, y;
+        std::memcpy(&x, from, 4);
+        std::memcpy(&y, from + n - 4, 4);
+        std::memcpy(to, &x, 4);
+        std::memcpy(to + n - 4, &y, 4);
+      } else if (n > 16) {
+        std::memcpy(to, from, n);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+      }
+    }
     void grow(std::size_t need) {
       std::size_t cap = std::max<std::size_t>(need, std::size_t{cap_} * 2);
       cap = std::max<std::size_t>(cap, 64);

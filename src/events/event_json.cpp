@@ -78,7 +78,7 @@ class Writer {
 
 void write_source(std::string& out, const SourceRef& s) {
   Writer w(out);
-  w.str("file", s.file);
+  w.str("file", s.file.str());
   if (s.record_id != 0) w.num("record_id", s.record_id);
   if (s.line != 0) w.num("line", s.line);
   if (s.line == 0 && s.offset != 0) w.num("offset", s.offset);

@@ -356,20 +356,38 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
     }
   }
 
-  // Order by time: sort indices (events are large), then move each once. Logs are mostly in
-  // time order already, so check before sorting.
-  std::vector<std::pair<std::uint64_t, std::size_t>> order;
-  order.reserve(n);
+  // Drop the merged events in place, then order by time. Logs are mostly in time order
+  // already: then nothing moves. Otherwise indices are sorted and the permutation applied in
+  // place, one move per event (no second copy of every event).
+  std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    if (!gone[i]) order.emplace_back(time_of(events_[i]), i);
+    if (gone[i]) continue;
+    if (kept != i) events_[kept] = std::move(events_[i]);
+    ++kept;
   }
+  events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(kept), events_.end());
+  std::vector<std::pair<std::uint64_t, std::size_t>> order;
+  order.reserve(kept);
+  for (std::size_t i = 0; i < kept; ++i) order.emplace_back(time_of(events_[i]), i);
   const auto by_time = [](const auto& a, const auto& b) { return a.first < b.first; };
   if (!std::is_sorted(order.begin(), order.end(), by_time)) {
     std::stable_sort(order.begin(), order.end(), by_time);
+    // Position k takes the event now at order[k].second; follow each cycle once.
+    std::vector<bool> placed(kept, false);
+    for (std::size_t start = 0; start < kept; ++start) {
+      if (placed[start] || order[start].second == start) continue;
+      Event held = std::move(events_[start]);
+      std::size_t k = start;
+      while (order[k].second != start) {
+        events_[k] = std::move(events_[order[k].second]);
+        placed[k] = true;
+        k = order[k].second;
+      }
+      events_[k] = std::move(held);
+      placed[k] = true;
+    }
   }
-  std::vector<Event> out;
-  out.reserve(order.size());
-  for (const auto& [t, i] : order) out.push_back(std::move(events_[i]));
+  std::vector<Event> out = std::move(events_);
   events_.clear();
   for (const Event& e : out) stats.executions_out += std::holds_alternative<ProcessEvent>(e);
   if (stats_out != nullptr) *stats_out = stats;

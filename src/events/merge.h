@@ -15,7 +15,6 @@
 /// Events come out ordered by time (stable for equal times).
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "cmdsentry/event.h"
@@ -44,7 +43,7 @@ class EventMerger {
   [[nodiscard]] std::vector<Event> finish(MergeStats* stats = nullptr);
 
  private:
-  std::deque<Event> events_;  // a deque: no event is moved when it grows
+  std::vector<Event> events_;
 };
 
 /// Lower-case host name without its DNS suffix: "WS01.corp.example" -> "ws01".

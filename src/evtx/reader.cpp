@@ -92,6 +92,7 @@ class Mapping {
 struct FileInfo {
   std::filesystem::path path;
   std::string name;
+  SourceName source_name;  ///< `name`, interned once for all its events
   std::uint64_t size = 0;
   std::uint64_t slots = 0;  ///< chunk slots from the file size (the header count is not trusted)
   bool ok = false;
@@ -103,6 +104,7 @@ FileInfo inspect(const std::filesystem::path& p) {
   FileInfo f;
   f.path = p;
   f.name = p.string();
+  f.source_name = f.name;
   Fd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     f.error = fmt::format("cannot open: {}", std::strerror(errno));
@@ -290,7 +292,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
             done = w.decoder.extract(*doc, ev);
             if (done) {
               if (ev.record_id == 0) ev.record_id = rec.id;
-              ev.source.file = f.name;
+              ev.source.file = f.source_name;
               ev.source.record_id = rec.id;
               ev.source.offset = chunk_off + rec.offset;
               ev.source.carved = rec.carved;

@@ -18,8 +18,8 @@ void read_evtx_as(const std::string& path, const std::string& display, const Rea
   options.filter.event_ids = ctx.options.event_ids;
   auto result = evtx::read_events(
       path, options,
-      [&](RawEvent&& event) {
-        event.source.file = display;
+      [&, name = SourceName(display)](RawEvent&& event) {
+        event.source.file = name;
         ctx.deliver(std::move(event));
       },
       [&](const evtx::Diagnostic& d) {

@@ -54,7 +54,9 @@ void canonicalize_channel(RawEvent& event) {
       "Windows PowerShell",
   };
   for (std::string_view k : kKnown) {
-    if (channel.size() == k.size() && channel != k && iequals(channel, k)) {
+    if (channel.size() != k.size()) continue;
+    if (channel == k) return;  // already canonical
+    if (iequals(channel, k)) {
       event.set_channel(k);
       return;
     }

@@ -206,6 +206,7 @@ void restore_ecs_moves(const EcsParts& ecs, RawEvent& out) {
 }
 
 std::uint8_t level_from_name(std::string_view s) {
+  if (s.empty() || iequals(s, "information")) return 4;
   if (iequals(s, "critical")) return 1;
   if (iequals(s, "error")) return 2;
   if (iequals(s, "warning")) return 3;

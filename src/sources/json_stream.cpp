@@ -161,7 +161,7 @@ class JsonStreamReader {
       ctx_.stats.skipped++;
       return;
     }
-    event_.source.file = name_;
+    event_.source.file = source_name_;
     event_.source.record_id = event_.record_id;
     event_.source.line = line_;
     event_.source.offset = base_ + begin_;
@@ -246,6 +246,7 @@ class JsonStreamReader {
   }
 
   const std::string& name_;
+  const SourceName source_name_{name_};
   ByteStream& in_;
   const ReadContext& ctx_;
   std::vector<char> buf_;    ///< blocks read from the stream (unused in place)

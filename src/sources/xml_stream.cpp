@@ -83,7 +83,7 @@ class XmlStreamReader {
       ctx_.stats.skipped++;
       return;
     }
-    event_.source.file = name_;
+    event_.source.file = source_name_;
     event_.source.record_id = event_.record_id;
     event_.source.line = line_;
     event_.source.offset = base_;
@@ -127,6 +127,7 @@ class XmlStreamReader {
   }
 
   const std::string& name_;
+  const SourceName source_name_{name_};
   ByteStream& in_;
   const ReadContext& ctx_;
   std::string buf_;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace cmdsentry::events {
 namespace {
 
@@ -111,6 +114,30 @@ TEST(Merge, helpers) {
   EXPECT_EQ(image_name("C:\\Windows\\NET.EXE"), "net.exe");
   EXPECT_EQ(arguments_key("\"C:\\a b\\net.exe\"   User  X "), "user x");
   EXPECT_EQ(arguments_key("net1"), "");
+}
+
+
+TEST(Merge, output_is_time_ordered_and_stable_whatever_the_input_order) {
+  // 3000 distinct processes in a scrambled order with many equal times: every one comes out
+  // once, by time, equal times in input order (the in-place permutation must not lose any).
+  std::vector<ProcessEvent> in;
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    const std::uint32_t t = (i * 7919u) % 1000u;  // each time used three times
+    in.push_back(proc(EvidenceKind::kSecurity4688, 10'000 + i, "C:\\a" + std::to_string(i) + ".exe",
+                      "", kT + t * 100 * kMs));
+  }
+  auto out = merged(in);
+  ASSERT_EQ(out.size(), 3000u);
+  std::set<std::uint32_t> pids;
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const auto& p = std::get<ProcessEvent>(out[k]);
+    pids.insert(p.pid);
+    if (k == 0) continue;
+    const auto& prev = std::get<ProcessEvent>(out[k - 1]);
+    ASSERT_LE(prev.time, p.time);
+    if (prev.time == p.time) EXPECT_LT(prev.pid, p.pid);  // input order kept
+  }
+  EXPECT_EQ(pids.size(), 3000u);
 }
 
 }  // namespace cmdsentry::events

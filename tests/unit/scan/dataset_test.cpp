@@ -154,7 +154,7 @@ std::set<std::string> expected_commands(const ProcessEvent& e) {
 std::string key_of(const ProcessEvent& e) {
   const SourceRef* s = e.source();
   if (s == nullptr) return "?";
-  return s->file + "#" + std::to_string(s->record_id) + ":" + std::to_string(s->line) + ":" +
+  return s->file.str() + "#" + std::to_string(s->record_id) + ":" + std::to_string(s->line) + ":" +
          std::to_string(s->offset);
 }
 
