@@ -204,6 +204,25 @@ class RawEvent {
     return out;
   }
 
+  /// Same System values, strings and fields (names and values, in order); the SourceRef is not
+  /// compared. Two readers of one record must agree on this.
+  [[nodiscard]] bool same_content(const RawEvent& o) const {
+    if (event_id != o.event_id || version != o.version || level != o.level || task != o.task ||
+        opcode != o.opcode || keywords != o.keywords || time_created != o.time_created ||
+        record_id != o.record_id || process_id != o.process_id || thread_id != o.thread_id ||
+        provider() != o.provider() || channel() != o.channel() || computer() != o.computer() ||
+        user_sid() != o.user_sid() || fields_.size() != o.fields_.size()) {
+      return false;
+    }
+    for (std::size_t i = 0; i < fields_.size(); ++i) {
+      if (view(fields_[i].first) != o.view(o.fields_[i].first) ||
+          view(fields_[i].second) != o.view(o.fields_[i].second)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /// Empties the event but keeps its buffers (a reader reuses one event per record).
   void clear() {
     event_id = 0;

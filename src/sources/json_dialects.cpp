@@ -109,95 +109,107 @@ bool present(const std::optional<element>& e) {
   return e && e->type() != simdjson::dom::element_type::NULL_VALUE;
 }
 
-std::string_view view_of(const std::optional<element>& e, std::string& scratch) {
-  return present(e) ? text_view(*e, scratch) : std::string_view{};
-}
-
-// An ECS process object (or its parent) read in one pass, first occurrence of each key.
-struct EcsProcess {
-  std::optional<element> pid, executable, command_line, entity_id, working_directory, parent;
+// Text of the ECS values, for the restore shared with the on-demand reader. Numbers are written
+// into `scratch` (one string per value, so the views stay apart).
+struct DomEcsText {
+  EcsText text;
+  std::array<std::string, 18> scratch;
 };
 
-EcsProcess read_ecs_process(const std::optional<element>& e) {
-  EcsProcess p;
+void read_ecs_process(const std::optional<element>& e, EcsProcessText& p, std::string* scratch,
+                      std::optional<element>* parent) {
   object o;
-  if (!e || e->get(o)) return p;
-  auto first = [](std::optional<element>& slot, element value) {
-    if (!slot) slot = value;
+  if (!e || e->get(o)) return;
+  bool seen[6] = {};
+  auto take = [&](int slot, element value, std::string_view& out) {
+    if (seen[slot]) return;  // first occurrence, like at_key
+    seen[slot] = true;
+    if (value.type() == simdjson::dom::element_type::NULL_VALUE) return;
+    out = text_view(value, scratch[slot]);
   };
   for (auto [key, value] : o) {
-    if (key == "pid") first(p.pid, value);
-    else if (key == "executable") first(p.executable, value);
-    else if (key == "command_line") first(p.command_line, value);
-    else if (key == "entity_id") first(p.entity_id, value);
-    else if (key == "working_directory") first(p.working_directory, value);
-    else if (key == "parent") first(p.parent, value);
+    if (key == "pid") {
+      if (!seen[0]) p.pid_present = value.type() != simdjson::dom::element_type::NULL_VALUE;
+      take(0, value, p.pid);
+    } else if (key == "executable") {
+      take(1, value, p.executable);
+    } else if (key == "command_line") {
+      take(2, value, p.command_line);
+    } else if (key == "entity_id") {
+      take(3, value, p.entity_id);
+    } else if (key == "working_directory") {
+      take(4, value, p.working_directory);
+    } else if (key == "parent" && parent != nullptr && !seen[5]) {
+      seen[5] = true;
+      *parent = value;
+    }
   }
-  return p;
 }
 
-// "0x1f48" from the text of an ECS pid.
-std::string_view hex_pid(const element& pid, std::string& scratch, char (&buf)[20]) {
-  if (pid.type() == simdjson::dom::element_type::UINT64) return format_hex(pid.get_uint64().value_unsafe(), buf);
-  if (pid.type() == simdjson::dom::element_type::INT64 && pid.get_int64().value_unsafe() >= 0) {
-    return format_hex(static_cast<std::uint64_t>(pid.get_int64().value_unsafe()), buf);
-  }
-  return format_hex(parse_number(text_view(pid, scratch)).value_or(0), buf);
+void dom_ecs_text(const EcsParts& ecs, DomEcsText& out) {
+  std::optional<element> parent;
+  read_ecs_process(ecs.process, out.text.process, &out.scratch[0], &parent);
+  read_ecs_process(parent, out.text.parent, &out.scratch[6], nullptr);
+  std::string* s = &out.scratch[12];
+  if (present(ecs.timestamp)) out.text.timestamp = text_view(*ecs.timestamp, s[0]);
+  out.text.user_name = view_at(ecs.user, "name", s[1]);
+  out.text.user_domain = view_at(ecs.user, "domain", s[2]);
+  out.text.sha1 = view_at(ecs.hash, "sha1", s[3]);
+  out.text.md5 = view_at(ecs.hash, "md5", s[4]);
+  out.text.sha256 = view_at(ecs.hash, "sha256", s[5]);
+  // imphash shares the timestamp's scratch only when both are numbers, which neither is.
+  out.text.imphash = view_at(ecs.hash, "imphash", out.scratch[17]);
 }
+
+}  // namespace
 
 // Winlogbeat modules move Windows fields to ECS names; put them back under the Windows names.
 // Each name is only filled when the event lacks it (the names differ, so one presence check
 // before adding any is the same as checking before each).
-void restore_ecs_moves(const EcsParts& ecs, RawEvent& out) {
+void restore_ecs_moves(const EcsText& ecs, RawEvent& out) {
   const bool sysmon = out.event_id == 1 && out.channel().find("Sysmon") != std::string_view::npos;
-  std::string s;
   char buf[20];
+  const auto hex_pid = [&](std::string_view pid) { return format_hex(parse_number(pid).value_or(0), buf); };
   if (out.event_id == 4688 && !sysmon) {
     static constexpr FieldNameSet<5> kNames{std::array<std::string_view, 5>{
         "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};
     const auto has = out.find_exact(kNames);
-    const EcsProcess proc = read_ecs_process(ecs.process);
-    const EcsProcess parent = read_ecs_process(proc.parent);
     auto fill = [&](std::size_t i, std::string_view value) {
       if (!has[i] && !value.empty()) out.add_field(kNames[i], value);
     };
-    if (present(proc.pid)) fill(0, hex_pid(*proc.pid, s, buf));
-    if (present(parent.pid)) fill(1, hex_pid(*parent.pid, s, buf));
-    fill(2, view_of(proc.executable, s));
-    fill(3, view_of(parent.executable, s));
-    fill(4, view_of(proc.command_line, s));
+    if (ecs.process.pid_present) fill(0, hex_pid(ecs.process.pid));
+    if (ecs.parent.pid_present) fill(1, hex_pid(ecs.parent.pid));
+    fill(2, ecs.process.executable);
+    fill(3, ecs.parent.executable);
+    fill(4, ecs.process.command_line);
   } else if (sysmon) {
-    const EcsProcess proc = read_ecs_process(ecs.process);
-    const EcsProcess parent = read_ecs_process(proc.parent);
-    backfill(out, "ProcessId", view_of(proc.pid, s));
-    backfill(out, "ProcessGuid", view_of(proc.entity_id, s));
-    backfill(out, "Image", view_of(proc.executable, s));
-    backfill(out, "CommandLine", view_of(proc.command_line, s));
-    backfill(out, "CurrentDirectory", view_of(proc.working_directory, s));
-    backfill(out, "ParentProcessId", view_of(parent.pid, s));
-    backfill(out, "ParentProcessGuid", view_of(parent.entity_id, s));
-    backfill(out, "ParentImage", view_of(parent.executable, s));
-    backfill(out, "ParentCommandLine", view_of(parent.command_line, s));
-    backfill(out, "UtcTime", view_of(ecs.timestamp, s));
-    std::string name_scratch, domain_scratch;
-    const std::string_view name = view_at(ecs.user, "name", name_scratch);
-    if (!name.empty()) {
-      const std::string_view domain = view_at(ecs.user, "domain", domain_scratch);
-      if (domain.empty()) {
-        backfill(out, "User", name);
+    backfill(out, "ProcessId", ecs.process.pid);
+    backfill(out, "ProcessGuid", ecs.process.entity_id);
+    backfill(out, "Image", ecs.process.executable);
+    backfill(out, "CommandLine", ecs.process.command_line);
+    backfill(out, "CurrentDirectory", ecs.process.working_directory);
+    backfill(out, "ParentProcessId", ecs.parent.pid);
+    backfill(out, "ParentProcessGuid", ecs.parent.entity_id);
+    backfill(out, "ParentImage", ecs.parent.executable);
+    backfill(out, "ParentCommandLine", ecs.parent.command_line);
+    backfill(out, "UtcTime", ecs.timestamp);
+    if (!ecs.user_name.empty()) {
+      if (ecs.user_domain.empty()) {
+        backfill(out, "User", ecs.user_name);
       } else {
-        std::string user(domain);
+        std::string user(ecs.user_domain);
         user += '\\';
-        user += name;
+        user += ecs.user_name;
         backfill(out, "User", user);
       }
     }
     std::string hashes;
-    for (std::string_view alg : {"sha1", "md5", "sha256", "imphash"}) {
-      const std::string_view v = view_at(ecs.hash, alg, s);
+    const std::pair<std::string_view, std::string_view> algs[] = {
+        {"SHA1", ecs.sha1}, {"MD5", ecs.md5}, {"SHA256", ecs.sha256}, {"IMPHASH", ecs.imphash}};
+    for (const auto& [alg, v] : algs) {
       if (v.empty()) continue;
       if (!hashes.empty()) hashes += ',';
-      for (char c : alg) hashes += static_cast<char>(c - 32);
+      hashes += alg;
       hashes += '=';
       hashes += v;
     }
@@ -214,12 +226,19 @@ std::uint8_t level_from_name(std::string_view s) {
   return 4;
 }
 
-}  // namespace
+void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out) {
+  if (out.event_id == 0) out.event_id = static_cast<std::uint32_t>(parse_number(root.event_code).value_or(0));
+  if (out.computer().empty()) out.set_computer(root.host_name);
+  if (out.provider().empty()) out.set_provider(root.event_provider);
+  out.level = level_from_name(root.log_level);
+  restore_ecs_moves(root.ecs, out);
+}
 
 void read_winlogbeat(object root, RawEvent& out) {
-  // One pass over the top level and one over "winlog": this dialect is the bulk-ingest case.
-  // The ECS objects are picked up on the way (first occurrence, like at_key) instead of being
-  // looked up by path from the root again for every field.
+  // One pass over the top level and one over "winlog". The ECS objects are picked up on the way
+  // (first occurrence, like at_key) instead of being looked up by path from the root again for
+  // every field. (The bulk of Winlogbeat input takes the on-demand reader, json_ondemand.cpp;
+  // this one handles whatever that one declines.)
   std::string s;
   std::optional<element> winlog_e, event_e, host_e, log_e;
   EcsParts ecs;
@@ -294,11 +313,16 @@ void read_winlogbeat(object root, RawEvent& out) {
     out.set_channel(channel);
     canonicalize_channel(out);
   }
-  if (out.event_id == 0) out.event_id = static_cast<std::uint32_t>(number_at(event_e, "code"));
-  if (out.computer().empty()) out.set_computer(view_at(host_e, "name", s));
-  if (out.provider().empty()) out.set_provider(view_at(event_e, "provider", s));
-  out.level = level_from_name(view_at(log_e, "level", s));
-  restore_ecs_moves(ecs, out);
+  WinlogbeatRoot tail;
+  std::string code_scratch, provider_scratch, host_scratch, level_scratch;
+  tail.event_code = view_at(event_e, "code", code_scratch);
+  tail.event_provider = view_at(event_e, "provider", provider_scratch);
+  tail.host_name = view_at(host_e, "name", host_scratch);
+  tail.log_level = view_at(log_e, "level", level_scratch);
+  DomEcsText ecs_text;
+  dom_ecs_text(ecs, ecs_text);
+  tail.ecs = ecs_text.text;
+  finish_winlogbeat(tail, out);
 }
 
 void read_winlogbeat6(object root, RawEvent& out) {
@@ -322,7 +346,9 @@ void read_winlogbeat6(object root, RawEvent& out) {
   if (at_path(root, "user", e)) ecs.user = e;
   if (at_path(root, "hash", e)) ecs.hash = e;
   if (at_path(root, "@timestamp", e)) ecs.timestamp = e;
-  restore_ecs_moves(ecs, out);
+  DomEcsText ecs_text;
+  dom_ecs_text(ecs, ecs_text);
+  restore_ecs_moves(ecs_text.text, out);
 }
 
 void read_hayabusa(object root, RawEvent& out) {

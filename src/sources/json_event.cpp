@@ -249,6 +249,8 @@ JsonEventReader::JsonEventReader() {
   // Room for typical records up front (no regrowth per slightly longer line), and the depth cap.
   // A failure here only means the parser allocates on first use instead.
   if (parser_.allocate(64 * 1024, limits::kMaxDocumentDepth) != simdjson::SUCCESS) return;
+  ondemand_ = detail::make_ondemand_reader();
+  if (!ondemand_) try_ondemand_ = false;
 }
 
 Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, bool padded) {
@@ -256,6 +258,23 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
     return fail(ErrorCode::kLimit, "JSON record larger than kMaxLineBytes");
   }
   text_reserve_ = json.size() + 64;
+  // Winlogbeat first, through On-Demand, unless this stream has shown another dialect or the
+  // record is an event tree ({"Event":..}, evtx_dump's and Hayabusa's records).
+  if (try_ondemand_ && !json.starts_with(R"({"Event")")) {
+    std::string_view in = json;
+    if (!padded) {
+      padded_.assign(json);
+      padded_.append(simdjson::SIMDJSON_PADDING, ' ');
+      in = std::string_view(padded_.data(), json.size());
+    }
+    out.clear();
+    out.reserve(text_reserve_, 32);
+    bool not_winlogbeat = false;
+    if (detail::read_winlogbeat_ondemand(*ondemand_, in, out, not_winlogbeat)) {
+      return JsonDialect::kWinlogbeat;
+    }
+    if (not_winlogbeat) try_ondemand_ = false;
+  }
   element root;
   // An empty view may carry a null pointer, which simdjson would hand to memcpy: report it as
   // the same error simdjson gives for empty input.
@@ -272,6 +291,7 @@ Result<JsonDialect> JsonEventReader::convert(object root, RawEvent& out) {
   element e;
   if (!root.at_key("Event").get(e) && e.is_object()) return detail::read_event_tree(e, out);
   if (!root.at_key("winlog").get(e) && e.is_object()) {
+    try_ondemand_ = true;  // a stream of these after all
     detail::read_winlogbeat(root, out);
     return JsonDialect::kWinlogbeat;
   }

@@ -13,6 +13,7 @@
 ///                the OTRF Security-Datasets layouts (lower-case channels, local EventTime)
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,25 @@
 #include "core/raw_event.h"
 
 namespace cmdsentry::sources {
+
+namespace detail {
+/// Winlogbeat through simdjson's On-Demand API (json_ondemand.cpp, compiled for a wider
+/// instruction set than the rest, so its simdjson types stay inside that file).
+class OnDemandReader;
+struct OnDemandReaderDeleter {
+  void operator()(OnDemandReader* r) const;
+};
+using OnDemandReaderPtr = std::unique_ptr<OnDemandReader, OnDemandReaderDeleter>;
+/// A reader, or null when this CPU cannot run that file's code.
+OnDemandReaderPtr make_ondemand_reader();
+/// One pass; members cmdsentry does not use (the rendered `message`, `agent`, `process.args`,
+/// ...) are skipped, not parsed. Declines (returns false, `out` unspecified) anything it does not
+/// read exactly like read_winlogbeat: other dialects (`not_winlogbeat` set), duplicate members,
+/// unusual value types, bad JSON. The caller then uses the DOM readers. `json` must be followed
+/// by SIMDJSON_PADDING readable bytes.
+bool read_winlogbeat_ondemand(OnDemandReader& reader, std::string_view json, RawEvent& out,
+                              bool& not_winlogbeat);
+}  // namespace detail
 
 /// Which layout an object was read as.
 enum class JsonDialect : std::uint8_t {
@@ -48,6 +68,9 @@ class JsonEventReader {
  private:
   simdjson::dom::parser parser_;
   simdjson::dom::parser payload_parser_;  ///< EvtxECmd's Payload is JSON inside a string
+  detail::OnDemandReaderPtr ondemand_;    ///< Winlogbeat's reader (json_ondemand.cpp)
+  std::string padded_;                    ///< a record copied with padding for On-Demand
+  bool try_ondemand_ = true;  ///< false once a record of this stream proved another dialect
   std::size_t text_reserve_ = 512;        ///< text room for the next event (~ the record size)
 };
 
@@ -65,6 +88,28 @@ bool attribute(simdjson::dom::element element, std::string_view name, std::strin
 /// EventData/UserData children into out.data.
 void read_data_block(simdjson::dom::element block, RawEvent& out, int& unnamed);
 void read_user_data(simdjson::dom::element block, RawEvent& out);
+/// Text of the ECS fields Winlogbeat modules move Windows fields into ("" when absent or null).
+struct EcsProcessText {
+  bool pid_present = false;
+  std::string_view pid, executable, command_line, entity_id, working_directory;
+};
+struct EcsText {
+  EcsProcessText process, parent;
+  std::string_view timestamp, user_name, user_domain, sha1, md5, sha256, imphash;
+};
+/// What a Winlogbeat object holds outside "winlog" that the event needs.
+struct WinlogbeatRoot {
+  std::string_view event_code, event_provider, host_name, log_level;
+  EcsText ecs;
+};
+/// Puts fields Winlogbeat moved to ECS back under their Windows names (when absent).
+void restore_ecs_moves(const EcsText& ecs, RawEvent& out);
+/// Fallbacks from the root (event.code, host.name, event.provider), log level, ECS restore.
+void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out);
+std::uint8_t level_from_name(std::string_view name);
+
+
+
 /// Dialect readers (json_dialects.cpp).
 void read_winlogbeat(simdjson::dom::object root, RawEvent& out);
 void read_winlogbeat6(simdjson::dom::object root, RawEvent& out);
