@@ -1,6 +1,14 @@
 #include "events/event_json.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <charconv>
 #include <cstdio>
+#include <cstring>
+
+#include "core/number.h"
 
 #include "core/time.h"
 
@@ -33,11 +41,24 @@ class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) { out_ += '{'; }
   void key(std::string_view k) {
-    if (!first_) out_ += ',';
+    // Keys are this file's own ASCII names: `,"name":` in one append.
+    char buf[48];
+    std::size_t n = 0;
+    if (!first_) buf[n++] = ',';
     first_ = false;
-    out_ += '"';
-    out_ += k;
-    out_ += "\":";
+    if (k.size() + 4 > sizeof buf) {
+      out_.append(buf, n);
+      out_ += '"';
+      out_ += k;
+      out_ += "\":";
+      return;
+    }
+    buf[n++] = '"';
+    std::memcpy(buf + n, k.data(), k.size());
+    n += k.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    out_.append(buf, n);
   }
   void str(std::string_view k, std::string_view v) {
     if (v.empty()) return;
@@ -46,13 +67,16 @@ class Writer {
   }
   void num(std::string_view k, std::uint64_t v) {
     key(k);
-    out_ += std::to_string(v);
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
   }
   void hex(std::string_view k, std::uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "\"0x%llx\"", static_cast<unsigned long long>(v));
+    char buf[20];
     key(k);
-    out_ += buf;
+    out_ += '"';
+    out_ += format_hex(v, buf);
+    out_ += '"';
   }
   void boolean(std::string_view k, bool v) {
     key(k);
@@ -179,6 +203,23 @@ void append_json_string(std::string& out, std::string_view s) {
   std::size_t run = 0;
   auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); };
   for (std::size_t i = 0; i < s.size();) {
+#if defined(__SSE2__)
+    // Skip plain ASCII (no control, quote, backslash, DEL or non-ASCII byte) 16 bytes at a
+    // time, up to the first byte that needs a look.
+    if (s.size() - i >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));  // also catches >= 0x80
+      const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, special)));
+      if (mask == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<std::size_t>(__builtin_ctz(mask));  // the first byte to look at
+    }
+#endif
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
       ++i;
