@@ -18,6 +18,17 @@ inline constexpr std::size_t kMaxTemplatesPerChunk = 4096;
 inline constexpr std::size_t kMaxTemplateNodes = 65536;
 /// Items expanded from one array value.
 inline constexpr std::size_t kMaxArrayItems = 65536;
+/// Output of rendering one EVTX record (JSON, XML or RawEvent fields): an element repeats once per
+/// array item, so 64 KiB could render into gigabytes; real records stay below 2 MiB.
+inline constexpr std::size_t kMaxRenderedRecordBytes = 16u << 20;
+/// Template nodes and values visited rendering one EVTX record: repetition that writes little
+/// (null attributes, empty items) still costs time; real records visit at most a few thousand.
+inline constexpr std::size_t kMaxRenderedRecordNodes = 256u << 10;
+/// All renderings since a chunk was loaded, together: many small records sharing one hostile
+/// template each stay under the caps above. About 0.1 s per chunk in release; a live chunk of
+/// real logs renders into < 1 MiB (garbage-named carved records can reach it: docs/formats.md).
+inline constexpr std::size_t kMaxRenderedChunkBytes = 32u << 20;
+inline constexpr std::size_t kMaxRenderedChunkNodes = 512u << 10;
 /// JSON/XML nesting accepted by the source readers.
 inline constexpr int kMaxDocumentDepth = 128;
 /// Longest single line accepted by the JSONL reader.

@@ -91,6 +91,9 @@ struct Node {
   std::uint32_t next = kNoNode;
   std::uint32_t name_attr = kNoNode;  ///< element "Data": its Name attribute
   std::uint8_t flags = 0;             ///< NodeFlag bits (elements)
+  /// Element: nodes in its attribute, attribute value and child lists, i.e. the work of one
+  /// rendering of it, before its values (counted against the render budget per visit).
+  std::uint32_t width = 0;
 };
 
 /// Strings of one chunk, each kept raw and JSON-escaped. The bytes live in fixed blocks, so
@@ -125,7 +128,7 @@ struct FilterSlots {
 };
 
 struct Tree;
-/// Computes the NodeFlag bits and Data name attributes of every element of `t`.
+/// Computes the NodeFlag bits, Data name attributes and widths of every element of `t`.
 void finalize_tree(Tree& t, const StringTable& strings);
 
 /// Nodes of one template definition or fragment.

@@ -114,6 +114,13 @@ void finalize_tree(Tree& t, const StringTable& strings) {
       }
     }
     if (static_keys && (n.flags & kFlagStaticText) == 0) n.flags |= kFlagStaticKeys;
+    std::uint32_t width = 0;  // nodes per tree are capped far below 2^32
+    for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
+      ++width;
+      for (std::uint32_t p = t.nodes[a].first_child; p != kNoNode; p = t.nodes[p].next) ++width;
+    }
+    for (std::uint32_t c = n.first_child; c != kNoNode; c = t.nodes[c].next) ++width;
+    n.width = width;
   }
 }
 
@@ -192,6 +199,38 @@ bool element_suppressed(const ChunkDecoder::Impl&, const Doc&, const Node&) {
   return false;
 }
 
+// ---- Render budget -----------------------------------------------------------------------
+
+namespace detail {
+
+Result<void> RenderBudget::finish_record(std::uint64_t offset) {
+  spend(0, 0);  // the output's last growth
+  out_ = nullptr;
+  chunk_bytes_ += bytes_;
+  chunk_nodes_ += nodes_;
+  if (!exceeded_) return {};
+  if (bytes_ > limits::kMaxRenderedRecordBytes) {
+    return fail(ErrorCode::kLimit,
+                fmt::format("record renders into more than {} MiB (array values repeating "
+                            "elements)",
+                            limits::kMaxRenderedRecordBytes >> 20),
+                offset);
+  }
+  if (nodes_ > limits::kMaxRenderedRecordNodes) {
+    return fail(ErrorCode::kLimit,
+                fmt::format("record expands into more than {} template nodes (array values "
+                            "repeating elements)",
+                            limits::kMaxRenderedRecordNodes),
+                offset);
+  }
+  return fail(ErrorCode::kLimit,
+              fmt::format("chunk's rendering budget ({} MiB, {} template nodes) used up",
+                          limits::kMaxRenderedChunkBytes >> 20, limits::kMaxRenderedChunkNodes),
+              offset);
+}
+
+}  // namespace detail
+
 // ---- Impl: chunk state -------------------------------------------------------------------
 
 void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
@@ -200,19 +239,31 @@ void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
   names.clear();
   templates.clear();
   templates_used = 0;
-  scratch_used = 0;
-  values.clear();
-  docs.clear();
-  child_base.clear();
-  child_ordinals.clear();
+  budget.reset_chunk();
+  reset_record();
 }
 
 void ChunkDecoder::Impl::reset_record() {
   scratch_used = 0;
   values.clear();
+  item_pool.clear();
   docs.clear();
   child_base.clear();
   child_ordinals.clear();
+}
+
+std::span<const std::span<const std::uint8_t>> ChunkDecoder::Impl::items(const Doc& d,
+                                                                         std::uint32_t index) {
+  if (index >= d.value_count) return {};
+  Value& v = values[d.first_value + index];
+  if ((v.type & detail::kArrayFlag) == 0) return {};
+  if (v.items_first == detail::kNoNode) {
+    detail::split_array(bytes(v), v.type, array_items);
+    v.items_first = static_cast<std::uint32_t>(item_pool.size());
+    v.items_count = static_cast<std::uint32_t>(array_items.size());
+    item_pool.insert(item_pool.end(), array_items.begin(), array_items.end());
+  }
+  return std::span(item_pool).subspan(v.items_first, v.items_count);
 }
 
 Tree* ChunkDecoder::Impl::take(std::vector<std::unique_ptr<Tree>>& pool, std::size_t& used) {
@@ -576,10 +627,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       }
       put(v.type);
       put(flag);
-      if (v.type & detail::kArrayFlag) {
-        detail::split_array(bytes(v), v.type, array_items);
-        put(static_cast<std::uint32_t>(array_items.size()));
-      }
+      if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, doc_depth[i] + 1);
         if (!nested) return tl::unexpected(nested.error());
@@ -601,7 +649,13 @@ Result<Doc> ChunkDecoder::Impl::nested_doc(const Doc& parent, std::uint16_t inde
     if (o != detail::kNoNode) return docs[o];
   }
   const Value v = value(parent, index);
-  return parse_fragment(v.offset, v.offset + v.size, depth);
+  auto d = parse_fragment(v.offset, v.offset + v.size, depth);
+  // Parsed again each time the element holding it is rendered (once per array item): count the
+  // values and fragment nodes it adds like rendering, or repetition grows memory unbounded.
+  if (d && d->tree != nullptr) {
+    budget.spend(0, d->value_count + (d->tree->is_template ? 0 : d->tree->nodes.size()));
+  }
+  return d;
 }
 
 // ---- ChunkDecoder ------------------------------------------------------------------------
@@ -617,6 +671,7 @@ const ChunkIndex& ChunkDecoder::load(std::span<const std::uint8_t> chunk, bool c
 
 Result<Doc> ChunkDecoder::open(const RecordRef& rec) {
   impl_->reset_record();
+  impl_->record_offset = rec.offset;
   auto d = impl_->parse_fragment(rec.offset + static_cast<std::uint32_t>(kRecordHeaderSize),
                                  rec.offset + rec.size - 4, 0);
   if (d && d->root == detail::kNoNode) {

@@ -24,6 +24,9 @@ struct Value {
   std::uint8_t type = 0;
   std::uint32_t offset = 0;
   std::uint32_t size = 0;
+  /// Array values: where their items sit in the decoder's pool once split (kNoNode: not yet).
+  std::uint32_t items_first = detail::kNoNode;
+  std::uint32_t items_count = 0;
 };
 
 /// A tree with the values of one record (or of one nested BinXml value).

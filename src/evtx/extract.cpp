@@ -47,10 +47,12 @@ class Extractor {
         auto nested = im_.nested_doc(d, n.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
+        if (!visit(im_, *nested, nested->root)) return over_budget();
         if (auto r = section(*nested, nested->root, depth + 1); !r) return r;
         continue;
       }
       if (n.kind != NodeKind::kElement) continue;
+      if (!visit(im_, d, c)) return over_budget();
       if (auto r = section(d, c, depth); !r) return r;
     }
     return {};
@@ -162,6 +164,7 @@ class Extractor {
         k = key + "_" + std::to_string(++n);
       } while (names_.count(k) != 0);
     }
+    im_.budget.spend(k.size(), 0);  // the value was counted as it was rendered
     ev_.add_field(k, value);
     names_.insert(std::move(k));
   }
@@ -177,10 +180,12 @@ class Extractor {
         auto nested = im_.nested_doc(d, n.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
+        if (!visit(im_, *nested, nested->root)) return over_budget();
         if (auto r = leaf_or_descend(*nested, nested->root, depth + 1); !r) return r;
         continue;
       }
       if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
+      if (!visit(im_, d, c)) return over_budget();
       if (auto r = leaf_or_descend(d, c, depth); !r) return r;
     }
     return {};
@@ -192,7 +197,8 @@ class Extractor {
     const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
     std::string key = name_attr != kNoNode ? attr_text(d, c, "Name") : std::string(im_.strings.raw(d.tree->nodes[c].name));
     const std::size_t reps = repeat_count(im_, d, c);
-    for (std::size_t i = 0; i < reps; ++i) {
+    for (std::size_t i = 0; i < reps && names_.size() < limits::kMaxEventFields; ++i) {
+      if (i > 0 && !visit(im_, d, c)) return over_budget();  // the first one was counted
       add(key, text(d, c, reps > 1 ? static_cast<int>(i) : -1));
     }
     return {};
@@ -207,8 +213,11 @@ class Extractor {
 }  // namespace
 
 Result<void> ChunkDecoder::extract(const Doc& d, RawEvent& out) {
+  impl_->budget.start_record(nullptr);
   Extractor x(*impl_, out);
-  return x.document(d);
+  auto res = x.document(d);
+  if (auto within = impl_->budget.finish_record(impl_->record_offset); !within) res = within;
+  return res;
 }
 
 }  // namespace cmdsentry::evtx

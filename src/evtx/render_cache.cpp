@@ -5,9 +5,12 @@
 namespace cmdsentry::evtx::detail {
 namespace {
 
-/// Caps that keep a hostile log (every record a new template) from growing memory.
+/// Caps that keep a hostile log (every record a new template) from growing memory. Literal text
+/// is capped too: a record that repeats elements per array item records up to
+/// limits::kMaxRenderedRecordBytes of it.
 constexpr std::size_t kMaxShapes = 16384;
 constexpr std::size_t kMaxPrograms = 16384;
+constexpr std::size_t kMaxProgramBytes = 64u << 20;
 
 template <class T>
 void put(std::string& s, T v) {
@@ -81,6 +84,7 @@ std::uint32_t RenderCache::intern(const Tree& t, const StringTable& strings) {
   if (shapes_.size() >= kMaxShapes) {
     shapes_.clear();
     programs_.clear();  // programs name shapes by id: drop them together
+    program_bytes_ = 0;
   }
   const auto id = static_cast<std::uint32_t>(shapes_.size() + 1);
   shapes_.emplace(scratch_, id);
@@ -93,7 +97,12 @@ const Program* RenderCache::find(const std::string& signature) const {
 }
 
 void RenderCache::insert(const std::string& signature, Program&& program) {
-  if (programs_.size() >= kMaxPrograms) programs_.clear();
+  if (programs_.size() >= kMaxPrograms ||
+      program_bytes_ + program.literals.size() > kMaxProgramBytes) {
+    programs_.clear();
+    program_bytes_ = 0;
+  }
+  program_bytes_ += program.literals.size();
   programs_.emplace(signature, std::move(program));
 }
 

@@ -67,6 +67,7 @@ class RenderCache {
  private:
   std::unordered_map<std::string, std::uint32_t> shapes_;
   std::unordered_map<std::string, Program> programs_;
+  std::size_t program_bytes_ = 0;  ///< literal text held by programs_
   std::string scratch_;
 };
 

@@ -1,5 +1,6 @@
 #include "evtx/render_common.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/utf.h"
@@ -90,13 +91,13 @@ std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e) 
   for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
     const Node& n = t.nodes[c];
     if (n.kind != NodeKind::kSubstitution) continue;
-    const Value v = im.value(d, n.index);
-    if ((v.type & kArrayFlag) == 0) continue;
-    split_array(im.bytes(v), v.type, im.array_items);
-    return im.array_items.empty() ? 1 : im.array_items.size();
+    if ((im.value(d, n.index).type & kArrayFlag) == 0) continue;
+    return std::max<std::size_t>(im.items(d, n.index).size(), 1);
   }
   return 1;
 }
+
+Result<void> over_budget() { return fail(ErrorCode::kLimit, "render budget exceeded"); }
 
 std::uint32_t data_name_attribute(const ChunkDecoder::Impl&, const Tree& t, std::uint32_t e) {
   return t.nodes[e].name_attr;
@@ -104,25 +105,30 @@ std::uint32_t data_name_attribute(const ChunkDecoder::Impl&, const Tree& t, std:
 
 void render_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
                   ValueStyle style, std::string& out) {
+  if (im.budget.exceeded()) return;  // the record is being abandoned: no more work
+  const std::size_t mark = out.size();
+  std::size_t nodes = 1;  // joined array items count as one node each
   const Value v = im.value(d, index);
   if (v.type == kNull || v.type == kBinXml) return;
   if ((v.type & kArrayFlag) == 0) {
     append_value(out, im.bytes(v), v.type, style);
-    return;
-  }
-  split_array(im.bytes(v), v.type, im.array_items);
-  const std::uint8_t base = v.type & static_cast<std::uint8_t>(~kArrayFlag);
-  if (item >= 0) {
-    if (static_cast<std::size_t>(item) < im.array_items.size()) {
-      append_value(out, im.array_items[static_cast<std::size_t>(item)], base, style);
+  } else {
+    const auto items = im.items(d, index);
+    const std::uint8_t base = v.type & static_cast<std::uint8_t>(~kArrayFlag);
+    if (item >= 0) {
+      if (static_cast<std::size_t>(item) < items.size()) {
+        append_value(out, items[static_cast<std::size_t>(item)], base, style);
+      }
+    } else {
+      // Not expandable here (attribute, mixed text): join items with ",".
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        append_value(out, items[i], base, style);
+      }
+      nodes += items.size();
     }
-    return;
   }
-  // Not expandable here (attribute, mixed text): join items with ",".
-  for (std::size_t i = 0; i < im.array_items.size(); ++i) {
-    if (i) out += ',';
-    append_value(out, im.array_items[i], base, style);
-  }
+  im.budget.spend(im.budget.counts_output(out) ? 0 : out.size() - mark, nodes);
 }
 
 void emit_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int item,
@@ -140,6 +146,12 @@ void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int 
 void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,
                   ValueStyle style, std::string& out) {
   const Node& n = d.tree->nodes[p];
+  // Values count against the render budget in render_value; literal text written to a
+  // temporary counts here (in the output it counts as the output grows, its node in the
+  // element's width).
+  const bool literal = n.kind != NodeKind::kSubstitution;
+  if (literal && im.budget.exceeded()) return;
+  const std::size_t mark = out.size();
   const bool json = style == ValueStyle::kJsonInString || style == ValueStyle::kJsonTyped;
   switch (n.kind) {
     case NodeKind::kText:
@@ -192,6 +204,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
     default:
       break;
   }
+  if (literal && !im.budget.counts_output(out)) im.budget.spend(out.size() - mark, 0);
 }
 
 void append_pieces(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t first, int item,

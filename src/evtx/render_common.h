@@ -31,6 +31,16 @@ bool attribute_present(const ChunkDecoder::Impl& im, const Doc& d, std::uint32_t
 /// direct content (at least 1), or 1.
 std::size_t repeat_count(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e);
 
+/// Counts one rendering of element `e` (1 + its width in nodes, and the output so far) against
+/// the render budget; false once a cap is passed: the caller stops and fails the record.
+inline bool visit(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t e) {
+  return im.budget.spend(0, 1 + static_cast<std::size_t>(d.tree->nodes[e].width));
+}
+
+/// What a renderer returns when visit() said stop; the public entry points replace it by the
+/// budget's own message (RenderBudget::finish_record).
+Result<void> over_budget();
+
 /// The Name attribute of a `Data` element, or kNoNode.
 std::uint32_t data_name_attribute(const ChunkDecoder::Impl& im, const Tree& t, std::uint32_t e);
 

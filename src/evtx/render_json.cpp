@@ -7,6 +7,8 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/utf.h"
@@ -20,44 +22,43 @@ namespace {
 
 using namespace detail;
 
-/// Keys already written in each open JSON object (a stack of frames).
+/// Keys already written in each open JSON object (a stack of frames). A small object is searched
+/// linearly; one that grows past kIndexedKeys keys gets a hash index, and a repeated key resumes
+/// its suffixes where it stopped. An element written once per array item would otherwise cost
+/// O(n^3): n keys, each trying up to n suffixes, each compared with up to n keys.
 class KeyFrames {
  public:
-  void push() { starts_.push_back(keys_.size()); }
+  void push() {
+    starts_.push_back(keys_.size());
+    if (frames_.size() < starts_.size()) frames_.emplace_back();
+  }
   void pop() {
     keys_.resize(starts_.back());
     starts_.pop_back();
+    frames_[starts_.size()].clear();
   }
   /// Writes `"key":` (JSON-escaped key body given) with a _N suffix when the key was used.
   void write(std::string& out, std::string_view key_json) {
-    const std::size_t start = starts_.back();
-    auto used = [&](std::string_view k) {
-      for (std::size_t i = start; i < keys_.size(); ++i) {
-        if (keys_[i] == k) return true;
-      }
-      return false;
-    };
-    out += '"';
-    if (!used(key_json)) {
-      keys_.push_back(key_json);
-      out += key_json;
-    } else {
-      for (int n = 1;; ++n) {
-        std::string cand = std::string(key_json) + "_" + std::to_string(n);
-        if (!used(cand)) {
-          owned_.push_back(std::move(cand));
-          keys_.push_back(owned_.back());
-          out += owned_.back();
-          break;
-        }
-      }
+    std::string_view key = key_json;
+    if (used(key_json)) {
+      int& n = frames_[starts_.size() - 1].next_suffix[key_json];
+      std::string cand;
+      do {
+        cand = std::string(key_json) + "_" + std::to_string(++n);
+      } while (used(cand));
+      owned_.push_back(std::move(cand));
+      key = owned_.back();
     }
+    add(key);
+    out += '"';
+    out += key;
     out += "\":";
   }
   void reset() {
     keys_.clear();
     starts_.clear();
     owned_.clear();
+    for (Frame& f : frames_) f.clear();  // a failed rendering leaves frames open
   }
   /// Storage for keys built at render time (values of Name attributes).
   std::string_view own(std::string s) {
@@ -66,8 +67,39 @@ class KeyFrames {
   }
 
  private:
+  static constexpr std::size_t kIndexedKeys = 16;
+
+  struct Frame {
+    std::unordered_set<std::string_view> index;             ///< the frame's keys, once it is large
+    std::unordered_map<std::string_view, int> next_suffix;  ///< last _N written per key
+    void clear() {
+      if (!index.empty()) index.clear();
+      if (!next_suffix.empty()) next_suffix.clear();
+    }
+  };
+
+  [[nodiscard]] bool used(std::string_view k) const {
+    const Frame& f = frames_[starts_.size() - 1];
+    if (!f.index.empty()) return f.index.count(k) != 0;
+    for (std::size_t i = starts_.back(); i < keys_.size(); ++i) {
+      if (keys_[i] == k) return true;
+    }
+    return false;
+  }
+  void add(std::string_view k) {
+    keys_.push_back(k);
+    Frame& f = frames_[starts_.size() - 1];
+    const auto first = keys_.begin() + static_cast<std::ptrdiff_t>(starts_.back());
+    if (!f.index.empty()) {
+      f.index.insert(k);
+    } else if (keys_.end() - first > static_cast<std::ptrdiff_t>(kIndexedKeys)) {
+      f.index.insert(first, keys_.end());
+    }
+  }
+
   std::vector<std::string_view> keys_;
   std::vector<std::size_t> starts_;
+  std::vector<Frame> frames_;  ///< per open object; kept (with their buckets) across records
   std::deque<std::string> owned_;
 };
 
@@ -82,6 +114,7 @@ class JsonRenderer {
     out_ += im_.strings.json(t.nodes[d.root].name);
     out_ += "\":";
     keys_.reset();
+    if (!visit(im_, d, d.root)) return over_budget();
     auto r = element(d, d.root, -1, 0);
     out_ += '}';
     return r;
@@ -113,6 +146,7 @@ class JsonRenderer {
           keys_.write(out_, "#text");
           out_ += '"';
           out_ += txt;
+          im_.budget.landed(txt.size());
           out_ += '"';
         }
       }
@@ -155,8 +189,7 @@ class JsonRenderer {
       }
       const std::uint8_t base = v.type & static_cast<std::uint8_t>(~kArrayFlag);
       if (item >= 0 && is_json_scalar_type(base)) {
-        split_array(im_.bytes(v), v.type, im_.array_items);
-        if (static_cast<std::size_t>(item) < im_.array_items.size()) {
+        if (static_cast<std::size_t>(item) < im_.items(d, index).size()) {
           emit_value(im_, d, index, item, ValueStyle::kJsonTyped, out_);
           return;
         }
@@ -204,6 +237,7 @@ class JsonRenderer {
         auto nested = im_.nested_doc(d, n.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
+        if (!visit(im_, *nested, nested->root)) return over_budget();
         if (!first) out_ += ',';
         first = false;
         keys_.write(out_, im_.strings.json(nested->tree->nodes[nested->root].name));
@@ -218,11 +252,12 @@ class JsonRenderer {
         unnamed_data_done = true;
         if (!first) out_ += ',';
         first = false;
-        unnamed_data_group(d, e, c);
+        if (auto r = unnamed_data_group(d, e, c); !r) return r;
         continue;
       }
       const std::size_t reps = repeat_count(im_, d, c);
       for (std::size_t i = 0; i < reps; ++i) {
+        if (!visit(im_, d, c)) return over_budget();
         const int it = reps > 1 || has_array(d, c) ? static_cast<int>(i) : item;
         if (!first) out_ += ',';
         first = false;
@@ -271,6 +306,9 @@ class JsonRenderer {
       std::string dynamic;
       append_pieces(im_, d, t.nodes[name_attr].first_child, -1, ValueStyle::kJsonInString, dynamic);
       key = keys_.own(std::move(dynamic));
+      keys_.write(out_, key);
+      im_.budget.landed(key.size());
+      return;
     }
     keys_.write(out_, key);
   }
@@ -288,7 +326,7 @@ class JsonRenderer {
   }
 
   /// "Data":{"#text": v} or {"#text":[v1,v2,...]} for the unnamed Data children of `parent`.
-  void unnamed_data_group(const Doc& d, std::uint32_t parent, std::uint32_t first_data) {
+  Result<void> unnamed_data_group(const Doc& d, std::uint32_t parent, std::uint32_t first_data) {
     const Tree& t = *d.tree;
     std::size_t count = 0;
     for (std::uint32_t c = first_data; c != kNoNode; c = t.nodes[c].next) {
@@ -303,6 +341,7 @@ class JsonRenderer {
       if (!is_unnamed_data(d, c)) continue;
       const std::size_t reps = repeat_count(im_, d, c);
       for (std::size_t i = 0; i < reps; ++i) {
+        if (!visit(im_, d, c)) return over_budget();
         if (!first) out_ += ',';
         first = false;
         const int it = has_array(d, c) ? static_cast<int>(i) : -1;
@@ -311,6 +350,7 @@ class JsonRenderer {
     }
     if (count > 1) out_ += ']';
     out_ += '}';
+    return {};
   }
 
   bool is_unnamed_data(const Doc& d, std::uint32_t c) {
@@ -324,20 +364,20 @@ class JsonRenderer {
   KeyFrames& keys_;
 };
 
-}  // namespace
-
-Result<void> ChunkDecoder::render_json(const Doc& d, std::string& out) {
-  Impl& im = *impl_;
-  const std::size_t mark = out.size();
+/// The record as JSON, replayed from the render cache when a program matches its signature.
+Result<void> render_record(ChunkDecoder::Impl& im, const Doc& d, std::string& out) {
   if (auto prep = im.prepare_docs(d); !prep) return prep;
   const Doc root = im.docs[0];
   if (im.cacheable) {
     if (const Program* p = im.cache.find(im.signature)) {
+      // Replaying copies the literals whole: check they fit before copying.
+      if (!im.budget.admits(p->literals.size(), p->ops.size())) return over_budget();
       std::uint32_t pos = 0;
       for (const Program::Op& op : p->ops) {
         out.append(p->literals, pos, op.literal_end - pos);
         pos = op.literal_end;
         render_value(im, im.docs[op.doc], op.index, op.item, op.style, out);
+        if (im.budget.exceeded()) return over_budget();
       }
       out.append(p->literals, pos, std::string::npos);
       return {};
@@ -350,11 +390,21 @@ Result<void> ChunkDecoder::render_json(const Doc& d, std::string& out) {
   if (im.cacheable) im.recorder = &recorder;
   auto res = r.document(root);
   im.recorder = nullptr;
-  if (!res) {
-    out.resize(mark);
-    return res;
+  if (res && !im.budget.exceeded() && im.cacheable && recorder.finish(out)) {
+    im.cache.insert(im.signature, std::move(program));
   }
-  if (im.cacheable && recorder.finish(out)) im.cache.insert(im.signature, std::move(program));
+  return res;
+}
+
+}  // namespace
+
+Result<void> ChunkDecoder::render_json(const Doc& d, std::string& out) {
+  Impl& im = *impl_;
+  const std::size_t mark = out.size();
+  im.budget.start_record(&out);
+  auto res = render_record(im, d, out);
+  if (auto within = im.budget.finish_record(im.record_offset); !within) res = within;
+  if (!res) out.resize(mark);
   return res;
 }
 

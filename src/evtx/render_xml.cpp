@@ -18,6 +18,7 @@ class XmlRenderer {
   XmlRenderer(ChunkDecoder::Impl& im, std::string& out) : im_(im), out_(out) {}
 
   Result<void> element(const Doc& d, std::uint32_t e, int item, int depth) {
+    if (!visit(im_, d, e)) return over_budget();
     const Tree& t = *d.tree;
     const Node& n = t.nodes[e];
     out_ += '<';
@@ -30,6 +31,7 @@ class XmlRenderer {
       std::string val;
       append_pieces(im_, d, t.nodes[a].first_child, -1, ValueStyle::kPlain, val);
       append_escaped(out_, val, Escape::kXmlAttr);
+      im_.budget.landed(val.size());
       out_ += '\'';
     }
     const ContentShape s = classify(im_, d, e, item);
@@ -49,8 +51,7 @@ class XmlRenderer {
           }
         }
       } else if (cn.kind == NodeKind::kSubstitution && im_.value(d, cn.index).type == kBinXml) {
-        const Value v = im_.value(d, cn.index);
-        auto nested = im_.parse_fragment(v.offset, v.offset + v.size, depth + 1);
+        auto nested = im_.nested_doc(d, cn.index, depth + 1);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
@@ -79,8 +80,10 @@ class XmlRenderer {
 
 Result<void> ChunkDecoder::render_xml(const Doc& d, std::string& out) {
   const std::size_t mark = out.size();
+  impl_->budget.start_record(&out);
   XmlRenderer r(*impl_, out);
   auto res = r.element(d, d.root, -1, 0);
+  if (auto within = impl_->budget.finish_record(impl_->record_offset); !within) res = within;
   if (!res) out.resize(mark);
   return res;
 }

@@ -1,11 +1,14 @@
 #pragma once
-/// A minimal EVTX builder for decoder unit tests: bare-element BinXml (no templates), inline names,
-/// one or more chunks with valid CRCs. Hostile shapes (deep nesting, bad sizes) are built by
-/// hand on top of it. The full writer with templates lives in tools/evtx_writer.
+/// A minimal EVTX builder for decoder unit tests: bare-element BinXml or inline template
+/// definitions with substitutions (any value type, arrays included), inline names, one or more
+/// chunks with valid CRCs. Hostile shapes (deep nesting, bad sizes, array repetition) are built
+/// by hand on top of it. The full writer lives in tools/evtx_writer (it writes no arrays).
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "evtx/crc32.h"
@@ -34,6 +37,7 @@ class BinXmlBuilder {
   }
   BinXmlBuilder& open(const std::string& name, bool has_attrs = false) {
     b_.push_back(has_attrs ? 0x41 : 0x01);
+    if (in_template_) put16(b_, 0xFFFF);  // dependency id: none
     put32(b_, 0);  // data size (not trusted by the decoder)
     name_ref(name);
     if (has_attrs) put32(b_, 0);
@@ -56,6 +60,62 @@ class BinXmlBuilder {
     return *this;
   }
   BinXmlBuilder& eof() { b_.push_back(0x00); return *this; }
+  /// A substitution token (content or attribute value) for value `index` of `type`.
+  BinXmlBuilder& subst(std::uint16_t index, std::uint8_t type) {
+    b_.push_back(0x0D);
+    put16(b_, index);
+    b_.push_back(type);
+    return *this;
+  }
+  /// An attribute whose value is substitution `index`.
+  BinXmlBuilder& attr_subst(const std::string& name, std::uint16_t index, std::uint8_t type) {
+    b_.push_back(0x06);
+    name_ref(name);
+    return subst(index, type);
+  }
+  /// Starts a template instance whose definition follows inline: write the definition (fragment
+  /// header, one element, eof), then end it with template_values.
+  BinXmlBuilder& template_begin(std::uint32_t id) {
+    b_.push_back(0x0C);
+    b_.push_back(0x01);
+    put32(b_, id);
+    definition_ = base_ + static_cast<std::uint32_t>(b_.size()) + 4;
+    put32(b_, definition_);  // the definition follows right here
+    put32(b_, 0);            // next definition
+    put32(b_, id);           // GUID
+    for (int i = 0; i < 3; ++i) put32(b_, 0);
+    size_at_ = b_.size();
+    put32(b_, 0);  // definition data size, patched by template_values
+    in_template_ = true;
+    return *this;
+  }
+  /// A template instance of the definition at chunk offset `definition` (written earlier in
+  /// the chunk); follow with template_values.
+  BinXmlBuilder& template_ref(std::uint32_t id, std::uint32_t definition) {
+    b_.push_back(0x0C);
+    b_.push_back(0x01);
+    put32(b_, id);
+    put32(b_, definition);
+    size_at_ = SIZE_MAX;
+    return *this;
+  }
+  /// Chunk offset of the last inline template definition.
+  [[nodiscard]] std::uint32_t definition() const { return definition_; }
+  /// Ends the definition and writes the instance's values: (type, bytes) in index order.
+  BinXmlBuilder& template_values(const std::vector<std::pair<std::uint8_t, Bytes>>& values) {
+    if (size_at_ != SIZE_MAX) {
+      set32(b_, size_at_, static_cast<std::uint32_t>(b_.size() - size_at_ - 4));
+    }
+    in_template_ = false;
+    put32(b_, static_cast<std::uint32_t>(values.size()));
+    for (const auto& [type, v] : values) {
+      put16(b_, static_cast<std::uint16_t>(v.size()));
+      b_.push_back(type);
+      b_.push_back(0);
+    }
+    for (const auto& [type, v] : values) b_.insert(b_.end(), v.begin(), v.end());
+    return *this;
+  }
   /// <name>text</name>
   BinXmlBuilder& leaf(const std::string& name, const std::string& value) {
     return open(name).close_start().text(value).end();
@@ -76,7 +136,18 @@ class BinXmlBuilder {
   }
   std::uint32_t base_;
   Bytes b_;
+  bool in_template_ = false;
+  std::size_t size_at_ = SIZE_MAX;
+  std::uint32_t definition_ = 0;
 };
+
+/// UTF-16LE bytes of `ascii`, NUL-terminated when `nul`.
+inline Bytes utf16(const std::string& ascii, bool nul = true) {
+  Bytes b;
+  for (char c : ascii) put16(b, static_cast<std::uint8_t>(c));
+  if (nul) put16(b, 0);
+  return b;
+}
 
 /// Record header + BinXml + size copy.
 inline Bytes make_record(std::uint64_t id, const Bytes& binxml) {

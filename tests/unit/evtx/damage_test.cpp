@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+
+#include <fmt/format.h>
 
 #include "chunk_builder.h"
 #include "core/limits.h"
+#include "evtx/binxml.h"
 #include "evtx/reader.h"
 #include "testing.h"
 
@@ -20,12 +24,18 @@ struct ReadRun {
   bool opened = false;
 };
 
-ReadRun read_bytes(const Bytes& file, ReadOptions opt = {}) {
+/// Writes `file` to a temporary path named after the running test.
+std::filesystem::path write_temp(const Bytes& file) {
   const auto path = std::filesystem::temp_directory_path() /
                     ("cmdsentry_damage_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
                      "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".evtx");
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(file.data()),
                                               static_cast<std::streamsize>(file.size()));
+  return path;
+}
+
+ReadRun read_bytes(const Bytes& file, ReadOptions opt = {}) {
+  const auto path = write_temp(file);
   ReadRun run;
   auto res = read_events(
       path, opt, [&](RawEvent&& e) { run.events.push_back(std::move(e)); },
@@ -173,6 +183,243 @@ TEST(EvtxDamage, real_file_with_flipped_bytes_never_crashes) {
     EXPECT_TRUE(r.opened);
     EXPECT_LE(r.events.size(), clean + 100);
   }
+}
+
+// ---- Render caps: array values repeat elements, so output is not bounded by the input --------
+
+struct DumpRun {
+  std::string text;
+  std::vector<Diagnostic> diags;
+  ReadStats stats;
+};
+
+DumpRun dump_bytes(const Bytes& file, RenderFormat format) {
+  const auto path = write_temp(file);
+  DumpOptions opt;
+  opt.format = format;
+  DumpRun run;
+  run.stats = dump_files(
+      {path}, opt, [&](std::string_view s) { run.text += s; },
+      [&](const Diagnostic& d) { run.diags.push_back(d); }, [](const FileReport&) {});
+  std::filesystem::remove(path);
+  return run;
+}
+
+using Values = std::vector<std::pair<std::uint8_t, Bytes>>;
+constexpr std::uint8_t kStringArray = detail::kString | detail::kArrayFlag;
+constexpr std::uint8_t kUInt8Array = detail::kUInt8 | detail::kArrayFlag;
+
+/// A record at chunk offset `offset` whose template is <Event><System><EventID>4688</EventID>
+/// <Channel>Security</Channel></System><EventData>...</EventData></Event>, EventData written by
+/// `body`. The definition is inline unless `definition` names one earlier in the chunk; the
+/// offset of the inline one is stored in `*defined`.
+Bytes template_record(std::uint32_t offset, std::uint64_t id,
+                      const std::function<void(testing::BinXmlBuilder&)>& body,
+                      const Values& values, std::uint32_t definition = 0,
+                      std::uint32_t* defined = nullptr) {
+  testing::BinXmlBuilder x(offset + 24);
+  x.fragment_header();
+  if (definition != 0) {
+    x.template_ref(1, definition);
+  } else {
+    x.template_begin(1).fragment_header().open("Event").close_start().open("System").close_start()
+        .leaf("EventID", "4688").leaf("Channel", "Security").end().open("EventData").close_start();
+    body(x);
+    x.end().end().eof();
+    if (defined != nullptr) *defined = x.definition();
+  }
+  x.template_values(values);
+  return testing::make_record(id, x.bytes());
+}
+
+/// `n` UTF-16 strings "x" as one string-array value.
+Bytes x_items(std::size_t n) {
+  Bytes b;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Bytes item = testing::utf16("x");
+    b.insert(b.end(), item.begin(), item.end());
+  }
+  return b;
+}
+
+/// A one-chunk file: a normal record, `hostile` (built for offset 512 + that record's size), a
+/// normal record after it. Records have ids 1, 2, 3.
+Bytes sandwich(const std::function<Bytes(std::uint32_t offset)>& hostile) {
+  Bytes first = testing::simple_record(512, 1, 4688, "Security", "before");
+  const auto at = static_cast<std::uint32_t>(512 + first.size());
+  Bytes middle = hostile(at);
+  const auto after = static_cast<std::uint32_t>(at + middle.size());
+  Bytes last = testing::simple_record(after, 3, 4688, "Security", "after");
+  EXPECT_LE(after + last.size(), 65536u) << "the hostile record must fit in the chunk";
+  return testing::make_file({testing::make_chunk({first, middle, last}, 1)});
+}
+
+void expect_middle_skipped(const std::vector<Diagnostic>& diags, const ReadStats& stats,
+                           std::string_view message) {
+  EXPECT_EQ(stats.records, 2u);
+  EXPECT_EQ(stats.records_skipped, 1u);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].chunk, 0);
+  EXPECT_EQ(diags[0].record_id, 2u);
+  EXPECT_NE(diags[0].file.find("cmdsentry_damage_"), std::string::npos);
+  EXPECT_NE(diags[0].message.find("record 2 skipped"), std::string::npos) << diags[0].message;
+  EXPECT_NE(diags[0].message.find(message), std::string::npos) << diags[0].message;
+}
+
+TEST(EvtxRenderCap, record_over_the_byte_cap_is_skipped_and_its_neighbours_kept) {
+  // <Item>14500 literal characters, then item i</Item>, written once per item of 7500: the
+  // unbounded renderers wrote 7500 x 14.5 KB, over 100 MB, for each of JSON, XML and RawEvent
+  // fields (where only 4096 fields were kept, but all 7500 were built).
+  constexpr std::size_t kItems = 7500, kLiteral = 14500;
+  static_assert(kItems * kLiteral > 100'000'000);
+  const auto body = [&](testing::BinXmlBuilder& x) {
+    x.open("Item").close_start().text(std::string(kLiteral, 'L')).subst(0, kStringArray).end();
+  };
+  const Bytes file = sandwich([&](std::uint32_t at) {
+    return template_record(at, 2, body, {{kStringArray, x_items(kItems)}});
+  });
+  const std::string message =
+      fmt::format("record renders into more than {} MiB", limits::kMaxRenderedRecordBytes >> 20);
+  for (RenderFormat format : {RenderFormat::kJsonl, RenderFormat::kXml}) {
+    const DumpRun r = dump_bytes(file, format);
+    expect_middle_skipped(r.diags, r.stats, message);
+    EXPECT_NE(r.text.find("before"), std::string::npos);
+    EXPECT_NE(r.text.find("after"), std::string::npos);
+    EXPECT_LT(r.text.size(), 4096u);  // the partial rendering was discarded
+  }
+  const ReadRun r = read_bytes(file);
+  expect_middle_skipped(r.diags, r.stats, message);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[0].record_id, 1u);
+  EXPECT_EQ(r.events[1].record_id, 3u);
+  EXPECT_EQ(*r.events[1].field("CommandLine"), "after");
+}
+
+TEST(EvtxRenderCap, joined_array_in_a_repeated_element_hits_the_node_cap) {
+  // <Item A='%0'>%0</Item>: one Item per item of 15000, each holding all 15000 joined in its
+  // attribute, i.e. 15000 x 30 KB = 450 MB of JSON or XML before the cap. Joined items count
+  // as nodes, so the node cap stops it after a few repetitions.
+  constexpr std::size_t kItems = 15000;
+  static_assert(kItems * 2 * kItems > 100'000'000);
+  const auto body = [](testing::BinXmlBuilder& x) {
+    x.open("Item", true).attr_subst("A", 0, kStringArray).close_start().subst(0, kStringArray)
+        .end();
+  };
+  const Bytes file = sandwich([&](std::uint32_t at) {
+    return template_record(at, 2, body, {{kStringArray, x_items(kItems)}});
+  });
+  const std::string message = fmt::format("record expands into more than {} template nodes",
+                                          limits::kMaxRenderedRecordNodes);
+  for (RenderFormat format : {RenderFormat::kJsonl, RenderFormat::kXml}) {
+    const DumpRun r = dump_bytes(file, format);
+    expect_middle_skipped(r.diags, r.stats, message);
+    EXPECT_LT(r.text.size(), 4096u);
+  }
+  // RawEvent fields hold no attributes: one field per item, up to kMaxEventFields.
+  const ReadRun r = read_bytes(file);
+  ASSERT_EQ(r.events.size(), 3u);
+  EXPECT_TRUE(r.diags.empty());
+  EXPECT_EQ(r.events[1].field_count(), limits::kMaxEventFields);
+}
+
+/// Chunk 0 filled with records sharing the template `body` writes (each with `values`), then a
+/// chunk of 5 normal records; the number of records in chunk 0 goes to `*total`.
+Bytes shared_template_file(const std::function<void(testing::BinXmlBuilder&)>& body,
+                           const Values& values, std::uint64_t* total) {
+  std::vector<Bytes> records;
+  std::uint32_t offset = 512, definition = 0;
+  for (std::uint64_t id = 1; offset + 1200 < 65536; ++id) {
+    records.push_back(template_record(offset, id, body, values, definition, &definition));
+    offset += static_cast<std::uint32_t>(records.back().size());
+  }
+  *total = records.size();
+  return testing::make_file({testing::make_chunk(records, 1), chunk_of(5, *total + 1)});
+}
+
+/// Checks that chunk 0's first records were decoded until its budget ran out, that the rest of
+/// it was skipped for that reason, and that chunk 1 decoded whole; returns how many were decoded.
+std::uint64_t expect_chunk_budget_used_up(const std::vector<Diagnostic>& diags,
+                                          const ReadStats& stats, std::uint64_t total) {
+  const std::uint64_t decoded = stats.records - 5;
+  EXPECT_GE(decoded, 2u);
+  EXPECT_EQ(stats.records_skipped, total - decoded);
+  EXPECT_EQ(diags.size(), total - decoded);
+  for (const Diagnostic& d : diags) {
+    EXPECT_EQ(d.chunk, 0);
+    EXPECT_GT(d.record_id, decoded);
+    EXPECT_NE(d.message.find("chunk's rendering budget"), std::string::npos) << d.message;
+  }
+  return decoded;
+}
+
+TEST(EvtxRenderCap, chunk_byte_cap_stops_many_records_sharing_one_template) {
+  // 2000 literal characters repeated per item of 1000: about 2 MB per record, under the record
+  // cap, but one chunk holds some 55 records, 110 MB. The next chunk starts afresh.
+  const auto body = [](testing::BinXmlBuilder& x) {
+    x.open("Item").close_start().text(std::string(2000, 'L')).subst(0, kUInt8Array).end();
+  };
+  std::uint64_t total = 0;
+  const Bytes file = shared_template_file(body, {{kUInt8Array, Bytes(1000, 7)}}, &total);
+  for (RenderFormat format : {RenderFormat::kJsonl, RenderFormat::kXml}) {
+    const DumpRun r = dump_bytes(file, format);
+    const std::uint64_t decoded = expect_chunk_budget_used_up(r.diags, r.stats, total);
+    EXPECT_LE(decoded * 2'000'000, limits::kMaxRenderedChunkBytes);
+    EXPECT_LT(r.text.size(), limits::kMaxRenderedChunkBytes + (64u << 10));
+  }
+  const ReadRun r = read_bytes(file);
+  expect_chunk_budget_used_up(r.diags, r.stats, total);
+  EXPECT_EQ(r.events.back().record_id, total + 5);
+}
+
+TEST(EvtxRenderCap, chunk_node_cap_stops_many_records_sharing_one_template) {
+  // An Item per item of 300, each joining all 300 in an attribute: 90,000 nodes but only some
+  // 200 KB per record, so the chunk's node cap ends it long before its byte cap.
+  constexpr std::uint64_t kItems = 300;
+  const auto body = [](testing::BinXmlBuilder& x) {
+    x.open("Item", true).attr_subst("A", 0, kUInt8Array).close_start().subst(0, kUInt8Array)
+        .end();
+  };
+  std::uint64_t total = 0;
+  const Bytes file = shared_template_file(body, {{kUInt8Array, Bytes(kItems, 7)}}, &total);
+  for (RenderFormat format : {RenderFormat::kJsonl, RenderFormat::kXml}) {
+    const DumpRun r = dump_bytes(file, format);
+    const std::uint64_t decoded = expect_chunk_budget_used_up(r.diags, r.stats, total);
+    EXPECT_LE(decoded * kItems * kItems, limits::kMaxRenderedChunkNodes);
+    EXPECT_LT(r.text.size(), limits::kMaxRenderedChunkBytes / 8);
+  }
+  // RawEvent fields hold no attributes: a few nodes per item, every record fits.
+  const ReadRun r = read_bytes(file);
+  EXPECT_TRUE(r.diags.empty());
+  EXPECT_EQ(r.events.size(), total + 5);
+}
+
+TEST(EvtxRenderCap, repeated_elements_keep_evtx_dump_suffixes) {
+  // More repetitions than fit a linear key search, a literal key that a suffix would repeat,
+  // and duplicate siblings, so every key goes through the dedupe bookkeeping.
+  Bytes items;
+  for (int i = 0; i < 20; ++i) {
+    const Bytes item = testing::utf16("v" + std::to_string(i));
+    items.insert(items.end(), item.begin(), item.end());
+  }
+  const auto body = [](testing::BinXmlBuilder& x) {
+    x.open("Item_2").close_empty().open("Item").close_start().subst(0, kStringArray).end()
+        .open("D").close_empty().open("D").close_empty();
+  };
+  const Bytes file = testing::make_file(
+      {testing::make_chunk({template_record(512, 1, body, {{kStringArray, items}})}, 1)});
+  const DumpRun json = dump_bytes(file, RenderFormat::kJsonl);
+  std::string want = R"("EventData":{"Item_2":null,"Item":"v0","Item_1":"v1")";
+  for (int i = 2; i < 20; ++i) want += fmt::format(R"(,"Item_{}":"v{}")", i + 1, i);
+  want += R"(,"D":null,"D_1":null})";
+  EXPECT_NE(json.text.find(want), std::string::npos) << json.text;
+  const DumpRun xml = dump_bytes(file, RenderFormat::kXml);
+  EXPECT_NE(xml.text.find("<EventData><Item_2/><Item>v0</Item><Item>v1</Item>"), std::string::npos)
+      << xml.text;
+  EXPECT_NE(xml.text.find("<Item>v19</Item><D/><D/></EventData>"), std::string::npos);
+  const ReadRun r = read_bytes(file);
+  ASSERT_EQ(r.events.size(), 1u);
+  EXPECT_EQ(*r.events[0].field("Item_3"), "v2");
+  EXPECT_EQ(*r.events[0].field("Item_20"), "v19");
 }
 
 }  // namespace
