@@ -14,7 +14,8 @@
 # evtxexport's output goes to a pipe that counts its records; cmdsentry writes to /dev/null and
 # its own end-of-run summary gives the count. Each cmdsentry row is the fastest of RUNS runs
 # (default 3); peak memory is the largest maximum resident set size seen. Set SKIP_EVTXEXPORT=SECS
-# to reuse a known evtxexport time instead of running it (it takes ~75 s per GiB).
+# to reuse a known evtxexport time instead of running it (it takes ~75 s per GiB). INGEST=1 then
+# runs bench/ingest_bench.sh [INGEST_EVENTS], so the JSON ingestion figures print beside these.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-1024}
@@ -58,6 +59,7 @@ time_it() {
       sed -n 's/.*records: \([0-9]*\) decoded.*/\1/p' "$cf.err" > "$cf"
       rm -f "$cf.err"
     else
+      # shellcheck disable=SC2016  # "$@" and "$0" belong to the inner bash
       /usr/bin/time -o "$tf" -f "%e %M" bash -c '"$@" 2>/dev/null | grep -c "$0" > '"$cf"' || true' \
         "$pattern" "$@" || true
     fi
@@ -98,3 +100,10 @@ done
 echo
 echo "records/s and MB/s are over the whole corpus ($records records, $bytes bytes): the filtered rows"
 echo "decode every record's EventID but render only the process creations they output (records column)."
+echo
+if [ "${INGEST:-0}" = 1 ]; then
+  bench/ingest_bench.sh ${INGEST_EVENTS:+"$INGEST_EVENTS"}
+else
+  echo "JSON ingestion (events/s per core, Winlogbeat and evtx_dump JSONL): bench/ingest_bench.sh,"
+  echo "or INGEST=1 bench/evtx_bench.sh for both sets of figures in one run."
+fi

@@ -7,7 +7,7 @@ packages=(
   libfmt-dev libexpected-dev libsimdjson-dev libpugixml-dev libyaml-cpp-dev libcli11-dev
   libdeflate-dev libarchive-dev libsqlite3-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libevtx-utils python3-evtx python3 time
+  libevtx-utils python3-evtx python3 time jq
 )
 missing=()
 for p in "${packages[@]}"; do
