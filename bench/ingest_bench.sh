@@ -7,6 +7,7 @@
 #    one run per layout (Winlogbeat compact, WinlogbeatFull as Winlogbeat 8 ships it, EvtxDump),
 #    BENCH_REPS repetitions (default 3), the best (fastest) repetition reported. Rows:
 #      parse only            memchr line split + simdjson DOM parse per line: the library floor
+#                            (for DOM readers; On-Demand, used for Winlogbeat, may go below it)
 #      read                  sources: split, parse, dialect mapping to RawEvent
 #      read+normalize        + events::normalize to ProcessEvent ("normalized ingestion")
 #      read+normalize+merge  + sort, dedup, net1 folding (events::run_pipeline_buffer)
