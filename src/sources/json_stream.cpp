@@ -142,6 +142,11 @@ class JsonStreamReader {
       }
       // A JSON line holds no newline (scan_line stopped before it): nothing to count.
       advance(r.end, /*count_lines=*/!(lines_mode_ && r.kind == Scan::kRecord));
+      if (in_place_ && begin_ - released_ >= kReleaseStep) {
+        // Records keep no view into the input once delivered: give the read part back.
+        in_.done_before(data_ + begin_);
+        released_ = begin_;
+      }
     }
   }
 
@@ -252,6 +257,8 @@ class JsonStreamReader {
   std::vector<char> buf_;    ///< blocks read from the stream (unused in place)
   const char* data_ = nullptr;  ///< buf_.data(), or the whole input when parsed in place
   bool in_place_ = false;
+  std::size_t released_ = 0;  ///< in place: input before this was handed back (done_before)
+  static constexpr std::size_t kReleaseStep = 8u << 20;
   std::size_t begin_ = 0, end_ = 0;
   std::uint64_t base_ = 0;  ///< file offset of data_[0]
   std::uint64_t line_ = 1;

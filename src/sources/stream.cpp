@@ -5,6 +5,7 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/utf.h"
 
@@ -58,6 +59,18 @@ Result<std::size_t> MemoryStream::read(char* data, std::size_t size) {
   std::memcpy(data, data_.data(), n);
   data_.remove_prefix(n);
   return n;
+}
+
+void FileStream::done_before(const char* end) {
+  if (map_ == nullptr) return;
+  const auto* base = static_cast<const char*>(map_);
+  if (end <= base || end > base + map_size_) return;
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t upto = static_cast<std::size_t>(end - base) / page * page;
+  if (upto > dropped_) {
+    ::madvise(static_cast<char*>(map_) + dropped_, upto - dropped_, MADV_DONTNEED);
+    dropped_ = upto;
+  }
 }
 
 std::optional<std::string_view> MemoryStream::take_rest(std::size_t reread) {

@@ -27,6 +27,9 @@ class ByteStream {
     (void)reread;
     return std::nullopt;
   }
+  /// The reader is done with the view from take_rest() up to `end`: a mapped file drops those
+  /// pages from memory (they would otherwise count as resident until the file is closed).
+  virtual void done_before(const char* end) { (void)end; }
 };
 
 /// Reads a FILE* (a file opened by path, or stdin). Closes it only when it owns it.
@@ -43,6 +46,7 @@ class FileStream final : public ByteStream {
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
   /// Maps a regular file (not stdin or a pipe).
   [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
+  void done_before(const char* end) override;
 
  private:
   FileStream(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
@@ -50,6 +54,7 @@ class FileStream final : public ByteStream {
   bool owned_;
   void* map_ = nullptr;
   std::size_t map_size_ = 0;
+  std::size_t dropped_ = 0;  ///< bytes at the start of the mapping already given back
 };
 
 /// Reads from memory (tests, fuzzers).
@@ -71,6 +76,7 @@ class PrefixedStream final : public ByteStream {
       : prefix_(std::move(prefix)), inner_(inner) {}
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
   [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
+  void done_before(const char* end) override { inner_.done_before(end); }
 
  private:
   std::string prefix_;
