@@ -113,14 +113,15 @@ bool present(const std::optional<element>& e) {
 // into `scratch` (one string per value, so the views stay apart).
 struct DomEcsText {
   EcsText text;
-  std::array<std::string, 18> scratch;
+  std::array<std::string, 22> scratch;
 };
 
 void read_ecs_process(const std::optional<element>& e, EcsProcessText& p, std::string* scratch,
-                      std::optional<element>* parent) {
+                      std::optional<element>* parent, std::optional<element>* hash = nullptr,
+                      std::optional<element>* pe = nullptr) {
   object o;
   if (!e || e->get(o)) return;
-  bool seen[6] = {};
+  bool seen[8] = {};
   auto take = [&](int slot, element value, std::string_view& out) {
     if (seen[slot]) return;  // first occurrence, like at_key
     seen[slot] = true;
@@ -142,13 +143,19 @@ void read_ecs_process(const std::optional<element>& e, EcsProcessText& p, std::s
     } else if (key == "parent" && parent != nullptr && !seen[5]) {
       seen[5] = true;
       *parent = value;
+    } else if (key == "hash" && hash != nullptr && !seen[6]) {
+      seen[6] = true;
+      *hash = value;
+    } else if (key == "pe" && pe != nullptr && !seen[7]) {
+      seen[7] = true;
+      *pe = value;
     }
   }
 }
 
 void dom_ecs_text(const EcsParts& ecs, DomEcsText& out) {
-  std::optional<element> parent;
-  read_ecs_process(ecs.process, out.text.process, &out.scratch[0], &parent);
+  std::optional<element> parent, process_hash, process_pe;
+  read_ecs_process(ecs.process, out.text.process, &out.scratch[0], &parent, &process_hash, &process_pe);
   read_ecs_process(parent, out.text.parent, &out.scratch[6], nullptr);
   std::string* s = &out.scratch[12];
   if (present(ecs.timestamp)) out.text.timestamp = text_view(*ecs.timestamp, s[0]);
@@ -159,6 +166,10 @@ void dom_ecs_text(const EcsParts& ecs, DomEcsText& out) {
   out.text.sha256 = view_at(ecs.hash, "sha256", s[5]);
   // imphash shares the timestamp's scratch only when both are numbers, which neither is.
   out.text.imphash = view_at(ecs.hash, "imphash", out.scratch[17]);
+  out.text.process_sha1 = view_at(process_hash, "sha1", out.scratch[18]);
+  out.text.process_md5 = view_at(process_hash, "md5", out.scratch[19]);
+  out.text.process_sha256 = view_at(process_hash, "sha256", out.scratch[20]);
+  out.text.process_imphash = view_at(process_pe, "imphash", out.scratch[21]);
 }
 
 }  // namespace
@@ -204,8 +215,14 @@ void restore_ecs_moves(const EcsText& ecs, RawEvent& out) {
       }
     }
     std::string hashes;
+    const auto pick = [](std::string_view top, std::string_view in_process) {
+      return top.empty() ? in_process : top;
+    };
     const std::pair<std::string_view, std::string_view> algs[] = {
-        {"SHA1", ecs.sha1}, {"MD5", ecs.md5}, {"SHA256", ecs.sha256}, {"IMPHASH", ecs.imphash}};
+        {"SHA1", pick(ecs.sha1, ecs.process_sha1)},
+        {"MD5", pick(ecs.md5, ecs.process_md5)},
+        {"SHA256", pick(ecs.sha256, ecs.process_sha256)},
+        {"IMPHASH", pick(ecs.imphash, ecs.process_imphash)}};
     for (const auto& [alg, v] : algs) {
       if (v.empty()) continue;
       if (!hashes.empty()) hashes += ',';

@@ -96,6 +96,9 @@ struct EcsProcessText {
 struct EcsText {
   EcsProcessText process, parent;
   std::string_view timestamp, user_name, user_domain, sha1, md5, sha256, imphash;
+  /// Winlogbeat 8's Sysmon module: process.hash.* and process.pe.imphash (used when the older
+  /// top-level hash.* lacks the value).
+  std::string_view process_sha1, process_md5, process_sha256, process_imphash;
 };
 /// What a Winlogbeat object holds outside "winlog" that the event needs.
 struct WinlogbeatRoot {

@@ -119,8 +119,12 @@ bool is_object(od::value& v) {
 // An ECS process object (or its parent).
 struct Process {
   Text pid, executable, command_line, entity_id, working_directory;
-  bool parent_seen = false;
+  Text sha1, md5, sha256, imphash;  ///< process.hash.*, process.pe.imphash (Winlogbeat 8)
+  bool parent_seen = false, hash_seen = false, pe_seen = false;
 };
+
+template <std::size_t N>
+bool read_members(od::value& v, const std::string_view (&names)[N], Text* (&&slots)[N]);
 
 bool read_process(od::value& v, Process& p, Process* parent) {
   return for_each_member(v, [&](std::string_view key, od::value& value) {
@@ -133,6 +137,16 @@ bool read_process(od::value& v, Process& p, Process* parent) {
       p.parent_seen = true;
       // The DOM reader reads a non-object parent as absent; only objects are read here.
       return !is_object(value) || read_process(value, *parent, nullptr);
+    }
+    if (key == "hash" && parent != nullptr && !p.hash_seen) {
+      p.hash_seen = true;
+      const std::string_view names[] = {"sha1", "md5", "sha256"};
+      return read_members(value, names, {&p.sha1, &p.md5, &p.sha256});
+    }
+    if (key == "pe" && parent != nullptr && !p.pe_seen) {
+      p.pe_seen = true;
+      const std::string_view names[] = {"imphash"};
+      return read_members(value, names, {&p.imphash});
     }
     return true;
   });
@@ -369,6 +383,10 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
   tail.ecs.md5 = r.md5.view;
   tail.ecs.sha256 = r.sha256.view;
   tail.ecs.imphash = r.imphash.view;
+  tail.ecs.process_sha1 = r.process.sha1.view;
+  tail.ecs.process_md5 = r.process.md5.view;
+  tail.ecs.process_sha256 = r.process.sha256.view;
+  tail.ecs.process_imphash = r.process.imphash.view;
   finish_winlogbeat(tail, out);
   return true;
 }

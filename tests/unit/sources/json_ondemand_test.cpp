@@ -92,6 +92,20 @@ TEST(OnDemandWinlogbeat, sysmon_module_moves_are_restored_the_same) {
       R"("winlog":{"channel":"microsoft-windows-sysmon/operational","event_id":1,"record_id":77,"computer_name":"WS.corp","event_data":{"RuleName":"-","IntegrityLevel":"High","LogonId":"0x3e7"}}})");
 }
 
+TEST(OnDemandWinlogbeat, winlogbeat8_sysmon_hashes_under_process) {
+  // Winlogbeat 8's Sysmon module: process.hash.* and process.pe.imphash; a top-level hash.*
+  // value (older module) wins where both exist.
+  const std::string_view json =
+      R"({"event":{"code":"1"},"hash":{"sha1":"TOP1"},"process":{"pid":1,"executable":"C:\\n.exe",)"
+      R"("hash":{"sha1":"PS1","md5":"PM5","sha256":"PS256"},"pe":{"imphash":"PIMP","company":"x"}},)"
+      R"("winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","event_id":1}})";
+  expect_same(json);
+  JsonEventReader reader;
+  RawEvent e;
+  ASSERT_TRUE(reader.read(json, e).has_value());
+  EXPECT_EQ(e.find_exact("Hashes").value_or(""), "SHA1=TOP1,MD5=PM5,SHA256=PS256,IMPHASH=PIMP");
+}
+
 TEST(OnDemandWinlogbeat, applocker_user_data_with_numbers_and_nulls) {
   expect_same(
       R"({"@timestamp":"2025-03-14T09:21:07.440Z","event":{"code":"8003","provider":"Microsoft-Windows-AppLocker"},"log":{"level":"warning"},)"
@@ -163,7 +177,7 @@ TEST(OnDemandWinlogbeat, every_subset_of_members_reads_the_same) {
       R"("event":{"code":"4688","provider":"P"})",
       R"("host":{"name":"h"})",
       R"("log":{"level":"error"})",
-      R"("process":{"pid":8008,"executable":"C:\\a.exe","command_line":"a b","parent":{"pid":7,"executable":"C:\\p.exe"}})",
+      R"("process":{"pid":8008,"executable":"C:\\a.exe","command_line":"a b","hash":{"sha256":"P2","md5":"P5"},"pe":{"imphash":"PI"},"parent":{"pid":7,"executable":"C:\\p.exe"}})",
       R"("user":{"name":"u","domain":"d"})",
       R"("hash":{"sha1":"S"})",
       R"("message":"long text \u00e9 skipped")",
