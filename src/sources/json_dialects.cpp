@@ -164,7 +164,6 @@ void dom_ecs_text(const EcsParts& ecs, DomEcsText& out) {
   out.text.sha1 = view_at(ecs.hash, "sha1", s[3]);
   out.text.md5 = view_at(ecs.hash, "md5", s[4]);
   out.text.sha256 = view_at(ecs.hash, "sha256", s[5]);
-  // imphash shares the timestamp's scratch only when both are numbers, which neither is.
   out.text.imphash = view_at(ecs.hash, "imphash", out.scratch[17]);
   out.text.process_sha1 = view_at(process_hash, "sha1", out.scratch[18]);
   out.text.process_md5 = view_at(process_hash, "md5", out.scratch[19]);
