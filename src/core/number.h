@@ -18,26 +18,39 @@ struct ParsedDigits {
 [[nodiscard]] constexpr ParsedDigits parse_digits(std::string_view s, bool hex) {
   ParsedDigits r;
   const std::uint64_t base = hex ? 16 : 10;
-  std::uint64_t v = 0;
-  std::size_t i = 0;
-  for (; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    std::uint64_t d;
+  // Up to 15 hex or 19 decimal digits cannot overflow: no check per digit (the common case).
+  const std::size_t safe = hex ? 15 : 19;
+  const auto digit = [hex](unsigned char c, std::uint64_t& d) {
     if (c >= '0' && c <= '9') {
       d = c - '0';
-    } else if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-      d = (c | 0x20) - 'a' + 10;
-    } else {
-      break;
+      return true;
     }
+    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+      d = (c | 0x20) - 'a' + 10;
+      return true;
+    }
+    return false;
+  };
+  std::uint64_t v = 0;
+  std::size_t i = 0;
+  for (const std::size_t n = s.size() < safe ? s.size() : safe; i < n; ++i) {
+    std::uint64_t d = 0;
+    if (!digit(static_cast<unsigned char>(s[i]), d)) {
+      r.value = v;
+      r.used = i;
+      return r;
+    }
+    v = v * base + d;
+  }
+  for (; i < s.size(); ++i) {
+    std::uint64_t d = 0;
+    if (!digit(static_cast<unsigned char>(s[i]), d)) break;
     if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v)) {
       r.overflow = true;
       v = 0;
       // Consume the rest of the digits so callers see where the number ends.
-      while (i < s.size() && ((s[i] >= '0' && s[i] <= '9') ||
-                              (hex && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f'))) {
-        ++i;
-      }
+      std::uint64_t ignored = 0;
+      while (i < s.size() && digit(static_cast<unsigned char>(s[i]), ignored)) ++i;
       break;
     }
   }

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/known_fields.h"
+
 namespace cmdsentry {
 
 /// The name of a file events were read from, interned: all events of a file share one string
@@ -58,62 +60,35 @@ struct SourceRef {
   bool carved = false;           ///< recovered from unused space, not from the live record walk
 };
 
-/// Equality of two n-byte texts, inlined (field names are short: a memcmp call per name cost
-/// more than the comparison).
-[[nodiscard]] inline bool same_bytes(const char* a, const char* b, std::size_t n) {
-  if (n >= 8) {
-    std::uint64_t x, y;
-    for (std::size_t i = 0; i + 8 <= n; i += 8) {
-      std::memcpy(&x, a + i, 8);
-      std::memcpy(&y, b + i, 8);
-      if (x != y) return false;
-    }
-    std::memcpy(&x, a + n - 8, 8);
-    std::memcpy(&y, b + n - 8, 8);
-    return x == y;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-/// A fixed set of field names, hashed at compile time, for RawEvent::find_exact: normalizers look
-/// up ~15 names in ~15 fields per record, and one probe per field beats a scan per name.
+/// A fixed set of known field names (core/known_fields.h), for RawEvent::find_exact: a
+/// normalizer looks up ~15 names per record, each an array read in the event's index. A name
+/// missing from kKnownFieldNames does not compile.
 template <std::size_t N>
 class FieldNameSet {
  public:
-  static_assert(N > 0 && N <= 32, "at most 32 names (64 slots, load <= 1/2)");
+  static_assert(N > 0 && N <= 32, "at most 32 names");
   consteval explicit FieldNameSet(const std::array<std::string_view, N>& names) : names_(names) {
-    for (auto& s : slots_) s = kEmpty;
     for (std::size_t i = 0; i < N; ++i) {
-      std::size_t h = hash(names[i]);
-      while (slots_[h] != kEmpty) h = (h + 1) % kSlots;
-      slots_[h] = static_cast<std::uint8_t>(i);
-    }
-  }
-  /// Index of `name` in the set, or N.
-  [[nodiscard]] std::size_t find(std::string_view name) const {
-    for (std::size_t h = hash(name);; h = (h + 1) % kSlots) {
-      const std::uint8_t i = slots_[h];
-      if (i == kEmpty) return N;
-      if (names_[i].size() == name.size() && same_bytes(names_[i].data(), name.data(), name.size())) {
-        return i;
-      }
+      ids_[i] = known_field_id(names[i]);
+      if (ids_[i] == 0) throw "FieldNameSet: add the name to kKnownFieldNames";
     }
   }
   [[nodiscard]] constexpr std::string_view operator[](std::size_t i) const { return names_[i]; }
+  [[nodiscard]] constexpr std::uint8_t id(std::size_t i) const { return ids_[i]; }
 
  private:
-  static constexpr std::size_t kSlots = 64;
-  static constexpr std::uint8_t kEmpty = 0xFF;
-  static constexpr std::size_t hash(std::string_view s) {
-    if (s.empty()) return 0;
-    const auto c = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(s[i])); };
-    return (s.size() * 17 + c(0) * 3 + c(s.size() / 2) * 5 + c(s.size() - 1) * 11) % kSlots;
-  }
   std::array<std::string_view, N> names_{};
-  std::array<std::uint8_t, kSlots> slots_{};
+  std::array<std::uint8_t, N> ids_{};
+};
+
+/// Values found for a FieldNameSet: `[i]` is the value of name i ("" when absent), `has(i)`
+/// tells an absent field from an empty one.
+template <std::size_t N>
+struct FieldValues {
+  std::array<std::string_view, N> values{};
+  std::uint32_t found = 0;
+  [[nodiscard]] std::string_view operator[](std::size_t i) const { return values[i]; }
+  [[nodiscard]] bool has(std::size_t i) const { return (found >> i) & 1U; }
 };
 
 /// One EventData/UserData field, viewed in the RawEvent that holds it.
@@ -154,6 +129,7 @@ class RawEvent {
   [[nodiscard]] std::size_t field_count() const { return fields_.size(); }
   /// Appends a field (copied into the event; a view into this event's own text is not copied).
   void add_field(std::string_view name, std::string_view value) {
+    note_known(known_field_id(name));
     if (text_.owns(name.data()) || text_.owns(value.data())) {
       const Span n = store(name);
       const Span v = store(value);
@@ -178,28 +154,30 @@ class RawEvent {
     }
     return std::nullopt;
   }
-  /// Value of a data field by exact name, or nullopt.
+  /// Value of a data field by exact name (the first such field), or nullopt.
   [[nodiscard]] std::optional<std::string_view> find_exact(std::string_view name) const {
-    for (const auto& [k, v] : fields_) {
-      if (k.size == name.size() && same_bytes(text_.data() + k.offset, name.data(), name.size())) {
-        return view(v);
-      }
+    if (const std::uint8_t id = known_field_id(name); id != 0 && known_[id] != kBeyond) {
+      if (known_[id] == 0) return std::nullopt;
+      return view(fields_[known_[id] - 1].second);
     }
-    return std::nullopt;
+    return scan_exact(name);
   }
 
-  /// Values of the fields named in `names` (first exact match of each), found in one pass over
-  /// the fields; absent names stay nullopt.
+  /// Values of the fields named in `names` (first exact match of each).
   template <std::size_t N>
-  [[nodiscard]] std::array<std::optional<std::string_view>, N> find_exact(
-      const FieldNameSet<N>& names) const {
-    std::array<std::optional<std::string_view>, N> out{};
-    std::size_t left = N;
-    for (const auto& [k, v] : fields_) {
-      const std::size_t i = names.find(view(k));
-      if (i == N || out[i]) continue;
-      out[i] = view(v);
-      if (--left == 0) break;
+  [[nodiscard]] FieldValues<N> find_exact(const FieldNameSet<N>& names) const {
+    FieldValues<N> out;
+    for (std::size_t i = 0; i < N; ++i) {
+      const std::uint8_t at = known_[names.id(i)];
+      if (at == 0) continue;
+      if (at != kBeyond) {
+        out.values[i] = view(fields_[at - 1].second);
+      } else if (auto v = scan_exact(names[i])) {
+        out.values[i] = *v;
+      } else {
+        continue;
+      }
+      out.found |= 1U << i;
     }
     return out;
   }
@@ -242,6 +220,7 @@ class RawEvent {
     source.file.clear();
     text_.clear();
     fields_.clear();
+    known_.fill(0);
     provider_ = channel_ = computer_ = user_sid_ = Span{};
   }
   /// Room for `text_bytes` of strings and `fields` fields without reallocating.
@@ -289,7 +268,8 @@ class RawEvent {
     [[nodiscard]] const char* data() const { return data_.get(); }
     [[nodiscard]] std::uint32_t size() const { return size_; }
     [[nodiscard]] bool owns(const char* p) const {
-      return size_ != 0 && p >= data_.get() && p < data_.get() + size_;
+      // One unsigned comparison: below the buffer wraps around to a huge distance.
+      return reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(data_.get()) < size_;
     }
     void clear() { size_ = 0; }
     void reserve(std::size_t n) {
@@ -350,6 +330,22 @@ class RawEvent {
     std::uint32_t cap_ = 0;
   };
 
+  // known_[id]: 1 + index of the first field named kKnownFieldNames[id - 1]; 0 when there is
+  // none; kBeyond when that field's index does not fit a byte (then the fields are scanned).
+  static constexpr std::uint8_t kBeyond = 0xFF;
+  void note_known(std::uint8_t id) {
+    if (id == 0 || known_[id] != 0) return;
+    known_[id] = fields_.size() < kBeyond - 1 ? static_cast<std::uint8_t>(fields_.size() + 1) : kBeyond;
+  }
+  [[nodiscard]] std::optional<std::string_view> scan_exact(std::string_view name) const {
+    for (const auto& [k, v] : fields_) {
+      if (k.size == name.size() && same_bytes(text_.data() + k.offset, name.data(), name.size())) {
+        return view(v);
+      }
+    }
+    return std::nullopt;
+  }
+
   [[nodiscard]] std::string_view view(Span s) const {
     return s.size == 0 ? std::string_view{} : std::string_view{text_.data() + s.offset, s.size};
   }
@@ -365,6 +361,7 @@ class RawEvent {
 
   Text text_;
   std::vector<std::pair<Span, Span>> fields_;
+  std::array<std::uint8_t, kKnownFieldCount + 1> known_{};
   Span provider_, channel_, computer_, user_sid_;
 };
 

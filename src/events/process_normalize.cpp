@@ -128,7 +128,7 @@ void from_4688(const RawEvent& raw, ProcessEvent& p) {
       "SubjectDomainName", "SubjectUserName", "SubjectLogonId", "NewProcessId", "ProcessId",
       "NewProcessName", "CommandLine", "ParentProcessName", "MandatoryLabel"}};
   const auto f = raw.find_exact(kNames);
-  auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
+  auto get = [&](std::size_t i) { return f[i]; };
 
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   p.time = raw.time_created;
@@ -153,7 +153,7 @@ void from_4688(const RawEvent& raw, ProcessEvent& p) {
     p.logon_id = number(get(kSubjectLogonId));
   }
   p.pid = static_cast<std::uint32_t>(number(get(kNewProcessId)));
-  if (f[kProcessId]) p.parent_pid = static_cast<std::uint32_t>(number(*f[kProcessId]));
+  if (f.has(kProcessId)) p.parent_pid = static_cast<std::uint32_t>(number(f[kProcessId]));
   p.set_image(get(kNewProcessName));
   p.set_command_line(get(kCommandLine));
   p.command_line_logged = !get(kCommandLine).empty();
@@ -172,13 +172,13 @@ void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
       "ParentImage", "ParentCommandLine", "IntegrityLevel", "ProcessGuid", "ParentProcessGuid",
       "OriginalFileName", "CurrentDirectory", "Hashes"}};
   const auto f = raw.find_exact(kNames);
-  auto get = [&](std::size_t i) { return f[i].value_or(std::string_view{}); };
+  auto get = [&](std::size_t i) { return f[i]; };
 
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSysmon1);
   // UtcTime is the creation time (ms); TimeCreated is when Sysmon logged it.
   p.time = parse_iso_time(get(kUtcTime)).value_or(raw.time_created);
   std::size_t size = raw.computer().size() + 4;  // + the braces normalize_guid may add
-  for (const auto& v : f) size += v ? v->size() : 0;
+  for (const auto& v : f.values) size += v.size();
   p.reserve_text(size);
   p.set_host(raw.computer());
   std::string domain, name;
@@ -187,8 +187,8 @@ void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
   p.set_user_name(name);
   p.logon_id = number(get(kLogonId));
   p.pid = static_cast<std::uint32_t>(number(get(kProcessId)));
-  if (f[kParentProcessId]) {
-    p.parent_pid = static_cast<std::uint32_t>(number(*f[kParentProcessId]));
+  if (f.has(kParentProcessId)) {
+    p.parent_pid = static_cast<std::uint32_t>(number(f[kParentProcessId]));
   }
   p.set_image(get(kImage));
   p.set_command_line(get(kCommandLine));
@@ -199,7 +199,7 @@ void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
   p.set_parent_process_guid(normalize_guid(get(kParentProcessGuid)));
   p.set_original_file_name(get(kOriginalFileName));
   p.set_current_directory(get(kCurrentDirectory));
-  if (f[kHashes]) p.hashes.edit() = parse_hashes(*f[kHashes]);
+  if (f.has(kHashes)) p.hashes.edit() = parse_hashes(f[kHashes]);
 }
 
 void from_applocker(const RawEvent& raw, ProcessEvent& p) {

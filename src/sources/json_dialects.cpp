@@ -185,7 +185,7 @@ void restore_ecs_moves(const EcsText& ecs, RawEvent& out) {
         "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};
     const auto has = out.find_exact(kNames);
     auto fill = [&](std::size_t i, std::string_view value) {
-      if (!has[i] && !value.empty()) out.add_field(kNames[i], value);
+      if (!has.has(i) && !value.empty()) out.add_field(kNames[i], value);
     };
     if (ecs.process.pid_present) fill(0, hex_pid(ecs.process.pid));
     if (ecs.parent.pid_present) fill(1, hex_pid(ecs.parent.pid));

@@ -18,8 +18,13 @@
 // unused member is not an error here; the DOM reader would have rejected the whole record).
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 
 #include "core/limits.h"
 #include "core/time.h"
@@ -44,15 +49,80 @@ struct Text {
   char buf[24];
 };
 
+bool eq(std::string_view key, std::string_view name) {
+  return key.size() == name.size() && same_bytes(key.data(), name.data(), name.size());
+}
+
+// Reading keys and strings straight from the input. A record given to read() is followed by
+// SIMDJSON_PADDING readable bytes and stage 1 has paired its quotes, so whole 16-byte blocks can
+// be read up to a string's closing quote without leaving the buffer.
+
+// The key starting at `raw` (just after its opening quote) when it holds no escape. A key with a
+// backslash gives false: the caller declines, and the DOM reader unescapes it.
+bool plain_key(const char* raw, std::string_view& key) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (std::size_t i = 0;; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(raw + i));
+    const auto q = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, quote)));
+    const auto b = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, backslash)));
+    if ((q | b) == 0) continue;
+    if (b != 0 && (q == 0 || (b & (0U - b)) < (q & (0U - q)))) return false;
+    key = std::string_view(raw, i + static_cast<std::size_t>(__builtin_ctz(q)));
+    return true;
+  }
+#else
+  for (std::size_t i = 0;; ++i) {
+    if (raw[i] == '"') {
+      key = std::string_view(raw, i);
+      return true;
+    }
+    if (raw[i] == '\\') return false;
+  }
+#endif
+}
+
+bool has_backslash(std::string_view s) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (std::size_t i = 0; i < s.size(); i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    auto b = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(c, backslash)));
+    if (s.size() - i < 16) b &= (1U << (s.size() - i)) - 1;  // bytes past the string
+    if (b != 0) return true;
+  }
+  return false;
+#else
+  return s.find('\\') != std::string_view::npos;
+#endif
+}
+
 // A scalar as the DOM reader's text_view renders it: strings as they are, integers in decimal,
 // booleans as true/false, null as "". False for anything else (floating point numbers and
-// containers render differently in the DOM reader: decline).
+// containers render differently in the DOM reader: decline). A string without escapes is viewed
+// in the input (the value is then left for the iteration to skip); one with escapes is
+// unescaped by simdjson.
 bool scalar_text(od::value& v, Text& t) {
+  const std::string_view token = v.raw_json_token();  // up to the next structural character
+  if (!token.empty() && token.front() == '"') {
+    std::size_t end = token.size();
+    while (end > 1 && (token[end - 1] == ' ' || token[end - 1] == '\n' || token[end - 1] == '\r' ||
+                       token[end - 1] == '\t')) {
+      --end;
+    }
+    if (end >= 2 && token[end - 1] == '"') {
+      const std::string_view body = token.substr(1, end - 2);
+      if (!has_backslash(body)) {
+        t.view = body;
+        return true;
+      }
+    }
+    return !v.get_string().get(t.view);
+  }
   od::json_type type;
   if (v.type().get(type)) return false;
   switch (type) {
-    case od::json_type::string:
-      return !v.get_string().get(t.view);
     case od::json_type::number: {
       od::number_type kind;
       if (v.get_number_type().get(kind)) return false;
@@ -105,7 +175,7 @@ bool for_each_member(od::value& v, F&& f) {
     od::field field;
     if (std::move(member).get(field)) return false;
     std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
+    if (!plain_key(field.key().raw(), key)) return false;
     if (!f(key, field.value())) return false;
   }
   return true;
@@ -128,22 +198,22 @@ bool read_members(od::value& v, const std::string_view (&names)[N], Text* (&&slo
 
 bool read_process(od::value& v, Process& p, Process* parent) {
   return for_each_member(v, [&](std::string_view key, od::value& value) {
-    if (key == "pid") return take_first(value, p.pid);
-    if (key == "executable") return take_first(value, p.executable);
-    if (key == "command_line") return take_first(value, p.command_line);
-    if (key == "entity_id") return take_first(value, p.entity_id);
-    if (key == "working_directory") return take_first(value, p.working_directory);
-    if (key == "parent" && parent != nullptr && !p.parent_seen) {
+    if (eq(key, "pid")) return take_first(value, p.pid);
+    if (eq(key, "executable")) return take_first(value, p.executable);
+    if (eq(key, "command_line")) return take_first(value, p.command_line);
+    if (eq(key, "entity_id")) return take_first(value, p.entity_id);
+    if (eq(key, "working_directory")) return take_first(value, p.working_directory);
+    if (eq(key, "parent") && parent != nullptr && !p.parent_seen) {
       p.parent_seen = true;
       // The DOM reader reads a non-object parent as absent; only objects are read here.
       return !is_object(value) || read_process(value, *parent, nullptr);
     }
-    if (key == "hash" && parent != nullptr && !p.hash_seen) {
+    if (eq(key, "hash") && parent != nullptr && !p.hash_seen) {
       p.hash_seen = true;
       const std::string_view names[] = {"sha1", "md5", "sha256"};
       return read_members(value, names, {&p.sha1, &p.md5, &p.sha256});
     }
-    if (key == "pe" && parent != nullptr && !p.pe_seen) {
+    if (eq(key, "pe") && parent != nullptr && !p.pe_seen) {
       p.pe_seen = true;
       const std::string_view names[] = {"imphash"};
       return read_members(value, names, {&p.imphash});
@@ -177,7 +247,7 @@ bool read_members(od::value& v, const std::string_view (&names)[N], Text* (&&slo
   if (!is_object(v)) return true;  // the DOM reader reads a non-object as absent
   return for_each_member(v, [&](std::string_view key, od::value& value) {
     for (std::size_t i = 0; i < N; ++i) {
-      if (key == names[i]) return take_first(value, *slots[i]);
+      if (eq(key, names[i])) return take_first(value, *slots[i]);
     }
     return true;
   });
@@ -193,7 +263,7 @@ bool read_data(od::value& v, RawEvent& out) {
       full = true;  // the DOM reader stops reading this object here
       return true;
     }
-    if (key == "xml_name") return true;
+    if (eq(key, "xml_name")) return true;
     if (!scalar_text(value, t)) return false;
     out.add_field(key, t.view);
     return true;
@@ -207,8 +277,8 @@ bool read_winlog(od::value& v, RawEvent& out) {
   bool channel_seen = false;
   std::string_view channel;
   const bool ok = for_each_member(v, [&](std::string_view key, od::value& value) {
-    if (key == "event_data" || key == "user_data") return read_data(value, out);
-    if (key == "channel") {
+    if (eq(key, "event_data") || eq(key, "user_data")) return read_data(value, out);
+    if (eq(key, "channel")) {
       if (channel_seen || !scalar_text(value, t)) return false;
       channel_seen = true;
       channel = t.view;
@@ -216,27 +286,27 @@ bool read_winlog(od::value& v, RawEvent& out) {
       out.set_channel(channel);
       return true;
     }
-    if (key == "event_id") {
+    if (eq(key, "event_id")) {
       if (!scalar_text(value, t)) return false;
       out.event_id = static_cast<std::uint32_t>(parse_number(t.view).value_or(0));
-    } else if (key == "record_id") {
+    } else if (eq(key, "record_id")) {
       if (!scalar_text(value, t)) return false;
       out.record_id = parse_number(t.view).value_or(0);
-    } else if (key == "computer_name") {
+    } else if (eq(key, "computer_name")) {
       if (!scalar_text(value, t)) return false;
       out.set_computer(t.view);
-    } else if (key == "provider_name") {
+    } else if (eq(key, "provider_name")) {
       if (!scalar_text(value, t)) return false;
       out.set_provider(t.view);
-    } else if (key == "version") {
+    } else if (eq(key, "version")) {
       if (!scalar_text(value, t)) return false;
       out.version = static_cast<std::uint16_t>(parse_number(t.view).value_or(0));
-    } else if (key == "process" && is_object(value)) {
+    } else if (eq(key, "process") && is_object(value)) {
       Text pid, thread_id;
       bool thread_seen = false;
       if (!for_each_member(value, [&](std::string_view k, od::value& x) {
-            if (k == "pid") return take_first(x, pid);
-            if (k == "thread" && !thread_seen) {
+            if (eq(k, "pid")) return take_first(x, pid);
+            if (eq(k, "thread") && !thread_seen) {
               thread_seen = true;
               const std::string_view id[] = {"id"};
               return read_members(x, id, {&thread_id});
@@ -247,7 +317,7 @@ bool read_winlog(od::value& v, RawEvent& out) {
       }
       out.process_id = static_cast<std::uint32_t>(parse_number(pid.view).value_or(0));
       out.thread_id = static_cast<std::uint32_t>(parse_number(thread_id.view).value_or(0));
-    } else if (key == "user" && is_object(value)) {
+    } else if (eq(key, "user") && is_object(value)) {
       Text sid;
       const std::string_view id[] = {"identifier"};
       if (!read_members(value, id, {&sid})) return false;
@@ -288,19 +358,19 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
     od::field field;
     if (std::move(member).get(field)) return false;
     std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
+    if (!plain_key(field.key().raw(), key)) return false;
     od::value& value = field.value();
     if (key.empty()) continue;
     bool ok = true;
     switch (key[0]) {
       case 'E':
-        if (key == "Event") {  // the event-tree dialect takes precedence in the DOM reader
+        if (eq(key, "Event")) {  // the event-tree dialect takes precedence in the DOM reader
           not_winlogbeat = true;
           return false;
         }
         break;
       case 'w':
-        if (key == "winlog") {
+        if (eq(key, "winlog")) {
           // The DOM reader takes the last "winlog" (and checks the first): decline repeats.
           if (winlog_seen) return false;
           winlog_seen = true;
@@ -312,7 +382,7 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
         }
         break;
       case '@':
-        if (key == "@timestamp") {
+        if (eq(key, "@timestamp")) {
           if (timestamp_seen) return false;  // the DOM reader takes the last one
           timestamp_seen = true;
           r.timestamp.seen = true;
@@ -321,38 +391,38 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
         }
         break;
       case 'e':
-        if (key == "event" && !r.event) {
+        if (eq(key, "event") && !r.event) {
           r.event = true;
           const std::string_view names[] = {"code", "provider"};
           ok = read_members(value, names, {&r.event_code, &r.event_provider});
         }
         break;
       case 'h':
-        if (key == "host" && !r.host) {
+        if (eq(key, "host") && !r.host) {
           r.host = true;
           const std::string_view names[] = {"name"};
           ok = read_members(value, names, {&r.host_name});
-        } else if (key == "hash" && !r.hash) {
+        } else if (eq(key, "hash") && !r.hash) {
           r.hash = true;
           const std::string_view names[] = {"sha1", "md5", "sha256", "imphash"};
           ok = read_members(value, names, {&r.sha1, &r.md5, &r.sha256, &r.imphash});
         }
         break;
       case 'l':
-        if (key == "log" && !r.log) {
+        if (eq(key, "log") && !r.log) {
           r.log = true;
           const std::string_view names[] = {"level"};
           ok = read_members(value, names, {&r.log_level});
         }
         break;
       case 'p':
-        if (key == "process" && !r.proc) {
+        if (eq(key, "process") && !r.proc) {
           r.proc = true;
           ok = !is_object(value) || read_process(value, r.process, &r.parent);
         }
         break;
       case 'u':
-        if (key == "user" && !r.user) {
+        if (eq(key, "user") && !r.user) {
           r.user = true;
           const std::string_view names[] = {"name", "domain"};
           ok = read_members(value, names, {&r.user_name, &r.user_domain});
