@@ -97,6 +97,79 @@ struct AppLockerInfo {
   std::string fqbn;       ///< publisher\product\binary\version, "-" when unsigned
 };
 
+/// The raw records behind an event, first one first. Nearly every event has exactly one: it is
+/// held inline and the others (merged copies) go to a vector made only when needed, which saves
+/// an allocation per event over a plain vector. A null record is not stored.
+class EvidenceList {
+ public:
+  using value_type = std::shared_ptr<const RawEvent>;
+
+  EvidenceList() = default;
+  EvidenceList(const EvidenceList& o)
+      : first_(o.first_), rest_(o.rest_ ? std::make_unique<std::vector<value_type>>(*o.rest_) : nullptr) {}
+  EvidenceList(EvidenceList&&) noexcept = default;
+  EvidenceList& operator=(const EvidenceList& o) {
+    if (this != &o) *this = EvidenceList(o);
+    return *this;
+  }
+  EvidenceList& operator=(EvidenceList&&) noexcept = default;
+  ~EvidenceList() = default;
+
+  void push_back(value_type record) {
+    if (!record) return;
+    if (!first_) {
+      first_ = std::move(record);
+      return;
+    }
+    if (!rest_) rest_ = std::make_unique<std::vector<value_type>>();
+    rest_->push_back(std::move(record));
+  }
+  [[nodiscard]] std::size_t size() const { return first_ ? 1 + (rest_ ? rest_->size() : 0) : 0; }
+  [[nodiscard]] bool empty() const { return !first_; }
+  [[nodiscard]] value_type& operator[](std::size_t i) { return i == 0 ? first_ : (*rest_)[i - 1]; }
+  [[nodiscard]] const value_type& operator[](std::size_t i) const {
+    return i == 0 ? first_ : (*rest_)[i - 1];
+  }
+  [[nodiscard]] const value_type& front() const { return first_; }
+
+  template <class List, class Ref>
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = EvidenceList::value_type;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Ref;
+    Iterator() = default;
+    Iterator(List* list, std::size_t i) : list_(list), i_(i) {}
+    Ref operator*() const { return (*list_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator t = *this;
+      ++i_;
+      return t;
+    }
+    bool operator==(const Iterator& o) const { return i_ == o.i_; }
+
+   private:
+    List* list_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  using iterator = Iterator<EvidenceList, value_type&>;
+  using const_iterator = Iterator<const EvidenceList, const value_type&>;
+  [[nodiscard]] iterator begin() { return {this, 0}; }
+  [[nodiscard]] iterator end() { return {this, size()}; }
+  [[nodiscard]] const_iterator begin() const { return {this, 0}; }
+  [[nodiscard]] const_iterator end() const { return {this, size()}; }
+
+ private:
+  value_type first_;
+  std::unique_ptr<std::vector<value_type>> rest_;
+};
+
 /// The helper process a command re-launches with the same arguments (net.exe -> net1.exe). It is
 /// kept on its parent's ProcessEvent so one operator action counts once.
 struct HelperChild {
@@ -104,7 +177,7 @@ struct HelperChild {
   std::string image;
   std::string command_line;
   SourceRef source;
-  std::vector<std::shared_ptr<const RawEvent>> evidence;  ///< the helper's own records
+  EvidenceList evidence;  ///< the helper's own records
 };
 
 /// One process execution on one host.
@@ -143,7 +216,7 @@ struct ProcessEvent {
   OptionalPart<HelperChild> helper;    ///< net1.exe launched by this net.exe with the same args
   /// Every record that describes this execution (first one first); carries SourceRef and the
   /// original field map for Sigma-style matching.
-  std::vector<std::shared_ptr<const RawEvent>> evidence;
+  EvidenceList evidence;
 
   /// Computer as logged (FQDN or NetBIOS)
   [[nodiscard]] std::string_view host() const { return text(Text::kHost); }

@@ -2,6 +2,7 @@
 /// Integer text as Windows logs write it ("8008", "0x1f48"), parsed and formatted without the
 /// generality of std::from_chars/to_chars: ingestion converts several numbers per event.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -15,27 +16,30 @@ struct ParsedDigits {
   bool overflow = false;     ///< the digits do not fit 64 bits (value is then 0)
 };
 
+namespace detail {
+/// Value of each byte as a hex digit, 0xFF for a non-digit.
+inline constexpr auto kHexDigit = [] {
+  std::array<std::uint8_t, 256> t{};
+  for (auto& v : t) v = 0xFF;
+  for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<std::uint8_t>(c - 'A' + 10);
+  return t;
+}();
+}  // namespace detail
+
 [[nodiscard]] constexpr ParsedDigits parse_digits(std::string_view s, bool hex) {
   ParsedDigits r;
   const std::uint64_t base = hex ? 16 : 10;
+  // A digit is below `base` in the table; anything else ends the number.
+  const auto digit = [](char c) -> std::uint64_t { return detail::kHexDigit[static_cast<unsigned char>(c)]; };
   // Up to 15 hex or 19 decimal digits cannot overflow: no check per digit (the common case).
   const std::size_t safe = hex ? 15 : 19;
-  const auto digit = [hex](unsigned char c, std::uint64_t& d) {
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-      return true;
-    }
-    if (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-      d = (c | 0x20) - 'a' + 10;
-      return true;
-    }
-    return false;
-  };
   std::uint64_t v = 0;
   std::size_t i = 0;
   for (const std::size_t n = s.size() < safe ? s.size() : safe; i < n; ++i) {
-    std::uint64_t d = 0;
-    if (!digit(static_cast<unsigned char>(s[i]), d)) {
+    const std::uint64_t d = digit(s[i]);
+    if (d >= base) {
       r.value = v;
       r.used = i;
       return r;
@@ -43,14 +47,13 @@ struct ParsedDigits {
     v = v * base + d;
   }
   for (; i < s.size(); ++i) {
-    std::uint64_t d = 0;
-    if (!digit(static_cast<unsigned char>(s[i]), d)) break;
+    const std::uint64_t d = digit(s[i]);
+    if (d >= base) break;
     if (__builtin_mul_overflow(v, base, &v) || __builtin_add_overflow(v, d, &v)) {
       r.overflow = true;
       v = 0;
       // Consume the rest of the digits so callers see where the number ends.
-      std::uint64_t ignored = 0;
-      while (i < s.size() && digit(static_cast<unsigned char>(s[i]), ignored)) ++i;
+      while (i < s.size() && digit(s[i]) < base) ++i;
       break;
     }
   }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <span>
 
 #include "core/number.h"
 
@@ -110,14 +111,16 @@ void write_source(std::string& out, const SourceRef& s) {
   w.close();
 }
 
-void write_sources(Writer& w, std::string& out,
-                   const std::vector<std::shared_ptr<const RawEvent>>& evidence) {
+template <class Records>
+void write_sources(Writer& w, std::string& out, const Records& evidence) {
   if (evidence.empty()) return;
   w.key("sources");
   out += '[';
-  for (std::size_t i = 0; i < evidence.size(); ++i) {
-    if (i > 0) out += ',';
-    write_source(out, evidence[i]->source);
+  bool first = true;
+  for (const auto& record : evidence) {
+    if (!first) out += ',';
+    first = false;
+    write_source(out, record->source);
   }
   out += ']';
 }
@@ -193,7 +196,8 @@ void write_process(std::string& out, const ProcessEvent& p, const JsonOptions& o
 void write_common(Writer& w, std::string& out, const std::shared_ptr<const RawEvent>& raw,
                   const JsonOptions& o) {
   if (!raw || !o.sources) return;
-  write_sources(w, out, {raw});
+  const std::shared_ptr<const RawEvent> one[] = {raw};
+  write_sources(w, out, std::span(one));
 }
 
 }  // namespace

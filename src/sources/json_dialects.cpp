@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <forward_list>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -48,13 +49,6 @@ bool at_path(object root, std::string_view path, element& out) {
 }
 
 // Text at `path` (viewed or written to scratch), empty when absent.
-std::string_view view_at(const std::optional<element>& base, std::string_view path,
-                         std::string& scratch) {
-  element e;
-  if (!at_path(base, path, e)) return {};
-  return text_view(e, scratch);
-}
-
 std::string_view view_at(object root, std::string_view path, std::string& scratch) {
   element e;
   if (!at_path(root, path, e)) return {};
@@ -66,11 +60,6 @@ std::string text_at(object root, std::string_view path) {
   std::string s;
   if (at_path(root, path, e)) append_text(e, s);
   return s;
-}
-
-std::uint64_t number_at(const std::optional<element>& base, std::string_view path) {
-  std::string scratch;
-  return parse_number(view_at(base, path, scratch)).value_or(0);
 }
 
 std::uint64_t number_at(object root, std::string_view path) {
@@ -97,78 +86,136 @@ void copy_object_fields(object root, std::string_view path, RawEvent& out) {
   }
 }
 
-// The ECS objects Winlogbeat moves Windows fields into.
-struct EcsParts {
-  std::optional<element> process;
-  std::optional<element> user;
-  std::optional<element> hash;
-  std::optional<element> timestamp;
-};
-
-bool present(const std::optional<element>& e) {
-  return e && e->type() != simdjson::dom::element_type::NULL_VALUE;
+bool key_is(std::string_view key, std::string_view name) {
+  return key.size() == name.size() && same_bytes(key.data(), name.data(), name.size());
 }
 
-// Text of the ECS values, for the restore shared with the on-demand reader. Numbers are written
-// into `scratch` (one string per value, so the views stay apart).
-struct DomEcsText {
-  EcsText text;
-  std::array<std::string, 22> scratch;
+// Texts of DOM values that must outlive the loop that found them, rendered as text_view does:
+// strings are views into the parser's buffer, integers are written into fixed slots, anything
+// else (rare: objects, arrays, floating point) into strings that never move.
+class KeptText {
+ public:
+  std::string_view keep(element v) {
+    switch (v.type()) {
+      case simdjson::dom::element_type::STRING: return v.get_string().value_unsafe();
+      case simdjson::dom::element_type::NULL_VALUE: return {};
+      case simdjson::dom::element_type::INT64:
+        if (used_ < kSlots) return format(v.get_int64().value_unsafe());
+        break;
+      case simdjson::dom::element_type::UINT64:
+        if (used_ < kSlots) return format(v.get_uint64().value_unsafe());
+        break;
+      default: break;
+    }
+    spill_.emplace_front();
+    append_text(v, spill_.front());
+    return spill_.front();
+  }
+
+ private:
+  template <class Int>
+  std::string_view format(Int x) {
+    char* slot = numbers_[used_++];
+    const auto r = std::to_chars(slot, slot + kSlotBytes, x);
+    return {slot, static_cast<std::size_t>(r.ptr - slot)};
+  }
+  static constexpr int kSlots = 8;
+  static constexpr std::size_t kSlotBytes = 24;
+  char numbers_[kSlots][kSlotBytes];
+  int used_ = 0;
+  std::forward_list<std::string> spill_;
 };
 
-void read_ecs_process(const std::optional<element>& e, EcsProcessText& p, std::string* scratch,
-                      std::optional<element>* parent, std::optional<element>* hash = nullptr,
-                      std::optional<element>* pe = nullptr) {
+// A DOM value found in a loop, or nothing.
+struct Found {
+  element value;
+  bool set = false;
+  [[nodiscard]] const element* get() const { return set ? &value : nullptr; }
+  void first(element v) {
+    if (!set) *this = Found{v, true};
+  }
+};
+
+// Member `key` (its first occurrence) of `base` when base is an object that has it, as text.
+std::string_view member_text(const element* base, std::string_view key, KeptText& kept) {
   object o;
-  if (!e || e->get(o)) return;
-  bool seen[8] = {};
+  element e;
+  if (base == nullptr || base->get(o) || o.at_key(key).get(e)) return {};
+  return kept.keep(e);
+}
+
+// The ECS objects Winlogbeat moves Windows fields into.
+struct EcsParts {
+  Found process, user, hash, timestamp;
+};
+
+// An ECS process object (or its parent): first occurrence of each member, as at_key finds it.
+void read_ecs_process(const element* e, EcsProcessText& p, KeptText& kept, Found* parent,
+                      Found* hash, Found* pe) {
+  object o;
+  if (e == nullptr || e->get(o)) return;
+  bool seen[5] = {};
   auto take = [&](int slot, element value, std::string_view& out) {
-    if (seen[slot]) return;  // first occurrence, like at_key
+    if (seen[slot]) return;
     seen[slot] = true;
-    if (value.type() == simdjson::dom::element_type::NULL_VALUE) return;
-    out = text_view(value, scratch[slot]);
+    out = kept.keep(value);
   };
   for (auto [key, value] : o) {
-    if (key == "pid") {
-      if (!seen[0]) p.pid_present = value.type() != simdjson::dom::element_type::NULL_VALUE;
-      take(0, value, p.pid);
-    } else if (key == "executable") {
-      take(1, value, p.executable);
-    } else if (key == "command_line") {
-      take(2, value, p.command_line);
-    } else if (key == "entity_id") {
-      take(3, value, p.entity_id);
-    } else if (key == "working_directory") {
-      take(4, value, p.working_directory);
-    } else if (key == "parent" && parent != nullptr && !seen[5]) {
-      seen[5] = true;
-      *parent = value;
-    } else if (key == "hash" && hash != nullptr && !seen[6]) {
-      seen[6] = true;
-      *hash = value;
-    } else if (key == "pe" && pe != nullptr && !seen[7]) {
-      seen[7] = true;
-      *pe = value;
+    switch (key.size()) {
+      case 3:
+        if (key_is(key, "pid")) {
+          if (!seen[0]) p.pid_present = value.type() != simdjson::dom::element_type::NULL_VALUE;
+          take(0, value, p.pid);
+        }
+        break;
+      case 10:
+        if (key_is(key, "executable")) take(1, value, p.executable);
+        break;
+      case 12:
+        if (key_is(key, "command_line")) take(2, value, p.command_line);
+        break;
+      case 9:
+        if (key_is(key, "entity_id")) take(3, value, p.entity_id);
+        break;
+      case 17:
+        if (key_is(key, "working_directory")) take(4, value, p.working_directory);
+        break;
+      case 6:
+        if (parent != nullptr && key_is(key, "parent")) parent->first(value);
+        break;
+      case 4:
+        if (hash != nullptr && key_is(key, "hash")) hash->first(value);
+        break;
+      case 2:
+        if (pe != nullptr && key_is(key, "pe")) pe->first(value);
+        break;
+      default: break;
     }
   }
 }
 
-void dom_ecs_text(const EcsParts& ecs, DomEcsText& out) {
-  std::optional<element> parent, process_hash, process_pe;
-  read_ecs_process(ecs.process, out.text.process, &out.scratch[0], &parent, &process_hash, &process_pe);
-  read_ecs_process(parent, out.text.parent, &out.scratch[6], nullptr);
-  std::string* s = &out.scratch[12];
-  if (present(ecs.timestamp)) out.text.timestamp = text_view(*ecs.timestamp, s[0]);
-  out.text.user_name = view_at(ecs.user, "name", s[1]);
-  out.text.user_domain = view_at(ecs.user, "domain", s[2]);
-  out.text.sha1 = view_at(ecs.hash, "sha1", s[3]);
-  out.text.md5 = view_at(ecs.hash, "md5", s[4]);
-  out.text.sha256 = view_at(ecs.hash, "sha256", s[5]);
-  out.text.imphash = view_at(ecs.hash, "imphash", out.scratch[17]);
-  out.text.process_sha1 = view_at(process_hash, "sha1", out.scratch[18]);
-  out.text.process_md5 = view_at(process_hash, "md5", out.scratch[19]);
-  out.text.process_sha256 = view_at(process_hash, "sha256", out.scratch[20]);
-  out.text.process_imphash = view_at(process_pe, "imphash", out.scratch[21]);
+// Text of the ECS values, for the restore shared with the on-demand reader.
+void dom_ecs_text(const EcsParts& ecs, EcsText& text, KeptText& kept) {
+  Found parent, process_hash, process_pe;
+  read_ecs_process(ecs.process.get(), text.process, kept, &parent, &process_hash, &process_pe);
+  read_ecs_process(parent.get(), text.parent, kept, nullptr, nullptr, nullptr);
+  if (ecs.timestamp.set) text.timestamp = kept.keep(ecs.timestamp.value);
+  if (ecs.user.set) {
+    text.user_name = member_text(ecs.user.get(), "name", kept);
+    text.user_domain = member_text(ecs.user.get(), "domain", kept);
+  }
+  if (ecs.hash.set) {
+    text.sha1 = member_text(ecs.hash.get(), "sha1", kept);
+    text.md5 = member_text(ecs.hash.get(), "md5", kept);
+    text.sha256 = member_text(ecs.hash.get(), "sha256", kept);
+    text.imphash = member_text(ecs.hash.get(), "imphash", kept);
+  }
+  if (process_hash.set) {
+    text.process_sha1 = member_text(process_hash.get(), "sha1", kept);
+    text.process_md5 = member_text(process_hash.get(), "md5", kept);
+    text.process_sha256 = member_text(process_hash.get(), "sha256", kept);
+  }
+  text.process_imphash = member_text(process_pe.get(), "imphash", kept);
 }
 
 }  // namespace
@@ -185,7 +232,7 @@ void restore_ecs_moves(const EcsText& ecs, RawEvent& out) {
         "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};
     const auto has = out.find_exact(kNames);
     auto fill = [&](std::size_t i, std::string_view value) {
-      if (!has.has(i) && !value.empty()) out.add_field(kNames[i], value);
+      if (!has.has(i) && !value.empty()) out.add_field(kNames.id(i), kNames[i], value);
     };
     if (ecs.process.pid_present) fill(0, hex_pid(ecs.process.pid));
     if (ecs.parent.pid_present) fill(1, hex_pid(ecs.parent.pid));
@@ -253,91 +300,125 @@ void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out) {
 void read_winlogbeat(object root, RawEvent& out) {
   // One pass over the top level and one over "winlog". The ECS objects are picked up on the way
   // (first occurrence, like at_key) instead of being looked up by path from the root again for
-  // every field. (The bulk of Winlogbeat input takes the on-demand reader, json_ondemand.cpp;
-  // this one handles whatever that one declines.)
+  // every field. (Winlogbeat records of 1 KB and more take the on-demand reader,
+  // json_ondemand.cpp; this one reads the compact ones and whatever that one declines.)
   std::string s;
-  std::optional<element> winlog_e, event_e, host_e, log_e;
+  KeptText kept;
+  Found winlog_e, event_e, host_e, log_e;
   EcsParts ecs;
-  auto first = [](std::optional<element>& slot, element value) {
-    if (!slot) slot = value;
-  };
   for (auto [key, value] : root) {
-    if (key.empty()) continue;
-    switch (key[0]) {
-      case 'w':
-        if (key == "winlog") winlog_e = value;  // last one, as the dialect check saw
+    switch (key.size()) {
+      case 6:
+        if (key_is(key, "winlog")) winlog_e = Found{value, true};  // last one, as the dialect check saw
         break;
-      case '@':
-        if (key == "@timestamp") {
+      case 10:
+        if (key_is(key, "@timestamp")) {
           out.time_created = parse_iso_time(text_view(value, s)).value_or(0);
-          ecs.timestamp = value;
+          ecs.timestamp = Found{value, true};
         }
         break;
-      case 'e':
-        if (key == "event") first(event_e, value);
+      case 5:
+        if (key_is(key, "event")) event_e.first(value);
         break;
-      case 'h':
-        if (key == "host") first(host_e, value);
-        if (key == "hash") first(ecs.hash, value);
+      case 4:
+        if (key_is(key, "host")) {
+          host_e.first(value);
+        } else if (key_is(key, "hash")) {
+          ecs.hash.first(value);
+        } else if (key_is(key, "user")) {
+          ecs.user.first(value);
+        }
         break;
-      case 'l':
-        if (key == "log") first(log_e, value);
+      case 3:
+        if (key_is(key, "log")) log_e.first(value);
         break;
-      case 'p':
-        if (key == "process") first(ecs.process, value);
-        break;
-      case 'u':
-        if (key == "user") first(ecs.user, value);
+      case 7:
+        if (key_is(key, "process")) ecs.process.first(value);
         break;
       default: break;
     }
   }
   object winlog;
-  if (!winlog_e || winlog_e->get(winlog)) return;
-  std::string channel;
-  bool channel_seen = false;
+  if (!winlog_e.set || winlog_e.value.get(winlog)) return;
+  // The channel: one value viewed, repeated ones concatenated (as append_text would).
+  std::string_view channel;
+  std::string channel_joined;
+  int channels = 0;
+  const auto data_fields = [&](element value) {
+    object o;
+    if (value.get(o)) return;
+    for (auto [k, v] : o) {
+      if (out.field_count() >= limits::kMaxEventFields) break;
+      if (key_is(k, "xml_name")) continue;
+      out.add_field(k, text_view(v, s));
+    }
+  };
   for (auto [key, value] : winlog) {
-    if (key == "event_data" || key == "user_data") {
-      object o;
-      if (value.get(o)) continue;
-      for (auto [k, v] : o) {
-        if (out.field_count() >= limits::kMaxEventFields) break;
-        if (k == "xml_name") continue;
-        out.add_field(k, text_view(v, s));
-      }
-    } else if (key == "channel") {
-      append_text(value, channel);
-      channel_seen = true;
-    } else if (key == "event_id") {
-      out.event_id = static_cast<std::uint32_t>(parse_number(text_view(value, s)).value_or(0));
-    } else if (key == "record_id") {
-      out.record_id = parse_number(text_view(value, s)).value_or(0);
-    } else if (key == "computer_name") {
-      out.set_computer(text_view(value, s));
-    } else if (key == "provider_name") {
-      out.set_provider(text_view(value, s));
-    } else if (key == "version") {
-      out.version = static_cast<std::uint16_t>(parse_number(text_view(value, s)).value_or(0));
-    } else if (key == "process" && value.is_object()) {
-      out.process_id = static_cast<std::uint32_t>(number_at(std::optional<element>(value), "pid"));
-      out.thread_id = static_cast<std::uint32_t>(number_at(std::optional<element>(value), "thread.id"));
-    } else if (key == "user" && value.is_object()) {
-      out.set_user_sid(view_at(std::optional<element>(value), "identifier", s));
+    switch (key.size()) {
+      case 10:
+        if (key_is(key, "event_data")) data_fields(value);
+        break;
+      case 9:
+        if (key_is(key, "user_data")) {
+          data_fields(value);
+        } else if (key_is(key, "record_id")) {
+          out.record_id = parse_number(text_view(value, s)).value_or(0);
+        }
+        break;
+      case 7:
+        if (key_is(key, "channel")) {
+          if (channels++ == 0) {
+            channel = kept.keep(value);
+          } else {
+            if (channels == 2) channel_joined.assign(channel);
+            append_text(value, channel_joined);
+            channel = channel_joined;
+          }
+        } else if (key_is(key, "version")) {
+          out.version = static_cast<std::uint16_t>(parse_number(text_view(value, s)).value_or(0));
+        } else if (key_is(key, "process") && value.is_object()) {
+          const element* process = &value;
+          out.process_id = static_cast<std::uint32_t>(
+              parse_number(member_text(process, "pid", kept)).value_or(0));
+          object o;
+          element thread;
+          std::uint64_t tid = 0;
+          if (!process->get(o) && !o.at_key("thread").get(thread)) {
+            tid = parse_number(member_text(&thread, "id", kept)).value_or(0);
+          }
+          out.thread_id = static_cast<std::uint32_t>(tid);
+        }
+        break;
+      case 8:
+        if (key_is(key, "event_id")) {
+          out.event_id = static_cast<std::uint32_t>(parse_number(text_view(value, s)).value_or(0));
+        }
+        break;
+      case 13:
+        if (key_is(key, "computer_name")) {
+          out.set_computer(text_view(value, s));
+        } else if (key_is(key, "provider_name")) {
+          out.set_provider(text_view(value, s));
+        }
+        break;
+      case 4:
+        if (key_is(key, "user") && value.is_object()) {
+          out.set_user_sid(member_text(&value, "identifier", kept));
+        }
+        break;
+      default: break;
     }
   }
-  if (channel_seen) {
+  if (channels != 0) {
     out.set_channel(channel);
     canonicalize_channel(out);
   }
   WinlogbeatRoot tail;
-  std::string code_scratch, provider_scratch, host_scratch, level_scratch;
-  tail.event_code = view_at(event_e, "code", code_scratch);
-  tail.event_provider = view_at(event_e, "provider", provider_scratch);
-  tail.host_name = view_at(host_e, "name", host_scratch);
-  tail.log_level = view_at(log_e, "level", level_scratch);
-  DomEcsText ecs_text;
-  dom_ecs_text(ecs, ecs_text);
-  tail.ecs = ecs_text.text;
+  tail.event_code = member_text(event_e.get(), "code", kept);
+  tail.event_provider = member_text(event_e.get(), "provider", kept);
+  tail.host_name = member_text(host_e.get(), "name", kept);
+  tail.log_level = member_text(log_e.get(), "level", kept);
+  dom_ecs_text(ecs, tail.ecs, kept);
   finish_winlogbeat(tail, out);
 }
 
@@ -358,13 +439,14 @@ void read_winlogbeat6(object root, RawEvent& out) {
   copy_object_fields(root, "user_data", out);
   EcsParts ecs;
   element e;
-  if (at_path(root, "process", e)) ecs.process = e;
-  if (at_path(root, "user", e)) ecs.user = e;
-  if (at_path(root, "hash", e)) ecs.hash = e;
-  if (at_path(root, "@timestamp", e)) ecs.timestamp = e;
-  DomEcsText ecs_text;
-  dom_ecs_text(ecs, ecs_text);
-  restore_ecs_moves(ecs_text.text, out);
+  if (at_path(root, "process", e)) ecs.process = Found{e, true};
+  if (at_path(root, "user", e)) ecs.user = Found{e, true};
+  if (at_path(root, "hash", e)) ecs.hash = Found{e, true};
+  if (at_path(root, "@timestamp", e)) ecs.timestamp = Found{e, true};
+  KeptText kept;
+  EcsText text;
+  dom_ecs_text(ecs, text, kept);
+  restore_ecs_moves(text, out);
 }
 
 void read_hayabusa(object root, RawEvent& out) {

@@ -44,7 +44,7 @@ void append_text(element v, std::string& out) {
   }
 }
 
-std::string_view text_view(element v, std::string& scratch) {
+std::string_view text_view_slow(element v, std::string& scratch) {
   if (v.type() == element_type::STRING) return v.get_string().value_unsafe();
   scratch.clear();
   append_text(v, scratch);
@@ -292,9 +292,22 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
 Result<JsonDialect> JsonEventReader::convert(object root, RawEvent& out) {
   out.clear();
   out.reserve(text_reserve_, 32);
+  // The two dialects that carry most input, told apart in one pass over the top level (the
+  // first occurrence of each key, as at_key would find it).
+  element event_e, winlog_e;
+  bool has_event = false, has_winlog = false;
+  for (auto [key, value] : root) {
+    if (key.size() == 5 && !has_event && key == "Event") {
+      event_e = value;
+      has_event = true;
+    } else if (key.size() == 6 && !has_winlog && key == "winlog") {
+      winlog_e = value;
+      has_winlog = true;
+    }
+  }
+  if (has_event && event_e.is_object()) return detail::read_event_tree(event_e, out);
   element e;
-  if (!root.at_key("Event").get(e) && e.is_object()) return detail::read_event_tree(e, out);
-  if (!root.at_key("winlog").get(e) && e.is_object()) {
+  if (has_winlog && winlog_e.is_object()) {
     try_ondemand_ = true;  // a stream of these after all
     detail::read_winlogbeat(root, out);
     return JsonDialect::kWinlogbeat;

@@ -80,7 +80,11 @@ namespace detail {
 void append_text(simdjson::dom::element value, std::string& out);
 /// Text of a value without copying strings: a string is viewed in the parser's buffer (valid
 /// until the next parse); anything else is written to `scratch` as append_text does.
-std::string_view text_view(simdjson::dom::element value, std::string& scratch);
+std::string_view text_view_slow(simdjson::dom::element value, std::string& scratch);
+inline std::string_view text_view(simdjson::dom::element value, std::string& scratch) {
+  if (value.type() == simdjson::dom::element_type::STRING) return value.get_string().value_unsafe();
+  return text_view_slow(value, scratch);
+}
 /// Attribute of an XML-as-JSON element: #attributes.name, @name, or name.
 std::optional<std::string_view> attribute_view(simdjson::dom::element element,
                                                std::string_view name, std::string& scratch);
