@@ -250,17 +250,17 @@ struct ProcessEvent {
 
   [[nodiscard]] std::string_view text(Text field) const {
     const Span s = spans_[static_cast<std::size_t>(field)];
+    if (s.size == 0) return {};
     return {text_.data() + s.offset, s.size};
   }
   /// Sets a text field (a view into this event's own text is referenced, not copied).
   void set_text(Text field, std::string_view v) {
     Span& s = spans_[static_cast<std::size_t>(field)];
-    if (!text_.empty() && v.data() >= text_.data() && v.data() < text_.data() + text_.size()) {
+    if (text_.owns(v.data())) {
       s = {static_cast<std::uint32_t>(v.data() - text_.data()), static_cast<std::uint32_t>(v.size())};
       return;
     }
-    s = {static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(v.size())};
-    text_.append(v);
+    s = {text_.append(v), static_cast<std::uint32_t>(v.size())};
   }
   /// Room for `bytes` of text without reallocating (set the fields of a new event in one go).
   void reserve_text(std::size_t bytes) { text_.reserve(bytes); }
@@ -278,7 +278,7 @@ struct ProcessEvent {
     std::uint32_t offset = 0;
     std::uint32_t size = 0;
   };
-  std::string text_;
+  TextBuffer text_;
   std::array<Span, static_cast<std::size_t>(Text::kCount)> spans_{};
 };
 

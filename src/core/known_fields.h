@@ -6,6 +6,7 @@
 /// make its lookups constant-time; FieldNameSet refuses (at compile time) names not listed.
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -58,37 +59,82 @@ static_assert(kKnownFieldCount < 255, "ids are one byte, 0 meaning unknown");
 
 namespace detail {
 
-/// Open-addressed table (256 slots, load < 1/4) from name to id, built at compile time.
+// A name's first and last 8 bytes (overlapping when shorter than 16; two 4-byte halves when
+// shorter than 8), read little-endian so compile time and run time agree on every platform.
+constexpr std::uint64_t load_le(const char* p, std::size_t n) {
+  if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+    if (n == 8) {
+      std::uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+    if (n == 4) {
+      std::uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+  }
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return v;
+}
+struct NameWords {
+  std::uint64_t head = 0, tail = 0;
+};
+constexpr NameWords name_words(const char* p, std::size_t n) {
+  if (n >= 8) return {load_le(p, 8), load_le(p + n - 8, 8)};
+  if (n >= 4) {
+    const std::uint64_t v = load_le(p, 4) | (load_le(p + n - 4, 4) << 32);
+    return {v, v};
+  }
+  const std::uint64_t v = load_le(p, n);
+  return {v, v};
+}
+
+/// Open-addressed table (256 slots) from name to id, built at compile time. The slot is a
+/// multiplicative hash of the name's first and last 8 bytes and its length: with this multiplier
+/// every listed name has its own home slot, so a lookup is one probe and a comparison of two
+/// words (and of the middle bytes of names longer than 16). A name added later that collides
+/// still works, a probe further.
 class KnownFieldTable {
  public:
   consteval KnownFieldTable() {
     for (auto& s : slots_) s = 0;
     for (std::size_t i = 0; i < kKnownFieldCount; ++i) {
-      std::size_t h = hash(kKnownFieldNames[i]);
+      const std::string_view name = kKnownFieldNames[i];
+      const NameWords w = name_words(name.data(), name.size());
+      entries_[i + 1] = {w.head, w.tail, name.size()};
+      std::size_t h = hash(w, name.size());
       while (slots_[h] != 0) {
-        if (kKnownFieldNames[slots_[h] - 1] == kKnownFieldNames[i]) throw "name listed twice";
+        if (kKnownFieldNames[slots_[h] - 1] == name) throw "name listed twice";
         h = (h + 1) % kSlots;
       }
       slots_[h] = static_cast<std::uint8_t>(i + 1);
     }
   }
   [[nodiscard]] constexpr std::uint8_t id(std::string_view name) const {
-    for (std::size_t h = hash(name);; h = (h + 1) % kSlots) {
+    if (name.empty() || name.size() > kMaxNameBytes) return 0;
+    const NameWords w = name_words(name.data(), name.size());
+    for (std::size_t h = hash(w, name.size());; h = (h + 1) % kSlots) {
       const std::uint8_t id = slots_[h];
       if (id == 0) return 0;
-      const std::string_view known = kKnownFieldNames[id - 1];
-      if (known.size() == name.size() && equal(known.data(), name.data(), name.size())) return id;
+      const Entry& e = entries_[id];
+      if (e.size == name.size() && e.head == w.head && e.tail == w.tail &&
+          (name.size() <= 16 || equal(kKnownFieldNames[id - 1].data(), name.data(), name.size()))) {
+        return id;
+      }
     }
   }
 
  private:
   static constexpr std::size_t kSlots = 256;
-  // With these multipliers every listed name sits in its own home slot (one probe); a new name
-  // that collides still works, one probe further.
-  static constexpr std::size_t hash(std::string_view s) {
-    if (s.empty()) return 0;
-    const auto c = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(s[i])); };
-    return (s.size() * 7 + c(s.size() - 1) * 11 + c(s.size() / 2) * 11 + c(0) * 3) % kSlots;
+  static constexpr std::size_t kMaxNameBytes = 64;
+  struct Entry {
+    std::uint64_t head = 0, tail = 0;
+    std::size_t size = 0;
+  };
+  static constexpr std::size_t hash(NameWords w, std::size_t n) {
+    return static_cast<std::size_t>((((w.head + w.tail) ^ n) * 0x3271d359089a02d7ULL) >> 56);
   }
   static constexpr bool equal(const char* a, const char* b, std::size_t n) {
     if (!std::is_constant_evaluated()) return same_bytes(a, b, n);
@@ -98,6 +144,7 @@ class KnownFieldTable {
     return true;
   }
   std::array<std::uint8_t, kSlots> slots_{};
+  std::array<Entry, kKnownFieldCount + 1> entries_{};
 };
 
 inline constexpr KnownFieldTable kKnownFieldTable{};

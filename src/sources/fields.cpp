@@ -55,7 +55,7 @@ void canonicalize_channel(RawEvent& event) {
   };
   for (std::string_view k : kKnown) {
     if (channel.size() != k.size()) continue;
-    if (channel == k) return;  // already canonical
+    if (same_bytes(channel.data(), k.data(), k.size())) return;  // already canonical
     if (iequals(channel, k)) {
       event.set_channel(k);
       return;

@@ -95,7 +95,7 @@ bool key_is(std::string_view key, std::string_view name) {
 // else (rare: objects, arrays, floating point) into strings that never move.
 class KeptText {
  public:
-  std::string_view keep(element v) {
+  [[gnu::always_inline]] std::string_view keep(element v) {
     switch (v.type()) {
       case simdjson::dom::element_type::STRING: return v.get_string().value_unsafe();
       case simdjson::dom::element_type::NULL_VALUE: return {};
@@ -107,12 +107,15 @@ class KeptText {
         break;
       default: break;
     }
+    return spill(v);
+  }
+
+ private:
+  [[gnu::noinline]] std::string_view spill(element v) {
     spill_.emplace_front();
     append_text(v, spill_.front());
     return spill_.front();
   }
-
- private:
   template <class Int>
   std::string_view format(Int x) {
     char* slot = numbers_[used_++];
@@ -139,9 +142,11 @@ struct Found {
 // Member `key` (its first occurrence) of `base` when base is an object that has it, as text.
 std::string_view member_text(const element* base, std::string_view key, KeptText& kept) {
   object o;
-  element e;
-  if (base == nullptr || base->get(o) || o.at_key(key).get(e)) return {};
-  return kept.keep(e);
+  if (base == nullptr || base->get(o)) return {};
+  for (auto [k, v] : o) {  // at_key's search, with an inlined comparison
+    if (key_is(k, key)) return kept.keep(v);
+  }
+  return {};
 }
 
 // The ECS objects Winlogbeat moves Windows fields into.
