@@ -172,18 +172,10 @@ class RawEvent {
   template <std::size_t N>
   [[nodiscard]] FieldValues<N> find_exact(const FieldNameSet<N>& names) const {
     FieldValues<N> out;
-    for (std::size_t i = 0; i < N; ++i) {
-      const std::uint8_t at = known_[names.id(i)];
-      if (at == 0) continue;
-      if (at != kBeyond) {
-        out.values[i] = view(fields_[at - 1].second);
-      } else if (auto v = scan_exact(names[i])) {
-        out.values[i] = *v;
-      } else {
-        continue;
-      }
-      out.found |= 1U << i;
-    }
+    // Unrolled: N is small and every step is an array read.
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (find_into(names, I, out), ...);
+    }(std::make_index_sequence<N>{});
     return out;
   }
 
@@ -248,6 +240,20 @@ class RawEvent {
   void note_known(std::uint8_t id) {
     if (id == 0 || known_[id] != 0) return;
     known_[id] = fields_.size() < kBeyond - 1 ? static_cast<std::uint8_t>(fields_.size() + 1) : kBeyond;
+  }
+  template <std::size_t N>
+  [[gnu::always_inline]] void find_into(const FieldNameSet<N>& names, std::size_t i, FieldValues<N>& out) const {
+    const std::uint8_t at = known_[names.id(i)];
+    if (at == 0) return;
+    if (at != kBeyond) [[likely]] {
+      const Span v = fields_[at - 1].second;
+      out.values[i] = std::string_view(text_.data() + v.offset, v.size);
+    } else if (auto v = scan_exact(names[i])) {
+      out.values[i] = *v;
+    } else {
+      return;
+    }
+    out.found |= 1U << i;
   }
   [[nodiscard]] std::optional<std::string_view> scan_exact(std::string_view name) const {
     for (const auto& [k, v] : fields_) {

@@ -73,13 +73,6 @@ std::string_view field(const RawEvent& raw, std::string_view name) {
   return raw.find_exact(name).value_or(std::string_view{});
 }
 
-std::uint64_t number(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  const bool hex = has_hex_prefix(s);
-  if (hex) s.remove_prefix(2);
-  return parse_digits(s, hex).value;  // 0 when absent, unparsable or too large
-}
-
 }  // namespace detail
 
 bool is_execution(const RawEvent& raw) {

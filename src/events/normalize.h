@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cmdsentry/event.h"
+#include "core/number.h"
 #include "core/raw_event.h"
 
 namespace cmdsentry::events {
@@ -56,7 +57,12 @@ void from_applocker(const RawEvent& raw, ProcessEvent& out);
 /// Field value or empty.
 std::string_view field(const RawEvent& raw, std::string_view name);
 /// "0x1f48" or "8008" -> number (0 when absent or unparsable).
-std::uint64_t number(std::string_view text);
+inline std::uint64_t number(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  const bool hex = has_hex_prefix(s);
+  if (hex) s.remove_prefix(2);
+  return parse_digits(s, hex).value;  // 0 when absent, unparsable or too large
+}
 }  // namespace detail
 
 }  // namespace cmdsentry::events

@@ -8,16 +8,6 @@
 
 namespace cmdsentry::sources {
 
-std::optional<std::uint64_t> parse_number(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  const bool hex = has_hex_prefix(s);
-  if (hex) s.remove_prefix(2);
-  const ParsedDigits d = parse_digits(s, hex);
-  if (d.used == 0 || d.used != s.size() || d.overflow) return std::nullopt;
-  return d.value;
-}
-
 std::optional<std::uint64_t> parse_keywords(std::string_view s) {
   if (!s.empty() && s.front() == '-') {
     std::int64_t v = 0;

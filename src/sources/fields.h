@@ -7,12 +7,22 @@
 #include <string>
 #include <string_view>
 
+#include "core/number.h"
 #include "core/raw_event.h"
 
 namespace cmdsentry::sources {
 
-/// Parses "123" or "0x7b" (any case); nullopt on anything else or overflow.
-[[nodiscard]] std::optional<std::uint64_t> parse_number(std::string_view text);
+/// Parses "123" or "0x7b" (any case, blanks around allowed); nullopt on anything else or overflow.
+[[nodiscard]] inline std::optional<std::uint64_t> parse_number(std::string_view s) {
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  const bool hex = has_hex_prefix(s);
+  if (hex) s.remove_prefix(2);
+  const ParsedDigits d = parse_digits(s, hex);
+  if (d.used == 0 || d.used != s.size() || d.overflow) return std::nullopt;
+  return d.value;
+}
 
 /// Parses a possibly negative decimal (NXLog writes Keywords as a signed 64-bit integer) or hex
 /// value as the unsigned 64-bit pattern.

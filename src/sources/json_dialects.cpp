@@ -86,10 +86,6 @@ void copy_object_fields(object root, std::string_view path, RawEvent& out) {
   }
 }
 
-bool key_is(std::string_view key, std::string_view name) {
-  return key.size() == name.size() && same_bytes(key.data(), name.data(), name.size());
-}
-
 // Texts of DOM values that must outlive the loop that found them, rendered as text_view does:
 // strings are views into the parser's buffer, integers are written into fixed slots, anything
 // else (rare: objects, arrays, floating point) into strings that never move.
@@ -127,16 +123,6 @@ class KeptText {
   char numbers_[kSlots][kSlotBytes];
   int used_ = 0;
   std::forward_list<std::string> spill_;
-};
-
-// A DOM value found in a loop, or nothing.
-struct Found {
-  element value;
-  bool set = false;
-  [[nodiscard]] const element* get() const { return set ? &value : nullptr; }
-  void first(element v) {
-    if (!set) *this = Found{v, true};
-  }
 };
 
 // Member `key` (its first occurrence) of `base` when base is an object that has it, as text.
@@ -303,46 +289,24 @@ void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out) {
 }
 
 void read_winlogbeat(object root, RawEvent& out) {
-  // One pass over the top level and one over "winlog". The ECS objects are picked up on the way
-  // (first occurrence, like at_key) instead of being looked up by path from the root again for
-  // every field. (Winlogbeat records of 1 KB and more take the on-demand reader,
-  // json_ondemand.cpp; this one reads the compact ones and whatever that one declines.)
+  WinlogbeatTop top;
+  for (auto [key, value] : root) top.take(key, value);
+  read_winlogbeat(top, out);
+}
+
+void read_winlogbeat(const WinlogbeatTop& top, RawEvent& out) {
+  // One pass over "winlog"; the ECS objects were picked up by the pass over the top level
+  // instead of being looked up by path from the root again for every field. (Winlogbeat records
+  // of 1 KB and more take the on-demand reader, json_ondemand.cpp; this one reads the compact
+  // ones and whatever that one declines.)
   std::string s;
   KeptText kept;
-  Found winlog_e, event_e, host_e, log_e;
-  EcsParts ecs;
-  for (auto [key, value] : root) {
-    switch (key.size()) {
-      case 6:
-        if (key_is(key, "winlog")) winlog_e = Found{value, true};  // last one, as the dialect check saw
-        break;
-      case 10:
-        if (key_is(key, "@timestamp")) {
-          out.time_created = parse_iso_time(text_view(value, s)).value_or(0);
-          ecs.timestamp = Found{value, true};
-        }
-        break;
-      case 5:
-        if (key_is(key, "event")) event_e.first(value);
-        break;
-      case 4:
-        if (key_is(key, "host")) {
-          host_e.first(value);
-        } else if (key_is(key, "hash")) {
-          ecs.hash.first(value);
-        } else if (key_is(key, "user")) {
-          ecs.user.first(value);
-        }
-        break;
-      case 3:
-        if (key_is(key, "log")) log_e.first(value);
-        break;
-      case 7:
-        if (key_is(key, "process")) ecs.process.first(value);
-        break;
-      default: break;
-    }
-  }
+  if (top.timestamp.set) out.time_created = parse_iso_time(text_view(top.timestamp.value, s)).value_or(0);
+  const EcsParts ecs{top.process, top.user, top.hash, top.timestamp};
+  const Found& winlog_e = top.winlog;
+  const Found& event_e = top.event;
+  const Found& host_e = top.host;
+  const Found& log_e = top.log;
   object winlog;
   if (!winlog_e.set || winlog_e.value.get(winlog)) return;
   // The channel: one value viewed, repeated ones concatenated (as append_text would).

@@ -294,22 +294,19 @@ Result<JsonDialect> JsonEventReader::convert(object root, RawEvent& out) {
   out.reserve(text_reserve_, 32);
   // The two dialects that carry most input, told apart in one pass over the top level (the
   // first occurrence of each key, as at_key would find it).
-  element event_e, winlog_e;
-  bool has_event = false, has_winlog = false;
+  // The same pass collects what the Winlogbeat reader needs from the top level.
+  detail::Found event_e, winlog_e;
+  detail::WinlogbeatTop top;
   for (auto [key, value] : root) {
-    if (key.size() == 5 && !has_event && key == "Event") {
-      event_e = value;
-      has_event = true;
-    } else if (key.size() == 6 && !has_winlog && key == "winlog") {
-      winlog_e = value;
-      has_winlog = true;
-    }
+    if (detail::key_is(key, "Event")) event_e.first(value);
+    if (detail::key_is(key, "winlog")) winlog_e.first(value);
+    top.take(key, value);
   }
-  if (has_event && event_e.is_object()) return detail::read_event_tree(event_e, out);
+  if (event_e.set && event_e.value.is_object()) return detail::read_event_tree(event_e.value, out);
   element e;
-  if (has_winlog && winlog_e.is_object()) {
+  if (winlog_e.set && winlog_e.value.is_object()) {
     try_ondemand_ = true;  // a stream of these after all
-    detail::read_winlogbeat(root, out);
+    detail::read_winlogbeat(top, out);
     return JsonDialect::kWinlogbeat;
   }
   if (has(root, "event_data") || (has(root, "computer_name") && has(root, "log_name"))) {

@@ -117,8 +117,61 @@ std::uint8_t level_from_name(std::string_view name);
 
 
 
+/// A DOM value found while walking an object, or nothing.
+struct Found {
+  simdjson::dom::element value;
+  bool set = false;
+  [[nodiscard]] const simdjson::dom::element* get() const { return set ? &value : nullptr; }
+  void first(simdjson::dom::element v) {
+    if (!set) *this = Found{v, true};
+  }
+  void last(simdjson::dom::element v) { *this = Found{v, true}; }
+};
+
+/// Equality of a key with a name (inlined: keys are short).
+[[nodiscard]] inline bool key_is(std::string_view key, std::string_view name) {
+  return key.size() == name.size() && same_bytes(key.data(), name.data(), name.size());
+}
+
+/// The top-level members of a Winlogbeat object that read_winlogbeat uses, gathered in one pass
+/// (the dialect check makes that pass and hands it over): the last "winlog" and "@timestamp",
+/// the first of the others, as the reader has always taken them.
+struct WinlogbeatTop {
+  Found winlog, timestamp, event, host, log, process, user, hash;
+  void take(std::string_view key, simdjson::dom::element value) {
+    switch (key.size()) {
+      case 6:
+        if (key_is(key, "winlog")) winlog.last(value);
+        break;
+      case 10:
+        if (key_is(key, "@timestamp")) timestamp.last(value);
+        break;
+      case 5:
+        if (key_is(key, "event")) event.first(value);
+        break;
+      case 4:
+        if (key_is(key, "host")) {
+          host.first(value);
+        } else if (key_is(key, "hash")) {
+          hash.first(value);
+        } else if (key_is(key, "user")) {
+          user.first(value);
+        }
+        break;
+      case 3:
+        if (key_is(key, "log")) log.first(value);
+        break;
+      case 7:
+        if (key_is(key, "process")) process.first(value);
+        break;
+      default: break;
+    }
+  }
+};
+
 /// Dialect readers (json_dialects.cpp).
 void read_winlogbeat(simdjson::dom::object root, RawEvent& out);
+void read_winlogbeat(const WinlogbeatTop& top, RawEvent& out);
 void read_winlogbeat6(simdjson::dom::object root, RawEvent& out);
 void read_hayabusa(simdjson::dom::object root, RawEvent& out);
 void read_flat(simdjson::dom::object root, RawEvent& out);
