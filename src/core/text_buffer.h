@@ -88,7 +88,19 @@ class TextBuffer {
       std::memcpy(&y, from + n - 4, 4);
       std::memcpy(to, &x, 4);
       std::memcpy(to + n - 4, &y, 4);
-    } else if (n > 16) {
+    } else if (n > 16 && n <= 64) {
+      // Paths, SIDs, command lines: 16-byte blocks (the last one overlapping), no call.
+      struct Block {
+        char b[16];
+      };
+      Block x;
+      for (std::size_t i = 0; i + 16 < n; i += 16) {
+        std::memcpy(&x, from + i, 16);
+        std::memcpy(to + i, &x, 16);
+      }
+      std::memcpy(&x, from + n - 16, 16);
+      std::memcpy(to + n - 16, &x, 16);
+    } else if (n > 64) {
       std::memcpy(to, from, n);
     } else {
       for (std::size_t i = 0; i < n; ++i) to[i] = from[i];

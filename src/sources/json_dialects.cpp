@@ -383,8 +383,18 @@ void read_winlogbeat(const WinlogbeatTop& top, RawEvent& out) {
     canonicalize_channel(out);
   }
   WinlogbeatRoot tail;
-  tail.event_code = member_text(event_e.get(), "code", kept);
-  tail.event_provider = member_text(event_e.get(), "provider", kept);
+  if (object event; event_e.set && !event_e.value.get(event)) {
+    bool code = false, provider = false;  // first occurrence of each, as at_key finds them
+    for (auto [k, v] : event) {
+      if (!code && key_is(k, "code")) {
+        tail.event_code = kept.keep(v);
+        code = true;
+      } else if (!provider && key_is(k, "provider")) {
+        tail.event_provider = kept.keep(v);
+        provider = true;
+      }
+    }
+  }
   tail.host_name = member_text(host_e.get(), "name", kept);
   tail.log_level = member_text(log_e.get(), "level", kept);
   dom_ecs_text(ecs, tail.ecs, kept);
