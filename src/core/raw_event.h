@@ -129,11 +129,11 @@ class RawEvent {
   [[nodiscard]] FieldList fields() const;
   [[nodiscard]] std::size_t field_count() const { return fields_.size(); }
   /// Appends a field (copied into the event; a view into this event's own text is not copied).
-  [[gnu::always_inline]] void add_field(std::string_view name, std::string_view value) {
+  void add_field(std::string_view name, std::string_view value) {
     add_field(known_field_id(name), name, value);
   }
   /// The same when the caller knows the name's id (known_field_id(name), e.g. FieldNameSet::id).
-  [[gnu::always_inline]] void add_field(std::uint8_t id, std::string_view name, std::string_view value) {
+  void add_field(std::uint8_t id, std::string_view name, std::string_view value) {
     note_known(id);
     if (text_.owns(name.data()) || text_.owns(value.data())) [[unlikely]] {
       const Span n = store(name);
