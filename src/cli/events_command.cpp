@@ -54,12 +54,14 @@ void run_events(const EventsOptions& o) {
   const auto& s = result.stats;
   std::fprintf(stderr,
                "cmdsentry: %llu files read (%llu not event logs, %llu unreadable), %llu records "
-               "read, %llu skipped as malformed, %llu filtered out\n",
+               "read, %llu skipped (%llu malformed, %llu over a limit), %llu filtered out\n",
                static_cast<unsigned long long>(s.read.files),
                static_cast<unsigned long long>(s.read.files_unrecognized),
                static_cast<unsigned long long>(s.read.files_failed),
                static_cast<unsigned long long>(s.read.records),
                static_cast<unsigned long long>(s.read.skipped),
+               static_cast<unsigned long long>(s.read.skipped - s.read.skipped_over_limit),
+               static_cast<unsigned long long>(s.read.skipped_over_limit),
                static_cast<unsigned long long>(s.read.filtered + s.not_executions));
   std::fprintf(stderr,
                "cmdsentry: %llu execution records normalized -> %llu executions (%llu duplicate "

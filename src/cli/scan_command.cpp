@@ -155,11 +155,13 @@ int run_scan(const ScanArgs& a) {
   if (!a.quiet) {
     note(fmt::format(
         "cmdsentry: scan: {} file(s) read ({} not event logs, {} unreadable), {} records, {} "
-        "skipped as malformed; {} executions analysed, {} commands, {} findings ({} on their own "
+        "skipped ({} malformed, {} over a limit); {} executions analysed, {} commands, {} findings "
+        "({} on their own "
         "child process, {} on the shell's record; {} shells and {} helper "
         "processes not counted){}",
         s.read.files, s.read.files_unrecognized, s.read.files_failed, s.read.records,
-        s.read.skipped, st.executions, st.commands, result.findings.size(), st.paired, st.on_shell,
+        s.read.skipped, s.read.skipped - s.read.skipped_over_limit, s.read.skipped_over_limit,
+        st.executions, st.commands, result.findings.size(), st.paired, st.on_shell,
         st.shells, st.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", st.findings - result.findings.size())
                   : std::string()));

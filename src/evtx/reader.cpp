@@ -329,6 +329,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
       }
       if (!done) {
         ++out.stats.records_skipped;
+        if (done.error().code == ErrorCode::kLimit) ++out.stats.records_over_limit;
         out.diags.push_back({f.name, chunk_no, chunk_off + rec.offset, rec.id,
                              fmt::format("record {} skipped: {} (at chunk offset 0x{:x})", rec.id,
                                          done.error().message, done.error().offset)});
@@ -380,6 +381,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& o) {
   records += o.records;
   records_filtered += o.records_filtered;
   records_skipped += o.records_skipped;
+  records_over_limit += o.records_over_limit;
   records_carved += o.records_carved;
   bytes += o.bytes;
   return *this;

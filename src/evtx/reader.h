@@ -46,7 +46,10 @@ struct ReadStats {
   std::uint64_t chunks_crc_mismatch = 0;  ///< header or data CRC mismatch (still decoded)
   std::uint64_t records = 0;          ///< records decoded and delivered (or filtered out)
   std::uint64_t records_filtered = 0; ///< records skipped by the filter (subset of `records`)
-  std::uint64_t records_skipped = 0;  ///< corrupt records that could not be decoded
+  std::uint64_t records_skipped = 0;  ///< records that could not be decoded
+  /// Of `records_skipped`: records over a cap of core/limits.h (rendered size, template nodes,
+  /// nesting, substitutions), not damaged as far as read.
+  std::uint64_t records_over_limit = 0;
   std::uint64_t records_carved = 0;   ///< records recovered from slack (with carve)
   std::uint64_t bytes = 0;            ///< file bytes read
 

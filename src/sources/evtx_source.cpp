@@ -35,6 +35,7 @@ void read_evtx_as(const std::string& path, const std::string& display, const Rea
   }
   ctx.stats.files++;
   ctx.stats.skipped += result->records_skipped;
+  ctx.stats.skipped_over_limit += result->records_over_limit;
   ctx.stats.filtered += result->records_filtered;
   ctx.stats.bytes += result->bytes;
 }

@@ -285,6 +285,9 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
   // An empty view may carry a null pointer, which simdjson would hand to memcpy: report it as
   // the same error simdjson gives for empty input.
   auto err = json.empty() ? simdjson::EMPTY : parser_.parse(json.data(), json.size(), !padded).get(root);
+  if (err == simdjson::DEPTH_ERROR) {
+    return fail(ErrorCode::kLimit, "JSON nesting deeper than kMaxDocumentDepth");
+  }
   if (err) return fail(ErrorCode::kCorrupt, std::string("bad JSON: ") + simdjson::error_message(err));
   object o;
   if (root.get(o)) return fail(ErrorCode::kCorrupt, "JSON value is not an object");

@@ -26,6 +26,7 @@ struct ScanResult {
   Scan kind;
   std::size_t end;  ///< one past the record (or the bad bytes to skip)
   const char* reason = nullptr;
+  bool over_limit = false;  ///< malformed only because it exceeds a cap
 };
 
 // Scans one object starting at p[0] == '{'.
@@ -52,7 +53,7 @@ ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
           const void* nl = std::memchr(p + i, '\n', n - i);
           if (nl == nullptr) return {Scan::kNeedMore, n};
           return {Scan::kMalformed, static_cast<std::size_t>(static_cast<const char*>(nl) - p) + 1,
-                  "JSON nesting deeper than kMaxDocumentDepth"};
+                  "JSON nesting deeper than kMaxDocumentDepth", true};
         }
         break;
       case '}': case ']':
@@ -132,6 +133,7 @@ class JsonStreamReader {
       if (r.kind == Scan::kMalformed) {
         warn(r.reason);
         ctx_.stats.skipped++;
+        if (r.over_limit) ctx_.stats.skipped_over_limit++;
       } else {
         if (first) {
           first = false;
@@ -164,6 +166,7 @@ class JsonStreamReader {
     if (!r) {
       warn(r.error().message);
       ctx_.stats.skipped++;
+      if (r.error().code == ErrorCode::kLimit) ctx_.stats.skipped_over_limit++;
       return;
     }
     event_.source.file = source_name_;
@@ -205,6 +208,7 @@ class JsonStreamReader {
       if (end_ >= limits::kMaxLineBytes) {
         warn("JSON record larger than kMaxLineBytes: skipped to the next line");
         ctx_.stats.skipped++;
+        ctx_.stats.skipped_over_limit++;
         drop_to_newline();
         return !eof_ || end_ > 0;
       }

@@ -16,6 +16,7 @@ SourceStats& SourceStats::operator+=(const SourceStats& o) {
   records += o.records;
   filtered += o.filtered;
   skipped += o.skipped;
+  skipped_over_limit += o.skipped_over_limit;
   bytes += o.bytes;
   return *this;
 }

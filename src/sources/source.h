@@ -40,7 +40,10 @@ struct SourceStats {
   std::uint64_t files_failed = 0;    ///< could not be opened or read at all
   std::uint64_t records = 0;         ///< events delivered to on_event
   std::uint64_t filtered = 0;        ///< events dropped by SourceOptions::event_ids
-  std::uint64_t skipped = 0;         ///< malformed records (lines, elements, EVTX records)
+  std::uint64_t skipped = 0;         ///< records not read (lines, elements, EVTX records)
+  /// Of `skipped`: records that are well formed as far as read but exceed one of the caps in
+  /// core/limits.h (size, nesting, rendered size); the others are damaged or malformed.
+  std::uint64_t skipped_over_limit = 0;
   std::uint64_t bytes = 0;           ///< bytes read (decompressed)
 
   SourceStats& operator+=(const SourceStats& o);

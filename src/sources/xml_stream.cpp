@@ -55,6 +55,7 @@ class XmlStreamReader {
         if (buf_.size() - head_ > limits::kMaxXmlEventBytes) {
           warn("<Event> element larger than kMaxXmlEventBytes: skipped");
           ctx_.stats.skipped++;
+          ctx_.stats.skipped_over_limit++;
           pos = 6;
           continue;
         }
@@ -81,6 +82,7 @@ class XmlStreamReader {
       ctx_.diagnose(Severity::kWarning, name_, line_at(r.error().offset), base_ + r.error().offset,
                     r.error().message);
       ctx_.stats.skipped++;
+      if (r.error().code == ErrorCode::kLimit) ctx_.stats.skipped_over_limit++;
       return;
     }
     event_.source.file = source_name_;

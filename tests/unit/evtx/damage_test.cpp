@@ -162,6 +162,7 @@ TEST(EvtxDamage, element_nesting_cap_rejects_the_record_only) {
   ASSERT_EQ(r.events.size(), 1u);
   EXPECT_EQ(r.events[0].record_id, 2u);
   EXPECT_EQ(r.stats.records_skipped, 1u);
+  EXPECT_EQ(r.stats.records_over_limit, 1u);  // a cap, not damage
   EXPECT_TRUE(any_diag(r, "nested too deeply"));
 }
 
@@ -258,6 +259,7 @@ void expect_middle_skipped(const std::vector<Diagnostic>& diags, const ReadStats
                            std::string_view message) {
   EXPECT_EQ(stats.records, 2u);
   EXPECT_EQ(stats.records_skipped, 1u);
+  EXPECT_EQ(stats.records_over_limit, 1u);
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_EQ(diags[0].chunk, 0);
   EXPECT_EQ(diags[0].record_id, 2u);

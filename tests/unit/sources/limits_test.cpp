@@ -31,6 +31,17 @@ TEST(SourceLimits, max_document_depth) {
   SourceStats s = read_buffer("deep", json, SourceOptions{}, sink);
   EXPECT_EQ(n, 1);
   EXPECT_EQ(s.skipped, 1u);
+  EXPECT_EQ(s.skipped_over_limit, 1u);  // too deep is a cap, not a syntax error
+  // The same nesting inside a JSON array of events (scanned object by object).
+  std::string array = "[{\"EventID\":1,\"x\":";
+  for (int i = 0; i < limits::kMaxDocumentDepth + 5; ++i) array += "[";
+  for (int i = 0; i < limits::kMaxDocumentDepth + 5; ++i) array += "]";
+  array += "},\n{\"EventID\":2},{\"EventID\":3,}]\n";
+  n = 0;
+  s = read_buffer("deep-array", array, SourceOptions{}, sink);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(s.skipped, 2u);
+  EXPECT_EQ(s.skipped_over_limit, 1u);  // the broken third object is malformed, not over a cap
 }
 
 TEST(SourceLimits, max_xml_event_bytes) {
@@ -40,6 +51,20 @@ TEST(SourceLimits, max_xml_event_bytes) {
   auto r = read_xml_event(big, e);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kLimit);
+}
+
+TEST(SourceLimits, oversized_xml_event_is_counted_over_the_limit) {
+  const std::string xml = "<Events><Event><System><EventID>1</EventID></System></Event>"
+                          "<Event><System><EventID>2</EventID></System><EventData><Data>" +
+                          std::string(limits::kMaxXmlEventBytes, 'a') +
+                          "</Data></EventData></Event>"
+                          "<Event><System><EventID>3</EventID></System></Event></Events>\n";
+  std::vector<std::uint32_t> ids;
+  SourceSink sink{[&](RawEvent&& e) { ids.push_back(e.event_id); }, [](const SourceDiagnostic&) {}};
+  const SourceStats s = read_buffer("big.xml", xml, SourceOptions{}, sink);
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{1, 3}));
+  EXPECT_EQ(s.skipped, 1u);
+  EXPECT_EQ(s.skipped_over_limit, 1u);
 }
 
 TEST(SourceLimits, max_archive_depth_constant_is_sane) {
