@@ -113,7 +113,7 @@ int run_scan(const ScanArgs& a) {
   so.threads = a.threads;
   scan::ScanResult result = scan::scan_events(std::move(input.events), kb.kb, so);
   if (max_noise) {
-    std::erase_if(result.findings, [&](const scan::Finding& f) { return f.noise > *max_noise; });
+    std::erase_if(result.findings, [&](const Finding& f) { return f.noise > *max_noise; });
   }
 
   if (!a.summary_only) {
@@ -122,7 +122,7 @@ int run_scan(const ScanArgs& a) {
     auto sink = report::make_sink(
         format, [&](std::string_view s) { out.write(s); }, sink_options);
     sink->begin();
-    for (const scan::Finding& f : result.findings) sink->write(f);
+    for (const Finding& f : result.findings) sink->write(f);
     sink->finish();
   }
 

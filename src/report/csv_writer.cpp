@@ -52,7 +52,7 @@ void CsvWriter::begin() {
   buf_ += "\r\n";
 }
 
-void CsvWriter::write(const scan::Finding& f) {
+void CsvWriter::write(const Finding& f) {
   const ProcessEvent& e = *f.process;
   const SourceRef& src = source_of(e);
   bool first = true;

@@ -18,7 +18,7 @@ class CsvWriter final : public Sink {
  public:
   explicit CsvWriter(TextOut out) : out_(std::move(out)) {}
   void begin() override;
-  void write(const scan::Finding& finding) override;
+  void write(const Finding& finding) override;
   void finish() override;
 
  private:

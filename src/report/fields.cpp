@@ -39,7 +39,7 @@ std::string join(const std::vector<std::string>& items, char sep) {
   return out;
 }
 
-std::string reasons_text(const scan::Finding& f) {
+std::string reasons_text(const Finding& f) {
   std::string out;
   for (auto r : f.obfuscation) {
     if (!out.empty()) out += ' ';

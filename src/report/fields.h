@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/raw_event.h"
-#include "scan/finding.h"
+#include "cmdsentry/finding.h"
 
 namespace cmdsentry::report {
 
@@ -21,7 +21,7 @@ namespace cmdsentry::report {
 /// Techniques joined with ' '.
 [[nodiscard]] std::string join(const std::vector<std::string>& items, char sep = ' ');
 /// Obfuscation reasons joined with ' ' ("caret odd-quoting").
-[[nodiscard]] std::string reasons_text(const scan::Finding& f);
+[[nodiscard]] std::string reasons_text(const Finding& f);
 /// "0x5c3a1f", empty for 0.
 [[nodiscard]] std::string hex_id(std::uint64_t v);
 

@@ -54,7 +54,7 @@ class Obj {
 
 }  // namespace
 
-void append_finding_json(std::string& out, const scan::Finding& f) {
+void append_finding_json(std::string& out, const Finding& f) {
   const ProcessEvent& e = *f.process;
   const SourceRef& src = source_of(e);
   Obj o(out);
@@ -126,7 +126,7 @@ void append_finding_json(std::string& out, const scan::Finding& f) {
   out += '\n';
 }
 
-void JsonlWriter::write(const scan::Finding& f) {
+void JsonlWriter::write(const Finding& f) {
   append_finding_json(buf_, f);
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

@@ -18,13 +18,13 @@
 namespace cmdsentry::report {
 
 /// Appends one finding as a JSON object and '\n'.
-void append_finding_json(std::string& out, const scan::Finding& finding);
+void append_finding_json(std::string& out, const Finding& finding);
 
 /// JSON Lines sink.
 class JsonlWriter final : public Sink {
  public:
   explicit JsonlWriter(TextOut out) : out_(std::move(out)) {}
-  void write(const scan::Finding& finding) override;
+  void write(const Finding& finding) override;
   void finish() override;
 
  private:

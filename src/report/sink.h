@@ -15,7 +15,7 @@
 #include <optional>
 #include <string_view>
 
-#include "scan/finding.h"
+#include "cmdsentry/finding.h"
 
 namespace cmdsentry::report {
 
@@ -40,7 +40,7 @@ class Sink {
   /// Before the first finding (headers).
   virtual void begin() {}
   /// One finding.
-  virtual void write(const scan::Finding& finding) = 0;
+  virtual void write(const Finding& finding) = 0;
   /// After the last finding; flushes everything buffered.
   virtual void finish() = 0;
 };

@@ -48,7 +48,7 @@ void TableWriter::begin() {
   row("TIME (UTC)", "HOST", "USER", "PHASE", "COMMAND", "NOISE", "OBF", "ARGS");
 }
 
-void TableWriter::write(const scan::Finding& f) {
+void TableWriter::write(const Finding& f) {
   const ProcessEvent& e = *f.process;
   std::string time = iso_time(e.time).substr(0, 19);
   if (time.size() > 10) time[10] = ' ';

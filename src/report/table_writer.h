@@ -20,7 +20,7 @@ class TableWriter final : public Sink {
  public:
   TableWriter(TextOut out, int width) : out_(std::move(out)), width_(width) {}
   void begin() override;
-  void write(const scan::Finding& finding) override;
+  void write(const Finding& finding) override;
   void finish() override;
 
  private:

@@ -27,7 +27,7 @@
 
 #include "cmdsentry/event.h"
 #include "kb/knowledge_base.h"
-#include "scan/finding.h"
+#include "cmdsentry/finding.h"
 
 namespace cmdsentry::scan {
 

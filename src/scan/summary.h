@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "scan/finding.h"
+#include "cmdsentry/finding.h"
 
 namespace cmdsentry::scan {
 

@@ -36,8 +36,8 @@ std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string 
   return std::make_shared<const ProcessEvent>(std::move(e));
 }
 
-scan::Finding finding(std::string command_line, std::string args) {
-  scan::Finding f;
+Finding finding(std::string command_line, std::string args) {
+  Finding f;
   f.command = "whoami";
   f.rule = "whoami";
   f.phase = "recon";
@@ -51,7 +51,7 @@ scan::Finding finding(std::string command_line, std::string args) {
   return f;
 }
 
-std::string render(Format format, const std::vector<scan::Finding>& findings, int width = 120) {
+std::string render(Format format, const std::vector<Finding>& findings, int width = 120) {
   std::string out;
   auto sink = make_sink(format, [&](std::string_view s) { out.append(s); }, {.width = width});
   sink->begin();
@@ -179,7 +179,7 @@ TEST(Fields, record_falls_back_to_line) {
 }
 
 TEST(SummaryWriter, text_and_json) {
-  std::vector<scan::Finding> fs = {finding("whoami /all", "/all"), finding("whoami", "")};
+  std::vector<Finding> fs = {finding("whoami /all", "/all"), finding("whoami", "")};
   fs[1].argv = {};
   fs[0].argv = {"/all"};
   const scan::Summary s = scan::summarize(fs);

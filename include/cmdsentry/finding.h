@@ -1,5 +1,7 @@
 #pragma once
 /// Finding: one attacker-listed command seen in the logs, with the execution it was seen on.
+/// Part of the public facade (with event.h): scan produces findings, and the later stages
+/// (correlation, Sigma, baseline, AppLocker replay) and every report writer consume them.
 ///
 /// A finding names *what* ran (the knowledge-base entry: canonical command, phase, tactic,
 /// techniques, noise) and points at *where* it was seen (the ProcessEvent, shared, not copied).
@@ -22,7 +24,7 @@
 #include "cmdsentry/event.h"
 #include "kb/entry.h"
 
-namespace cmdsentry::scan {
+namespace cmdsentry {
 
 /// Something a later stage says about a finding (a Sigma rule hit, a baseline rarity score...).
 struct Annotation {
@@ -74,4 +76,4 @@ struct Finding {
   [[nodiscard]] std::uint64_t time() const { return process->time; }
 };
 
-}  // namespace cmdsentry::scan
+}  // namespace cmdsentry
