@@ -1,6 +1,7 @@
 #pragma once
-/// The data-field names the normalizers and source readers look up, numbered 1..N at compile
-/// time (0: any other name). A RawEvent notes, as each field is added, where the first field of
+/// The data-field names of the records cmdsentry normalizes (4688, Sysmon 1, AppLocker, 4624,
+/// 4689), which the normalizers and source readers look up, numbered 1..N at compile time (0: any
+/// other name). A RawEvent notes, as each field is added, where the first field of
 /// each known name is, so a lookup by a known name is an array read instead of a scan that
 /// compares (or hashes) every field name of the record. Adding a name here is all it takes to
 /// make its lookups constant-time; FieldNameSet refuses (at compile time) names not listed.

@@ -45,7 +45,6 @@ void append_text(element v, std::string& out) {
 }
 
 std::string_view text_view_slow(element v, std::string& scratch) {
-  if (v.type() == element_type::STRING) return v.get_string().value_unsafe();
   scratch.clear();
   append_text(v, scratch);
   return scratch;

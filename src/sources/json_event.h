@@ -80,6 +80,7 @@ namespace detail {
 void append_text(simdjson::dom::element value, std::string& out);
 /// Text of a value without copying strings: a string is viewed in the parser's buffer (valid
 /// until the next parse); anything else is written to `scratch` as append_text does.
+/// (text_view_slow: the part for values that are not strings.)
 std::string_view text_view_slow(simdjson::dom::element value, std::string& scratch);
 inline std::string_view text_view(simdjson::dom::element value, std::string& scratch) {
   if (value.type() == simdjson::dom::element_type::STRING) return value.get_string().value_unsafe();

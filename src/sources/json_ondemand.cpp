@@ -49,10 +49,6 @@ struct Text {
   char buf[24];
 };
 
-bool eq(std::string_view key, std::string_view name) {
-  return key.size() == name.size() && same_bytes(key.data(), name.data(), name.size());
-}
-
 // Reading keys and strings straight from the input. A record given to read() is followed by
 // SIMDJSON_PADDING readable bytes and stage 1 has paired its quotes, so whole 16-byte blocks can
 // be read up to a string's closing quote without leaving the buffer.
@@ -198,22 +194,22 @@ bool read_members(od::value& v, const std::string_view (&names)[N], Text* (&&slo
 
 bool read_process(od::value& v, Process& p, Process* parent) {
   return for_each_member(v, [&](std::string_view key, od::value& value) {
-    if (eq(key, "pid")) return take_first(value, p.pid);
-    if (eq(key, "executable")) return take_first(value, p.executable);
-    if (eq(key, "command_line")) return take_first(value, p.command_line);
-    if (eq(key, "entity_id")) return take_first(value, p.entity_id);
-    if (eq(key, "working_directory")) return take_first(value, p.working_directory);
-    if (eq(key, "parent") && parent != nullptr && !p.parent_seen) {
+    if (key_is(key, "pid")) return take_first(value, p.pid);
+    if (key_is(key, "executable")) return take_first(value, p.executable);
+    if (key_is(key, "command_line")) return take_first(value, p.command_line);
+    if (key_is(key, "entity_id")) return take_first(value, p.entity_id);
+    if (key_is(key, "working_directory")) return take_first(value, p.working_directory);
+    if (key_is(key, "parent") && parent != nullptr && !p.parent_seen) {
       p.parent_seen = true;
       // The DOM reader reads a non-object parent as absent; only objects are read here.
       return !is_object(value) || read_process(value, *parent, nullptr);
     }
-    if (eq(key, "hash") && parent != nullptr && !p.hash_seen) {
+    if (key_is(key, "hash") && parent != nullptr && !p.hash_seen) {
       p.hash_seen = true;
       const std::string_view names[] = {"sha1", "md5", "sha256"};
       return read_members(value, names, {&p.sha1, &p.md5, &p.sha256});
     }
-    if (eq(key, "pe") && parent != nullptr && !p.pe_seen) {
+    if (key_is(key, "pe") && parent != nullptr && !p.pe_seen) {
       p.pe_seen = true;
       const std::string_view names[] = {"imphash"};
       return read_members(value, names, {&p.imphash});
@@ -247,7 +243,7 @@ bool read_members(od::value& v, const std::string_view (&names)[N], Text* (&&slo
   if (!is_object(v)) return true;  // the DOM reader reads a non-object as absent
   return for_each_member(v, [&](std::string_view key, od::value& value) {
     for (std::size_t i = 0; i < N; ++i) {
-      if (eq(key, names[i])) return take_first(value, *slots[i]);
+      if (key_is(key, names[i])) return take_first(value, *slots[i]);
     }
     return true;
   });
@@ -263,7 +259,7 @@ bool read_data(od::value& v, RawEvent& out) {
       full = true;  // the DOM reader stops reading this object here
       return true;
     }
-    if (eq(key, "xml_name")) return true;
+    if (key_is(key, "xml_name")) return true;
     if (!scalar_text(value, t)) return false;
     out.add_field(key, t.view);
     return true;
@@ -277,8 +273,8 @@ bool read_winlog(od::value& v, RawEvent& out) {
   bool channel_seen = false;
   std::string_view channel;
   const bool ok = for_each_member(v, [&](std::string_view key, od::value& value) {
-    if (eq(key, "event_data") || eq(key, "user_data")) return read_data(value, out);
-    if (eq(key, "channel")) {
+    if (key_is(key, "event_data") || key_is(key, "user_data")) return read_data(value, out);
+    if (key_is(key, "channel")) {
       if (channel_seen || !scalar_text(value, t)) return false;
       channel_seen = true;
       channel = t.view;
@@ -286,27 +282,27 @@ bool read_winlog(od::value& v, RawEvent& out) {
       out.set_channel(channel);
       return true;
     }
-    if (eq(key, "event_id")) {
+    if (key_is(key, "event_id")) {
       if (!scalar_text(value, t)) return false;
       out.event_id = static_cast<std::uint32_t>(parse_number(t.view).value_or(0));
-    } else if (eq(key, "record_id")) {
+    } else if (key_is(key, "record_id")) {
       if (!scalar_text(value, t)) return false;
       out.record_id = parse_number(t.view).value_or(0);
-    } else if (eq(key, "computer_name")) {
+    } else if (key_is(key, "computer_name")) {
       if (!scalar_text(value, t)) return false;
       out.set_computer(t.view);
-    } else if (eq(key, "provider_name")) {
+    } else if (key_is(key, "provider_name")) {
       if (!scalar_text(value, t)) return false;
       out.set_provider(t.view);
-    } else if (eq(key, "version")) {
+    } else if (key_is(key, "version")) {
       if (!scalar_text(value, t)) return false;
       out.version = static_cast<std::uint16_t>(parse_number(t.view).value_or(0));
-    } else if (eq(key, "process") && is_object(value)) {
+    } else if (key_is(key, "process") && is_object(value)) {
       Text pid, thread_id;
       bool thread_seen = false;
       if (!for_each_member(value, [&](std::string_view k, od::value& x) {
-            if (eq(k, "pid")) return take_first(x, pid);
-            if (eq(k, "thread") && !thread_seen) {
+            if (key_is(k, "pid")) return take_first(x, pid);
+            if (key_is(k, "thread") && !thread_seen) {
               thread_seen = true;
               const std::string_view id[] = {"id"};
               return read_members(x, id, {&thread_id});
@@ -317,7 +313,7 @@ bool read_winlog(od::value& v, RawEvent& out) {
       }
       out.process_id = static_cast<std::uint32_t>(parse_number(pid.view).value_or(0));
       out.thread_id = static_cast<std::uint32_t>(parse_number(thread_id.view).value_or(0));
-    } else if (eq(key, "user") && is_object(value)) {
+    } else if (key_is(key, "user") && is_object(value)) {
       Text sid;
       const std::string_view id[] = {"identifier"};
       if (!read_members(value, id, {&sid})) return false;
@@ -364,13 +360,13 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
     bool ok = true;
     switch (key[0]) {
       case 'E':
-        if (eq(key, "Event")) {  // the event-tree dialect takes precedence in the DOM reader
+        if (key_is(key, "Event")) {  // the event-tree dialect takes precedence in the DOM reader
           not_winlogbeat = true;
           return false;
         }
         break;
       case 'w':
-        if (eq(key, "winlog")) {
+        if (key_is(key, "winlog")) {
           // The DOM reader takes the last "winlog" (and checks the first): decline repeats.
           if (winlog_seen) return false;
           winlog_seen = true;
@@ -382,7 +378,7 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
         }
         break;
       case '@':
-        if (eq(key, "@timestamp")) {
+        if (key_is(key, "@timestamp")) {
           if (timestamp_seen) return false;  // the DOM reader takes the last one
           timestamp_seen = true;
           r.timestamp.seen = true;
@@ -391,38 +387,38 @@ bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbe
         }
         break;
       case 'e':
-        if (eq(key, "event") && !r.event) {
+        if (key_is(key, "event") && !r.event) {
           r.event = true;
           const std::string_view names[] = {"code", "provider"};
           ok = read_members(value, names, {&r.event_code, &r.event_provider});
         }
         break;
       case 'h':
-        if (eq(key, "host") && !r.host) {
+        if (key_is(key, "host") && !r.host) {
           r.host = true;
           const std::string_view names[] = {"name"};
           ok = read_members(value, names, {&r.host_name});
-        } else if (eq(key, "hash") && !r.hash) {
+        } else if (key_is(key, "hash") && !r.hash) {
           r.hash = true;
           const std::string_view names[] = {"sha1", "md5", "sha256", "imphash"};
           ok = read_members(value, names, {&r.sha1, &r.md5, &r.sha256, &r.imphash});
         }
         break;
       case 'l':
-        if (eq(key, "log") && !r.log) {
+        if (key_is(key, "log") && !r.log) {
           r.log = true;
           const std::string_view names[] = {"level"};
           ok = read_members(value, names, {&r.log_level});
         }
         break;
       case 'p':
-        if (eq(key, "process") && !r.proc) {
+        if (key_is(key, "process") && !r.proc) {
           r.proc = true;
           ok = !is_object(value) || read_process(value, r.process, &r.parent);
         }
         break;
       case 'u':
-        if (eq(key, "user") && !r.user) {
+        if (key_is(key, "user") && !r.user) {
           r.user = true;
           const std::string_view names[] = {"name", "domain"};
           ok = read_members(value, names, {&r.user_name, &r.user_domain});
