@@ -471,8 +471,8 @@ void read_hayabusa(object root, RawEvent& out) {
 namespace {
 
 enum class FlatKey : std::uint8_t {
-  kData, kDrop, kEventId, kChannel, kHost, kProvider, kRecord, kVersion, kLevel, kTask,
-  kKeywords, kEventTime, kReceived, kTimestamp, kTimeCreated, kExecPid, kExecTid, kUserSid,
+  kData, kDrop, kEventId, kChannel, kHost, kProvider, kRecord, kEventRecordId, kVersion, kLevel,
+  kTask, kKeywords, kEventTime, kReceived, kTimestamp, kTimeCreated, kExecPid, kExecTid, kUserSid,
 };
 
 FlatKey classify(std::string_view key, bool evtxecmd) {
@@ -482,7 +482,7 @@ FlatKey classify(std::string_view key, bool evtxecmd) {
       {"Hostname", FlatKey::kHost}, {"HostName", FlatKey::kHost}, {"Computer", FlatKey::kHost},
       {"SourceName", FlatKey::kProvider}, {"ProviderName", FlatKey::kProvider},
       {"Provider", FlatKey::kProvider}, {"RecordNumber", FlatKey::kRecord},
-      {"EventRecordID", FlatKey::kRecord}, {"EventRecordId", FlatKey::kRecord},
+      {"EventRecordID", FlatKey::kEventRecordId}, {"EventRecordId", FlatKey::kEventRecordId},
       {"Version", FlatKey::kVersion}, {"Level", FlatKey::kLevel}, {"Task", FlatKey::kTask},
       {"Keywords", FlatKey::kKeywords}, {"EventTime", FlatKey::kEventTime},
       {"EventReceivedTime", FlatKey::kReceived}, {"@timestamp", FlatKey::kTimestamp},
@@ -520,6 +520,9 @@ void read_flat(object root, RawEvent& out) {
   element e;
   const bool evtxecmd = !root.at_key("Payload").get(e);
   std::string s, event_time, received, timestamp, created;
+  // RecordNumber (NXLog, HELK) is the EventRecordID too; when a record has both, the one named
+  // EventRecordID wins (an exporter's RecordNumber may be the EVTX header's number).
+  bool event_record_id = false;
   for (auto [key, value] : root) {
     s.clear();
     const FlatKey k = classify(key, evtxecmd);
@@ -536,7 +539,13 @@ void read_flat(object root, RawEvent& out) {
       case FlatKey::kChannel: out.set_channel(s); canonicalize_channel(out); break;
       case FlatKey::kHost: out.set_computer(s); break;
       case FlatKey::kProvider: out.set_provider(s); break;
-      case FlatKey::kRecord: out.record_id = parse_number(s).value_or(0); break;
+      case FlatKey::kRecord:
+        if (!event_record_id) out.record_id = parse_number(s).value_or(0);
+        break;
+      case FlatKey::kEventRecordId:
+        out.record_id = parse_number(s).value_or(0);
+        event_record_id = true;
+        break;
       case FlatKey::kVersion: out.version = static_cast<std::uint16_t>(parse_number(s).value_or(0)); break;
       case FlatKey::kLevel: out.level = static_cast<std::uint8_t>(parse_number(s).value_or(0)); break;
       case FlatKey::kTask: out.task = static_cast<std::uint16_t>(parse_number(s).value_or(0)); break;

@@ -110,6 +110,19 @@ TEST(JsonEvent, nxlog_flat_keeps_creator_pid_apart_from_logging_pid) {
   EXPECT_EQ(e.time_created, *parse_iso_time("2020-09-21T23:26:20Z"));
 }
 
+TEST(JsonEvent, flat_record_id_is_event_record_id_over_record_number) {
+  // NXLog's RecordNumber is the EventRecordID; an export naming both (RecordNumber as the EVTX
+  // header's number, renumbered in a log saved from a filtered view) means EventRecordID.
+  for (const char* json :
+       {R"({"EventID":4688,"Channel":"Security","EventRecordID":463010,"RecordNumber":22})",
+        R"({"EventID":4688,"Channel":"Security","RecordNumber":22,"EventRecordID":463010})"}) {
+    EXPECT_EQ(read_ok(json, JsonDialect::kFlat).record_id, 463010u) << json;
+  }
+  const RawEvent nxlog =
+      read_ok(R"({"EventID":4688,"Channel":"Security","RecordNumber":785236})", JsonDialect::kFlat);
+  EXPECT_EQ(nxlog.record_id, 785236u);
+}
+
 TEST(JsonEvent, log_analytics_flat_uses_time_created) {
   RawEvent e = read_ok(
       R"({"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"Security","Hostname":"Pedro01","TimeCreated":"2022-08-03T07:22:14.355Z","@timestamp":"2022-08-03T07:22:14.355Z","EventID":4688,"Task":"13312"})",
