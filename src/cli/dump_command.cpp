@@ -86,7 +86,8 @@ void register_dump(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "dump",
       "Render EVTX records as JSON lines (the shape of the Rust evtx_dump tool, plus a \"#source\" "
-      "member with file and record id) or as XML the way Windows renders events.");
+      "member with the file, record header number and chunk) or as XML the way Windows renders "
+      "events.");
   cmd->add_option("paths", args->paths, "EVTX files or directories (searched recursively)")
       ->required();
   cmd->add_option("--format", args->format, "jsonl (default) or xml")

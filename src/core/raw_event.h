@@ -53,12 +53,24 @@ class SourceName {
 };
 
 /// Where an event came from, so every finding can point back at its evidence.
+///
+/// `record_id` is the event's identity: System/EventRecordID, what Event Viewer, evtx_dump,
+/// Hayabusa and Chainsaw show, and what copies of one record share across an EVTX file and its
+/// exports. The other members are positions in this file only. An EVTX record's header number
+/// (`record_number`) is not its identity: logs saved from a filtered view renumber it from 1.
 struct SourceRef {
   SourceName file;               ///< path as given on the command line (or archive!member)
-  std::uint64_t record_id = 0;   ///< EventRecordID when the event has one, else 0
+  /// System/EventRecordID; 0 when the event has none. EVTX: the record header's number when
+  /// the BinXml's EventRecordID is absent, empty, not a number or 0.
+  std::uint64_t record_id = 0;
   std::uint64_t line = 0;        ///< 1-based line (JSONL) or element index (XML/JSON array); 0 for EVTX
   std::uint64_t offset = 0;      ///< byte offset of the record/line in the file
+  std::uint64_t record_number = 0;  ///< EVTX: the record header's number; 0 for other formats
+  std::int32_t chunk = -1;          ///< EVTX: 0-based chunk index; -1 for other formats
   bool carved = false;           ///< recovered from unused space, not from the live record walk
+
+  /// True for an EVTX record (chunk, record_number and offset are set).
+  [[nodiscard]] bool has_evtx_position() const { return chunk >= 0; }
 };
 
 /// A fixed set of known field names (core/known_fields.h), for RawEvent::find_exact: a
@@ -108,7 +120,7 @@ class RawEvent {
   std::uint8_t opcode = 0;
   std::uint64_t keywords = 0;
   std::uint64_t time_created = 0;  ///< FILETIME ticks, UTC; 0 when unknown
-  std::uint64_t record_id = 0;
+  std::uint64_t record_id = 0;     ///< System/EventRecordID, as SourceRef::record_id
   std::uint32_t process_id = 0;
   std::uint32_t thread_id = 0;
   SourceRef source;
@@ -213,6 +225,8 @@ class RawEvent {
     source.record_id = 0;
     source.line = 0;
     source.offset = 0;
+    source.record_number = 0;
+    source.chunk = -1;
     source.carved = false;
     source.file.clear();
     text_.clear();

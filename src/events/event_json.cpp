@@ -105,6 +105,10 @@ void write_source(std::string& out, const SourceRef& s) {
   Writer w(out);
   w.str("file", s.file.str());
   if (s.record_id != 0) w.num("record_id", s.record_id);
+  if (s.has_evtx_position()) {
+    w.num("record_number", s.record_number);
+    w.num("chunk", static_cast<std::uint64_t>(s.chunk));
+  }
   if (s.line != 0) w.num("line", s.line);
   if (s.line == 0 && s.offset != 0) w.num("offset", s.offset);
   if (s.carved) w.boolean("carved", true);

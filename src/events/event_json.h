@@ -11,6 +11,10 @@
 ///    "original_file_name":..,"current_directory":..,"hashes":{"sha256":..},
 ///    "applocker":{"decision":"audited","policy":"EXE",..},"helper":{"pid":..,"image":..},
 ///    "evidence":["4688","sysmon1"],"sources":[{"file":..,"record_id":..,"line":..}]}
+///
+/// A source's "record_id" is the event's EventRecordID. EVTX sources add their position:
+/// "record_number" (the record header's number), "chunk" (0-based) and "offset" (file offset of
+/// the record); text sources give "line" (or "offset" when they have no lines).
 
 #include <string>
 #include <string_view>

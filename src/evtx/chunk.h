@@ -38,7 +38,9 @@ struct ChunkHeader {
 struct RecordRef {
   std::uint32_t offset = 0;  ///< chunk-relative offset of the record header
   std::uint32_t size = 0;    ///< whole record size
-  std::uint64_t id = 0;      ///< EventRecordID
+  /// The record header's number. Equal to the BinXml's EventRecordID except in logs saved
+  /// from a filtered view, which renumber their records from 1.
+  std::uint64_t id = 0;
   std::uint64_t written = 0; ///< FILETIME of the write
   bool carved = false;       ///< found in slack, not in the live walk
 };

@@ -291,9 +291,14 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
             RawEvent ev;
             done = w.decoder.extract(*doc, ev);
             if (done) {
+              // Identity is the BinXml's EventRecordID (extract() reads it); the header's
+              // number is only a position: a log saved from a filtered view renumbers its
+              // headers from 1 but keeps each event's EventRecordID.
               if (ev.record_id == 0) ev.record_id = rec.id;
               ev.source.file = f.source_name;
-              ev.source.record_id = rec.id;
+              ev.source.record_id = ev.record_id;
+              ev.source.record_number = rec.id;
+              ev.source.chunk = static_cast<std::int32_t>(chunk_no);
               ev.source.offset = chunk_off + rec.offset;
               ev.source.carved = rec.carved;
               out.events.push_back(std::move(ev));

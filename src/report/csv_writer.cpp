@@ -38,7 +38,9 @@ const std::vector<std::string_view>& csv_columns() {
                                                          "via_command_line",
                                                          "via_record",
                                                          "targets",
-                                                         "decoded"};
+                                                         "decoded",
+                                                         "chunk",
+                                                         "offset"};
   return kColumns;
 }
 
@@ -90,6 +92,8 @@ void CsvWriter::write(const Finding& f) {
   number(f.via ? record_of(source_of(*f.via)) : 0, f.via != nullptr);
   field(join(f.targets));
   field(f.decoded);
+  number(static_cast<std::uint64_t>(src.chunk), src.has_evtx_position());
+  number(src.offset, src.has_evtx_position());
   buf_ += "\r\n";
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

@@ -108,6 +108,10 @@ void append_finding_json(std::string& out, const Finding& f) {
   o.str("source", src.file);
   o.num("record", record_of(src));
   if (src.line != 0 && src.record_id != 0) o.num("line", src.line);
+  if (src.has_evtx_position()) {
+    o.num("chunk", static_cast<std::uint64_t>(src.chunk));
+    o.num("offset", src.offset);
+  }
   if (src.carved) o.boolean("carved", true);
   if (!f.annotations.empty()) {
     o.key("annotations");

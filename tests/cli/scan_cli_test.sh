@@ -48,7 +48,7 @@ quickstart_fields() {
   [ -s out.jsonl ] || fail "no findings"
   for k in timestamp host user phase command args technique noise image command_line \
            parent_image obfuscation source record tactic process_id parent_process_id logon_id \
-           via_cmd origin; do
+           via_cmd origin chunk offset; do
     n=$(grep -c "\"$k\":" out.jsonl)
     total=$(wc -l < out.jsonl)
     [ "$n" = "$total" ] || fail "key $k in $n of $total findings"

@@ -82,6 +82,43 @@ TEST(CsvWriter, header_and_fields) {
             std::string::npos);
 }
 
+/// `f` seen at chunk 3, file offset 0x31a40 of an EVTX file (record header number 22).
+Finding at_evtx_position(Finding f) {
+  ProcessEvent e = *f.process;
+  auto raw = std::make_shared<RawEvent>(*e.evidence.front());
+  raw->source.record_number = 22;
+  raw->source.chunk = 3;
+  raw->source.offset = 0x31a40;
+  e.evidence[0] = std::move(raw);
+  f.process = std::make_shared<const ProcessEvent>(std::move(e));
+  return f;
+}
+
+TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
+  const std::string out = render(Format::kCsv, {finding("whoami /all", "/all"),
+                                                at_evtx_position(finding("whoami /all", "/all"))});
+  const std::size_t header_end = out.find("\r\n");
+  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset")) << out;
+  const std::size_t row_end = out.find("\r\n", header_end + 2);
+  const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
+  const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
+  EXPECT_TRUE(text_row.ends_with(",,")) << text_row;
+  EXPECT_TRUE(evtx_row.ends_with(",3,203328")) << evtx_row;
+  EXPECT_NE(evtx_row.find(",logs/Security.evtx,4242,"), std::string::npos) << evtx_row;
+}
+
+TEST(JsonlWriter, chunk_and_offset_only_for_evtx_positions) {
+  const std::string text = render(Format::kJsonl, {finding("whoami /all", "/all")});
+  EXPECT_EQ(text.find("\"chunk\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"offset\""), std::string::npos) << text;
+  const std::string evtx =
+      render(Format::kJsonl, {at_evtx_position(finding("whoami /all", "/all"))});
+  EXPECT_NE(evtx.find("\"source\":\"logs/Security.evtx\",\"record\":4242,\"chunk\":3,"
+                      "\"offset\":203328"),
+            std::string::npos)
+      << evtx;
+}
+
 TEST(CsvWriter, neutralises_formulas_in_every_field) {
   for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"}) {
     auto f = finding(hostile, hostile);
