@@ -211,6 +211,10 @@ struct ProcessEvent {
   bool command_line_logged = true; ///< false: 4688 with command-line auditing off
   Integrity integrity = Integrity::kUnknown;
   std::uint8_t kinds = 0;          ///< EvidenceKind bits of every record merged into this event
+  /// Sysmon 1 only: the record's time minus UtcTime, in FILETIME ticks, when the two disagree by
+  /// more than a logging delay (a clock offset: NXLog local times, a mis-set time zone); `time`
+  /// is then the record's time, so the event merges with the host's other logs. 0 otherwise.
+  std::int64_t clock_offset = 0;
   OptionalPart<FileHashes> hashes;     ///< Sysmon only
   OptionalPart<AppLockerInfo> applocker;  ///< AppLocker records only
   OptionalPart<HelperChild> helper;    ///< net1.exe launched by this net.exe with the same args

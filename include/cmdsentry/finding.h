@@ -1,23 +1,25 @@
 #pragma once
-/// Finding: one attacker-listed command seen in the logs, with the execution it was seen on.
-/// Part of the public facade (with event.h): scan produces findings, and the later stages
-/// (correlation, Sigma, baseline, AppLocker replay) and every report writer consume them.
+/// Finding: one execution (or one command of it) that a detector flagged, with every Match the
+/// detectors gave it. Part of the public facade: the engine builds findings, and report sinks
+/// (and later correlation) consume them.
 ///
-/// A finding names *what* ran (the knowledge-base entry: canonical command, phase, tactic,
-/// techniques, noise) and points at *where* it was seen (the ProcessEvent, shared, not copied).
+/// A finding is detector-neutral. *What* was flagged is its list of `matches`, one per detector
+/// rule: the knowledge base (engine kb: canonical command, study phase, noise), and later Sigma,
+/// the baseline, policy replay and correlation. *Where* it was seen is the ProcessEvent (shared,
+/// not copied) and, for a command typed on a shell line, `via`: the cmd.exe (or PowerShell)
+/// whose command line started it. The shell's own parent image and command line are on `via`
+/// itself (`via->parent_image()`): a w3wp.exe or services.exe above cmd.exe is the clue.
+///
 /// Each command counts once: a command of a `cmd /c a & b` chain that also appears as its own
-/// child process is reported on the child's record, and `via` points at the cmd.exe that started
-/// it; a command whose process is not in the logs (every cmd builtin, or a child that was not
-/// logged) is reported on the cmd.exe record itself (`origin` says how it was reached).
-///
-/// Later stages add to a finding rather than wrap it: correlation groups findings per host and
-/// logon (host, logon_id, process ids, time are all here), Sigma and baseline results go into
-/// `annotations`, and AppLocker replay reads the full ProcessEvent (image, user SID, hashes).
+/// child process is reported on the child's record with `via` set; a command whose process is
+/// not in the logs (every cmd builtin, or a child that was not logged) is reported on the shell's
+/// record itself (`origin` says how it was reached).
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cmdline/command.h"
@@ -26,34 +28,60 @@
 
 namespace cmdsentry {
 
-/// Something a later stage says about a finding (a Sigma rule hit, a baseline rarity score...).
-struct Annotation {
-  std::string kind;  ///< "sigma", "baseline", "applocker", ...
-  std::string id;    ///< rule id, metric name
-  std::string text;  ///< title or value, for reports
+/// Which detector produced a match.
+enum class MatchEngine : std::uint8_t { kKb, kSigma, kBaseline, kPolicy, kCorrelation };
+
+/// How serious a match is, in Sigma's scale.
+enum class Level : std::uint8_t { kInformational, kLow, kMedium, kHigh, kCritical };
+
+/// "kb", "sigma", "baseline", "policy", "correlation".
+[[nodiscard]] std::string_view to_string(MatchEngine engine);
+/// "informational", "low", "medium", "high", "critical".
+[[nodiscard]] std::string_view to_string(Level level);
+
+/// A field a rule looked at, with the value it saw (for reports: why it matched).
+struct MatchedField {
+  std::string name;
+  std::string value;
 };
 
-/// One attacker-listed command, counted once.
-struct Finding {
-  // --- What ran (from the knowledge base) ---------------------------------------------------
+/// What the knowledge base says about a command (engine kb only).
+struct KbMatch {
   /// Canonical name in the JPCERT study's spelling for the study's commands ("net user" even
   /// when the finer entry "net user /add" also matched), else the best entry's name.
   std::string command;
-  /// Name of the most specific entry that matched ("net user /add", "reg save"); equals
-  /// `command` when nothing finer matched.
+  /// Name of the most specific entry that matched ("net user /add"); equals `command` when
+  /// nothing finer matched.
   std::string rule;
-  /// recon | discovery | spread for the study's commands; the knowledge base's phase (an ATT&CK
-  /// tactic such as credential-access) for the others.
-  std::string phase;
-  std::string tactic;                    ///< ATT&CK tactic of the most specific entry
-  std::vector<std::string> techniques;   ///< most specific entry first, then the study entry's
   kb::Noise noise = kb::Noise::kMedium;  ///< of the most specific entry
   bool study = false;                    ///< one of the JPCERT 2015 study's commands
   bool builtin = false;                  ///< cmd.exe builtin (never a process of its own)
+};
 
-  // --- The command as analysed ------------------------------------------------------------
+/// One rule of one detector that matched.
+struct Match {
+  MatchEngine engine = MatchEngine::kKb;
+  std::string rule_id;  ///< rule id (kb: the most specific entry's name; Sigma: the rule's id)
+  std::string title;    ///< for reports (kb: the canonical command)
+  Level level = Level::kMedium;
+  /// recon | discovery | spread for the study's commands; else an ATT&CK tactic.
+  std::string phase;
+  std::string tactic;                   ///< ATT&CK tactic
+  std::vector<std::string> techniques;  ///< ATT&CK ids, most specific first
+  std::vector<MatchedField> fields;     ///< what the rule looked at
+  std::optional<KbMatch> kb;            ///< set for engine kb
+  /// Which of the AnalyzedEvent's executed commands the match is about; -1 for the event as a
+  /// whole (a Sigma rule over the record's fields). Set by the detector.
+  int command = -1;
+};
+
+/// One flagged execution or command, counted once.
+struct Finding {
+  std::vector<Match> matches;  ///< at least one; the knowledge base's first when it matched
+
+  // --- The command as analysed (empty for a match on the event as a whole without analysis) --
   std::string program;               ///< program identity ("net", "ipconfig", "dir")
-  std::string args;                  ///< argument text after the program, as it ran
+  std::string args;                  ///< argument text after the program (and the name's words)
   std::vector<std::string> argv;     ///< the same, split (for option statistics)
   std::vector<std::string> targets;  ///< remote hosts named on the line
   std::string decoded;               ///< PowerShell -EncodedCommand script, decoded
@@ -66,14 +94,50 @@ struct Finding {
   /// The execution the finding is reported on: the command's own process, or the shell that
   /// ran it when that process is not in the logs. Never null.
   std::shared_ptr<const ProcessEvent> process;
-  /// The cmd.exe (or PowerShell) whose command line started `process`; null when the command
-  /// was not started by an analysed shell line, or when `process` is that shell itself.
+  /// The shell whose command line started `process`; null when the command was not started by
+  /// an analysed shell line, or when `process` is that shell itself.
   std::shared_ptr<const ProcessEvent> via;
-
-  std::vector<Annotation> annotations;  ///< filled by later stages
 
   /// Event time (FILETIME ticks, UTC).
   [[nodiscard]] std::uint64_t time() const { return process->time; }
+  /// The first match of `engine`, or null.
+  [[nodiscard]] const Match* first(MatchEngine engine) const {
+    for (const Match& m : matches) {
+      if (m.engine == engine) return &m;
+    }
+    return nullptr;
+  }
+  /// The knowledge base's view, or null when the knowledge base did not match.
+  [[nodiscard]] const KbMatch* kb() const {
+    const Match* m = first(MatchEngine::kKb);
+    return m != nullptr && m->kb ? &*m->kb : nullptr;
+  }
+  /// The headline: the knowledge base's canonical command, else the first match's title.
+  [[nodiscard]] std::string_view command() const {
+    if (const KbMatch* k = kb()) return k->command;
+    return matches.empty() ? std::string_view() : std::string_view(matches.front().title);
+  }
+  /// The knowledge base's most specific entry, else the first match's rule id.
+  [[nodiscard]] std::string_view rule() const {
+    if (const KbMatch* k = kb()) return k->rule;
+    return matches.empty() ? std::string_view() : std::string_view(matches.front().rule_id);
+  }
+  /// Phase of the headline match.
+  [[nodiscard]] std::string_view phase() const { return headline().phase; }
+  [[nodiscard]] std::string_view tactic() const { return headline().tactic; }
+  [[nodiscard]] const std::vector<std::string>& techniques() const {
+    return headline().techniques;
+  }
+  /// The knowledge base's noise; kMedium when it did not match.
+  [[nodiscard]] kb::Noise noise() const { return kb() ? kb()->noise : kb::Noise::kMedium; }
+  [[nodiscard]] bool study() const { return kb() && kb()->study; }
+  [[nodiscard]] bool builtin() const { return kb() && kb()->builtin; }
+  /// The match the headline fields come from (the knowledge base's when present).
+  [[nodiscard]] const Match& headline() const {
+    static const Match kNone{};
+    if (const Match* m = first(MatchEngine::kKb)) return *m;
+    return matches.empty() ? kNone : matches.front();
+  }
 };
 
 }  // namespace cmdsentry

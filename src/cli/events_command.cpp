@@ -1,5 +1,6 @@
 // `cmdsentry events PATH...`: the normalized stream of executions as JSON Lines on stdout,
-// problems and an end-of-run summary on stderr.
+// problems and an end-of-run summary on stderr. Runs the engine without analysis: read,
+// normalize, merge, write, as a stream.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -7,9 +8,9 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
-#include "core/text_escape.h"
+#include "cli/output.h"
+#include "cmdsentry/engine.h"
 #include "events/event_json.h"
-#include "events/pipeline.h"
 
 namespace cmdsentry::cli {
 namespace {
@@ -20,60 +21,72 @@ struct EventsOptions {
   int threads = 0;
   bool carve = false;
   bool quiet = false;
+  std::string output;
+  std::string diagnostics = "text";
 };
 
-void print_diagnostic(const sources::SourceDiagnostic& d, const EventsOptions& o) {
-  if (d.severity == sources::Severity::kInfo && o.quiet) return;
-  const char* level = d.severity == sources::Severity::kError     ? "error"
-                      : d.severity == sources::Severity::kWarning ? "warning"
-                                                                   : "note";
-  std::string where = terminal_safe(d.file);
-  if (d.line != 0) where += fmt::format(":{}", d.line);
-  if (d.offset != 0) where += fmt::format(" (offset {})", d.offset);
-  std::fprintf(stderr, "cmdsentry: %s: %s: %s\n", level, where.c_str(),
-               terminal_safe(d.message).c_str());
-}
+/// Writes each merged event as one JSON line.
+class EventsSink final : public Sink {
+ public:
+  explicit EventsSink(Output& out) : out_(out) {}
+  [[nodiscard]] bool wants_events() const override { return true; }
+  void on_event(const Event& e) override {
+    events::append_jsonl(buf_, e);
+    if (buf_.size() > (1u << 16)) flush_text();
+  }
+  void flush() override {
+    flush_text();
+    out_.flush();
+  }
+  void finish(const RunReport&) override { flush_text(); }
+
+ private:
+  void flush_text() {
+    out_.write(buf_);
+    buf_.clear();
+  }
+  Output& out_;
+  std::string buf_;
+};
 
 void run_events(const EventsOptions& o) {
-  events::PipelineOptions po;
-  po.all = o.all;
-  po.threads = o.threads;
-  po.carve = o.carve;
-  auto result = events::run_pipeline(
-      o.paths, po, [&](const sources::SourceDiagnostic& d) { print_diagnostic(d, o); });
-  std::string out;
-  for (const Event& e : result.events) {
-    events::append_jsonl(out, e);
-    if (out.size() > (1u << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
+  Output out;
+  std::string err;
+  if (!out.open(o.output, err)) {
+    error(err);
+    set_exit_code(kExitFatal);
+    return;
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
-  const auto& s = result.stats;
-  std::fprintf(stderr,
-               "cmdsentry: %llu files read (%llu not event logs, %llu unreadable), %llu records "
-               "read, %llu skipped (%llu malformed, %llu over a limit), %llu filtered out\n",
-               static_cast<unsigned long long>(s.read.files),
-               static_cast<unsigned long long>(s.read.files_unrecognized),
-               static_cast<unsigned long long>(s.read.files_failed),
-               static_cast<unsigned long long>(s.read.records),
-               static_cast<unsigned long long>(s.read.skipped),
-               static_cast<unsigned long long>(s.read.skipped - s.read.skipped_over_limit),
-               static_cast<unsigned long long>(s.read.skipped_over_limit),
-               static_cast<unsigned long long>(s.read.filtered + s.not_executions));
-  std::fprintf(stderr,
-               "cmdsentry: %llu execution records normalized -> %llu executions (%llu duplicate "
-               "copies, %llu same process in several logs, %llu net1 helpers folded); %llu other "
-               "events\n",
-               static_cast<unsigned long long>(s.executions),
-               static_cast<unsigned long long>(s.merge.executions_out),
-               static_cast<unsigned long long>(s.merge.copies_merged),
-               static_cast<unsigned long long>(s.merge.same_process_merged),
-               static_cast<unsigned long long>(s.merge.helpers_folded),
-               static_cast<unsigned long long>(s.other));
-  if (s.read.files_failed > 0 || s.read.skipped > 0) set_exit_code(kExitInputProblems);
+  EngineOptions eo;
+  eo.analyze = false;
+  eo.all_events = o.all;
+  eo.threads = o.threads;
+  eo.carve = o.carve;
+  Engine engine(eo);
+  EventsSink sink(out);
+  engine.add_sink(sink);
+  engine.on_diagnostic([&](const Diagnostic& d) { print_diagnostic(d, o.quiet, o.diagnostics); });
+  const RunReport r = engine.run(o.paths);
+  if (!out.close()) {
+    error("writing the output failed");
+    set_exit_code(kExitFatal);
+    return;
+  }
+  const auto& s = r.read;
+  if (!o.quiet) {
+    note(fmt::format(
+        "cmdsentry: {} files read ({} not event logs, {} unreadable), {} records read, {} skipped "
+        "({} malformed, {} over a limit), {} filtered out",
+        s.files, s.files_unrecognized, s.files_failed, s.records, s.skipped,
+        s.skipped - s.skipped_over_limit, s.skipped_over_limit, s.filtered + r.not_executions));
+    note(fmt::format(
+        "cmdsentry: {} execution records normalized -> {} executions ({} duplicate copies, {} "
+        "same process in several logs, {} net1 helpers folded); {} other events",
+        r.executions, r.merge.executions_out, r.merge.copies_merged, r.merge.same_process_merged,
+        r.merge.helpers_folded, r.other));
+    note(engine_counts(r));
+  }
+  if (s.files_failed > 0 || s.skipped > 0) set_exit_code(kExitInputProblems);
 }
 
 }  // namespace
@@ -85,10 +98,15 @@ void register_events(CLI::App& app) {
   cmd->add_option("paths", opts->paths, "EVTX/JSON/XML files, directories, archives, - for stdin")
       ->required();
   cmd->add_flag("--all", opts->all, "Also print logons, process exits and other events");
+  cmd->add_option("-o,--output", opts->output, "write events to FILE instead of standard output");
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");
-  cmd->add_flag("--quiet,-q", opts->quiet, "Do not list files that are not event logs");
+  cmd->add_flag("--quiet,-q", opts->quiet,
+                "Do not list files that are not event logs, and no end-of-run counts");
+  cmd->add_option("--diagnostics", opts->diagnostics,
+                  "how problems with the input are printed on stderr: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([opts] { run_events(*opts); });
 }
 

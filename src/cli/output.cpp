@@ -1,5 +1,7 @@
 #include "cli/output.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -70,5 +72,31 @@ void error(std::string_view text) {
 }
 
 void note(std::string_view text) { std::fprintf(stderr, "%s\n", terminal_safe(text).c_str()); }
+
+void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format) {
+  if (quiet && d.severity == DiagnosticSeverity::kNote) return;
+  std::string line = format == "json" ? render_json(d) : render_text(d);
+  line += '\n';
+  std::fflush(stdout);
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+std::string engine_counts(const RunReport& r) {
+  std::string s = fmt::format(
+      "cmdsentry: engine: {} input(s); {} execution records -> {} executions ({} duplicate "
+      "copies, {} same process in several logs, {} net1 helpers folded); {} late, {} "
+      "clock-corrected",
+      r.inputs, r.executions, r.merge.executions_out, r.merge.copies_merged,
+      r.merge.same_process_merged, r.merge.helpers_folded, r.late, r.clock_corrected);
+  if (r.reorder_forced > 0) s += fmt::format(", {} released early (reorder window full)", r.reorder_forced);
+  if (r.held_forced > 0) s += fmt::format(", {} decided early (pairing window full)", r.held_forced);
+  if (r.idle_flushes > 0) s += fmt::format(", {} idle flushes", r.idle_flushes);
+  s += fmt::format("; {} warning(s), {} error(s)", r.warnings, r.errors);
+  return s;
+}
+
+void Output::flush() {
+  if (file_ != nullptr && std::fflush(file_) != 0) failed_ = true;
+}
 
 }  // namespace cmdsentry::cli

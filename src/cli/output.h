@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "cmdsentry/diagnostic.h"
+#include "cmdsentry/engine.h"
+
 namespace cmdsentry::cli {
 
 /// A buffered output stream over stdout or a file.
@@ -18,6 +21,8 @@ class Output {
   /// Opens `path` ("" or "-" = stdout). Returns false with a message on failure.
   bool open(const std::string& path, std::string& error);
   void write(std::string_view text);
+  /// Hands buffered text to the file now (a live feed's results appear as they come).
+  void flush();
   /// Flushes; returns false when a write failed (disk full, closed pipe).
   bool close();
 
@@ -33,5 +38,10 @@ void warn(std::string_view text);
 void error(std::string_view text);
 /// Prints a plain line to stderr.
 void note(std::string_view text);
+/// Prints a diagnostic on stderr as text or JSON (`format` "text" | "json"); with `quiet`,
+/// notes are not printed.
+void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format);
+/// The engine's own counts for the end-of-run line: merging, ordering, clock corrections.
+[[nodiscard]] std::string engine_counts(const RunReport& r);
 
 }  // namespace cmdsentry::cli

@@ -17,11 +17,11 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/text_escape.h"
-#include "events/pipeline.h"
+#include "cmdsentry/engine.h"
+#include "kb/detector.h"
 #include "kb/knowledge_base.h"
 #include "report/sink.h"
 #include "report/summary_writer.h"
-#include "scan/scanner.h"
 #include "scan/summary.h"
 
 namespace cmdsentry::cli {
@@ -39,6 +39,9 @@ struct ScanArgs {
   bool no_summary = false;
   std::string summary_format = "text";
   std::string max_noise;
+  std::string diagnostics = "text";
+  long long reorder_window = -1;
+  long long max_held = 0;
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -73,16 +76,17 @@ bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
   return true;
 }
 
-void print_diagnostic(const sources::SourceDiagnostic& d, bool quiet) {
-  if (d.severity == sources::Severity::kInfo && quiet) return;
-  const char* level = d.severity == sources::Severity::kError     ? "error"
-                      : d.severity == sources::Severity::kWarning ? "warning"
-                                                                  : "note";
-  std::string where = d.file;
-  if (d.line != 0) where += fmt::format(":{}", d.line);
-  if (d.offset != 0) where += fmt::format(" (offset {})", d.offset);
-  note(fmt::format("cmdsentry: {}: {}: {}", level, where, d.message));
-}
+/// Feeds findings to the summary as they stream; flushes the output when the input idles.
+class SummarySink final : public Sink {
+ public:
+  explicit SummarySink(Output& out) : out_(out) {}
+  void on_finding(const Finding& f) override { builder.add(f); }
+  void flush() override { out_.flush(); }
+  scan::SummaryBuilder builder;
+
+ private:
+  Output& out_;
+};
 
 int run_scan(const ScanArgs& a) {
   kb::LoadedKnowledgeBase kb;
@@ -102,32 +106,26 @@ int run_scan(const ScanArgs& a) {
     return kExitFatal;
   }
 
-  events::PipelineOptions po;
-  po.threads = a.threads;
-  po.carve = a.carve;
-  auto input = events::run_pipeline(
-      a.paths, po, [&](const sources::SourceDiagnostic& d) { print_diagnostic(d, a.quiet); });
-  const events::PipelineStats in_stats = input.stats;
-
-  scan::ScanOptions so;
-  so.threads = a.threads;
-  scan::ScanResult result = scan::scan_events(std::move(input.events), kb.kb, so);
-  if (max_noise) {
-    std::erase_if(result.findings, [&](const Finding& f) { return f.noise > *max_noise; });
-  }
-
-  if (!a.summary_only) {
-    report::SinkOptions sink_options;
-    sink_options.width = to_terminal ? terminal_width() : 160;
-    auto sink = report::make_sink(
-        format, [&](std::string_view s) { out.write(s); }, sink_options);
-    sink->begin();
-    for (const Finding& f : result.findings) sink->write(f);
-    sink->finish();
-  }
+  EngineOptions eo;
+  eo.threads = a.threads;
+  eo.carve = a.carve;
+  if (a.reorder_window >= 0) eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
+  if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
+  Engine engine(eo);
+  kb::KbDetector kb_detector(kb.kb, max_noise);
+  engine.add_detector(kb_detector);
+  report::SinkOptions sink_options;
+  sink_options.width = to_terminal ? terminal_width() : 160;
+  auto writer = report::make_sink(
+      format, [&](std::string_view s) { out.write(s); }, sink_options);
+  if (!a.summary_only) engine.add_sink(*writer);
+  SummarySink summary_sink(out);
+  engine.add_sink(summary_sink);
+  engine.on_diagnostic([&](const Diagnostic& d) { print_diagnostic(d, a.quiet, a.diagnostics); });
+  const RunReport r = engine.run(a.paths);
 
   if (!a.no_summary || a.summary_only) {
-    const scan::Summary summary = scan::summarize(result.findings);
+    const scan::Summary summary = summary_sink.builder.build();
     std::string text;
     if (a.summary_format == "json") {
       report::append_summary_json(text, summary);
@@ -140,6 +138,7 @@ int run_scan(const ScanArgs& a) {
       if (!a.summary_only) out.write("\n");
       out.write(text);
     } else {
+      out.flush();
       std::fflush(stdout);
       std::fwrite(text.data(), 1, text.size(), stderr);
     }
@@ -150,27 +149,28 @@ int run_scan(const ScanArgs& a) {
     return kExitFatal;
   }
 
-  const auto& s = in_stats;
-  const auto& st = result.stats;
+  std::uint64_t hidden = 0;
+  for (const auto& [name, v] : r.detector_counters) {
+    if (name == "kb.hidden_by_noise") hidden = v;
+  }
+  const auto& s = r.read;
   if (!a.quiet) {
     note(fmt::format(
         "cmdsentry: scan: {} file(s) read ({} not event logs, {} unreadable), {} records, {} "
         "skipped ({} malformed, {} over a limit); {} executions analysed, {} commands, {} findings "
-        "({} on their own "
-        "child process, {} on the shell's record; {} shells and {} helper "
-        "processes not counted){}",
-        s.read.files, s.read.files_unrecognized, s.read.files_failed, s.read.records,
-        s.read.skipped, s.read.skipped - s.read.skipped_over_limit, s.read.skipped_over_limit,
-        st.executions, st.commands, result.findings.size(), st.paired, st.on_shell,
-        st.shells, st.helpers,
-        max_noise ? fmt::format(", {} hidden by --max-noise", st.findings - result.findings.size())
-                  : std::string()));
+        "({} chain commands on their own child process, {} on the shell's record; {} shells and {} "
+        "helper processes not counted){}",
+        s.files, s.files_unrecognized, s.files_failed, s.records, s.skipped,
+        s.skipped - s.skipped_over_limit, s.skipped_over_limit, r.analysed, r.commands,
+        r.findings, r.paired, r.on_shell, r.shells, r.helpers,
+        max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
+    note(engine_counts(r));
   }
-  if (st.truncated > 0) {
+  if (r.truncated > 0) {
     warn(fmt::format("{} command line(s) hit an analysis cap; their analysis is partial",
-                     st.truncated));
+                     r.truncated));
   }
-  return s.read.files_failed > 0 || s.read.skipped > 0 ? kExitInputProblems : kExitOk;
+  return s.files_failed > 0 || s.skipped > 0 ? kExitInputProblems : kExitOk;
 }
 
 }  // namespace
@@ -203,6 +203,17 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--max-noise", args->max_noise,
                   "report only commands at most this noisy: very-low, low, medium, high")
       ->check(CLI::IsMember({"very-low", "low", "medium", "high"}));
+  cmd->add_option("--diagnostics", args->diagnostics,
+                  "how problems with the input are printed on stderr: text (default) or json "
+                  "(one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--reorder-window", args->reorder_window,
+                  "seconds of event time an input may be out of order and still be put back in "
+                  "order (default 60)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-held", args->max_held,
+                  "most executions held for chain pairing at once (default 65536)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([args] { set_exit_code(run_scan(*args)); });
 }
 

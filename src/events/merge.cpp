@@ -2,20 +2,37 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <map>
 #include <numeric>
-#include <unordered_map>
 
 namespace cmdsentry::events {
 namespace {
 
+constexpr std::uint64_t kSecond = 10'000'000;
+
+char lower_char(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
+  for (char& c : out) c = lower_char(c);
   return out;
+}
+
+/// FNV-1a over lower-cased bytes, then mixed; never 0.
+std::uint64_t hash_lower(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(lower_char(c));
+    h *= 0x100000001b3ull;
+  }
+  h ^= h >> 31;
+  return h == 0 ? 1 : h;
+}
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t h = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull + (a << 6) + (a >> 2));
+  h ^= h >> 29;
+  h *= 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 32);
 }
 
 const RawEvent* raw_of(const Event& e) {
@@ -26,19 +43,6 @@ const RawEvent* raw_of(const Event& e) {
           return v.evidence.empty() ? nullptr : v.evidence.front().get();
         } else {
           return v.raw.get();
-        }
-      },
-      e);
-}
-
-std::uint64_t time_of(const Event& e) {
-  return std::visit(
-      [](const auto& v) -> std::uint64_t {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, OtherEvent>) {
-          return v.raw ? v.raw->time_created : 0;
-        } else {
-          return v.time;
         }
       },
       e);
@@ -61,10 +65,12 @@ void merge_into(ProcessEvent& dst, ProcessEvent&& src) {
       dst.set_text(field, theirs);
     }
   }
+  if (dst.pid == 0) dst.pid = src.pid;
   if (dst.logon_id == 0) dst.logon_id = src.logon_id;
   if (!dst.parent_pid) dst.parent_pid = src.parent_pid;
   dst.command_line_logged = dst.command_line_logged || src.command_line_logged;
   if (dst.integrity == Integrity::kUnknown) dst.integrity = src.integrity;
+  if (dst.clock_offset == 0) dst.clock_offset = src.clock_offset;
   if (src.hashes) {
     if (!dst.hashes) {
       dst.hashes = std::move(src.hashes);
@@ -87,7 +93,34 @@ bool is_dll_check(const ProcessEvent& p) {
   return p.has(EvidenceKind::kAppLocker) && p.kinds == 4 && p.applocker->policy == "DLL";
 }
 
+std::uint64_t gap(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
+
+void erase_from(std::unordered_map<std::uint64_t, std::vector<std::uint64_t>>& map,
+                std::uint64_t key, std::uint64_t seq) {
+  auto it = map.find(key);
+  if (it == map.end()) return;
+  auto& v = it->second;
+  v.erase(std::remove(v.begin(), v.end(), seq), v.end());
+  if (v.empty()) map.erase(it);
+}
+
+const std::uint64_t kNetHash = hash_lower("net.exe");
+const std::uint64_t kNet1Hash = hash_lower("net1.exe");
+
 }  // namespace
+
+std::uint64_t event_time(const Event& e) {
+  return std::visit(
+      [](const auto& v) -> std::uint64_t {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, OtherEvent>) {
+          return v.raw ? v.raw->time_created : 0;
+        } else {
+          return v.time;
+        }
+      },
+      e);
+}
 
 /// The host name without its domain ("WKS-07.corp.example" and "WKS-07" are one machine), but
 /// an IPv4 address is kept whole ("10.0.0.5" is not host "10").
@@ -97,9 +130,21 @@ std::string host_key(std::string_view host) {
   return lower(host.substr(0, host.find('.')));
 }
 
+std::uint64_t host_key_hash(std::string_view host) {
+  const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+  if (ipv4 || host.find(':') != std::string_view::npos) return hash_lower(host);
+  return hash_lower(host.substr(0, host.find('.')));
+}
+
 std::string image_name(std::string_view path) {
   const std::size_t sep = path.find_last_of("\\/");
   return lower(sep == std::string_view::npos ? path : path.substr(sep + 1));
+}
+
+std::uint64_t image_name_hash(std::string_view path) {
+  const std::size_t sep = path.find_last_of("\\/");
+  const std::string_view name = sep == std::string_view::npos ? path : path.substr(sep + 1);
+  return name.empty() ? 0 : hash_lower(name);
 }
 
 std::string arguments_key(std::string_view cl) {
@@ -122,275 +167,285 @@ std::string arguments_key(std::string_view cl) {
     }
     if (space) out += ' ';
     space = false;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    out += lower_char(c);
   }
   return out;
 }
 
-void EventMerger::add(Event&& event) { events_.push_back(std::move(event)); }
+// --- StreamMerger ---------------------------------------------------------------------------
 
-namespace {
+StreamMerger::Slot* StreamMerger::slot(std::uint64_t seq) {
+  if (seq < base_ || seq - base_ >= held_.size()) return nullptr;
+  Slot& s = held_[seq - base_];
+  return s.gone ? nullptr : &s;
+}
 
-// Small dense ids for host keys, channels and image names, so the merge compares integers
-// instead of building and comparing strings per event. Consecutive events usually share a host
-// and channel, so the last raw spelling is remembered to skip even the hash lookup.
-class Interner {
- public:
-  std::uint32_t id(std::string_view raw, std::string (*key)(std::string_view)) {
-    if (has_last_ && raw == last_raw_) return last_id_;
-    auto [it, inserted] = ids_.try_emplace(key(raw), static_cast<std::uint32_t>(ids_.size()));
-    last_raw_.assign(raw);
-    last_id_ = it->second;
-    has_last_ = true;
-    return last_id_;
+ProcessEvent* StreamMerger::proc(std::uint64_t seq) {
+  Slot* s = slot(seq);
+  return s == nullptr ? nullptr : std::get_if<ProcessEvent>(&s->event);
+}
+
+void StreamMerger::index(std::uint64_t seq) {
+  Slot& s = held_[seq - base_];
+  if (!s.process) return;
+  const ProcessEvent& p = std::get<ProcessEvent>(s.event);
+  if (p.pid != 0) by_pid_[mix(s.host, p.pid)].push_back(seq);
+  by_image_[mix(s.host, s.image)].push_back(seq);
+  if (s.image == kNet1Hash && p.parent_pid) net1_by_parent_[mix(s.host, *p.parent_pid)].push_back(seq);
+}
+
+void StreamMerger::unindex(const Slot& s, std::uint64_t seq) {
+  if (!s.process) return;
+  const ProcessEvent& p = std::get<ProcessEvent>(s.event);
+  if (p.pid != 0) erase_from(by_pid_, mix(s.host, p.pid), seq);
+  erase_from(by_image_, mix(s.host, s.image), seq);
+  if (s.image == kNet1Hash && p.parent_pid) erase_from(net1_by_parent_, mix(s.host, *p.parent_pid), seq);
+}
+
+/// 1. Exact copies. Returns true when `event` was a copy (merged into or dropped for its
+/// first record); else sets `key` to its identity (0: none).
+bool StreamMerger::merge_copy(Event& event, std::uint64_t& key) {
+  key = 0;
+  const RawEvent* r = raw_of(event);
+  if (r == nullptr || r->record_id == 0) return false;
+  std::uint64_t k = mix(host_key_hash(r->computer()), hash_lower(r->channel()));
+  k = mix(k, r->event_id);
+  k = mix(k, r->record_id);
+  k = mix(k, r->time_created / 10000);
+  if (k == 0) k = 1;
+  auto it = copies_.find(k);
+  if (it == copies_.end()) {
+    key = k;
+    return false;
   }
-  /// Id of an already interned key, or kNone.
-  [[nodiscard]] std::uint32_t find(const std::string& key) const {
-    auto it = ids_.find(key);
-    return it == ids_.end() ? kNone : it->second;
-  }
-  static constexpr std::uint32_t kNone = UINT32_MAX;
+  stats_.copies_merged++;
+  auto* src = std::get_if<ProcessEvent>(&event);
+  ProcessEvent* dst = proc(it->second);
+  if (src != nullptr && dst != nullptr) merge_into(*dst, std::move(*src));
+  return true;
+}
 
- private:
-  std::unordered_map<std::string, std::uint32_t> ids_;
-  std::string last_raw_;
-  std::uint32_t last_id_ = 0;
-  bool has_last_ = false;
-};
-
-// Identity of one record for the exact-copy check: (host, channel, id, record id, time in ms).
-struct CopyKey {
-  std::uint32_t host;
-  std::uint32_t channel;
-  std::uint32_t event_id;
-  std::uint64_t record_id;
-  std::uint64_t time_ms;
-  bool operator==(const CopyKey&) const = default;
-
-  [[nodiscard]] std::uint64_t hash() const {
-    std::uint64_t h = record_id * 0x9E3779B97F4A7C15ull;
-    h ^= (time_ms + (static_cast<std::uint64_t>(host) << 32 | channel)) * 0xC2B2AE3D27D4EB4Full;
-    h ^= static_cast<std::uint64_t>(event_id) * 0x165667B19E3779F9ull;
-    return h ^ (h >> 29);
-  }
-};
-
-// First index holding each CopyKey: open addressing over one flat array (a node-based map costs
-// an allocation per event, which was most of the merge's time on large inputs).
-class FirstIndex {
- public:
-  explicit FirstIndex(std::size_t n) {
-    std::size_t cap = 16;
-    while (cap < n * 2) cap *= 2;
-    slots_.assign(cap, kEmpty);
-    keys_.reserve(n);
-  }
-  /// Index of the first event added with `key`, or `index` itself when it is the first.
-  std::uint32_t first(const CopyKey& key, std::uint32_t index) {
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t h = key.hash() & mask;; h = (h + 1) & mask) {
-      const std::uint32_t slot = slots_[h];
-      if (slot == kEmpty) {
-        slots_[h] = static_cast<std::uint32_t>(keys_.size());
-        keys_.emplace_back(key, index);
-        return index;
+/// 2. One process, several logs.
+bool StreamMerger::merge_same_process(ProcessEvent& p, std::uint64_t host, std::uint64_t image,
+                                      std::uint64_t seq) {
+  (void)seq;
+  if (p.pid != 0) {
+    auto it = by_pid_.find(mix(host, p.pid));
+    if (it != by_pid_.end()) {
+      for (std::uint64_t cand : it->second) {
+        Slot* s = slot(cand);
+        if (s == nullptr || s->host != host) continue;
+        ProcessEvent& q = std::get<ProcessEvent>(s->event);
+        if (q.pid != p.pid || gap(q.time, p.time) > kSameProcessWindow) continue;
+        if (image != 0 && s->image != 0 && image != s->image) continue;
+        unindex(*s, cand);
+        merge_into(q, std::move(p));
+        s->image = image_name_hash(q.image());
+        index(cand);
+        stats_.same_process_merged++;
+        adopt_helpers(cand);
+        return true;
       }
-      if (keys_[slot].first == key) return keys_[slot].second;
     }
   }
-
- private:
-  static constexpr std::uint32_t kEmpty = UINT32_MAX;
-  std::vector<std::uint32_t> slots_;
-  std::vector<std::pair<CopyKey, std::uint32_t>> keys_;
-};
-
-std::string lower_key(std::string_view s) { return lower(s); }
-std::string host_key_of(std::string_view s) { return host_key(s); }
-std::string image_key_of(std::string_view s) { return image_name(s); }
-
-}  // namespace
-
-std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
-  MergeStats stats;
-  const std::size_t n = events_.size();
-  std::vector<bool> gone(n, false);
-  for (const Event& e : events_) stats.executions_in += std::holds_alternative<ProcessEvent>(e);
-  Interner hosts_by_name;  // host_key() of ProcessEvent::host and RawEvent::computer
-  Interner channels;
-  Interner image_names;    // image_name() of ProcessEvent::image
-
-  // 1. Exact copies of one record.
-  {
-    FirstIndex seen(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const RawEvent* r = raw_of(events_[i]);
-      if (r == nullptr || r->record_id == 0) continue;
-      const CopyKey key{hosts_by_name.id(r->computer(), host_key_of),
-                        channels.id(r->channel(), lower_key), r->event_id, r->record_id,
-                        r->time_created / 10000};
-      const std::uint32_t first = seen.first(key, static_cast<std::uint32_t>(i));
-      if (first == i) continue;
-      gone[i] = true;
-      stats.copies_merged++;
-      auto* dst = std::get_if<ProcessEvent>(&events_[first]);
-      auto* src = std::get_if<ProcessEvent>(&events_[i]);
-      if (dst != nullptr && src != nullptr) merge_into(*dst, std::move(*src));
+  // Records without a PID (and, the other way round, a PID-ful record meeting one held without):
+  // host, image, parent PID, arguments and the closest time.
+  auto it = by_image_.find(mix(host, image));
+  if (it == by_image_.end()) return false;
+  std::uint64_t best = 0;
+  bool found = false;
+  std::uint64_t best_gap = kSameProcessWindow + 1;
+  std::string args;
+  bool have_args = false;
+  for (std::uint64_t cand : it->second) {
+    Slot* s = slot(cand);
+    if (s == nullptr || s->host != host || s->image != image) continue;
+    const ProcessEvent& q = std::get<ProcessEvent>(s->event);
+    if ((p.pid == 0) == (q.pid == 0)) continue;  // exactly one of the two lost its PID
+    if ((q.kinds & p.kinds) != 0) continue;
+    if (p.parent_pid && q.parent_pid && *p.parent_pid != *q.parent_pid) continue;
+    if (!p.command_line().empty() && !q.command_line().empty()) {
+      if (!have_args) {
+        args = arguments_key(p.command_line());
+        have_args = true;
+      }
+      if (arguments_key(q.command_line()) != args) continue;
+    }
+    const std::uint64_t g = gap(q.time, p.time);
+    if (g < best_gap) {
+      best_gap = g;
+      best = cand;
+      found = true;
     }
   }
+  if (!found) return false;
+  Slot* s = slot(best);
+  unindex(*s, best);
+  merge_into(std::get<ProcessEvent>(s->event), std::move(p));
+  s->image = image_name_hash(std::get<ProcessEvent>(s->event).image());
+  index(best);
+  stats_.same_process_merged++;
+  return true;
+}
 
-  // 2. One process, several logs. Sorted by (host, pid, time); host order is by interned id,
-  // which groups the same hosts as comparing the key strings, and keeps each host's order.
-  std::vector<std::size_t> procs;
-  std::vector<std::uint32_t> hosts(n, 0);
-  std::vector<std::uint32_t> images(n, 0);  // interned image_name(); id of "" for none
-  const std::uint32_t no_image = image_names.id("", image_key_of);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (gone[i]) continue;
-    if (auto* p = std::get_if<ProcessEvent>(&events_[i]); p != nullptr && !is_dll_check(*p)) {
-      procs.push_back(i);
-      hosts[i] = hosts_by_name.id(p->host(), host_key_of);
-      images[i] = image_names.id(p->image(), image_key_of);
-    }
-  }
-  auto proc = [&](std::size_t i) -> ProcessEvent& { return std::get<ProcessEvent>(events_[i]); };
-  {
-    struct SortKey {
-      std::uint32_t host;
-      std::uint32_t pid;
-      std::uint64_t time;
-      std::size_t index;
-    };
-    std::vector<SortKey> keys;
-    keys.reserve(procs.size());
-    for (std::size_t i : procs) keys.push_back({hosts[i], proc(i).pid, proc(i).time, i});
-    std::stable_sort(keys.begin(), keys.end(), [](const SortKey& a, const SortKey& b) {
-      if (a.host != b.host) return a.host < b.host;
-      if (a.pid != b.pid) return a.pid < b.pid;
-      return a.time < b.time;
-    });
-    for (std::size_t k = 0; k < keys.size(); ++k) procs[k] = keys[k].index;
-  }
-  for (std::size_t k = 0; k < procs.size(); ++k) {
-    const std::size_t i = procs[k];
-    if (gone[i]) continue;
-    for (std::size_t m = k + 1; m < procs.size(); ++m) {
-      const std::size_t j = procs[m];
-      if (hosts[j] != hosts[i] || proc(j).pid != proc(i).pid) break;
-      if (proc(j).time - proc(i).time > kSameProcessWindow) break;
-      if (gone[j]) continue;
-      if (images[i] != no_image && images[j] != no_image && images[i] != images[j]) continue;
-      merge_into(proc(i), std::move(proc(j)));
-      images[i] = image_names.id(proc(i).image(), image_key_of);  // the merge may replace it
-      gone[j] = true;
-      stats.same_process_merged++;
-    }
-  }
-
-  // 2b. Records that lost their PID (NXLog exports drop Sysmon's ProcessId, which collides with
-  // its own ProcessID key): match on host, image, parent PID, arguments and time instead.
-  const bool any_lost = std::any_of(procs.begin(), procs.end(),
-                                    [&](std::size_t i) { return !gone[i] && proc(i).pid == 0; });
-  std::multimap<std::pair<std::uint32_t, std::uint32_t>, std::size_t> by_image;
-  for (std::size_t i : any_lost ? procs : std::vector<std::size_t>{}) {
-    if (!gone[i] && proc(i).pid != 0) by_image.emplace(std::make_pair(hosts[i], images[i]), i);
-  }
-  for (std::size_t i : procs) {
-    if (gone[i] || proc(i).pid != 0) continue;
-    ProcessEvent& lost = proc(i);
-    auto [lo, hi] = by_image.equal_range({hosts[i], images[i]});
-    std::size_t best = SIZE_MAX;
-    std::uint64_t best_gap = kSameProcessWindow + 1;
-    for (auto it = lo; it != hi; ++it) {
-      const ProcessEvent& c = proc(it->second);
-      if (gone[it->second] || (c.kinds & lost.kinds) != 0) continue;
-      if (lost.parent_pid && c.parent_pid && *lost.parent_pid != *c.parent_pid) continue;
-      if (!lost.command_line().empty() && !c.command_line().empty() &&
-          arguments_key(lost.command_line()) != arguments_key(c.command_line())) {
+/// 3. net1.exe arriving after (or up to 1 s before) its net.exe.
+bool StreamMerger::fold_helper(ProcessEvent& child, std::uint64_t host, std::uint64_t image) {
+  if (image != kNet1Hash || !child.parent_pid) return false;
+  auto it = by_pid_.find(mix(host, *child.parent_pid));
+  if (it == by_pid_.end()) return false;
+  for (std::uint64_t cand : it->second) {
+    Slot* s = slot(cand);
+    if (s == nullptr || s->host != host || s->image != kNetHash) continue;
+    ProcessEvent& parent = std::get<ProcessEvent>(s->event);
+    if (parent.pid != *child.parent_pid) continue;
+    if (parent.helper) {
+      // The helper logged twice (4688 and Sysmon 1, one of them without its PID): one process.
+      HelperChild& h = parent.helper.edit();
+      if ((h.pid != 0 && child.pid != 0 && h.pid != child.pid) ||
+          arguments_key(h.command_line) != arguments_key(child.command_line())) {
         continue;
       }
-      const std::uint64_t gap = c.time > lost.time ? c.time - lost.time : lost.time - c.time;
-      if (gap < best_gap) {
-        best_gap = gap;
-        best = it->second;
-      }
+      if (h.pid == 0) h.pid = child.pid;
+      for (auto& ev : child.evidence) h.evidence.push_back(std::move(ev));
+      stats_.same_process_merged++;
+      return true;
     }
-    if (best == SIZE_MAX) continue;
-    merge_into(proc(best), std::move(lost));
-    images[best] = image_names.id(proc(best).image(), image_key_of);
-    gone[i] = true;
-    stats.same_process_merged++;
+    const std::int64_t delay =
+        static_cast<std::int64_t>(child.time) - static_cast<std::int64_t>(parent.time);
+    if (delay < -static_cast<std::int64_t>(kSecond) ||
+        delay > static_cast<std::int64_t>(kHelperWindow)) {
+      continue;
+    }
+    if (arguments_key(parent.command_line()) != arguments_key(child.command_line())) continue;
+    HelperChild h;
+    h.pid = child.pid;
+    h.image = child.image();
+    h.command_line = child.command_line();
+    if (const SourceRef* src = child.source()) h.source = *src;
+    h.evidence = std::move(child.evidence);
+    parent.helper.edit() = std::move(h);
+    stats_.helpers_folded++;
+    return true;
   }
+  return false;
+}
 
-  // 3. net.exe -> net1.exe with the same arguments.
-  const std::uint32_t net = image_names.find("net.exe");
-  const std::uint32_t net1 = image_names.find("net1.exe");
-  const bool any_net1 = net != Interner::kNone && net1 != Interner::kNone &&
-                        std::any_of(procs.begin(), procs.end(),
-                                    [&](std::size_t i) { return !gone[i] && images[i] == net1; });
-  std::multimap<std::pair<std::uint32_t, std::uint32_t>, std::size_t> by_pid;
-  for (std::size_t i : any_net1 ? procs : std::vector<std::size_t>{}) {
-    if (!gone[i] && images[i] == net) by_pid.emplace(std::make_pair(hosts[i], proc(i).pid), i);
-  }
-  for (std::size_t c : any_net1 ? procs : std::vector<std::size_t>{}) {
-    if (gone[c] || !proc(c).parent_pid || images[c] != net1) continue;
-    auto [lo, hi] = by_pid.equal_range({hosts[c], *proc(c).parent_pid});
-    for (auto it = lo; it != hi; ++it) {
-      ProcessEvent& parent = proc(it->second);
-      ProcessEvent& child = proc(c);
-      if (gone[it->second] || parent.helper) continue;
-      const std::int64_t delay =
-          static_cast<std::int64_t>(child.time) - static_cast<std::int64_t>(parent.time);
-      if (delay < -10'000'000 || delay > static_cast<std::int64_t>(kHelperWindow)) continue;
-      if (arguments_key(parent.command_line()) != arguments_key(child.command_line())) continue;
-      HelperChild h;
-      h.pid = child.pid;
-      h.image = child.image();
-      h.command_line = child.command_line();
-      if (const SourceRef* s = child.source()) h.source = *s;
-      h.evidence = std::move(child.evidence);
-      parent.helper.edit() = std::move(h);
-      gone[c] = true;
-      stats.helpers_folded++;
-      break;
+/// A net.exe (new, or just merged) takes a held net1.exe child that arrived before it.
+void StreamMerger::adopt_helpers(std::uint64_t seq) {
+  Slot* s = slot(seq);
+  if (s == nullptr || s->image != kNetHash) return;
+  ProcessEvent& parent = std::get<ProcessEvent>(s->event);
+  if (parent.helper || parent.pid == 0) return;
+  auto it = net1_by_parent_.find(mix(s->host, parent.pid));
+  if (it == net1_by_parent_.end()) return;
+  const std::vector<std::uint64_t> cands = it->second;
+  for (std::uint64_t c : cands) {
+    Slot* cs = slot(c);
+    if (cs == nullptr || cs->host != s->host) continue;
+    ProcessEvent& child = std::get<ProcessEvent>(cs->event);
+    const std::uint64_t host = cs->host;
+    unindex(*cs, c);
+    if (fold_helper(child, host, cs->image)) {
+      cs->gone = true;
+      ++gone_in_held_;
+      return;
     }
+    index(c);
   }
+}
 
-  // Drop the merged events in place, then order by time. Logs are mostly in time order
-  // already: then nothing moves. Otherwise indices are sorted and the permutation applied in
-  // place, one move per event (no second copy of every event).
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (gone[i]) continue;
-    if (kept != i) events_[kept] = std::move(events_[i]);
-    ++kept;
+void StreamMerger::add(Event&& event) {
+  const std::uint64_t t = event_time(event);
+  watermark_ = std::max(watermark_, t);
+  std::uint64_t key = 0;
+  auto* p = std::get_if<ProcessEvent>(&event);
+  if (p != nullptr) stats_.executions_in++;
+  if (merge_copy(event, key)) {
+    release(watermark_);
+    return;
   }
-  events_.erase(events_.begin() + static_cast<std::ptrdiff_t>(kept), events_.end());
-  std::vector<std::pair<std::uint64_t, std::size_t>> order;
-  order.reserve(kept);
-  for (std::size_t i = 0; i < kept; ++i) order.emplace_back(time_of(events_[i]), i);
-  const auto by_time = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (!std::is_sorted(order.begin(), order.end(), by_time)) {
-    std::stable_sort(order.begin(), order.end(), by_time);
-    // Position k takes the event now at order[k].second; follow each cycle once.
-    std::vector<bool> placed(kept, false);
-    for (std::size_t start = 0; start < kept; ++start) {
-      if (placed[start] || order[start].second == start) continue;
-      Event held = std::move(events_[start]);
-      std::size_t k = start;
-      while (order[k].second != start) {
-        events_[k] = std::move(events_[order[k].second]);
-        placed[k] = true;
-        k = order[k].second;
-      }
-      events_[k] = std::move(held);
-      placed[k] = true;
+  const std::uint64_t seq = base_ + held_.size();
+  if (key != 0) {
+    copies_.emplace(key, seq);
+    copy_order_.emplace_back(t, key);
+  }
+  if (p != nullptr && !is_dll_check(*p)) {
+    const std::uint64_t host = host_key_hash(p->host());
+    const std::uint64_t image = image_name_hash(p->image());
+    if (merge_same_process(*p, host, image, seq) || fold_helper(*p, host, image)) {
+      release(watermark_);
+      return;
     }
+    Slot s;
+    s.time = t;
+    s.host = host;
+    s.image = image;
+    s.copy_key = key;
+    s.process = true;
+    s.event = std::move(event);
+    held_.push_back(std::move(s));
+    index(seq);
+    adopt_helpers(seq);
+  } else {
+    Slot s;
+    s.time = t;
+    s.copy_key = key;
+    s.event = std::move(event);
+    held_.push_back(std::move(s));
   }
-  std::vector<Event> out = std::move(events_);
+  release(watermark_);
+}
+
+void StreamMerger::emit(Slot& s) {
+  if (s.process) stats_.executions_out++;
+  out_(std::move(s.event));
+}
+
+void StreamMerger::release(std::uint64_t watermark) {
+  while (!held_.empty()) {
+    Slot& s = held_.front();
+    if (!s.gone && s.time + kMergeHold > watermark) break;
+    if (s.gone) {
+      --gone_in_held_;
+    } else {
+      unindex(s, base_);
+      emit(s);
+    }
+    held_.pop_front();
+    ++base_;
+  }
+  // Forget record identities past their span (or over the cap).
+  while (!copy_order_.empty() &&
+         (copy_order_.front().first + kCopyMemory < watermark || copy_order_.size() > kMaxCopyKeys)) {
+    auto it = copies_.find(copy_order_.front().second);
+    if (it != copies_.end() && it->second < base_) copies_.erase(it);
+    copy_order_.pop_front();
+  }
+}
+
+void StreamMerger::flush() {
+  release(UINT64_MAX);
+  copies_.clear();
+  copy_order_.clear();
+}
+
+// --- EventMerger ----------------------------------------------------------------------------
+
+std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
+  std::vector<std::size_t> order(events_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return event_time(events_[a]) < event_time(events_[b]);
+  });
+  std::vector<Event> out;
+  StreamMerger merger([&](Event&& e) { out.push_back(std::move(e)); });
+  for (std::size_t i : order) merger.add(std::move(events_[i]));
+  merger.flush();
   events_.clear();
-  for (const Event& e : out) stats.executions_out += std::holds_alternative<ProcessEvent>(e);
-  if (stats_out != nullptr) *stats_out = stats;
+  std::stable_sort(out.begin(), out.end(), [](const Event& a, const Event& b) {
+    return event_time(a) < event_time(b);
+  });
+  if (stats_out != nullptr) *stats_out = merger.stats();
   return out;
 }
 

@@ -40,7 +40,9 @@ const std::vector<std::string_view>& csv_columns() {
                                                          "targets",
                                                          "decoded",
                                                          "chunk",
-                                                         "offset"};
+                                                         "offset",
+                                                         "via_parent_image",
+                                                         "via_parent_command_line"};
   return kColumns;
 }
 
@@ -67,11 +69,11 @@ void CsvWriter::write(const Finding& f) {
   field(iso_time(e.time));
   field(e.host());
   field(user_of(e));
-  field(f.phase);
-  field(f.command);
+  field(f.phase());
+  field(f.command());
   field(f.args);
-  field(join(f.techniques));
-  field(kb::to_string(f.noise));
+  field(join(f.techniques()));
+  field(kb::to_string(f.noise()));
   field(e.image());
   field(e.command_line());
   field(e.parent_image());
@@ -79,9 +81,9 @@ void CsvWriter::write(const Finding& f) {
   field(reasons_text(f));
   field(src.file);
   number(record_of(src), record_of(src) != 0);
-  field(f.rule);
-  field(f.tactic);
-  field(f.study ? "true" : "false");
+  field(f.rule());
+  field(f.tactic());
+  field(f.study() ? "true" : "false");
   number(e.pid, e.pid != 0);
   number(e.parent_pid.value_or(0), e.parent_pid.has_value());
   field(hex_id(e.logon_id));
@@ -94,6 +96,8 @@ void CsvWriter::write(const Finding& f) {
   field(f.decoded);
   number(static_cast<std::uint64_t>(src.chunk), src.has_evtx_position());
   number(src.offset, src.has_evtx_position());
+  field(f.via ? std::string_view(f.via->parent_image()) : std::string_view());
+  field(f.via ? std::string_view(f.via->parent_command_line()) : std::string_view());
   buf_ += "\r\n";
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

@@ -20,6 +20,10 @@ class CsvWriter final : public Sink {
   void begin() override;
   void write(const Finding& finding) override;
   void finish() override;
+  void flush() override {
+    if (!buf_.empty()) out_(buf_);
+    buf_.clear();
+  }
 
  private:
   TextOut out_;

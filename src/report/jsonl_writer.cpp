@@ -61,14 +61,14 @@ void append_finding_json(std::string& out, const Finding& f) {
   o.str("timestamp", iso_time(e.time));
   o.str("host", e.host());
   o.str("user", user_of(e));
-  o.str("phase", f.phase);
-  o.str("command", f.command);
-  o.str("rule", f.rule);
-  o.str("tactic", f.tactic);
-  o.list("technique", f.techniques);
-  o.str("noise", kb::to_string(f.noise));
-  o.boolean("study", f.study);
-  o.boolean("builtin", f.builtin);
+  o.str("phase", f.phase());
+  o.str("command", f.command());
+  o.str("rule", f.rule());
+  o.str("tactic", f.tactic());
+  o.list("technique", f.techniques());
+  o.str("noise", kb::to_string(f.noise()));
+  o.boolean("study", f.study());
+  o.boolean("builtin", f.builtin());
   o.str("args", f.args);
   if (!f.targets.empty()) o.list("targets", f.targets);
   o.str("image", e.image());
@@ -91,6 +91,8 @@ void append_finding_json(std::string& out, const Finding& f) {
     if (v.pid != 0) vo.num("process_id", v.pid);
     vo.str("image", v.image());
     vo.str("command_line", v.command_line());
+    vo.opt_str("parent_image", v.parent_image());
+    vo.opt_str("parent_command_line", v.parent_command_line());
     vo.str("source", vs.file);
     vo.num("record", record_of(vs));
     vo.close();
@@ -113,15 +115,24 @@ void append_finding_json(std::string& out, const Finding& f) {
     o.num("offset", src.offset);
   }
   if (src.carved) o.boolean("carved", true);
-  if (!f.annotations.empty()) {
-    o.key("annotations");
+  // The knowledge base's match is the headline fields above; other detectors' matches
+  // (Sigma, baseline, policy, correlation) are listed.
+  if (f.matches.size() > 1 || (f.matches.size() == 1 && f.kb() == nullptr)) {
+    o.key("matches");
     out += '[';
-    for (std::size_t i = 0; i < f.annotations.size(); ++i) {
-      if (i > 0) out += ',';
+    bool first = true;
+    for (const Match& m : f.matches) {
+      if (m.engine == MatchEngine::kKb) continue;
+      if (!first) out += ',';
+      first = false;
       Obj a(out);
-      a.str("kind", f.annotations[i].kind);
-      a.str("id", f.annotations[i].id);
-      a.opt_str("text", f.annotations[i].text);
+      a.str("engine", to_string(m.engine));
+      a.str("rule_id", m.rule_id);
+      a.str("title", m.title);
+      a.str("level", to_string(m.level));
+      a.opt_str("phase", m.phase);
+      a.opt_str("tactic", m.tactic);
+      if (!m.techniques.empty()) a.list("technique", m.techniques);
       a.close();
     }
     out += ']';

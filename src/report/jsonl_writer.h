@@ -26,6 +26,10 @@ class JsonlWriter final : public Sink {
   explicit JsonlWriter(TextOut out) : out_(std::move(out)) {}
   void write(const Finding& finding) override;
   void finish() override;
+  void flush() override {
+    if (!buf_.empty()) out_(buf_);
+    buf_.clear();
+  }
 
  private:
   TextOut out_;

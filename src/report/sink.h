@@ -8,14 +8,16 @@
 ///
 /// Usage:
 ///   auto sink = report::make_sink(report::Format::kJsonl, [&](std::string_view s) { out.write(s);
-///   }); sink->begin(); for (const auto& f : findings) sink->write(f); sink->finish();
+///   }); engine.add_sink(*sink);   // or: sink->begin(); sink->write(f)...; sink->finish();
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
 
+#include "cmdsentry/engine.h"
 #include "cmdsentry/finding.h"
+#include "cmdsentry/sink.h"
 
 namespace cmdsentry::report {
 
@@ -33,16 +35,20 @@ struct SinkOptions {
   int width = 120;  ///< table: total line width (terminal columns)
 };
 
-/// A findings writer.
-class Sink {
+/// A findings writer: an engine sink (cmdsentry::Sink) that formats findings as text.
+class Sink : public cmdsentry::Sink {
  public:
-  virtual ~Sink() = default;
-  /// Before the first finding (headers).
-  virtual void begin() {}
+  using cmdsentry::Sink::finish;
   /// One finding.
   virtual void write(const Finding& finding) = 0;
   /// After the last finding; flushes everything buffered.
   virtual void finish() = 0;
+
+  void on_finding(const Finding& finding) override { write(finding); }
+  void finish(const RunReport& report) override {
+    (void)report;
+    finish();
+  }
 };
 
 /// The writer for `format`.

@@ -54,7 +54,7 @@ void TableWriter::write(const Finding& f) {
   if (time.size() > 10) time[10] = ' ';
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
-  row(time, short_host(e.host()), user_of(e), f.phase, f.command, kb::to_string(f.noise),
+  row(time, short_host(e.host()), user_of(e), f.phase(), f.command(), kb::to_string(f.noise()),
       std::to_string(f.obfuscation_score), args);
   ++rows_;
   if (buf_.size() >= kFlushBytes) {

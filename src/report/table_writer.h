@@ -22,6 +22,10 @@ class TableWriter final : public Sink {
   void begin() override;
   void write(const Finding& finding) override;
   void finish() override;
+  void flush() override {
+    if (!buf_.empty()) out_(buf_);
+    buf_.clear();
+  }
 
  private:
   void row(std::string_view time, std::string_view host, std::string_view user,

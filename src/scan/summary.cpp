@@ -59,15 +59,6 @@ std::vector<std::string_view> name_words(std::string_view name) {
   return out;
 }
 
-/// Per-command tallies while building one scope.
-struct Tally {
-  std::string command;
-  std::string phase;
-  std::size_t first_seen = 0;
-  std::uint64_t count = 0;
-  std::vector<std::pair<std::string, std::uint64_t>> options;  ///< first-seen order
-};
-
 bool study_phase_rank(std::string_view phase, int* rank) {
   static constexpr std::array<std::string_view, 3> kStudy = {"recon", "discovery", "spread"};
   for (std::size_t i = 0; i < kStudy.size(); ++i) {
@@ -79,29 +70,30 @@ bool study_phase_rank(std::string_view phase, int* rank) {
   return false;
 }
 
-SummaryScope build(std::span<const Finding> findings, const std::vector<std::size_t>& which,
-                   std::string host) {
-  SummaryScope scope;
-  scope.host = std::move(host);
-  scope.findings = which.size();
-  std::vector<Tally> tallies;
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t n = 0; n < which.size(); ++n) {
-    const Finding& f = findings[which[n]];
-    auto [it, fresh] = index.try_emplace(f.command, tallies.size());
-    if (fresh) tallies.push_back({f.command, f.phase, n, 0, {}});
-    Tally& t = tallies[it->second];
-    ++t.count;
-    for (std::string& tok : option_tokens(f)) {
-      auto o = std::find_if(t.options.begin(), t.options.end(),
-                            [&](const auto& p) { return p.first == tok; });
-      if (o == t.options.end()) {
-        t.options.emplace_back(std::move(tok), 1);
-      } else {
-        ++o->second;
-      }
+}  // namespace
+
+void SummaryBuilder::Scope::add(const Finding& f) {
+  ++findings;
+  const std::string command(f.command());
+  auto [it, fresh] = index.try_emplace(command, tallies.size());
+  if (fresh) tallies.push_back({command, std::string(f.phase()), tallies.size(), 0, {}});
+  Tally& t = tallies[it->second];
+  ++t.count;
+  for (std::string& tok : option_tokens(f)) {
+    auto o = std::find_if(t.options.begin(), t.options.end(),
+                          [&](const auto& p) { return p.first == tok; });
+    if (o != t.options.end()) {
+      ++o->second;
+    } else if (t.options.size() < kMaxSummaryOptionKinds) {
+      t.options.emplace_back(std::move(tok), 1);
     }
   }
+}
+
+SummaryScope SummaryBuilder::Scope::build() const {
+  SummaryScope scope;
+  scope.host = host;
+  scope.findings = findings;
   // Phases: the study's first, in its order, then the rest alphabetically.
   std::vector<std::string> phases;
   for (const Tally& t : tallies) {
@@ -143,8 +135,6 @@ SummaryScope build(std::span<const Finding> findings, const std::vector<std::siz
   return scope;
 }
 
-}  // namespace
-
 std::vector<std::string> option_tokens(const Finding& f) {
   std::vector<std::string> out;
   auto add = [&](std::string tok) {
@@ -154,7 +144,7 @@ std::vector<std::string> option_tokens(const Finding& f) {
   for (const VerbProgram& v : kVerbPrograms) {
     if (v.program == f.program) verb_words = v.words;
   }
-  const std::vector<std::string_view> named = name_words(f.command);
+  const std::vector<std::string_view> named = name_words(f.command());
   std::string verb;
   std::size_t taken = 0;
   bool verb_open = verb_words > 0;
@@ -181,21 +171,25 @@ std::vector<std::string> option_tokens(const Finding& f) {
   return out;
 }
 
-Summary summarize(std::span<const Finding> findings) {
+void SummaryBuilder::add(const Finding& f) {
+  all_.add(f);
+  const std::string_view h = f.process->host();
+  auto [it, fresh] = hosts_.try_emplace(events::host_key(h));
+  if (fresh) it->second.host = std::string(h);
+  it->second.add(f);
+}
+
+Summary SummaryBuilder::build() const {
   Summary s;
-  std::vector<std::size_t> all(findings.size());
-  for (std::size_t i = 0; i < findings.size(); ++i) all[i] = i;
-  s.all = build(findings, all, "");
-  // Hosts by key (NetBIOS name, lower case), shown as first logged.
-  std::map<std::string, std::pair<std::string, std::vector<std::size_t>>> hosts;
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    const std::string h(findings[i].process->host());
-    auto& slot = hosts[events::host_key(h)];
-    if (slot.second.empty()) slot.first = h;
-    slot.second.push_back(i);
-  }
-  for (auto& [key, slot] : hosts) s.hosts.push_back(build(findings, slot.second, slot.first));
+  s.all = all_.build();
+  for (const auto& [key, scope] : hosts_) s.hosts.push_back(scope.build());
   return s;
+}
+
+Summary summarize(std::span<const Finding> findings) {
+  SummaryBuilder b;
+  for (const Finding& f : findings) b.add(f);
+  return b.build();
 }
 
 }  // namespace cmdsentry::scan

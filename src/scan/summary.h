@@ -15,6 +15,9 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <map>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "cmdsentry/finding.h"
@@ -49,6 +52,37 @@ struct SummaryScope {
 struct Summary {
   SummaryScope all;
   std::vector<SummaryScope> hosts;
+};
+
+/// Distinct options counted per command (attacker-chosen switches must not grow the summary).
+inline constexpr std::size_t kMaxSummaryOptionKinds = 256;
+
+/// Builds the summary from findings as they stream in: counts per command, phase and host, no
+/// findings kept.
+class SummaryBuilder {
+ public:
+  void add(const Finding& finding);
+  [[nodiscard]] Summary build() const;
+  [[nodiscard]] std::uint64_t findings() const { return all_.findings; }
+
+ private:
+  struct Tally {
+    std::string command;
+    std::string phase;
+    std::size_t first_seen = 0;
+    std::uint64_t count = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> options;  ///< first-seen order
+  };
+  struct Scope {
+    std::string host;
+    std::uint64_t findings = 0;
+    std::vector<Tally> tallies;
+    std::unordered_map<std::string, std::size_t> index;
+    void add(const Finding& f);
+    [[nodiscard]] SummaryScope build() const;
+  };
+  Scope all_;
+  std::map<std::string, Scope> hosts_;  ///< by host key
 };
 
 /// Option tokens of one finding, in command-line order, each once.

@@ -42,7 +42,7 @@ void ReadContext::deliver(RawEvent&& event) const {
 void dispatch_stream(const std::string& name, ByteStream& in, const ReadContext& ctx,
                      const std::string* path) {
   std::string head;
-  if (auto r = read_at_least(in, head, kSniffBytes); !r) {
+  if (auto r = read_head(in, head, kSniffBytes); !r) {
     ctx.stats.files_failed++;
     ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
     return;
@@ -110,9 +110,9 @@ void read_file(const std::string& path, const ReadContext& ctx) {
   dispatch_stream(path, **file, ctx, &path);
 }
 
-void read_directory(const std::filesystem::path& dir, const ReadContext& ctx) {
+void walk_directory(const std::filesystem::path& dir, std::vector<std::string>& files,
+                    const ReadContext& ctx) {
   namespace fs = std::filesystem;
-  std::vector<std::string> files;
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -124,6 +124,11 @@ void read_directory(const std::filesystem::path& dir, const ReadContext& ctx) {
     ctx.diagnose(Severity::kError, dir.string(), 0, 0, "directory walk stopped: " + ec.message());
   }
   std::sort(files.begin(), files.end());
+}
+
+void read_directory(const std::filesystem::path& dir, const ReadContext& ctx) {
+  std::vector<std::string> files;
+  walk_directory(dir, files, ctx);
   for (const std::string& f : files) read_file(f, ctx);
 }
 
@@ -148,6 +153,34 @@ SourceStats read_paths(const std::vector<std::string>& paths, const SourceOption
     }
   }
   return stats;
+}
+
+std::vector<std::string> expand_inputs(
+    const std::vector<std::string>& paths,
+    const std::function<void(const SourceDiagnostic&)>& on_diagnostic) {
+  std::vector<std::string> out;
+  SourceOptions options;
+  SourceSink sink;
+  sink.on_diagnostic = on_diagnostic;
+  SourceStats stats;
+  const detail::ReadContext ctx{options, sink, stats};
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path != "-" && std::filesystem::is_directory(path, ec)) {
+      detail::walk_directory(path, out, ctx);
+    } else {
+      out.push_back(path);
+    }
+  }
+  return out;
+}
+
+bool is_live_input(const std::string& path) {
+  if (path == "-") return true;
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  return !ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st) &&
+         !std::filesystem::is_directory(st);
 }
 
 SourceStats read_buffer(const std::string& name, std::string_view data,

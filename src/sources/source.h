@@ -66,6 +66,16 @@ struct SourceSink {
 SourceStats read_paths(const std::vector<std::string>& paths, const SourceOptions& options,
                        const SourceSink& sink);
 
+/// The inputs behind `paths`, each read on its own: a directory becomes its files (recursively,
+/// in name order), a file, archive or "-" stays as given. Problems walking go to on_diagnostic.
+[[nodiscard]] std::vector<std::string> expand_inputs(
+    const std::vector<std::string>& paths,
+    const std::function<void(const SourceDiagnostic&)>& on_diagnostic);
+
+/// True for "-" and paths that are not regular files (pipes, FIFOs, terminals): input that may
+/// arrive slowly, for which the engine flushes when it goes idle.
+[[nodiscard]] bool is_live_input(const std::string& path);
+
 /// Reads one in-memory buffer named `name` (sniffed like a file). For tests and fuzzers.
 SourceStats read_buffer(const std::string& name, std::string_view data,
                         const SourceOptions& options, const SourceSink& sink);

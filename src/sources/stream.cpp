@@ -46,6 +46,21 @@ std::optional<std::string_view> FileStream::take_rest(std::size_t reread) {
 }
 
 Result<std::size_t> FileStream::read(char* data, std::size_t size) {
+  if (live_ < 0) {
+    struct stat st {};
+    const int fd = ::fileno(file_);
+    live_ = (fd >= 0 && ::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) ? 1 : 0;
+  }
+  if (live_ == 1) {
+    // A pipe or terminal: hand out what has arrived instead of waiting for `size` bytes, so a
+    // live feed is processed as it comes (stdio's fread would block until the buffer is full).
+    for (;;) {
+      const ssize_t n = ::read(::fileno(file_), data, size);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno == EINTR) continue;
+      return fail(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+    }
+  }
   const std::size_t n = std::fread(data, 1, size, file_);
   if (n == 0 && std::ferror(file_)) {
     return fail(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
@@ -134,7 +149,11 @@ Result<std::size_t> Utf16Stream::read(char* data, std::size_t size) {
   return n;
 }
 
-Result<std::size_t> read_at_least(ByteStream& in, std::string& out, std::size_t size) {
+namespace {
+
+/// Reads until `out` holds `size` bytes, the stream ends, or `done(out)` says enough.
+template <class Done>
+Result<std::size_t> read_until(ByteStream& in, std::string& out, std::size_t size, Done done) {
   while (out.size() < size) {
     const std::size_t old = out.size();
     out.resize(size);
@@ -144,9 +163,23 @@ Result<std::size_t> read_at_least(ByteStream& in, std::string& out, std::size_t 
       return tl::unexpected(n.error());
     }
     out.resize(old + *n);
-    if (*n == 0) break;
+    if (*n == 0 || done(out)) break;
   }
   return out.size();
+}
+
+}  // namespace
+
+Result<std::size_t> read_at_least(ByteStream& in, std::string& out, std::size_t size) {
+  return read_until(in, out, size, [](const std::string&) { return false; });
+}
+
+Result<std::size_t> read_head(ByteStream& in, std::string& out, std::size_t size) {
+  return read_until(in, out, size, [](const std::string& head) {
+    const std::size_t first = head.find_first_not_of(" \t\r\n");
+    return first != std::string::npos && head[first] == '{' &&
+           head.find('\n', first) != std::string::npos;
+  });
 }
 
 }  // namespace cmdsentry::sources

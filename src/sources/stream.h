@@ -55,6 +55,7 @@ class FileStream final : public ByteStream {
   void* map_ = nullptr;
   std::size_t map_size_ = 0;
   std::size_t dropped_ = 0;  ///< bytes at the start of the mapping already given back
+  int live_ = -1;            ///< 1: not a regular file (read with read(2)); -1: not known yet
 };
 
 /// Reads from memory (tests, fuzzers).
@@ -101,5 +102,8 @@ class Utf16Stream final : public ByteStream {
 
 /// Reads until `out` holds at least `size` bytes or the stream ends.
 [[nodiscard]] Result<std::size_t> read_at_least(ByteStream& in, std::string& out, std::size_t size);
+/// Like read_at_least, but also stops once `out` holds a whole first JSON line (a live feed of
+/// short lines is sniffed on its first line instead of waiting for `size` bytes).
+[[nodiscard]] Result<std::size_t> read_head(ByteStream& in, std::string& out, std::size_t size);
 
 }  // namespace cmdsentry::sources

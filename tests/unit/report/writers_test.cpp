@@ -38,13 +38,15 @@ std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string 
 
 Finding finding(std::string command_line, std::string args) {
   Finding f;
-  f.command = "whoami";
-  f.rule = "whoami";
-  f.phase = "recon";
-  f.tactic = "discovery";
-  f.techniques = {"T1033"};
-  f.noise = kb::Noise::kLow;
-  f.study = true;
+  Match m;
+  m.engine = MatchEngine::kKb;
+  m.rule_id = "whoami";
+  m.title = "whoami";
+  m.phase = "recon";
+  m.tactic = "discovery";
+  m.techniques = {"T1033"};
+  m.kb = KbMatch{.command = "whoami", .rule = "whoami", .noise = kb::Noise::kLow, .study = true};
+  f.matches.push_back(std::move(m));
   f.program = "whoami";
   f.args = std::move(args);
   f.process = event(std::move(command_line));
@@ -98,12 +100,12 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::string out = render(Format::kCsv, {finding("whoami /all", "/all"),
                                                 at_evtx_position(finding("whoami /all", "/all"))});
   const std::size_t header_end = out.find("\r\n");
-  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset")) << out;
+  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line")) << out;
   const std::size_t row_end = out.find("\r\n", header_end + 2);
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
   const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
-  EXPECT_TRUE(text_row.ends_with(",,")) << text_row;
-  EXPECT_TRUE(evtx_row.ends_with(",3,203328")) << evtx_row;
+  EXPECT_TRUE(text_row.ends_with(",,,,")) << text_row;
+  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,")) << evtx_row;
   EXPECT_NE(evtx_row.find(",logs/Security.evtx,4242,"), std::string::npos) << evtx_row;
 }
 

@@ -49,7 +49,7 @@ std::string shape(const ScanResult& r) {
   std::string out;
   for (const Finding& f : r.findings) {
     if (!out.empty()) out += ' ';
-    out += f.command + "@" + std::to_string(f.process->pid);
+    out += std::string(f.command()) + "@" + std::to_string(f.process->pid);
     if (f.via) out += "<" + std::to_string(f.via->pid);
   }
   return out;
@@ -131,14 +131,14 @@ TEST(Scanner, study_name_and_phase_with_the_finer_entry_as_rule) {
   const auto r = run(ev("10:00:00.000", 100, 9, sys("reg.exe"), "reg save HKLM\\SAM s.hiv"));
   ASSERT_EQ(r.findings.size(), 1u);
   const Finding& f = r.findings[0];
-  EXPECT_EQ(f.command, "reg");
-  EXPECT_EQ(f.rule, "reg save");
-  EXPECT_EQ(f.phase, "spread");
-  EXPECT_EQ(f.tactic, "credential-access");
-  EXPECT_TRUE(f.study);
-  EXPECT_EQ(f.noise, kb::Noise::kVeryLow);
-  EXPECT_EQ(f.techniques.front().substr(0, 5), "T1003");
-  EXPECT_NE(std::find(f.techniques.begin(), f.techniques.end(), "T1112"), f.techniques.end());
+  EXPECT_EQ(f.command(), "reg");
+  EXPECT_EQ(f.rule(), "reg save");
+  EXPECT_EQ(f.phase(), "spread");
+  EXPECT_EQ(f.tactic(), "credential-access");
+  EXPECT_TRUE(f.study());
+  EXPECT_EQ(f.noise(), kb::Noise::kVeryLow);
+  EXPECT_EQ(f.techniques().front().substr(0, 5), "T1003");
+  EXPECT_NE(std::find(f.techniques().begin(), f.techniques().end(), "T1112"), f.techniques().end());
 }
 
 TEST(Scanner, arguments_only_command_line) {

@@ -1,0 +1,83 @@
+#pragma once
+/// Detector: the interface every detection stage implements (the knowledge base first; Sigma,
+/// the baseline, policy replay and correlation next). The engine calls a detector on its own
+/// thread, once per execution, in a deterministic order (event time per host, ties in input
+/// order), after the execution's command line was analysed and its chain commands were paired
+/// with their child processes, so `commands` lists exactly what this execution counts.
+///
+/// A detector may keep state, but only for a bounded span of event time: `on_time` tells it how
+/// far event time has advanced so it can expire what it holds (STYLE.md, principle 16).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cmdline/analyzer.h"
+#include "cmdsentry/event.h"
+#include "cmdsentry/finding.h"
+
+namespace cmdsentry {
+
+/// One command an execution counts: its own process's command, or a command typed on its shell
+/// line whose own process is not in the logs (every cmd builtin, or an unlogged child).
+struct ExecutedCommand {
+  std::size_t index = 0;  ///< in AnalyzedEvent::analysis->commands
+  cmdline::Origin origin = cmdline::Origin::kProcess;  ///< how it was reached
+  bool via_cmd = false;                                ///< typed on a cmd.exe line
+  bool on_shell = false;  ///< reported on the shell's record (its process was not logged)
+  /// The shell whose command line started this execution (its record, with the shell's own
+  /// parent image and command line); null when none was analysed.
+  std::shared_ptr<const ProcessEvent> via;
+  int obfuscation_score = 0;                      ///< max of this line's and the shell's
+  std::vector<cmdline::Obfuscation> obfuscation;  ///< reasons of both lines, each once
+};
+
+/// An execution with its command-line analysis, kept for every detector.
+struct AnalyzedEvent {
+  std::shared_ptr<const ProcessEvent> process;
+  std::shared_ptr<const cmdline::Analysis> analysis;  ///< never null
+  std::string_view host;                              ///< host key ("ws01"), see events::host_key
+  /// The commands this execution counts, each command of the run counted once overall. Empty
+  /// for a cmd.exe container (its commands are counted on their own events), a helper process
+  /// (net1.exe under net.exe, quser under query) and conhost.exe as Windows starts it.
+  std::vector<ExecutedCommand> commands;
+
+  /// The analysed command behind commands[i].
+  [[nodiscard]] const cmdline::AnalyzedCommand& command(std::size_t i) const {
+    return analysis->commands[commands[i].index];
+  }
+};
+
+/// Bits of Detector::interests(): the non-execution events a detector wants to see.
+enum Interest : std::uint8_t {
+  kInterestLogons = 1,     ///< Security 4624
+  kInterestExits = 2,      ///< Security 4689
+  kInterestOther = 4,      ///< anything else (service installs, AppLocker policy events, ...)
+};
+
+/// A named counter a detector reports at the end of the run.
+using Counter = std::pair<std::string, std::uint64_t>;
+
+/// A detection stage.
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  /// Short name for diagnostics and counters ("kb", "sigma").
+  [[nodiscard]] virtual std::string_view name() const = 0;
+  /// Interest bits: which other events on_event() receives.
+  [[nodiscard]] virtual std::uint8_t interests() const { return 0; }
+  /// One analysed execution. Appends what matched to `out`, each Match naming the executed
+  /// command it is about (Match::command) or -1 for the whole event.
+  virtual void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) = 0;
+  /// A non-execution event it asked for, in time order with the executions.
+  virtual void on_event(const Event& event) { (void)event; }
+  /// Event time has reached `time` (FILETIME ticks): state older than the detector's span may go.
+  virtual void on_time(std::uint64_t time) { (void)time; }
+  /// Counters for the end-of-run report.
+  virtual void counters(std::vector<Counter>& out) const { (void)out; }
+};
+
+}  // namespace cmdsentry

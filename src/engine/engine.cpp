@@ -1,0 +1,442 @@
+// Engine::run: producers (one thread per open input: read, decode, normalize) feed bounded
+// queues; the engine thread merges the inputs by event time (k-way over each input's next
+// event), puts local disorder back in order through the reorder window, and pushes events
+// through the merge stage, the execution stage, the detectors and the sinks. Design and
+// constants: docs/decisions/0004-streaming-engine.md.
+#include "cmdsentry/engine.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "core/ordered_pool.h"
+#include "engine/executions.h"
+#include "events/normalize.h"
+
+namespace cmdsentry {
+namespace {
+
+/// Events (or diagnostics) a producer hands over at once; a live input hands over each at once.
+constexpr std::size_t kBatch = 256;
+/// Batches queued per input before its producer waits.
+constexpr std::size_t kQueueBatches = 4;
+
+using Item = std::variant<Event, sources::SourceDiagnostic>;
+
+Diagnostic from_source(const sources::SourceDiagnostic& d) {
+  Diagnostic out;
+  out.severity = d.severity == sources::Severity::kError     ? DiagnosticSeverity::kError
+                 : d.severity == sources::Severity::kWarning ? DiagnosticSeverity::kWarning
+                                                             : DiagnosticSeverity::kNote;
+  out.code = d.severity == sources::Severity::kInfo ? "not-a-log"
+             : d.severity == sources::Severity::kError ? "unreadable"
+                                                        : "skipped";
+  out.where.file = d.file;
+  out.where.line = d.line;
+  out.where.offset = d.offset;
+  out.message = d.message;
+  return out;
+}
+
+/// Takes a Sysmon event's time from its record when UtcTime disagrees by a clock offset.
+bool correct_clock(ProcessEvent& p) {
+  if (!p.has(EvidenceKind::kSysmon1) || p.kinds != static_cast<std::uint8_t>(EvidenceKind::kSysmon1)) {
+    return false;
+  }
+  const RawEvent* r = p.evidence.empty() ? nullptr : p.evidence.front().get();
+  if (r == nullptr || r->time_created == 0 || p.time == 0) return false;
+  const std::int64_t d = static_cast<std::int64_t>(r->time_created) - static_cast<std::int64_t>(p.time);
+  if (static_cast<std::uint64_t>(d < 0 ? -d : d) < kClockOffsetThreshold) return false;
+  p.clock_offset = d;
+  p.time = r->time_created;
+  return true;
+}
+
+/// One input read on its own thread into a bounded queue.
+class Producer {
+ public:
+  Producer(std::string name, const BufferInput* buffer, bool live, sources::SourceOptions options,
+           bool keep_other)
+      : name_(std::move(name)), buffer_(buffer), live_(live), options_(std::move(options)),
+        keep_other_(keep_other) {}
+  ~Producer() {
+    {
+      std::lock_guard lock(mu_);
+      cancelled_ = true;
+    }
+    space_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  void start() { thread_ = std::thread([this] { run(); }); }
+
+  /// Next batch: true with `out` filled, false at the end. With a timeout, returns true with
+  /// an empty batch when nothing came in time.
+  bool pop(std::vector<Item>& out, std::chrono::milliseconds timeout, bool wait_forever) {
+    std::unique_lock lock(mu_);
+    auto ready = [&] { return !queue_.empty() || done_; };
+    if (wait_forever) {
+      ready_.wait(lock, ready);
+    } else if (!ready_.wait_for(lock, timeout, ready)) {
+      out.clear();
+      return true;
+    }
+    if (queue_.empty()) return false;
+    out = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    space_.notify_one();
+    return true;
+  }
+
+  [[nodiscard]] bool live() const { return live_; }
+  // Counts, read after the producer ended.
+  sources::SourceStats stats;
+  std::uint64_t executions = 0, other = 0, not_executions = 0, clock_corrected = 0;
+
+ private:
+  void push(std::vector<Item>&& batch) {
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] { return queue_.size() < kQueueBatches || cancelled_; });
+    if (cancelled_) return;
+    queue_.push_back(std::move(batch));
+    lock.unlock();
+    ready_.notify_one();
+  }
+
+  void run() {
+    std::vector<Item> batch;
+    const std::size_t limit = live_ ? 1 : kBatch;
+    auto hand_over = [&] {
+      if (batch.size() >= limit) {
+        push(std::move(batch));
+        batch = {};
+        batch.reserve(limit);
+      }
+    };
+    sources::SourceSink sink;
+    sink.on_event = [&](RawEvent&& raw) {
+      Event e = events::normalize(std::move(raw));
+      if (auto* p = std::get_if<ProcessEvent>(&e)) {
+        ++executions;
+        if (correct_clock(*p)) ++clock_corrected;
+      } else if (!keep_other_) {
+        ++not_executions;
+        return;
+      } else {
+        ++other;
+      }
+      batch.emplace_back(std::move(e));
+      hand_over();
+    };
+    sink.on_diagnostic = [&](const sources::SourceDiagnostic& d) {
+      batch.emplace_back(d);
+      hand_over();
+    };
+    if (buffer_ != nullptr) {
+      stats = sources::read_buffer(buffer_->name, buffer_->data, options_, sink);
+    } else {
+      stats = sources::read_paths({name_}, options_, sink);
+    }
+    if (!batch.empty()) push(std::move(batch));
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_all();
+  }
+
+  std::string name_;
+  const BufferInput* buffer_;
+  bool live_;
+  sources::SourceOptions options_;
+  bool keep_other_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<Item>> queue_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
+
+/// An event in the reorder window.
+struct Held {
+  std::uint64_t time;
+  std::uint64_t seq;
+  mutable Event event;
+  bool operator>(const Held& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+};
+
+/// The whole run: inputs -> order -> merge -> executions -> detectors -> sinks.
+class Run {
+ public:
+  Run(const EngineOptions& o, const std::vector<Detector*>& detectors,
+      const std::vector<Sink*>& sinks, const DiagnosticHandler& on_diag)
+      : o_(o), detectors_(detectors), sinks_(sinks), on_diag_(on_diag),
+        merger_([this](Event&& e) { merged(std::move(e)); }),
+        stage_(o.max_held, engine::StageOutput{[this](AnalyzedEvent&& ae) { execution(std::move(ae)); },
+                                       [this](Event&& e) { other(std::move(e)); }}) {
+    for (Sink* s : sinks_) wants_events_ = wants_events_ || s->wants_events();
+    for (Detector* d : detectors_) interests_ |= d->interests();
+  }
+
+  RunReport go(std::vector<std::string> names, const std::vector<BufferInput>* buffers) {
+    for (Sink* s : sinks_) s->begin();
+    const bool keep_other = o_.all_events || interests_ != 0;
+    const std::size_t n = names.size();
+    const std::size_t open_cap = std::max<std::size_t>(1, o_.max_open_inputs);
+    const int threads = resolve_threads(o_.threads);
+    const int per_input =
+        std::max(1, threads / static_cast<int>(std::max<std::size_t>(1, std::min(n, open_cap))));
+    sources::SourceOptions so;
+    so.threads = per_input;
+    so.carve = o_.carve;
+    if (!keep_other) so.event_ids = events::execution_event_ids();
+
+    struct Open {
+      std::unique_ptr<Producer> p;
+      std::vector<Item> batch;
+      std::size_t pos = 0;
+      bool idle = false;
+    };
+    std::vector<Open> open;
+    std::size_t next_input = 0;
+    auto open_more = [&] {
+      while (open.size() < open_cap && next_input < n) {
+        const std::size_t i = next_input++;
+        const BufferInput* b = buffers != nullptr ? &(*buffers)[i] : nullptr;
+        const bool live = b == nullptr && sources::is_live_input(names[i]);
+        Open op;
+        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other);
+        op.p->start();
+        open.push_back(std::move(op));
+        report_.inputs++;
+      }
+    };
+    auto finish_input = [&](Producer& p) {
+      report_.read += p.stats;
+      report_.executions += p.executions;
+      report_.other += p.other;
+      report_.not_executions += p.not_executions;
+      report_.clock_corrected += p.clock_corrected;
+    };
+
+    open_more();
+    bool flushed_idle = true;
+    for (;;) {
+      // Every open input needs its next item (or its end) before the earliest can be chosen.
+      for (std::size_t k = 0; k < open.size();) {
+        Open& op = open[k];
+        if (op.pos < op.batch.size()) {
+          ++k;
+          continue;
+        }
+        op.batch.clear();
+        op.pos = 0;
+        const bool got = op.p->pop(op.batch, o_.idle_flush, !op.p->live() || flushed_idle);
+        if (!got) {
+          finish_input(*op.p);
+          open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+          open_more();
+          continue;
+        }
+        if (op.batch.empty()) {
+          // A live input went idle: decide and write what is held, then wait for it.
+          flush_all();
+          report_.idle_flushes++;
+          flushed_idle = true;
+          continue;
+        }
+        if (op.p->live()) flushed_idle = false;
+        ++k;
+      }
+      if (open.empty()) break;
+      std::size_t best = open.size();
+      std::uint64_t best_time = 0;
+      for (std::size_t k = 0; k < open.size(); ++k) {
+        Item& it = open[k].batch[open[k].pos];
+        if (auto* d = std::get_if<sources::SourceDiagnostic>(&it)) {
+          diagnose(from_source(*d));
+          open[k].pos++;
+          best = open.size() + 1;  // look again: this input needs its next item
+          break;
+        }
+        const std::uint64_t t = events::event_time(std::get<Event>(it));
+        if (best == open.size() || t < best_time) {
+          best = k;
+          best_time = t;
+        }
+      }
+      if (best >= open.size()) continue;
+      Open& op = open[best];
+      reorder(std::move(std::get<Event>(op.batch[op.pos])), best_time);
+      op.pos++;
+      if (op.p->live() && op.pos == op.batch.size()) flushed_idle = false;
+    }
+    flush_all();
+
+    report_.merge = merger_.stats();
+    stage_.add_counts(report_);
+    for (Detector* d : detectors_) d->counters(report_.detector_counters);
+    if (report_.late > 0) {
+      diagnose({DiagnosticSeverity::kWarning, "late-events", {},
+                fmt::format("{} event(s) arrived later than the reorder window ({} s) allows; "
+                            "they were processed, merged where their partners were still held",
+                            report_.late, o_.reorder_window / kTicksPerSecond)});
+    }
+    if (report_.held_forced > 0) {
+      diagnose({DiagnosticSeverity::kWarning, "window-full", {},
+                fmt::format("{} execution(s) were decided before their pairing window closed "
+                            "(more than {} held at once)",
+                            report_.held_forced, o_.max_held)});
+    }
+    for (Sink* s : sinks_) s->finish(report_);
+    return report_;
+  }
+
+ private:
+  void diagnose(const Diagnostic& d) {
+    switch (d.severity) {
+      case DiagnosticSeverity::kNote: report_.notes++; break;
+      case DiagnosticSeverity::kWarning: report_.warnings++; break;
+      case DiagnosticSeverity::kError: report_.errors++; break;
+    }
+    if (on_diag_) on_diag_(d);
+  }
+
+  void reorder(Event&& e, std::uint64_t t) {
+    if (const auto* p = std::get_if<ProcessEvent>(&e); p != nullptr && p->clock_offset != 0) {
+      const std::string host = events::host_key(p->host());
+      if (offset_hosts_.insert(host).second) {
+        const std::int64_t off = p->clock_offset;
+        const std::uint64_t mins = static_cast<std::uint64_t>(off < 0 ? -off : off) /
+                                   (60 * kTicksPerSecond);
+        diagnose({DiagnosticSeverity::kWarning, "clock-offset",
+                  {std::string(p->source() ? p->source()->file.str() : std::string_view()), 0, 0,
+                   0, 0, p->source() ? p->source()->record_id : 0},
+                  fmt::format("host {}: Sysmon UtcTime is {}h{:02}m {} the record time; the "
+                              "record time is used for its events so they merge with the "
+                              "host's other logs",
+                              host, mins / 60, mins % 60, off > 0 ? "behind" : "ahead of")});
+      }
+    }
+    if (t < released_) {
+      report_.late++;
+      merger_.add(std::move(e));
+      return;
+    }
+    max_time_ = std::max(max_time_, t);
+    window_.push(Held{t, seq_++, std::move(e)});
+    while (!window_.empty() && (window_.top().time + o_.reorder_window <= max_time_ ||
+                                window_.size() > o_.max_reorder)) {
+      if (window_.top().time + o_.reorder_window > max_time_) report_.reorder_forced++;
+      release_one();
+    }
+  }
+
+  void release_one() {
+    const Held& h = window_.top();
+    released_ = std::max(released_, h.time);
+    Event e = std::move(h.event);
+    window_.pop();
+    merger_.add(std::move(e));
+  }
+
+  void flush_all() {
+    while (!window_.empty()) release_one();
+    merger_.flush();
+    if (o_.analyze) stage_.flush();
+    for (Sink* s : sinks_) s->flush();
+  }
+
+  /// Out of the merge stage.
+  void merged(Event&& e) {
+    if (wants_events_ && (o_.all_events || std::holds_alternative<ProcessEvent>(e))) {
+      if (!o_.analyze) {
+        for (Sink* s : sinks_) {
+          if (s->wants_events()) s->on_event(e);
+        }
+        return;
+      }
+    }
+    if (!o_.analyze) return;
+    stage_.add(std::move(e));
+  }
+
+  /// A final non-execution event, in order with the executions.
+  void other(Event&& e) {
+    std::uint8_t bit = kInterestOther;
+    if (std::holds_alternative<LogonEvent>(e)) bit = kInterestLogons;
+    if (std::holds_alternative<ProcessExitEvent>(e)) bit = kInterestExits;
+    for (Detector* d : detectors_) {
+      if ((d->interests() & bit) != 0) d->on_event(e);
+    }
+    if (o_.all_events) {
+      for (Sink* s : sinks_) {
+        if (s->wants_events()) s->on_event(e);
+      }
+    }
+  }
+
+  /// A final execution: detectors, then findings to the sinks.
+  void execution(AnalyzedEvent&& ae) {
+    const std::uint64_t t = ae.process->time;
+    for (Detector* d : detectors_) {
+      d->on_time(t);
+      d->on_execution(ae, matches_);
+    }
+    report_.matches += matches_.size();
+    findings_.clear();
+    engine::assemble_findings(ae, matches_, findings_);
+    report_.findings += findings_.size();
+    for (Sink* s : sinks_) {
+      if (s->wants_events()) {
+        const Event e{*ae.process};
+        s->on_event(e);
+      }
+      for (const Finding& f : findings_) s->on_finding(f);
+    }
+  }
+
+  const EngineOptions& o_;
+  const std::vector<Detector*>& detectors_;
+  const std::vector<Sink*>& sinks_;
+  const DiagnosticHandler& on_diag_;
+  RunReport report_;
+  bool wants_events_ = false;
+  std::uint8_t interests_ = 0;
+  events::StreamMerger merger_;
+  engine::ExecutionStage stage_;
+  std::priority_queue<Held, std::vector<Held>, std::greater<>> window_;
+  std::uint64_t seq_ = 0;
+  std::uint64_t released_ = 0;
+  std::uint64_t max_time_ = 0;
+  std::unordered_set<std::string> offset_hosts_;
+  std::vector<Match> matches_;
+  std::vector<Finding> findings_;
+};
+
+}  // namespace
+
+RunReport Engine::run(const std::vector<std::string>& paths) {
+  Run run(options_, detectors_, sinks_, on_diagnostic_);
+  std::vector<std::string> inputs = sources::expand_inputs(
+      paths, [&](const sources::SourceDiagnostic& d) {
+        if (on_diagnostic_) on_diagnostic_(from_source(d));
+      });
+  return run.go(std::move(inputs), nullptr);
+}
+
+RunReport Engine::run(const std::vector<BufferInput>& buffers) {
+  Run run(options_, detectors_, sinks_, on_diagnostic_);
+  std::vector<std::string> names;
+  for (const BufferInput& b : buffers) names.push_back(b.name);
+  return run.go(std::move(names), &buffers);
+}
+
+}  // namespace cmdsentry

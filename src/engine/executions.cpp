@@ -1,0 +1,546 @@
+#include "engine/executions.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "cmdline/analyzer.h"
+#include "events/merge.h"
+
+namespace cmdsentry::engine {
+namespace {
+
+using cmdline::AnalyzedCommand;
+using cmdline::Origin;
+
+constexpr std::uint64_t kNone = UINT64_MAX;
+constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
+
+bool is_root(const AnalyzedCommand& c) { return c.parent < 0 && c.origin == Origin::kProcess; }
+
+bool runs_commands(const cmdline::Analysis& a, std::size_t i) {
+  return std::any_of(a.commands.begin(), a.commands.end(),
+                     [&](const AnalyzedCommand& c) { return c.parent == static_cast<int>(i); });
+}
+
+const AnalyzedCommand* root_of(const cmdline::Analysis& a) {
+  for (const auto& c : a.commands) {
+    if (is_root(c)) return &c;
+  }
+  return nullptr;
+}
+
+std::string args_key(std::string_view arg_string) {
+  std::string line = "x ";
+  line.append(arg_string);
+  return events::arguments_key(line);
+}
+
+std::string target_host(std::string_view t) {
+  while (!t.empty() && (t.front() == '\\' || t.front() == '/')) t.remove_prefix(1);
+  const std::size_t sep = t.find_first_of("\\/");
+  if (sep != std::string_view::npos) t = t.substr(0, sep);
+  return events::host_key(t);
+}
+
+bool same_program(const AnalyzedCommand& child_root, const ProcessEvent& child,
+                  const AnalyzedCommand& cmd) {
+  if (child_root.program == cmd.program) return true;
+  if (!child_root.renamed) return false;
+  std::string file = events::image_name(child.image());
+  for (std::string_view ext : {".exe", ".com"}) {
+    if (file.ends_with(ext)) file.resize(file.size() - ext.size());
+  }
+  return file == cmd.program;
+}
+
+struct HelperOf {
+  std::string_view helper;
+  std::string_view parent;
+};
+constexpr HelperOf kHelpers[] = {
+    {"net1", "net"}, {"quser", "query"}, {"qwinsta", "query"}, {"qprocess", "query"}};
+
+bool is_console_host(const AnalyzedCommand& root) {
+  if (root.program != "conhost") return false;
+  for (const std::string& a : root.args) {
+    const bool handle = a.size() > 2 && a[0] == '0' && (a[1] == 'x' || a[1] == 'X');
+    const bool force_v1 = a == "-ForceV1" || a == "-forcev1";
+    if (!handle && !force_v1) return false;
+  }
+  return true;
+}
+
+void add_reasons(int& score, std::vector<cmdline::Obfuscation>& out, const cmdline::Analysis& a) {
+  score = std::max(score, a.obfuscation_score);
+  for (auto r : a.reasons) {
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+}
+
+/// The command line as analyze() expects it: starting with the program (CreateProcess callers
+/// passing lpApplicationName may log only `/c whoami`).
+std::string with_program_token(const ProcessEvent& e) {
+  std::string_view cl = e.command_line();
+  while (!cl.empty() && (cl.front() == ' ' || cl.front() == '\t')) cl.remove_prefix(1);
+  if (e.image().empty() || cl.empty() || (cl.front() != '/' && cl.front() != '-')) {
+    return std::string(e.command_line());
+  }
+  std::string out = "\"";
+  out += e.image();
+  out += "\" ";
+  out += cl;
+  return out;
+}
+
+std::uint64_t key_of(std::string_view host, std::uint64_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : host) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+  h ^= n * 0x9E3779B97F4A7C15ull;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
+struct ExecutionStage::Impl {
+  struct Claim {
+    std::shared_ptr<const ProcessEvent> via;
+    Origin origin = Origin::kProcess;
+    bool via_cmd = false;
+    int score = 0;
+    std::vector<cmdline::Obfuscation> reasons;
+  };
+  struct Item {
+    std::uint64_t time = 0;
+    std::shared_ptr<const ProcessEvent> event;  ///< null for a non-execution event
+    Event other;                                ///< the non-execution event
+    std::string host;
+    std::shared_ptr<const cmdline::Analysis> analysis;
+    std::vector<std::uint64_t> paired;  ///< per command: child seq or kNone
+    bool decided = true;                ///< shell pairing decided (true for non-shells)
+    bool claimed = false;
+    int claimed_command = -1;
+    Claim claim;
+  };
+  struct Proc {
+    std::uint64_t time;
+    std::string program;  ///< root program identity
+  };
+
+  std::size_t max_held;
+  StageOutput out;
+  std::deque<Item> held;
+  std::uint64_t base = 0;
+  std::uint64_t watermark = 0;
+  std::deque<std::uint64_t> pending_shells;
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> children, by_pid, wmi_children;
+  std::unordered_map<std::uint64_t, std::deque<Proc>> ptable;
+  std::deque<std::pair<std::uint64_t, std::uint64_t>> ptable_order;  ///< (time, key)
+  std::unordered_map<std::string, std::shared_ptr<const cmdline::Analysis>> cache;
+  RunReport counts;
+
+  Item* item(std::uint64_t seq) {
+    if (seq < base || seq - base >= held.size()) return nullptr;
+    return &held[seq - base];
+  }
+
+  std::shared_ptr<const cmdline::Analysis> analyse(const ProcessEvent& e) {
+    std::string line = with_program_token(e);
+    std::string key;
+    key.reserve(e.image().size() + line.size() + e.original_file_name().size() + 2);
+    key.append(e.image()).push_back('\0');
+    key.append(line).push_back('\0');
+    key.append(e.original_file_name());
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    auto a = std::make_shared<const cmdline::Analysis>(cmdline::analyze(
+        {.image = std::string(e.image()), .command_line = std::move(line),
+         .original_file_name = std::string(e.original_file_name())}));
+    if (cache.size() >= kAnalysisCacheSize) cache.clear();
+    cache.emplace(std::move(key), a);
+    return a;
+  }
+
+  bool is_shell(const Item& it) const {
+    const auto& cmds = it.analysis->commands;
+    for (std::size_t i = 0; i < cmds.size(); ++i) {
+      const AnalyzedCommand& c = cmds[i];
+      if (c.cmd_builtin || c.parent < 0) continue;
+      if (!is_root(cmds[static_cast<std::size_t>(c.parent)])) continue;
+      if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell ||
+          c.origin == Origin::kWmiCreate) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void add(Event&& event) {
+    const std::uint64_t t = events::event_time(event);
+    watermark = std::max(watermark, t);
+    const std::uint64_t seq = base + held.size();
+    Item it;
+    it.time = t;
+    if (auto* p = std::get_if<ProcessEvent>(&event)) {
+      auto ev = std::make_shared<const ProcessEvent>(std::move(*p));
+      it.host = events::host_key(ev->host());
+      it.analysis = analyse(*ev);
+      counts.analysed++;
+      it.paired.assign(it.analysis->commands.size(), kNone);
+      it.event = std::move(ev);
+      const ProcessEvent& e = *it.event;
+      if (e.parent_pid) {
+        children[key_of(it.host, *e.parent_pid)].push_back(seq);
+        if (events::image_name(e.parent_image()) == "wmiprvse.exe") {
+          wmi_children[key_of(it.host, 0)].push_back(seq);
+        }
+      }
+      if (e.pid != 0) {
+        by_pid[key_of(it.host, e.pid)].push_back(seq);
+        const AnalyzedCommand* r = root_of(*it.analysis);
+        const std::uint64_t k = key_of(it.host, e.pid);
+        ptable[k].push_back({t, r != nullptr ? r->program : std::string()});
+        ptable_order.emplace_back(t, k);
+      }
+      if (is_shell(it)) {
+        it.decided = false;
+        pending_shells.push_back(seq);
+      }
+    } else {
+      it.other = std::move(event);
+    }
+    held.push_back(std::move(it));
+    advance(false);
+  }
+
+  // --- pairing (as scan_events did, per shell in time order) --------------------------------
+
+  std::uint64_t window_end(const Item& s) const {
+    const ProcessEvent& e = *s.event;
+    std::uint64_t end = e.time + kChainChildWindow;
+    auto it = by_pid.find(key_of(s.host, e.pid));
+    if (it == by_pid.end()) return end;
+    for (std::uint64_t p : it->second) {
+      const Item* pi = const_cast<Impl*>(this)->item(p);
+      if (pi == nullptr || pi == &s || pi->host != s.host) continue;
+      if (pi->event->time > e.time) end = std::min(end, pi->event->time);
+    }
+    return end;
+  }
+
+  bool in_window(const Item& s, const Item& c, std::uint64_t end) const {
+    const std::uint64_t ts = s.event->time;
+    const std::uint64_t tc = c.event->time;
+    return tc + kChainChildSkew >= ts && tc <= end;
+  }
+
+  std::vector<std::uint64_t> candidates(const Item& s, std::uint64_t key, bool wmi,
+                                        const std::string& host) {
+    std::vector<std::uint64_t> outv;
+    auto it = (wmi ? wmi_children : children).find(key);
+    if (it == (wmi ? wmi_children : children).end()) return outv;
+    const std::uint64_t end = wmi ? s.event->time + kChainChildWindow : window_end(s);
+    for (std::uint64_t c : it->second) {
+      Item* ci = item(c);
+      if (ci == nullptr || ci == &s || ci->claimed || ci->host != host) continue;
+      if (!wmi && ci->event->parent_pid != s.event->pid) continue;
+      if (in_window(s, *ci, end)) outv.push_back(c);
+    }
+    return outv;
+  }
+
+  std::uint64_t pick(const AnalyzedCommand& cmd, const std::vector<std::uint64_t>& cands,
+                     bool exact) {
+    const std::string key = exact ? args_key(cmd.arg_string) : std::string();
+    for (std::uint64_t c : cands) {
+      Item* ci = item(c);
+      if (ci == nullptr || ci->claimed) continue;
+      const AnalyzedCommand* r = root_of(*ci->analysis);
+      if (r == nullptr || !same_program(*r, *ci->event, cmd)) continue;
+      if (!exact || events::arguments_key(ci->event->command_line()) == key) return c;
+    }
+    return kNone;
+  }
+
+  void pair_shell(std::uint64_t seq) {
+    Item* sp = item(seq);
+    if (sp == nullptr || sp->decided) return;
+    Item& shell = *sp;
+    shell.decided = true;
+    const auto& cmds = shell.analysis->commands;
+    std::vector<std::uint64_t> kids;
+    bool kids_loaded = false;
+    for (const bool exact : {true, false}) {
+      for (std::size_t i = 0; i < cmds.size(); ++i) {
+        const AnalyzedCommand& c = cmds[i];
+        if (shell.paired[i] != kNone || c.cmd_builtin || c.parent < 0 ||
+            !is_root(cmds[static_cast<std::size_t>(c.parent)])) {
+          continue;
+        }
+        std::uint64_t child = kNone;
+        if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell) {
+          if (!kids_loaded) {
+            if (shell.event->pid != 0) {
+              kids = candidates(shell, key_of(shell.host, shell.event->pid), false, shell.host);
+            }
+            kids_loaded = true;
+          }
+          child = pick(c, kids, exact);
+        } else if (c.origin == Origin::kWmiCreate) {
+          const AnalyzedCommand& wmic = cmds[static_cast<std::size_t>(c.parent)];
+          std::string host = shell.host;
+          if (!wmic.targets.empty()) host = target_host(wmic.targets.front());
+          if (host == "localhost" || host == "127") host = shell.host;
+          child = pick(c, candidates(shell, key_of(host, 0), true, host), exact);
+        }
+        if (child == kNone) continue;
+        shell.paired[i] = child;
+        Item& ch = *item(child);
+        ch.claimed = true;
+        ch.claimed_command = static_cast<int>(i);
+        ch.claim.via = shell.event;
+        ch.claim.origin = c.origin;
+        ch.claim.via_cmd = c.via_cmd;
+        add_reasons(ch.claim.score, ch.claim.reasons, *shell.analysis);
+      }
+    }
+  }
+
+  // --- final executions ---------------------------------------------------------------------
+
+  std::string_view parent_program(const Item& it) const {
+    const ProcessEvent& e = *it.event;
+    if (!e.parent_pid) return {};
+    auto pt = ptable.find(key_of(it.host, *e.parent_pid));
+    if (pt == ptable.end()) return {};
+    std::string_view best;
+    bool found = false;
+    for (const Proc& p : pt->second) {
+      if (p.time <= e.time + kChainChildSkew && !(p.time == e.time && e.pid == *e.parent_pid)) {
+        best = p.program;
+        found = true;
+      }
+    }
+    return found ? best : std::string_view("\x01");  // "\x01": known table, no parent found
+  }
+
+  bool is_helper(const Item& it, const AnalyzedCommand& root) const {
+    std::string_view parent;
+    for (const HelperOf& h : kHelpers) {
+      if (h.helper == root.program) parent = h.parent;
+    }
+    if (parent.empty()) return false;
+    const std::string_view p = parent_program(it);
+    if (!p.empty() && p != "\x01") return p == parent;
+    return events::image_name(it.event->parent_image()) == std::string(parent) + ".exe";
+  }
+
+  bool under_paired_shell(const Item& it, std::size_t i) const {
+    int p = it.analysis->commands[i].parent;
+    while (p >= 0) {
+      const auto pi = static_cast<std::size_t>(p);
+      if (it.paired[pi] != kNone) return true;
+      p = it.analysis->commands[pi].parent;
+    }
+    return false;
+  }
+
+  void finalize(Item& it) {
+    if (!it.event) {
+      if (out.on_other) out.on_other(std::move(it.other));
+      return;
+    }
+    AnalyzedEvent ae;
+    ae.process = it.event;
+    ae.analysis = it.analysis;
+    ae.host = it.host;
+    const auto& cmds = it.analysis->commands;
+    counts.commands += cmds.size();
+    if (it.analysis->truncated) counts.truncated++;
+    for (std::size_t i = 0; i < cmds.size(); ++i) {
+      const AnalyzedCommand& c = cmds[i];
+      if (c.program == "cmd" && runs_commands(*it.analysis, i)) {
+        counts.shells++;
+        continue;
+      }
+      if (!is_root(c) && (it.paired[i] != kNone || under_paired_shell(it, i))) {
+        if (it.paired[i] != kNone) counts.paired++;
+        continue;
+      }
+      if (is_root(c) && (is_helper(it, c) || is_console_host(c))) {
+        counts.helpers++;
+        continue;
+      }
+      ExecutedCommand ec;
+      ec.index = i;
+      ec.origin = c.origin;
+      ec.via_cmd = c.via_cmd;
+      add_reasons(ec.obfuscation_score, ec.obfuscation, *it.analysis);
+      if (is_root(c) && it.claimed) {
+        ec.via = it.claim.via;
+        ec.origin = it.claim.origin;
+        ec.via_cmd = it.claim.via_cmd;
+        ec.obfuscation_score = std::max(ec.obfuscation_score, it.claim.score);
+        for (auto r : it.claim.reasons) {
+          if (std::find(ec.obfuscation.begin(), ec.obfuscation.end(), r) == ec.obfuscation.end()) {
+            ec.obfuscation.push_back(r);
+          }
+        }
+      } else if (!is_root(c)) {
+        ec.on_shell = true;
+        counts.on_shell++;
+      }
+      counts.counted++;
+      ae.commands.push_back(std::move(ec));
+    }
+    if (out.on_execution) out.on_execution(std::move(ae));
+  }
+
+  void unindex(const Item& it, std::uint64_t seq) {
+    if (!it.event) return;
+    const ProcessEvent& e = *it.event;
+    auto drop = [&](std::unordered_map<std::uint64_t, std::vector<std::uint64_t>>& m,
+                    std::uint64_t k) {
+      auto f = m.find(k);
+      if (f == m.end()) return;
+      auto& v = f->second;
+      v.erase(std::remove(v.begin(), v.end(), seq), v.end());
+      if (v.empty()) m.erase(f);
+    };
+    if (e.parent_pid) {
+      drop(children, key_of(it.host, *e.parent_pid));
+      drop(wmi_children, key_of(it.host, 0));
+    }
+    if (e.pid != 0) drop(by_pid, key_of(it.host, e.pid));
+  }
+
+  void pop_front() {
+    Item& it = held.front();
+    if (!it.decided) pair_shell(base);
+    finalize(it);
+    unindex(it, base);
+    held.pop_front();
+    ++base;
+  }
+
+  void advance(bool all) {
+    // 1. Shells whose window has passed, in arrival (time) order.
+    while (!pending_shells.empty()) {
+      Item* s = item(pending_shells.front());
+      if (s != nullptr && !s->decided && !all && s->time + kChainChildWindow > watermark) break;
+      if (s != nullptr) pair_shell(pending_shells.front());
+      pending_shells.pop_front();
+    }
+    // 2. Final executions.
+    while (!held.empty()) {
+      const bool over = held.size() > max_held;
+      if (!all && !over && held.front().time + kHold > watermark) break;
+      if (over && !all && held.front().time + kHold > watermark) counts.held_forced++;
+      pop_front();
+    }
+    // 3. The helpers' process table.
+    while (!ptable_order.empty() &&
+           (all || ptable_order.front().first + kProcessMemory < watermark ||
+            ptable_order.size() > 4 * max_held)) {
+      auto f = ptable.find(ptable_order.front().second);
+      if (f != ptable.end()) {
+        f->second.pop_front();
+        if (f->second.empty()) ptable.erase(f);
+      }
+      ptable_order.pop_front();
+    }
+  }
+};
+
+/// Argument text after the words of the canonical name: `net view \\fs` -> `\\fs` (the name
+/// says "view"). Only whole leading words are removed, compared without case; blanks trimmed.
+std::string args_after_name(std::string_view args, std::string_view name) {
+  std::size_t start = name.find(' ');
+  while (start != std::string_view::npos) {
+    const std::size_t next = name.find(' ', start + 1);
+    const std::string_view word = name.substr(start + 1, next - start - 1);
+    while (!args.empty() && (args.front() == ' ' || args.front() == '\t')) args.remove_prefix(1);
+    std::size_t end = 0;
+    while (end < args.size() && args[end] != ' ' && args[end] != '\t') ++end;
+    const std::string_view first = args.substr(0, end);
+    const bool same = first.size() == word.size() &&
+                      std::equal(first.begin(), first.end(), word.begin(),
+                                 [](char x, char y) { return (x | 0x20) == (y | 0x20); });
+    if (!same) break;
+    args.remove_prefix(end);
+    start = next;
+  }
+  while (!args.empty() && (args.front() == ' ' || args.front() == '\t')) args.remove_prefix(1);
+  while (!args.empty() && (args.back() == ' ' || args.back() == '\t')) args.remove_suffix(1);
+  return std::string(args);
+}
+
+/// Groups a final execution's matches into findings (one per counted command, or per event).
+void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std::vector<Finding>& out) {
+  if (matches.empty()) return;
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const Match& a, const Match& b) { return a.command < b.command; });
+  std::size_t i = 0;
+  while (i < matches.size()) {
+    const int cmd = matches[i].command;
+    Finding f;
+    while (i < matches.size() && matches[i].command == cmd) f.matches.push_back(std::move(matches[i++]));
+    std::stable_sort(f.matches.begin(), f.matches.end(), [](const Match& a, const Match& b) {
+      return static_cast<int>(a.engine) < static_cast<int>(b.engine);
+    });
+    f.process = ae.process;
+    const cmdline::AnalyzedCommand* c = nullptr;
+    if (cmd >= 0 && static_cast<std::size_t>(cmd) < ae.commands.size()) {
+      const ExecutedCommand& ec = ae.commands[static_cast<std::size_t>(cmd)];
+      c = &ae.command(static_cast<std::size_t>(cmd));
+      f.origin = ec.origin;
+      f.via_cmd = ec.via_cmd;
+      f.via = ec.via;
+      f.obfuscation_score = ec.obfuscation_score;
+      f.obfuscation = ec.obfuscation;
+    } else {
+      for (const auto& a : ae.analysis->commands) {
+        if (a.parent < 0) {
+          c = &a;
+          break;
+        }
+      }
+      f.obfuscation_score = ae.analysis->obfuscation_score;
+      f.obfuscation = ae.analysis->reasons;
+    }
+    if (c != nullptr) {
+      f.program = c->program;
+      f.args = args_after_name(c->arg_string, f.command());
+      f.argv = c->args;
+      f.targets = c->targets;
+      f.decoded = c->decoded_script;
+    }
+    out.push_back(std::move(f));
+  }
+  matches.clear();
+}
+
+ExecutionStage::ExecutionStage(std::size_t max_held, StageOutput out)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->max_held = std::max<std::size_t>(1, max_held);
+  impl_->out = std::move(out);
+}
+ExecutionStage::~ExecutionStage() = default;
+void ExecutionStage::add(Event&& event) { impl_->add(std::move(event)); }
+void ExecutionStage::flush() { impl_->advance(true); }
+std::size_t ExecutionStage::held() const { return impl_->held.size(); }
+
+void ExecutionStage::add_counts(RunReport& r) const {
+  const RunReport& c = impl_->counts;
+  r.analysed += c.analysed;
+  r.commands += c.commands;
+  r.counted += c.counted;
+  r.paired += c.paired;
+  r.on_shell += c.on_shell;
+  r.shells += c.shells;
+  r.helpers += c.helpers;
+  r.truncated += c.truncated;
+  r.held_forced += c.held_forced;
+}
+
+}  // namespace cmdsentry::engine
