@@ -478,6 +478,17 @@ std::string args_after_name(std::string_view args, std::string_view name) {
 /// Groups a final execution's matches into findings (one per counted command, or per event).
 void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std::vector<Finding>& out) {
   if (matches.empty()) return;
+  // A match on the whole event belongs with the event's own command when that is counted here.
+  int own = -1;
+  for (std::size_t k = 0; k < ae.commands.size(); ++k) {
+    const auto& c = ae.command(k);
+    if (c.parent < 0 && c.origin == cmdline::Origin::kProcess) own = static_cast<int>(k);
+  }
+  if (own >= 0) {
+    for (Match& m : matches) {
+      if (m.command < 0) m.command = own;
+    }
+  }
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.command < b.command; });
   std::size_t i = 0;

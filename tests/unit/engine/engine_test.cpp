@@ -1,0 +1,248 @@
+// The streaming engine: pluggable detectors and sinks, inputs merged by time, record halves,
+// Security and Sysmon in separate inputs, late events, clock offsets, a live pipe.
+#include "cmdsentry/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "kb/detector.h"
+
+namespace cmdsentry {
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+/// A flat Security 4688 line; `at` is "HH:MM:SS.mmm" on 2024-05-01.
+std::string sec(const std::string& at, unsigned record, unsigned pid, unsigned ppid,
+                const std::string& image, const std::string& line, const std::string& host = "WS01") {
+  return "{\"Channel\":\"Security\",\"EventID\":4688,\"Computer\":\"" + host +
+         "\",\"TimeCreated\":\"2024-05-01T" + at + "Z\",\"EventRecordID\":" +
+         std::to_string(record) + ",\"SubjectUserName\":\"alice\",\"NewProcessId\":\"" +
+         std::to_string(pid) + "\",\"ProcessId\":\"" + std::to_string(ppid) +
+         "\",\"NewProcessName\":\"" + esc(image) + "\",\"CommandLine\":\"" + esc(line) + "\"}\n";
+}
+
+/// A flat Sysmon 1 line; `utc` is Sysmon's UtcTime ("2024-05-01 10:00:00.100").
+std::string sysmon(const std::string& at, const std::string& utc, unsigned record, unsigned pid,
+                   unsigned ppid, const std::string& image, const std::string& line,
+                   const std::string& host = "WS01") {
+  return "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,\"Computer\":\"" +
+         host + "\",\"TimeCreated\":\"2024-05-01T" + at + "Z\",\"EventRecordID\":" +
+         std::to_string(record) + ",\"UtcTime\":\"" + utc + "\",\"ProcessId\":" +
+         std::to_string(pid) + ",\"ParentProcessId\":" + std::to_string(ppid) +
+         ",\"Image\":\"" + esc(image) + "\",\"CommandLine\":\"" + esc(line) +
+         "\",\"User\":\"CORP\\\\alice\"}\n";
+}
+
+const std::string kWhoami = "C:\\Windows\\System32\\whoami.exe";
+const std::string kCmd = "C:\\Windows\\System32\\cmd.exe";
+
+/// A detector written here: flags every whoami.exe, as engine sigma, and counts what it sees.
+class WhoamiDetector final : public Detector {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "test"; }
+  [[nodiscard]] std::uint8_t interests() const override { return kInterestOther; }
+  void on_execution(const AnalyzedEvent& e, std::vector<Match>& out) override {
+    ++executions;
+    if (e.process->image().ends_with("whoami.exe")) {
+      Match m;
+      m.engine = MatchEngine::kSigma;
+      m.rule_id = "test-whoami";
+      m.title = "whoami run";
+      m.level = Level::kHigh;
+      out.push_back(std::move(m));
+    }
+  }
+  void on_event(const Event&) override { ++others; }
+  int executions = 0;
+  int others = 0;
+};
+
+/// A sink written here: keeps what it receives.
+class Collect final : public Sink {
+ public:
+  void on_finding(const Finding& f) override {
+    std::string line = std::string(f.command()) + "@" + std::to_string(f.process->pid);
+    for (const Match& m : f.matches) line += std::string(" ") + std::string(to_string(m.engine));
+    findings.push_back(line);
+    count.fetch_add(1);
+  }
+  void finish(const RunReport&) override { finished = true; }
+  std::vector<std::string> findings;
+  std::atomic<int> count{0};
+  bool finished = false;
+};
+
+const kb::KnowledgeBase& default_kb() {
+  static const auto kKb = kb::load_knowledge_base();
+  return kKb.kb;
+}
+
+struct Result {
+  RunReport report;
+  std::vector<std::string> findings;
+  std::vector<Diagnostic> diagnostics;
+};
+
+Result run(const std::vector<BufferInput>& inputs, EngineOptions o = {}) {
+  Engine engine(o);
+  kb::KbDetector kb(default_kb());
+  engine.add_detector(kb);
+  Collect sink;
+  engine.add_sink(sink);
+  Result r;
+  engine.on_diagnostic([&](const Diagnostic& d) { r.diagnostics.push_back(d); });
+  r.report = engine.run(inputs);
+  EXPECT_TRUE(sink.finished);
+  r.findings = sink.findings;
+  return r;
+}
+
+std::string chain_log() {
+  return sec("10:00:00.100", 1, 400, 300, kCmd, "cmd.exe /c whoami /all & ver & ipconfig /all") +
+         sec("10:00:00.200", 2, 404, 400, kWhoami, "whoami  /all") +
+         sec("10:00:00.300", 3, 408, 400, "C:\\Windows\\System32\\ipconfig.exe", "ipconfig  /all") +
+         sec("10:20:00.000", 4, 500, 300, "C:\\Windows\\System32\\tasklist.exe", "tasklist /v");
+}
+
+TEST(Engine, detector_and_sink_written_outside_plug_in) {
+  Engine engine;
+  WhoamiDetector det;
+  kb::KbDetector kb(default_kb());
+  engine.add_detector(kb);
+  engine.add_detector(det);
+  Collect sink;
+  engine.add_sink(sink);
+  const std::string log = chain_log();
+  const RunReport r = engine.run(std::vector<BufferInput>{{"t.jsonl", log}});
+  EXPECT_EQ(det.executions, 4);
+  EXPECT_EQ(r.findings, 4u);  // whoami (kb + sigma), ver, ipconfig, tasklist
+  ASSERT_EQ(sink.findings.size(), 4u);
+  EXPECT_EQ(sink.findings[0], "ver@400 kb");
+  EXPECT_EQ(sink.findings[1], "whoami@404 kb sigma");
+  EXPECT_EQ(sink.findings[2], "ipconfig@408 kb");
+  EXPECT_EQ(sink.findings[3], "tasklist@500 kb");
+  EXPECT_EQ(r.paired, 2u);
+  EXPECT_EQ(r.on_shell, 1u);
+}
+
+TEST(Engine, one_file_and_its_halves_give_the_same_findings) {
+  const std::string log = chain_log();
+  const std::size_t cut = log.find('\n', log.size() / 2) + 1;
+  const Result whole = run({{"all.jsonl", log}});
+  const Result halves = run({{"b.jsonl", std::string_view(log).substr(cut)},
+                             {"a.jsonl", std::string_view(log).substr(0, cut)}});
+  EXPECT_EQ(whole.findings, halves.findings);
+  EXPECT_EQ(halves.report.inputs, 2u);
+  EXPECT_EQ(halves.report.late, 0u);
+}
+
+TEST(Engine, security_and_sysmon_in_separate_inputs_merge) {
+  const std::string security = sec("10:00:00.105", 11, 404, 400, kWhoami, "whoami /all") +
+                               sec("10:00:05.000", 12, 410, 400, kWhoami, "whoami /priv");
+  const std::string sys =
+      sysmon("10:00:00.110", "2024-05-01 10:00:00.100", 21, 404, 400, kWhoami, "whoami /all") +
+      sysmon("10:00:05.010", "2024-05-01 10:00:05.000", 22, 410, 400, kWhoami, "whoami /priv");
+  const Result r = run({{"security.jsonl", security}, {"sysmon.jsonl", sys}});
+  EXPECT_EQ(r.report.executions, 4u);
+  EXPECT_EQ(r.report.merge.same_process_merged, 2u);
+  EXPECT_EQ(r.report.merge.executions_out, 2u);
+  EXPECT_EQ(r.findings.size(), 2u);
+}
+
+TEST(Engine, events_out_of_order_within_the_window_are_put_back) {
+  const std::string log = sec("10:00:30.000", 2, 404, 400, kWhoami, "whoami /all") +
+                          sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /priv");
+  const Result r = run({{"t.jsonl", log}});
+  EXPECT_EQ(r.report.late, 0u);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0], "whoami@400 kb");
+}
+
+TEST(Engine, late_events_are_counted_and_still_processed) {
+  EngineOptions o;
+  o.reorder_window = 1 * kTicksPerSecond;
+  const std::string log = sec("11:00:00.000", 2, 404, 400, kWhoami, "whoami /all") +
+                          sec("11:00:05.000", 3, 408, 400, kWhoami, "whoami /user") +
+                          sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /priv");
+  const Result r = run({{"t.jsonl", log}}, o);
+  EXPECT_EQ(r.report.late, 1u);
+  EXPECT_EQ(r.findings.size(), 3u);
+  bool warned = false;
+  for (const Diagnostic& d : r.diagnostics) warned = warned || d.code == "late-events";
+  EXPECT_TRUE(warned);
+}
+
+TEST(Engine, clock_offset_is_reported_once_and_corrected_for_merging) {
+  // NXLog-style: the record times are local (UTC+9) while Sysmon's UtcTime is UTC.
+  const std::string security = sec("19:00:00.105", 11, 404, 400, kWhoami, "whoami /all") +
+                               sec("19:00:09.105", 12, 408, 400, kWhoami, "whoami /priv");
+  const std::string sys =
+      sysmon("19:00:00.110", "2024-05-01 10:00:00.100", 21, 404, 400, kWhoami, "whoami /all") +
+      sysmon("19:00:09.110", "2024-05-01 10:00:09.100", 22, 408, 400, kWhoami, "whoami /priv");
+  const Result r = run({{"security.jsonl", security}, {"sysmon.jsonl", sys}});
+  EXPECT_EQ(r.report.clock_corrected, 2u);
+  EXPECT_EQ(r.report.merge.executions_out, 2u);
+  EXPECT_EQ(r.findings.size(), 2u);
+  int warnings = 0;
+  for (const Diagnostic& d : r.diagnostics) {
+    if (d.code == "clock-offset") {
+      ++warnings;
+      EXPECT_NE(d.message.find("host ws01"), std::string::npos) << d.message;
+      EXPECT_NE(d.message.find("9h00m"), std::string::npos) << d.message;
+    }
+  }
+  EXPECT_EQ(warnings, 1);
+}
+
+TEST(Engine, pairing_window_cap_decides_early_and_counts) {
+  EngineOptions o;
+  o.max_held = 2;
+  const Result r = run({{"t.jsonl", chain_log()}}, o);
+  EXPECT_GT(r.report.held_forced, 0u);
+  EXPECT_FALSE(r.findings.empty());
+}
+
+TEST(Engine, a_live_pipe_gives_results_before_it_closes) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  Engine engine;
+  kb::KbDetector kb(default_kb());
+  engine.add_detector(kb);
+  Collect sink;
+  engine.add_sink(sink);
+  const std::string path = "/dev/fd/" + std::to_string(fds[0]);
+  RunReport report;
+  std::thread runner([&] { report = engine.run(std::vector<std::string>{path}); });
+  const std::string line = sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /all");
+  ASSERT_EQ(::write(fds[1], line.data(), line.size()), static_cast<ssize_t>(line.size()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (sink.count.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const int before_close = sink.count.load();
+  ::close(fds[1]);
+  runner.join();
+  ::close(fds[0]);
+  EXPECT_EQ(before_close, 1) << "no finding before the input closed";
+  EXPECT_GE(report.idle_flushes, 1u);
+  EXPECT_EQ(report.findings, 1u);
+}
+
+}  // namespace
+}  // namespace cmdsentry
