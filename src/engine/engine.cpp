@@ -180,7 +180,8 @@ class Run {
       : o_(o), detectors_(detectors), sinks_(sinks), on_diag_(on_diag),
         merger_([this](Event&& e) { merged(std::move(e)); }),
         stage_(o.max_held, engine::StageOutput{[this](AnalyzedEvent&& ae) { execution(std::move(ae)); },
-                                       [this](Event&& e) { other(std::move(e)); }}) {
+                                       [this](Event&& e) { other(std::move(e)); }},
+               resolve_threads(o.threads)) {
     for (Sink* s : sinks_) wants_events_ = wants_events_ || s->wants_events();
     for (Detector* d : detectors_) interests_ |= d->interests();
   }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "cmdline/analyzer.h"
+#include "core/ordered_pool.h"
 #include "events/merge.h"
 
 namespace cmdsentry::engine {
@@ -138,27 +139,70 @@ struct ExecutionStage::Impl {
   std::deque<std::pair<std::uint64_t, std::uint64_t>> ptable_order;  ///< (time, key)
   std::unordered_map<std::string, std::shared_ptr<const cmdline::Analysis>> cache;
   RunReport counts;
+  int threads = 1;
+  std::vector<Event> incoming;  ///< waiting for their analysis (a batch)
 
   Item* item(std::uint64_t seq) {
     if (seq < base || seq - base >= held.size()) return nullptr;
     return &held[seq - base];
   }
 
-  std::shared_ptr<const cmdline::Analysis> analyse(const ProcessEvent& e) {
-    std::string line = with_program_token(e);
+  static std::string cache_key(const ProcessEvent& e, const std::string& line) {
     std::string key;
     key.reserve(e.image().size() + line.size() + e.original_file_name().size() + 2);
     key.append(e.image()).push_back('\0');
     key.append(line).push_back('\0');
     key.append(e.original_file_name());
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-    auto a = std::make_shared<const cmdline::Analysis>(cmdline::analyze(
-        {.image = std::string(e.image()), .command_line = std::move(line),
-         .original_file_name = std::string(e.original_file_name())}));
-    if (cache.size() >= kAnalysisCacheSize) cache.clear();
-    cache.emplace(std::move(key), a);
-    return a;
+    return key;
+  }
+
+  /// Analyses the batch of incoming events (cache misses on `threads` workers, in parallel),
+  /// then adds them in order.
+  void process_batch() {
+    const std::size_t n = incoming.size();
+    std::vector<std::shared_ptr<const cmdline::Analysis>> res(n);
+    std::vector<std::string> lines(n);
+    std::vector<std::size_t> todo;
+    std::vector<std::pair<std::size_t, std::size_t>> dups;  // (index, index analysed first)
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto* p = std::get_if<ProcessEvent>(&incoming[i]);
+      if (p == nullptr) continue;
+      lines[i] = with_program_token(*p);
+      std::string key = cache_key(*p, lines[i]);
+      if (auto it = cache.find(key); it != cache.end()) {
+        res[i] = it->second;
+        continue;
+      }
+      auto [f, fresh] = first.try_emplace(std::move(key), i);
+      if (fresh) {
+        todo.push_back(i);
+      } else {
+        dups.emplace_back(i, f->second);
+      }
+    }
+    run_ordered<cmdline::Analysis>(
+        todo.size(), todo.size() < 64 ? 1 : threads, 256,
+        [&](int, std::size_t k, cmdline::Analysis& out) {
+          const ProcessEvent& e = std::get<ProcessEvent>(incoming[todo[k]]);
+          out = cmdline::analyze({.image = std::string(e.image()),
+                                  .command_line = lines[todo[k]],
+                                  .original_file_name = std::string(e.original_file_name())});
+        },
+        [&](std::size_t k, cmdline::Analysis& out) {
+          res[todo[k]] = std::make_shared<const cmdline::Analysis>(std::move(out));
+        });
+    if (cache.size() + first.size() > kAnalysisCacheSize) cache.clear();
+    for (auto& [key, i] : first) cache.emplace(key, res[i]);
+    for (const auto& [i, j] : dups) res[i] = res[j];
+    std::vector<Event> batch = std::move(incoming);
+    incoming.clear();
+    for (std::size_t i = 0; i < n; ++i) add_one(std::move(batch[i]), std::move(res[i]));
+  }
+
+  void add(Event&& event) {
+    incoming.push_back(std::move(event));
+    if (incoming.size() >= kAnalysisBatch) process_batch();
   }
 
   bool is_shell(const Item& it) const {
@@ -175,7 +219,7 @@ struct ExecutionStage::Impl {
     return false;
   }
 
-  void add(Event&& event) {
+  void add_one(Event&& event, std::shared_ptr<const cmdline::Analysis> analysis) {
     const std::uint64_t t = events::event_time(event);
     watermark = std::max(watermark, t);
     const std::uint64_t seq = base + held.size();
@@ -184,7 +228,7 @@ struct ExecutionStage::Impl {
     if (auto* p = std::get_if<ProcessEvent>(&event)) {
       auto ev = std::make_shared<const ProcessEvent>(std::move(*p));
       it.host = events::host_key(ev->host());
-      it.analysis = analyse(*ev);
+      it.analysis = std::move(analysis);
       counts.analysed++;
       it.paired.assign(it.analysis->commands.size(), kNone);
       it.event = std::move(ev);
@@ -424,6 +468,7 @@ struct ExecutionStage::Impl {
   }
 
   void advance(bool all) {
+    if (all && !incoming.empty()) process_batch();
     // 1. Shells whose window has passed, in arrival (time) order.
     while (!pending_shells.empty()) {
       Item* s = item(pending_shells.front());
@@ -531,15 +576,16 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std
   matches.clear();
 }
 
-ExecutionStage::ExecutionStage(std::size_t max_held, StageOutput out)
+ExecutionStage::ExecutionStage(std::size_t max_held, StageOutput out, int threads)
     : impl_(std::make_unique<Impl>()) {
   impl_->max_held = std::max<std::size_t>(1, max_held);
+  impl_->threads = std::max(1, threads);
   impl_->out = std::move(out);
 }
 ExecutionStage::~ExecutionStage() = default;
 void ExecutionStage::add(Event&& event) { impl_->add(std::move(event)); }
 void ExecutionStage::flush() { impl_->advance(true); }
-std::size_t ExecutionStage::held() const { return impl_->held.size(); }
+std::size_t ExecutionStage::held() const { return impl_->held.size() + impl_->incoming.size(); }
 
 void ExecutionStage::add_counts(RunReport& r) const {
   const RunReport& c = impl_->counts;

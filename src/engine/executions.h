@@ -43,7 +43,9 @@ inline constexpr std::uint64_t kChainChildSkew = 2ull * kTicksPerSecond;
 /// How long a process stays in the table helpers' parents are looked up in.
 inline constexpr std::uint64_t kProcessMemory = 60ull * 60 * kTicksPerSecond;  // 1 h
 /// Most cached command-line analyses (same command lines repeat by the thousand in real logs).
-inline constexpr std::size_t kAnalysisCacheSize = 32'768;
+inline constexpr std::size_t kAnalysisCacheSize = 8'192;
+/// Executions analysed together (in parallel) before they enter the pairing window.
+inline constexpr std::size_t kAnalysisBatch = 1'024;
 
 /// Where final executions and other events go.
 struct StageOutput {
@@ -56,7 +58,8 @@ struct StageOutput {
 /// The stage. Not thread-safe; one per engine (or per host partition).
 class ExecutionStage {
  public:
-  ExecutionStage(std::size_t max_held, StageOutput out);
+  /// `threads`: workers for the command-line analysis of a batch (1: on the calling thread).
+  ExecutionStage(std::size_t max_held, StageOutput out, int threads = 1);
   ~ExecutionStage();
   ExecutionStage(const ExecutionStage&) = delete;
   ExecutionStage& operator=(const ExecutionStage&) = delete;
