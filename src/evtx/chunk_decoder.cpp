@@ -540,6 +540,7 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
   }
   if (r.peek_u8() == detail::kTokFragmentHeader) r.skip(4);
   Doc d;
+  d.depth = static_cast<std::uint32_t>(depth);
   const std::uint8_t tok = r.peek_u8();
   if (tok == detail::kTokTemplateInstance) {
     r.u8();
@@ -584,14 +585,12 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
 
 Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
   docs.clear();
-  doc_depth.clear();
   child_base.clear();
   child_ordinals.clear();
   signature.clear();
   cacheable = true;
   docs.push_back(root);
   docs.back().ordinal = 0;
-  doc_depth.push_back(0);
   // Appends through a raw cursor: the signature grows by a few bytes per value, and string
   // appends of 1-4 bytes each were a visible cost per record.
   std::size_t sig_len = 0;
@@ -629,12 +628,11 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       put(flag);
       if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
-        auto nested = parse_fragment(v.offset, v.offset + v.size, doc_depth[i] + 1);
+        auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
         if (!nested) return tl::unexpected(nested.error());
         nested->ordinal = static_cast<std::uint32_t>(docs.size());
         child_ordinals.back() = nested->ordinal;
         docs.push_back(*nested);
-        doc_depth.push_back(doc_depth[i] + 1);
       }
     }
   }
@@ -642,14 +640,14 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
   return {};
 }
 
-Result<Doc> ChunkDecoder::Impl::nested_doc(const Doc& parent, std::uint16_t index, int depth) {
+Result<Doc> ChunkDecoder::Impl::nested_doc(const Doc& parent, std::uint16_t index) {
   if (parent.ordinal < child_base.size() && docs[parent.ordinal].first_value == parent.first_value &&
       index < parent.value_count) {
     const std::uint32_t o = child_ordinals[child_base[parent.ordinal] + index];
     if (o != detail::kNoNode) return docs[o];
   }
   const Value v = value(parent, index);
-  auto d = parse_fragment(v.offset, v.offset + v.size, depth);
+  auto d = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(parent.depth) + 1);
   // Parsed again each time the element holding it is rendered (once per array item): count the
   // values and fragment nodes it adds like rendering, or repetition grows memory unbounded.
   if (d && d->tree != nullptr) {

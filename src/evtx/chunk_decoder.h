@@ -36,6 +36,9 @@ struct Doc {
   std::uint32_t first_value = 0;
   std::uint32_t value_count = 0;
   std::uint32_t ordinal = 0;  ///< position in the record's document table (0 = the record)
+  /// BinXml nesting: 0 for the record, one more for each BinXml value it sits in (capped by
+  /// kMaxBinXmlDepth, whichever output walks it).
+  std::uint32_t depth = 0;
 };
 
 class ChunkDecoder {

@@ -115,7 +115,6 @@ struct ChunkDecoder::Impl {
   detail::RenderCache cache;
   detail::Recorder* recorder = nullptr;
   std::vector<Doc> docs;
-  std::vector<int> doc_depth;
   std::vector<std::uint32_t> child_base;      ///< per doc: start in child_ordinals
   std::vector<std::uint32_t> child_ordinals;  ///< per value: nested doc ordinal or kNoNode
   std::string signature;
@@ -125,7 +124,7 @@ struct ChunkDecoder::Impl {
   /// record's signature.
   Result<void> prepare_docs(const Doc& root);
   /// The nested document of value `index` of `parent` (prepared, or parsed now).
-  Result<Doc> nested_doc(const Doc& parent, std::uint16_t index, int depth);
+  Result<Doc> nested_doc(const Doc& parent, std::uint16_t index);
 
   void reset_chunk(std::span<const std::uint8_t> c);
   /// Drops per-record state (nested fragment trees and values).

@@ -44,7 +44,7 @@ class Extractor {
       const Node& n = t.nodes[c];
       if (n.kind == NodeKind::kSubstitution) {
         if (im_.value(d, n.index).type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index, depth + 1);
+        auto nested = im_.nested_doc(d, n.index);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (!visit(im_, *nested, nested->root)) return over_budget();
@@ -177,7 +177,7 @@ class Extractor {
       if (n.kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, n.index);
         if (v.type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index, depth + 1);
+        auto nested = im_.nested_doc(d, n.index);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (!visit(im_, *nested, nested->root)) return over_budget();

@@ -234,7 +234,7 @@ class JsonRenderer {
       if (n.kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, n.index);
         if (v.type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index, depth + 1);
+        auto nested = im_.nested_doc(d, n.index);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (!visit(im_, *nested, nested->root)) return over_budget();

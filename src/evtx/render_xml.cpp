@@ -51,7 +51,7 @@ class XmlRenderer {
           }
         }
       } else if (cn.kind == NodeKind::kSubstitution && im_.value(d, cn.index).type == kBinXml) {
-        auto nested = im_.nested_doc(d, cn.index, depth + 1);
+        auto nested = im_.nested_doc(d, cn.index);
         if (!nested) return tl::unexpected(nested.error());
         if (nested->root == kNoNode) continue;
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;

@@ -257,7 +257,10 @@ void split_array(std::span<const std::uint8_t> b, std::uint8_t type,
         start = i + 2;
       }
     }
-    if (start + 1 < b.size()) items.push_back(b.subspan(start));
+    // Past the cap the rest is dropped, not kept as one last item holding all of it.
+    if (start + 1 < b.size() && items.size() < limits::kMaxArrayItems) {
+      items.push_back(b.subspan(start));
+    }
     return;
   }
   if (base == kAnsiString) {
@@ -268,7 +271,9 @@ void split_array(std::span<const std::uint8_t> b, std::uint8_t type,
         start = i + 1;
       }
     }
-    if (start < b.size()) items.push_back(b.subspan(start));
+    if (start < b.size() && items.size() < limits::kMaxArrayItems) {
+      items.push_back(b.subspan(start));
+    }
     return;
   }
   if (base == kSid) {

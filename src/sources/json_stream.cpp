@@ -205,7 +205,9 @@ class JsonStreamReader {
     }
     std::size_t room = buf_.size() - simdjson::SIMDJSON_PADDING - end_;
     if (room < kBlock / 4) {
-      if (end_ >= limits::kMaxLineBytes) {
+      // More than the cap and the record has not ended: a record of exactly the cap is read
+      // (a pipe may pause right before its newline).
+      if (end_ > limits::kMaxLineBytes) {
         warn("JSON record larger than kMaxLineBytes: skipped to the next line");
         ctx_.stats.skipped++;
         ctx_.stats.skipped_over_limit++;

@@ -60,6 +60,12 @@ class BinXmlBuilder {
     return *this;
   }
   BinXmlBuilder& eof() { b_.push_back(0x00); return *this; }
+  /// A character reference (&#code;): the smallest content node, 3 bytes.
+  BinXmlBuilder& char_ref(std::uint16_t code) {
+    b_.push_back(0x08);
+    put16(b_, code);
+    return *this;
+  }
   /// A substitution token (content or attribute value) for value `index` of `type`.
   BinXmlBuilder& subst(std::uint16_t index, std::uint8_t type) {
     b_.push_back(0x0D);
@@ -174,9 +180,11 @@ inline Bytes simple_record(std::uint32_t offset, std::uint64_t id, int event_id,
   return make_record(id, x.bytes());
 }
 
-/// A 64 KiB chunk from records (each built for its offset), with valid CRCs.
-inline Bytes make_chunk(const std::vector<Bytes>& records, std::uint64_t first_id) {
-  Bytes c(65536, 0);
+/// A 64 KiB chunk from records (each built for its offset), with valid CRCs. A larger `size`
+/// builds a chunk no file holds, for ChunkDecoder tests of caps a 64 KiB chunk cannot reach.
+inline Bytes make_chunk(const std::vector<Bytes>& records, std::uint64_t first_id,
+                        std::size_t size = 65536) {
+  Bytes c(size, 0);
   std::memcpy(c.data(), "ElfChnk", 8);
   std::size_t off = 512;
   std::uint32_t last_off = 512;

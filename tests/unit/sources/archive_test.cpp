@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/limits.h"
 #include "sources/source.h"
 
 namespace cmdsentry::sources {
@@ -83,6 +84,29 @@ TEST(Archive, zip_inside_zip) {
   Collected c = read("outer.zip", make_archive({{"inner.zip", inner}}, false));
   ASSERT_EQ(c.events.size(), 1u);
   EXPECT_EQ(c.events[0].source.file, "outer.zip!inner.zip!in.json");
+}
+
+TEST(Archive, max_archive_depth) {
+  // `levels` zips, each holding an event and the next zip: the innermost sits inside levels - 1.
+  const auto nest = [](int levels) {
+    std::string zip = make_archive({{"level.json", kJson}}, false);
+    for (int i = 1; i < levels; ++i)
+      zip = make_archive({{"level.json", kJson}, {"in.zip", zip}}, false);
+    return zip;
+  };
+  Collected c = read("outer.zip", nest(limits::kMaxArchiveDepth));
+  EXPECT_EQ(c.events.size(), static_cast<std::size_t>(limits::kMaxArchiveDepth));
+  EXPECT_TRUE(c.diagnostics.empty());
+  EXPECT_EQ(c.stats.files_failed, 0u);
+
+  c = read("outer.zip", nest(limits::kMaxArchiveDepth + 1));
+  EXPECT_EQ(c.events.size(), static_cast<std::size_t>(limits::kMaxArchiveDepth));
+  EXPECT_EQ(c.stats.files_failed, 1u);
+  ASSERT_EQ(c.diagnostics.size(), 1u);
+  EXPECT_EQ(c.diagnostics[0].message, "archive nested deeper than kMaxArchiveDepth: skipped");
+  std::string innermost = "outer.zip";
+  for (int i = 0; i < limits::kMaxArchiveDepth; ++i) innermost += "!in.zip";
+  EXPECT_EQ(c.diagnostics[0].file, innermost);
 }
 
 TEST(Archive, truncated_zip_reports_and_keeps_what_was_read) {
