@@ -135,7 +135,7 @@ struct ExecutionStage::Impl {
   std::uint64_t watermark = 0;
   std::deque<std::uint64_t> pending_shells;
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> children, by_pid, wmi_children;
-  std::unordered_map<std::uint64_t, std::deque<Proc>> ptable;
+  std::unordered_map<std::uint64_t, std::vector<Proc>> ptable;
   std::deque<std::pair<std::uint64_t, std::uint64_t>> ptable_order;  ///< (time, key)
   std::unordered_map<std::string, std::shared_ptr<const cmdline::Analysis>> cache;
   RunReport counts;
@@ -489,7 +489,7 @@ struct ExecutionStage::Impl {
             ptable_order.size() > 4 * max_held)) {
       auto f = ptable.find(ptable_order.front().second);
       if (f != ptable.end()) {
-        f->second.pop_front();
+        f->second.erase(f->second.begin());
         if (f->second.empty()) ptable.erase(f);
       }
       ptable_order.pop_front();
