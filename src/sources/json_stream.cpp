@@ -117,6 +117,7 @@ class JsonStreamReader {
         skip_garbage();
         continue;
       }
+      record_seen_ = true;
       ScanResult r = lines_mode_ ? scan_line(data_ + begin_, end_ - begin_, eof_)
                                  : scan_object(data_ + begin_, end_ - begin_, false);
       if (r.kind == Scan::kNeedMore) {
@@ -180,8 +181,15 @@ class JsonStreamReader {
     if (nl == nullptr && !eof_) {
       if (refill()) return;
     }
-    sink_.skip(here(), "not a JSON object");
-    advance(nl == nullptr ? end_ - begin_ : static_cast<std::size_t>(nl - p) + 1);
+    const std::size_t len = nl == nullptr ? end_ - begin_ : static_cast<std::size_t>(nl - p);
+    if (line_ == 1 && !record_seen_) {
+      // The input starts inside a record (`tail -c N` of a JSON lines file, which
+      // sniff_format takes for JSON): the rest is read from the first whole line.
+      sink_.skip(here(), "first line is cut: skipped " + std::to_string(len) + " bytes");
+    } else {
+      sink_.skip(here(), "not a JSON object");
+    }
+    advance(nl == nullptr ? len : len + 1);
   }
 
   // Moves the unread tail to the front and reads more; grows the buffer for long records.
@@ -257,6 +265,7 @@ class JsonStreamReader {
   std::uint64_t line_ = 1;
   bool eof_ = false;
   bool lines_mode_ = false;
+  bool record_seen_ = false;  ///< a record started (so garbage on line 1 is not a cut line)
   JsonEventReader reader_;
   RawEvent event_;
 };

@@ -6,25 +6,15 @@
 #include <cstring>
 #include <tuple>
 
+#include "collected.h"
 #include "sources/readers.h"
 #include "sources/source.h"
 
 namespace cmdsentry::sources {
 namespace {
 
-struct Collected {
-  std::vector<RawEvent> events;
-  std::vector<SourceDiagnostic> diagnostics;
-  SourceStats stats;
-};
-
-Collected read(std::string_view data, std::string name = "input") {
-  Collected c;
-  SourceSink sink;
-  sink.on_event = [&](RawEvent&& e) { c.events.push_back(std::move(e)); };
-  sink.on_diagnostic = [&](const SourceDiagnostic& d) { c.diagnostics.push_back(d); };
-  c.stats = read_buffer(name, data, SourceOptions{}, sink);
-  return c;
+Collected read(std::string_view data, const std::string& name = "input") {
+  return read_collected(name, data);
 }
 
 constexpr std::string_view kLine = R"({"EventID":4688,"Channel":"Security","RecordNumber":1})";
