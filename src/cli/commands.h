@@ -6,10 +6,13 @@
 
 namespace cmdsentry::cli {
 
-/// Exit codes: 0 ok, 1 findings/partial input problems worth a non-zero status, 2 usage/fatal.
+/// Exit codes (docs/scan.md, README): 0 ok; 1 an input could not be read or records were
+/// skipped (findings never change the status); 2 a usage error or a fatal one (broken rules
+/// file, unwritable output).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInputProblems = 1;
 inline constexpr int kExitFatal = 2;
+inline constexpr int kExitUsage = 2;  ///< unknown option, missing or invalid argument
 
 void register_commands(CLI::App& app);
 /// Exit code recorded by the subcommand that ran.

@@ -70,11 +70,11 @@ int run_dump(const DumpArgs& a) {
   note(fmt::format(
       "dump: {} file(s) read, {} failed; records: {} decoded, {} filtered out, {} skipped ({} "
       "corrupt, {} over a limit), {} carved; chunks: {} ({} empty, {} unusable, {} with CRC "
-      "mismatch); {:.1f} MiB",
+      "mismatch, {} promised by a file header but missing); {:.1f} MiB",
       files_ok, files.size() - files_ok, total.records - total.records_filtered,
       total.records_filtered, total.records_skipped, total.records_skipped - total.records_over_limit,
       total.records_over_limit, total.records_carved, total.chunks,
-      total.chunks_empty, total.chunks_bad, total.chunks_crc_mismatch,
+      total.chunks_empty, total.chunks_bad, total.chunks_crc_mismatch, total.chunks_missing,
       static_cast<double>(total.bytes) / (1024.0 * 1024.0)));
   return problems ? kExitInputProblems : kExitOk;
 }

@@ -14,7 +14,13 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", cmdsentry::kVersion);
     app.require_subcommand(1);
     cmdsentry::cli::register_commands(app);
-    CLI11_PARSE(app, argc, argv);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      // CLI11 prints --help/--version (exit 0) or the usage error; its own codes for the latter
+      // (105-109) become the documented 2.
+      return app.exit(e) == 0 ? cmdsentry::cli::kExitOk : cmdsentry::cli::kExitUsage;
+    }
     return cmdsentry::cli::exit_code();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cmdsentry: internal error: %s\n", e.what());

@@ -11,22 +11,7 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-inline void put_json_control(std::string& out, unsigned c) {
-  switch (c) {
-    case '\n': out += "\\n"; return;
-    case '\r': out += "\\r"; return;
-    case '\t': out += "\\t"; return;
-    case '\b': out += "\\b"; return;
-    case '\f': out += "\\f"; return;
-    default: {
-      char buf[6] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
-      out.append(buf, 6);
-    }
-  }
-}
-
-/// Appends one ASCII character with escaping; returns false if it needs no escaping
-/// (caller appends it in bulk).
+/// Whether an ASCII character needs an escape in `e` (else it is copied as it is).
 inline bool needs_escape(unsigned c, Escape e) {
   switch (e) {
     case Escape::kNone: return false;
@@ -36,42 +21,6 @@ inline bool needs_escape(unsigned c, Escape e) {
       return c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
   }
   return false;
-}
-
-inline void put_escaped_ascii(std::string& out, unsigned c, Escape e) {
-  if (e == Escape::kJson) {
-    if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == 0x7f) {
-      out += "\\u007f";
-    } else {
-      put_json_control(out, c);
-    }
-    return;
-  }
-  switch (c) {
-    case '&': out += "&amp;"; return;
-    case '<': out += "&lt;"; return;
-    case '>': out += "&gt;"; return;
-    case '"': out += "&quot;"; return;
-    case '\'': out += "&apos;"; return;
-    case '\t': case '\n': case '\r':
-      if (e == Escape::kXmlText) {
-        out += static_cast<char>(c);
-      } else {
-        out += "&#";
-        out += std::to_string(c);
-        out += ';';
-      }
-      return;
-    default:
-      // Characters XML 1.0 cannot carry at all: keep them visible as a character reference.
-      out += "&#";
-      out += std::to_string(c);
-      out += ';';
-  }
 }
 
 }  // namespace
@@ -238,7 +187,11 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
       cp = 0xFFFD;
     }
     ++i;
-    if (cp < 0x800) {
+    if ((cp == 0x2028 || cp == 0x2029) && escape == Escape::kJson) {
+      // Line and paragraph separators end a JavaScript string: escaped as append_json_escaped.
+      std::memcpy(w, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
+      w += 6;
+    } else if (cp < 0x800) {
       *w++ = static_cast<char>(0xC0 | (cp >> 6));
       *w++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
@@ -322,6 +275,10 @@ void append_escaped(std::string& out, std::string_view s, Escape escape) {
     out.append(s);
     return;
   }
+  if (escape == Escape::kJson) {
+    append_json_escaped(out, s);
+    return;
+  }
   const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -334,6 +291,91 @@ void append_escaped(std::string& out, std::string_view s, Escape escape) {
     }
   }
   out.append(s.data() + run, s.size() - run);
+}
+
+namespace {
+
+/// Length of the valid UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when it is not one:
+/// a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut short.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const unsigned char c = b(0);
+  const std::size_t left = s.size() - i;
+  auto cont = [&](std::size_t k) { return k < left && (b(k) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
+    if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;
+    if (c == 0xF4 && b(1) >= 0x90) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view s) {
+  std::size_t run = 0;  // start of the bytes not yet copied
+  auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); };
+  for (std::size_t i = 0; i < s.size();) {
+#if defined(__SSE2__)
+    // Skip plain ASCII (no control, quote, backslash, DEL or non-ASCII byte) 16 bytes at a
+    // time, up to the first byte that needs a look.
+    if (s.size() - i >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));  // also catches >= 0x80
+      const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, special)));
+      if (mask == 0) {
+        i += 16;
+        continue;
+      }
+      i += static_cast<std::size_t>(__builtin_ctz(mask));  // the first byte to look at
+    }
+#endif
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      flush(i);
+      char buf[8];
+      out.append(buf, static_cast<std::size_t>(put_escape(buf, c, Escape::kJson) - buf));
+      run = ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      flush(i);
+      out += "\xEF\xBF\xBD";  // U+FFFD, one per byte that is not part of a valid sequence
+      run = ++i;
+      continue;
+    }
+    if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      flush(i);
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      run = i + 3;
+    }
+    i += n;
+  }
+  flush(s.size());
+}
+
+void append_json_string(std::string& out, std::string_view utf8) {
+  out += '"';
+  append_json_escaped(out, utf8);
+  out += '"';
 }
 
 std::u16string utf8_to_utf16(std::string_view s) {

@@ -10,7 +10,7 @@
 
 namespace cmdsentry {
 
-/// How decoded text is escaped as it is appended.
+/// How decoded text is escaped as it is appended. kJson follows append_json_escaped's rules.
 enum class Escape : std::uint8_t { kNone, kJson, kXmlText, kXmlAttr };
 
 /// Appends `units` UTF-16LE code units read from `bytes` (2*units bytes) to `out` as UTF-8,
@@ -30,6 +30,16 @@ std::string utf16le_to_utf8(std::span<const std::uint8_t> bytes);
 
 /// Appends UTF-8 text escaped for the sink (JSON string body, XML text or attribute).
 void append_escaped(std::string& out, std::string_view utf8, Escape escape);
+
+/// Appends attacker-controlled text as the body of a JSON string (no quotes), the one JSON
+/// escaper of the project: `"` and `\` escaped, \n \r \t, other control characters and DEL as
+/// \u00XX; U+2028 and U+2029 as \u2028 and \u2029 (they end a string in JavaScript, and the
+/// HTML report embeds JSON); each byte that is not part of valid UTF-8 as U+FFFD, so the output
+/// is always valid JSON. Plain ASCII is copied 16 bytes at a time.
+void append_json_escaped(std::string& out, std::string_view utf8);
+
+/// append_json_escaped in double quotes: a whole JSON string literal.
+void append_json_string(std::string& out, std::string_view utf8);
 
 /// Appends one code point as UTF-8.
 void append_code_point(std::string& out, char32_t cp);

@@ -1,42 +1,15 @@
 #include "events/event_json.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <span>
 
 #include "core/number.h"
-
 #include "core/time.h"
+#include "core/utf.h"
 
 namespace cmdsentry::events {
 namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when invalid (overlong, surrogate, > U+10FFFF).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  const unsigned char c = b(0);
-  const std::size_t left = s.size() - i;
-  auto cont = [&](std::size_t k) { return k < left && (b(k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && b(1) < 0xA0) return 0;   // overlong
-    if (c == 0xED && b(1) >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!cont(1) || !cont(2) || !cont(3)) return 0;
-    if (c == 0xF0 && b(1) < 0x90) return 0;
-    if (c == 0xF4 && b(1) >= 0x90) return 0;
-    return 4;
-  }
-  return 0;
-}
 
 class Writer {
  public:
@@ -205,69 +178,6 @@ void write_common(Writer& w, std::string& out, const std::shared_ptr<const RawEv
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t run = 0;
-  auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); };
-  for (std::size_t i = 0; i < s.size();) {
-#if defined(__SSE2__)
-    // Skip plain ASCII (no control, quote, backslash, DEL or non-ASCII byte) 16 bytes at a
-    // time, up to the first byte that needs a look.
-    if (s.size() - i >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-      const __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));  // also catches >= 0x80
-      const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                           _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
-      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, special)));
-      if (mask == 0) {
-        i += 16;
-        continue;
-      }
-      i += static_cast<std::size_t>(__builtin_ctz(mask));  // the first byte to look at
-    }
-#endif
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    if (c < 0x80) {
-      flush(i);
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        }
-      }
-      run = ++i;
-      continue;
-    }
-    const std::size_t n = utf8_sequence(s, i);
-    if (n == 0) {
-      flush(i);
-      out += "\xEF\xBF\xBD";  // U+FFFD
-      run = ++i;
-      continue;
-    }
-    if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
-        (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
-      flush(i);
-      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
-      run = i + 3;
-    }
-    i += n;
-  }
-  flush(s.size());
-  out += '"';
-}
 
 void append_jsonl(std::string& out, const Event& event, const JsonOptions& o) {
   if (const auto* p = std::get_if<ProcessEvent>(&event)) {

@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "cmdsentry/event.h"
+#include "core/utf.h"
 
 namespace cmdsentry::events {
 
@@ -31,7 +32,8 @@ struct JsonOptions {
 /// Appends one event as a single-line JSON object followed by '\n'.
 void append_jsonl(std::string& out, const Event& event, const JsonOptions& options = {});
 
-/// Appends `text` as a JSON string literal (with quotes), sanitising invalid UTF-8.
-void append_json_string(std::string& out, std::string_view text);
+/// Appends `text` as a JSON string literal: core's escaper (core/utf.h), named here too for the
+/// writers that include this header.
+using cmdsentry::append_json_string;
 
 }  // namespace cmdsentry::events

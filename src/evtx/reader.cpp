@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -95,6 +96,10 @@ struct FileInfo {
   SourceName source_name;  ///< `name`, interned once for all its events
   std::uint64_t size = 0;
   std::uint64_t slots = 0;  ///< chunk slots from the file size (the header count is not trusted)
+  /// What a header with a good CRC says the file holds: chunks in use and the last record's
+  /// number (next record number - 1); 0 when unknown. Checked against what was found.
+  std::uint64_t promised_chunks = 0;
+  std::uint64_t promised_last_record = 0;
   bool ok = false;
   std::string error;
   std::vector<Diagnostic> header_diags;
@@ -133,6 +138,10 @@ FileInfo inspect(const std::filesystem::path& p) {
     f.header_diags.push_back(Diagnostic{f.name, -1, off, 0, std::move(msg)});
   };
   if (!h->crc_ok) diag(124, "file header CRC mismatch (header fields ignored)");
+  if (h->crc_ok) {
+    f.promised_chunks = h->chunk_count;
+    f.promised_last_record = h->next_record_id > 0 ? h->next_record_id - 1 : 0;
+  }
   if (h->major_version != 3) diag(38, fmt::format("unexpected major version {}", h->major_version));
   if (h->dirty()) {
     diag(120, fmt::format("file is dirty (not closed cleanly): header says {} chunks, the file has "
@@ -172,6 +181,7 @@ struct BatchOut {
   std::vector<RawEvent> events;
   std::vector<Diagnostic> diags;
   ReadStats stats;
+  std::uint64_t last_record = 0;  ///< highest live record number found (decoded or not)
 };
 
 /// Per-worker state: decoder, read buffer and the file it has open.
@@ -278,6 +288,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
     }
     if (!idx.header_crc_ok || !idx.data_crc_ok) ++out.stats.chunks_crc_mismatch;
     for (const RecordRef& rec : idx.records) {
+      if (!rec.carved) out.last_record = std::max(out.last_record, rec.id);
       auto doc = w.decoder.open(rec);
       Result<void> done;
       if (doc) {
@@ -346,6 +357,22 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   }
 }
 
+/// When the file holds less than its header promises (a copy cut short, chunks zeroed): the
+/// warning with both counts, and the missing chunks counted. The header is otherwise only a hint
+/// (dirty files promise less than they hold, and every chunk slot is read anyway).
+void check_promises(const FileInfo& f, std::uint64_t last_record, ReadStats& stats,
+                    const std::function<void(const Diagnostic&)>& on_diag) {
+  const std::uint64_t found = stats.chunks - stats.chunks_empty - stats.chunks_bad;
+  if (found >= f.promised_chunks && last_record >= f.promised_last_record) return;
+  if (found < f.promised_chunks) stats.chunks_missing += f.promised_chunks - found;
+  const bool records = f.promised_last_record > 0;
+  std::string msg = fmt::format("promises {} chunks", f.promised_chunks);
+  if (records) msg += fmt::format(" and records up to number {}", f.promised_last_record);
+  msg += fmt::format(", found {} chunks", found);
+  if (records) msg += fmt::format(" and records up to number {}", last_record);
+  on_diag({f.name, -1, f.size, 0, msg + ": the file is truncated or chunks are lost"});
+}
+
 /// Shared driver of read_events and dump_files.
 template <class OnBatch, class OnFile>
 void drive(const std::vector<FileInfo>& files, const ReadOptions& opt, Mode mode,
@@ -356,6 +383,7 @@ void drive(const std::vector<FileInfo>& files, const ReadOptions& opt, Mode mode
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>());
   ReadStats file_stats;
+  std::uint64_t file_last_record = 0;
   run_ordered<BatchOut>(
       jobs.size(), threads, static_cast<std::size_t>(threads) * 4,
       [&](int worker, std::size_t i, BatchOut& out) {
@@ -369,9 +397,14 @@ void drive(const std::vector<FileInfo>& files, const ReadOptions& opt, Mode mode
         for (const auto& d : out.diags) on_diag(d);
         on_batch(out);
         file_stats += out.stats;
+        file_last_record = std::max(file_last_record, out.last_record);
         if (job.last_of_file) {
+          if (files[job.file].ok) {
+            check_promises(files[job.file], file_last_record, file_stats, on_diag);
+          }
           on_file(files[job.file], file_stats);
           file_stats = {};
+          file_last_record = 0;
         }
       });
 }
@@ -388,6 +421,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& o) {
   records_skipped += o.records_skipped;
   records_over_limit += o.records_over_limit;
   records_carved += o.records_carved;
+  chunks_missing += o.chunks_missing;
   bytes += o.bytes;
   return *this;
 }

@@ -51,6 +51,8 @@ struct ReadStats {
   /// nesting, substitutions), not damaged as far as read.
   std::uint64_t records_over_limit = 0;
   std::uint64_t records_carved = 0;   ///< records recovered from slack (with carve)
+  /// Chunks the file header promises but the file does not hold (cut short, zeroed), warned.
+  std::uint64_t chunks_missing = 0;
   std::uint64_t bytes = 0;            ///< file bytes read
 
   ReadStats& operator+=(const ReadStats& o);

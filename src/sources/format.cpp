@@ -32,6 +32,20 @@ bool is_xml_event_start(std::string_view s) {
   return starts_with(name, "Event");
 }
 
+/// The tail of a JSON lines file whose first line was cut (`tail -c N` writes one): a first line
+/// that ends like a JSON object and a next line that starts one. Prose or code that merely holds
+/// braces rarely has both.
+bool is_cut_json_lines(std::string_view s) {
+  const std::size_t nl = s.find('\n');
+  if (nl == std::string_view::npos) return false;
+  std::string_view first = s.substr(0, nl);
+  while (!first.empty() && is_space(first.back())) first.remove_suffix(1);
+  if (first.empty() || first.back() != '}') return false;
+  std::string_view rest = s.substr(nl + 1);
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  return starts_with(rest, "{\"");
+}
+
 }  // namespace
 
 std::string_view to_string(Format format) {
@@ -66,12 +80,10 @@ Format sniff_format(std::string_view head, std::string_view name) {
       std::string_view rest = body.substr(1);
       while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
       if (rest.empty() || rest.front() == '{' || rest.front() == ']') return Format::kJson;
-      return Format::kUnknown;
+    } else if (body.front() == '<') {
+      if (is_xml_event_start(skip_xml_prologue(body))) return Format::kXml;
     }
-    if (body.front() == '<') {
-      return is_xml_event_start(skip_xml_prologue(body)) ? Format::kXml : Format::kUnknown;
-    }
-    return Format::kUnknown;
+    return is_cut_json_lines(body) ? Format::kJson : Format::kUnknown;
   }
   // Empty or blank: trust the extension so an empty export is "read, 0 events" not "unknown".
   auto ends_with = [&](std::string_view suffix) {

@@ -11,7 +11,7 @@ namespace cmdsentry::sources {
 enum class Format : std::uint8_t {
   kUnknown,
   kEvtx,      ///< "ElfFile\0" header
-  kJson,      ///< JSON lines, a JSON array, or concatenated JSON objects
+  kJson,      ///< JSON lines (also with a cut first line), a JSON array, or concatenated objects
   kXml,       ///< Windows event XML: <Events> root or a stream of <Event> elements
   kArchive,   ///< zip, tar (libarchive reads the container, members are sniffed again)
   kCompressed,///< a single compressed stream: gzip, bzip2, xz, zstd

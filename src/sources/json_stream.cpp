@@ -81,7 +81,7 @@ ScanResult scan_line(const char* p, std::size_t n, bool eof) {
 class JsonStreamReader {
  public:
   JsonStreamReader(const std::string& name, ByteStream& in, const ReadContext& ctx)
-      : name_(name), in_(in), ctx_(ctx) {
+      : in_(in), ctx_(ctx), sink_(name, ctx) {
     // In memory already (a buffer, a mapped file): parse in place, no copy into blocks.
     if (auto all = in_.take_rest(0)) {
       data_ = all->data();
@@ -117,12 +117,12 @@ class JsonStreamReader {
         skip_garbage();
         continue;
       }
+      record_seen_ = true;
       ScanResult r = lines_mode_ ? scan_line(data_ + begin_, end_ - begin_, eof_)
                                  : scan_object(data_ + begin_, end_ - begin_, false);
       if (r.kind == Scan::kNeedMore) {
         if (eof_) {
-          warn("JSON record truncated at end of input");
-          ctx_.stats.skipped++;
+          sink_.skip(here(), "JSON record truncated at end of input");
           begin_ = end_;
           return;
         }
@@ -131,9 +131,7 @@ class JsonStreamReader {
       }
       const char* rec = data_ + begin_;
       if (r.kind == Scan::kMalformed) {
-        warn(r.reason);
-        ctx_.stats.skipped++;
-        if (r.over_limit) ctx_.stats.skipped_over_limit++;
+        sink_.skip(here(), r.reason, r.over_limit);
       } else {
         if (first) {
           first = false;
@@ -164,16 +162,10 @@ class JsonStreamReader {
     const bool padded = !in_place_ || (rec - data_) + len + simdjson::SIMDJSON_PADDING <= end_;
     auto r = reader_.read(std::string_view(rec, len), event_, padded);
     if (!r) {
-      warn(r.error().message);
-      ctx_.stats.skipped++;
-      if (r.error().code == ErrorCode::kLimit) ctx_.stats.skipped_over_limit++;
+      sink_.skip(here(), r.error());
       return;
     }
-    event_.source.file = source_name_;
-    event_.source.record_id = event_.record_id;
-    event_.source.line = line_;
-    event_.source.offset = base_ + begin_;
-    ctx_.deliver(std::move(event_));
+    sink_.deliver(std::move(event_), here());
   }
 
   void advance(std::size_t n, bool count_lines = true) {
@@ -189,9 +181,15 @@ class JsonStreamReader {
     if (nl == nullptr && !eof_) {
       if (refill()) return;
     }
-    warn("not a JSON object");
-    ctx_.stats.skipped++;
-    advance(nl == nullptr ? end_ - begin_ : static_cast<std::size_t>(nl - p) + 1);
+    const std::size_t len = nl == nullptr ? end_ - begin_ : static_cast<std::size_t>(nl - p);
+    if (line_ == 1 && !record_seen_) {
+      // The input starts inside a record (`tail -c N` of a JSON lines file, which
+      // sniff_format takes for JSON): the rest is read from the first whole line.
+      sink_.skip(here(), "first line is cut: skipped " + std::to_string(len) + " bytes");
+    } else {
+      sink_.skip(here(), "not a JSON object");
+    }
+    advance(nl == nullptr ? len : len + 1);
   }
 
   // Moves the unread tail to the front and reads more; grows the buffer for long records.
@@ -208,9 +206,8 @@ class JsonStreamReader {
       // More than the cap and the record has not ended: a record of exactly the cap is read
       // (a pipe may pause right before its newline).
       if (end_ > limits::kMaxLineBytes) {
-        warn("JSON record larger than kMaxLineBytes: skipped to the next line");
-        ctx_.stats.skipped++;
-        ctx_.stats.skipped_over_limit++;
+        sink_.skip(here(), "JSON record larger than kMaxLineBytes: skipped to the next line",
+                   /*over_limit=*/true);
         drop_to_newline();
         return !eof_ || end_ > 0;
       }
@@ -220,7 +217,7 @@ class JsonStreamReader {
     }
     auto n = in_.read(buf_.data() + end_, room);
     if (!n) {
-      ctx_.diagnose(Severity::kError, name_, line_, base_ + end_, n.error().message);
+      sink_.read_failed({line_, base_ + end_}, n.error().message);
       eof_ = true;
       return false;
     }
@@ -252,14 +249,12 @@ class JsonStreamReader {
     }
   }
 
-  void warn(std::string_view why) {
-    ctx_.diagnose(Severity::kWarning, name_, line_, base_ + begin_, std::string(why));
-  }
+  /// Where the record being read starts.
+  TextPosition here() const { return {line_, base_ + begin_}; }
 
-  const std::string& name_;
-  const SourceName source_name_{name_};
   ByteStream& in_;
   const ReadContext& ctx_;
+  const RecordSink sink_;
   std::vector<char> buf_;    ///< blocks read from the stream (unused in place)
   const char* data_ = nullptr;  ///< buf_.data(), or the whole input when parsed in place
   bool in_place_ = false;
@@ -270,6 +265,7 @@ class JsonStreamReader {
   std::uint64_t line_ = 1;
   bool eof_ = false;
   bool lines_mode_ = false;
+  bool record_seen_ = false;  ///< a record started (so garbage on line 1 is not a cut line)
   JsonEventReader reader_;
   RawEvent event_;
 };

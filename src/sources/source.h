@@ -38,6 +38,7 @@ struct SourceStats {
   std::uint64_t files = 0;           ///< files and archive members opened as event sources
   std::uint64_t files_unrecognized = 0;  ///< skipped: not an event format
   std::uint64_t files_failed = 0;    ///< could not be opened or read at all
+  std::uint64_t files_empty = 0;     ///< skipped: 0 bytes (warned "empty file"), not in `files`
   std::uint64_t records = 0;         ///< events delivered to on_event
   std::uint64_t filtered = 0;        ///< events dropped by SourceOptions::event_ids
   std::uint64_t skipped = 0;         ///< records not read (lines, elements, EVTX records)

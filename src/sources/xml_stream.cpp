@@ -28,7 +28,7 @@ std::size_t find_event_start(const std::string& s, std::size_t from) {
 class XmlStreamReader {
  public:
   XmlStreamReader(const std::string& name, ByteStream& in, const ReadContext& ctx)
-      : name_(name), in_(in), ctx_(ctx) {}
+      : in_(in), ctx_(ctx), sink_(name, ctx) {}
 
   void run() {
     std::size_t pos = 0;  // scan position, relative to head_
@@ -46,25 +46,20 @@ class XmlStreamReader {
       const std::size_t close = buf_.find("</Event>", head_);
       const std::size_t next = find_event_start(buf_, head_ + 6);
       if (next != std::string::npos && (close == std::string::npos || next < close)) {
-        warn("<Event> element not closed before the next one: skipped");
-        ctx_.stats.skipped++;
+        sink_.skip(here(), "<Event> element not closed before the next one: skipped");
         pos = next - head_;
         continue;
       }
       if (close == std::string::npos) {
         if (buf_.size() - head_ > limits::kMaxXmlEventBytes) {
-          warn("<Event> element larger than kMaxXmlEventBytes: skipped");
-          ctx_.stats.skipped++;
-          ctx_.stats.skipped_over_limit++;
+          sink_.skip(here(), "<Event> element larger than kMaxXmlEventBytes: skipped",
+                     /*over_limit=*/true);
           pos = 6;
           continue;
         }
         pos = 0;
         if (!refill()) {
-          if (buf_.size() > head_) {
-            warn("<Event> element truncated at end of input");
-            ctx_.stats.skipped++;
-          }
+          if (buf_.size() > head_) sink_.skip(here(), "<Event> element truncated at end of input");
           return;
         }
         continue;
@@ -79,17 +74,12 @@ class XmlStreamReader {
   void parse(std::string_view xml) {
     auto r = read_xml_event(xml, event_);
     if (!r) {
-      ctx_.diagnose(Severity::kWarning, name_, line_at(r.error().offset), base_ + r.error().offset,
-                    r.error().message);
-      ctx_.stats.skipped++;
-      if (r.error().code == ErrorCode::kLimit) ctx_.stats.skipped_over_limit++;
+      // Named by where the element starts, like a JSON record; a parser error further down a
+      // pretty-printed element adds its own line.
+      sink_.skip(here(), r.error(), line_at(r.error().offset));
       return;
     }
-    event_.source.file = source_name_;
-    event_.source.record_id = event_.record_id;
-    event_.source.line = line_;
-    event_.source.offset = base_;
-    ctx_.deliver(std::move(event_));
+    sink_.deliver(std::move(event_), here());
   }
 
   // Drops the first n bytes of buf_, keeping line_ and base_ in step.
@@ -114,7 +104,7 @@ class XmlStreamReader {
     auto n = in_.read(buf_.data() + old, kBlock);
     if (!n) {
       buf_.resize(old);
-      ctx_.diagnose(Severity::kError, name_, line_, base_ + old, n.error().message);
+      sink_.read_failed({line_, base_ + old}, n.error().message);
       eof_ = true;
       return false;
     }
@@ -124,14 +114,12 @@ class XmlStreamReader {
     return *n > 0;
   }
 
-  void warn(std::string why) {
-    ctx_.diagnose(Severity::kWarning, name_, line_, base_, std::move(why));
-  }
+  /// Where the element being read starts (buf_[head_]).
+  TextPosition here() const { return {line_, base_}; }
 
-  const std::string& name_;
-  const SourceName source_name_{name_};
   ByteStream& in_;
   const ReadContext& ctx_;
+  const RecordSink sink_;
   std::string buf_;
   std::size_t head_ = 0;    ///< start of the unconsumed bytes in buf_
   std::uint64_t base_ = 0;  ///< file offset of buf_[head_]

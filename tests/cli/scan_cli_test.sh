@@ -184,4 +184,32 @@ max_noise() {
   expect_line out.jsonl '"noise":"very-low"'
 }
 
+# usage_exit CODE ARGS...: the binary run with ARGS exits with CODE.
+usage_exit() {
+  want=$1
+  shift
+  "$bin" "$@" > out.txt 2> err.txt
+  got=$?
+  [ "$got" = "$want" ] || fail "exit $got, expected $want, for: $* ($(cat err.txt))"
+}
+
+usage_errors() {
+  # docs/scan.md: 2 for usage errors, in every subcommand (CLI11's own codes are 105-109).
+  usage_exit 2
+  usage_exit 2 no-such-command
+  usage_exit 2 scan --no-such-option "$sample"
+  usage_exit 2 scan
+  usage_exit 2 scan --format nope "$sample"
+  usage_exit 2 scan --max-noise loud "$sample"
+  usage_exit 2 events --threads many "$sample"
+  usage_exit 2 dump --no-such-option "$sample"
+  expect_line err.txt 'no-such-option'
+  expect_line err.txt 'Run with --help'
+  # Help and version are not errors.
+  usage_exit 0 --help
+  expect_line out.txt 'scan'
+  usage_exit 0 scan --help
+  usage_exit 0 --version
+}
+
 "$case_name"

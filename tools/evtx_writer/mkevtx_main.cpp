@@ -26,7 +26,11 @@ int main(int argc, char** argv) try {
   app.add_flag("--dirty", options.dirty, "set the file header's dirty flag");
   app.add_option("--first-record-id", options.first_record_id, "id of the first record");
   app.add_flag("-q,--quiet", quiet, "print nothing on success");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // bad usage is 2 (docs/evtx-writer.md), not CLI11's 105-109
+  }
 
   auto events = read_event_specs(spec_path);
   if (!events) {

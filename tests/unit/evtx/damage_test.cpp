@@ -1,12 +1,14 @@
 // Damaged and hostile input: the reader reports what it skips, keeps the rest, never crashes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
 
 #include "core/limits.h"
+#include "evtx/crc32.h"
 #include "evtx_run.h"
 #include "testing.h"
 
@@ -87,6 +89,49 @@ TEST(EvtxDamage, truncated_file_keeps_whole_records) {
   const ReadRun r = read_bytes(f);
   EXPECT_GE(r.events.size(), 6u);
   EXPECT_TRUE(any_diag(r, "truncated"));
+}
+
+TEST(EvtxDamage, file_shorter_than_its_header_promises_is_warned_with_both_counts) {
+  Bytes f = testing::make_file({chunk_of(6, 1), chunk_of(6, 7), chunk_of(6, 13)});
+  testing::set64(f, 24, 19);  // next record number: records 1..18 were written
+  testing::set32(f, 124, crc32(std::span(f.data(), 120)));
+  const ReadRun whole = read_bytes(f);
+  EXPECT_TRUE(whole.diags.empty()) << whole.diags.front().message;
+  EXPECT_EQ(whole.stats.chunks_missing, 0u);
+
+  f.resize(4096 + 65536 + 600);  // a copy cut short inside the second chunk
+  const ReadRun r = read_bytes(f);
+  ASSERT_GE(r.events.size(), 6u);
+  const auto it = std::find_if(r.diags.begin(), r.diags.end(), [](const Diagnostic& d) {
+    return d.chunk == -1 && d.message.starts_with("promises ");
+  });
+  ASSERT_NE(it, r.diags.end());
+  EXPECT_EQ(it->chunk, -1);
+  EXPECT_NE(it->file.find("cmdsentry_damage_"), std::string::npos);
+  EXPECT_EQ(it->message, fmt::format("promises 3 chunks and records up to number 18, found 2 "
+                                     "chunks and records up to number {}: the file is truncated "
+                                     "or chunks are lost",
+                                     r.events.back().record_id));
+  EXPECT_EQ(r.stats.chunks_missing, 1u);
+}
+
+TEST(EvtxDamage, truncated_real_file_names_promised_and_found_counts) {
+  CMDSENTRY_REQUIRE_SHARED_DATA();
+  // 200000 bytes of a log whose header says 96 chunks (MANIFEST.md: "truncated file").
+  const auto path =
+      testing::shared_data() / "evtx/damaged/log2timeline_plaso/test_data/evtx/System2.evtx";
+  std::vector<Diagnostic> diags;
+  auto res = read_events(
+      path, {}, [](RawEvent&&) {}, [&](const Diagnostic& d) { diags.push_back(d); });
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->chunks_missing, 93u);
+  const auto it = std::find_if(diags.begin(), diags.end(), [](const Diagnostic& d) {
+    return d.chunk == -1 && d.message.starts_with("promises ");
+  });
+  ASSERT_NE(it, diags.end());
+  EXPECT_EQ(it->file, path.string());
+  EXPECT_EQ(it->message, "promises 96 chunks and records up to number 10548, found 3 chunks and "
+                         "records up to number 283: the file is truncated or chunks are lost");
 }
 
 TEST(EvtxDamage, not_an_evtx_file_is_an_error) {

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/time.h"
@@ -182,6 +185,16 @@ TEST(Mkevtx, bad_line_is_named_and_exit_is_nonzero) {
   for (std::size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
   EXPECT_NE(pclose(p), 0);
   EXPECT_NE(out.find("line 2: missing key"), std::string::npos) << out;
+}
+
+TEST(Mkevtx, usage_error_exits_2) {
+  // docs/evtx-writer.md: 2 for bad usage (CLI11's own code for a missing argument is 106).
+  for (const char* args : {"", " --no-such-option x.jsonl out.evtx"}) {
+    const std::string cmd = std::string(CMDSENTRY_MKEVTX) + args + " > /dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status)) << args;
+    EXPECT_EQ(WEXITSTATUS(status), 2) << args;
+  }
 }
 
 }  // namespace

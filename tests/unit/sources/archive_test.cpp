@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "collected.h"
 #include "core/limits.h"
 #include "sources/source.h"
 
@@ -40,21 +41,6 @@ std::string make_archive(const Members& members, bool gzip_raw) {
   return std::string(buf.data(), used);
 }
 
-struct Collected {
-  std::vector<RawEvent> events;
-  std::vector<SourceDiagnostic> diagnostics;
-  SourceStats stats;
-};
-
-Collected read(const std::string& name, const std::string& data) {
-  Collected c;
-  SourceSink sink;
-  sink.on_event = [&](RawEvent&& e) { c.events.push_back(std::move(e)); };
-  sink.on_diagnostic = [&](const SourceDiagnostic& d) { c.diagnostics.push_back(d); };
-  c.stats = read_buffer(name, data, SourceOptions{}, sink);
-  return c;
-}
-
 const std::string kJson = "{\"EventID\":4688,\"Channel\":\"Security\"}\n";
 const std::string kXml = "<Event><System><EventID>1</EventID></System></Event>";
 
@@ -64,7 +50,7 @@ TEST(Archive, zip_members_are_sniffed_and_named) {
   const std::string zip = make_archive(
       {{"a.json", kJson}, {"__MACOSX/._a.json", std::string("\x00\x05\x16\x07 binary", 11)}, {"b.txt", kXml}},
       false);
-  Collected c = read("set.zip", zip);
+  Collected c = read_collected("set.zip", zip);
   ASSERT_EQ(c.events.size(), 2u);
   EXPECT_EQ(c.events[0].source.file, "set.zip!a.json");
   EXPECT_EQ(c.events[1].source.file, "set.zip!b.txt");
@@ -73,7 +59,7 @@ TEST(Archive, zip_members_are_sniffed_and_named) {
 }
 
 TEST(Archive, gzip_stream_is_one_member_named_after_the_file) {
-  Collected c = read("dir/x.jsonl.gz", make_archive({{"data", kJson + kJson}}, true));
+  Collected c = read_collected("dir/x.jsonl.gz", make_archive({{"data", kJson + kJson}}, true));
   ASSERT_EQ(c.events.size(), 2u);
   EXPECT_EQ(c.events[0].source.file, "dir/x.jsonl.gz!x.jsonl");
   EXPECT_EQ(c.events[1].source.line, 2u);
@@ -81,7 +67,7 @@ TEST(Archive, gzip_stream_is_one_member_named_after_the_file) {
 
 TEST(Archive, zip_inside_zip) {
   const std::string inner = make_archive({{"in.json", kJson}}, false);
-  Collected c = read("outer.zip", make_archive({{"inner.zip", inner}}, false));
+  Collected c = read_collected("outer.zip", make_archive({{"inner.zip", inner}}, false));
   ASSERT_EQ(c.events.size(), 1u);
   EXPECT_EQ(c.events[0].source.file, "outer.zip!inner.zip!in.json");
 }
@@ -94,12 +80,12 @@ TEST(Archive, max_archive_depth) {
       zip = make_archive({{"level.json", kJson}, {"in.zip", zip}}, false);
     return zip;
   };
-  Collected c = read("outer.zip", nest(limits::kMaxArchiveDepth));
+  Collected c = read_collected("outer.zip", nest(limits::kMaxArchiveDepth));
   EXPECT_EQ(c.events.size(), static_cast<std::size_t>(limits::kMaxArchiveDepth));
   EXPECT_TRUE(c.diagnostics.empty());
   EXPECT_EQ(c.stats.files_failed, 0u);
 
-  c = read("outer.zip", nest(limits::kMaxArchiveDepth + 1));
+  c = read_collected("outer.zip", nest(limits::kMaxArchiveDepth + 1));
   EXPECT_EQ(c.events.size(), static_cast<std::size_t>(limits::kMaxArchiveDepth));
   EXPECT_EQ(c.stats.files_failed, 1u);
   ASSERT_EQ(c.diagnostics.size(), 1u);
@@ -112,7 +98,7 @@ TEST(Archive, max_archive_depth) {
 TEST(Archive, truncated_zip_reports_and_keeps_what_was_read) {
   std::string zip = make_archive({{"a.json", kJson}, {"b.json", std::string(5000, ' ') + kJson}}, false);
   zip.resize(zip.size() / 2);
-  Collected c = read("cut.zip", zip);
+  Collected c = read_collected("cut.zip", zip);
   EXPECT_GE(c.events.size(), 1u);
   EXPECT_FALSE(c.diagnostics.empty());
 }

@@ -36,4 +36,15 @@ TEST(SniffFormat, name_only_breaks_ties_for_blank_input) {
   EXPECT_EQ(sniff_format("LICENSE text", "x.json"), Format::kUnknown);
 }
 
+TEST(SniffFormat, json_lines_with_a_cut_first_line) {
+  // `tail -c N` of a JSON lines file starts inside a record.
+  EXPECT_EQ(sniff_format("nd.exe\",\"EventID\":1}\n{\"EventID\":2}\n"), Format::kJson);
+  EXPECT_EQ(sniff_format("}\r\n\r\n  {\"EventID\":2}"), Format::kJson);
+  EXPECT_EQ(sniff_format("1,2]}\n{\"EventID\":2}\n"), Format::kJson);
+  // Text with braces is still not an event log.
+  EXPECT_EQ(sniff_format("int main() {\n  return 0;\n}\n"), Format::kUnknown);
+  EXPECT_EQ(sniff_format("a line ending in }\nand prose after it\n"), Format::kUnknown);
+  EXPECT_EQ(sniff_format("no newline at all }"), Format::kUnknown);
+}
+
 }  // namespace cmdsentry::sources

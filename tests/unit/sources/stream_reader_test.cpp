@@ -6,25 +6,15 @@
 #include <cstring>
 #include <tuple>
 
+#include "collected.h"
 #include "sources/readers.h"
 #include "sources/source.h"
 
 namespace cmdsentry::sources {
 namespace {
 
-struct Collected {
-  std::vector<RawEvent> events;
-  std::vector<SourceDiagnostic> diagnostics;
-  SourceStats stats;
-};
-
-Collected read(std::string_view data, std::string name = "input") {
-  Collected c;
-  SourceSink sink;
-  sink.on_event = [&](RawEvent&& e) { c.events.push_back(std::move(e)); };
-  sink.on_diagnostic = [&](const SourceDiagnostic& d) { c.diagnostics.push_back(d); };
-  c.stats = read_buffer(name, data, SourceOptions{}, sink);
-  return c;
+Collected read(std::string_view data, const std::string& name = "input") {
+  return read_collected(name, data);
 }
 
 constexpr std::string_view kLine = R"({"EventID":4688,"Channel":"Security","RecordNumber":1})";
@@ -80,6 +70,31 @@ TEST(XmlStream, concatenated_events_with_one_broken_element) {
   EXPECT_EQ(c.diagnostics[0].line, 4u);
   EXPECT_EQ(c.diagnostics[1].line, 6u);
   EXPECT_EQ(c.events[2].source.line, 7u);
+}
+
+TEST(XmlStream, broken_event_warning_names_its_line_and_offset) {
+  // Pretty-printed, as Save-As-XML writes it: the broken element starts on line 7 and the
+  // parser trips on line 10; the warning names the element (file, line 7, its offset), like a
+  // bad JSON record, and says where the parser stopped.
+  const std::string good =
+      "<Event>\n  <System>\n    <EventID>4688</EventID>\n  </System>\n</Event>\n";
+  const std::string bad = "<Event>\n  <System>\n    <EventID>1</EventID>\n  </Sys>\n</Event>\n";
+  const std::string in = "<Events>\n" + good + bad + good + "</Events>\n";
+  Collected c = read(in, "saved.xml");
+  ASSERT_EQ(c.events.size(), 2u);
+  EXPECT_EQ(c.stats.skipped, 1u);
+  ASSERT_EQ(c.diagnostics.size(), 1u);
+  const SourceDiagnostic& d = c.diagnostics[0];
+  EXPECT_EQ(d.severity, Severity::kWarning);
+  EXPECT_EQ(d.file, "saved.xml");
+  EXPECT_EQ(d.line, 7u);
+  EXPECT_EQ(d.offset, in.find(bad));
+  EXPECT_NE(d.message.find("bad XML"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("(at line 10)"), std::string::npos) << d.message;
+  // Delivered events carry the same fields as JSON ones: file, line and offset of the element.
+  EXPECT_EQ(c.events[1].source.file, "saved.xml");
+  EXPECT_EQ(c.events[1].source.line, 12u);
+  EXPECT_EQ(c.events[1].source.offset, in.rfind(good));
 }
 
 TEST(XmlStream, utf16_export_is_decoded) {
