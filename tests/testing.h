@@ -23,6 +23,16 @@ inline std::filesystem::path shared_reference() {
   return std::filesystem::is_directory(p) ? p : std::filesystem::path{};
 }
 
+/// `s` with `\` and `"` escaped, for hand-written JSON lines in tests.
+inline std::string json_text(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 /// Whole file as bytes ("" when it cannot be read).
 inline std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -44,6 +44,15 @@ Diagnostic from_source(const sources::SourceDiagnostic& d) {
   return out;
 }
 
+/// A warning of the engine's own.
+Diagnostic warning(std::string code, std::string message) {
+  Diagnostic d;
+  d.severity = DiagnosticSeverity::kWarning;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  return d;
+}
+
 /// Takes a Sysmon event's time from its record when UtcTime disagrees by a clock offset.
 bool correct_clock(ProcessEvent& p) {
   if (!p.has(EvidenceKind::kSysmon1) || p.kinds != static_cast<std::uint8_t>(EvidenceKind::kSysmon1)) {
@@ -285,16 +294,16 @@ class Run {
     stage_.add_counts(report_);
     for (Detector* d : detectors_) d->counters(report_.detector_counters);
     if (report_.late > 0) {
-      diagnose({DiagnosticSeverity::kWarning, "late-events", {},
+      diagnose(warning("late-events",
                 fmt::format("{} event(s) arrived later than the reorder window ({} s) allows; "
                             "they were processed, merged where their partners were still held",
-                            report_.late, o_.reorder_window / kTicksPerSecond)});
+                            report_.late, o_.reorder_window / kTicksPerSecond)));
     }
     if (report_.held_forced > 0) {
-      diagnose({DiagnosticSeverity::kWarning, "window-full", {},
+      diagnose(warning("window-full",
                 fmt::format("{} execution(s) were decided before their pairing window closed "
                             "(more than {} held at once)",
-                            report_.held_forced, o_.max_held)});
+                            report_.held_forced, o_.max_held)));
     }
     for (Sink* s : sinks_) s->finish(report_);
     return report_;
@@ -317,13 +326,16 @@ class Run {
         const std::int64_t off = p->clock_offset;
         const std::uint64_t mins = static_cast<std::uint64_t>(off < 0 ? -off : off) /
                                    (60 * kTicksPerSecond);
-        diagnose({DiagnosticSeverity::kWarning, "clock-offset",
-                  {std::string(p->source() ? p->source()->file.str() : std::string_view()), 0, 0,
-                   0, 0, p->source() ? p->source()->record_id : 0},
-                  fmt::format("host {}: Sysmon UtcTime is {}h{:02}m {} the record time; the "
-                              "record time is used for its events so they merge with the "
-                              "host's other logs",
-                              host, mins / 60, mins % 60, off > 0 ? "behind" : "ahead of")});
+        Diagnostic d = warning(
+            "clock-offset",
+            fmt::format("host {}: Sysmon UtcTime is {}h{:02}m {} the record time; the record time "
+                        "is used for its events so they merge with the host's other logs",
+                        host, mins / 60, mins % 60, off > 0 ? "behind" : "ahead of"));
+        if (const SourceRef* src = p->source()) {
+          d.where.file = src->file.str();
+          d.where.record = src->record_id;
+        }
+        diagnose(d);
       }
     }
     if (t < released_) {
@@ -355,18 +367,16 @@ class Run {
     for (Sink* s : sinks_) s->flush();
   }
 
-  /// Out of the merge stage.
+  /// Out of the merge stage: to the execution stage, or (without analysis) to the event sinks.
   void merged(Event&& e) {
-    if (wants_events_ && (o_.all_events || std::holds_alternative<ProcessEvent>(e))) {
-      if (!o_.analyze) {
-        for (Sink* s : sinks_) {
-          if (s->wants_events()) s->on_event(e);
-        }
-        return;
-      }
+    if (o_.analyze) {
+      stage_.add(std::move(e));
+      return;
     }
-    if (!o_.analyze) return;
-    stage_.add(std::move(e));
+    if (!wants_events_ || (!o_.all_events && !std::holds_alternative<ProcessEvent>(e))) return;
+    for (Sink* s : sinks_) {
+      if (s->wants_events()) s->on_event(e);
+    }
   }
 
   /// A final non-execution event, in order with the executions.

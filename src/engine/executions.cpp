@@ -16,6 +16,7 @@ using cmdline::Origin;
 
 constexpr std::uint64_t kNone = UINT64_MAX;
 constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
+const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 
 bool is_root(const AnalyzedCommand& c) { return c.parent < 0 && c.origin == Origin::kProcess; }
 
@@ -235,7 +236,7 @@ struct ExecutionStage::Impl {
       const ProcessEvent& e = *it.event;
       if (e.parent_pid) {
         children[key_of(it.host, *e.parent_pid)].push_back(seq);
-        if (events::image_name(e.parent_image()) == "wmiprvse.exe") {
+        if (events::image_name_hash(e.parent_image()) == kWmiPrvSeHash) {
           wmi_children[key_of(it.host, 0)].push_back(seq);
         }
       }

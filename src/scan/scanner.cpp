@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "core/ordered_pool.h"
 #include "kb/detector.h"
 
 namespace cmdsentry::scan {
 
 ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
                        const ScanOptions& options) {
-  (void)options;
   ScanResult result;
   kb::KbDetector detector(kb);
   std::vector<Match> matches;
@@ -17,7 +17,8 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
                                       detector.on_execution(ae, matches);
                                       engine::assemble_findings(ae, matches, result.findings);
                                     },
-                                    nullptr});
+                                    nullptr},
+      resolve_threads(options.threads));
   for (Event& e : events) {
     if (std::holds_alternative<ProcessEvent>(e)) stage.add(std::move(e));
   }

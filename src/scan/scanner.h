@@ -19,7 +19,7 @@ inline constexpr std::uint64_t kChainChildSkew = engine::kChainChildSkew;
 
 /// What to do.
 struct ScanOptions {
-  int threads = 1;  ///< kept for callers; the analysis runs on the calling thread
+  int threads = 1;  ///< command-line analysis workers (0: all cores)
 };
 
 /// Counts for the end-of-run line.

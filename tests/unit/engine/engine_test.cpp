@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testing.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -18,14 +20,7 @@
 namespace cmdsentry {
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c;
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return testing::json_text(s); }
 
 /// A flat Security 4688 line; `at` is "HH:MM:SS.mmm" on 2024-05-01.
 std::string sec(const std::string& at, unsigned record, unsigned pid, unsigned ppid,

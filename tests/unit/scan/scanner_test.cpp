@@ -2,6 +2,8 @@
 // containers, windows and PID reuse. Inputs are flat Security 4688 JSON lines.
 #include <gtest/gtest.h>
 
+#include "testing.h"
+
 #include <string>
 
 #include "events/pipeline.h"
@@ -12,14 +14,7 @@
 namespace cmdsentry::scan {
 namespace {
 
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c;
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return testing::json_text(s); }
 
 /// One 4688 record. `at` is "HH:MM:SS.mmm" on 2024-05-01.
 std::string ev(const std::string& at, unsigned pid, unsigned ppid, const std::string& image,
