@@ -212,7 +212,6 @@ class Run {
       std::unique_ptr<Producer> p;
       std::vector<Item> batch;
       std::size_t pos = 0;
-      bool idle = false;
     };
     std::vector<Open> open;
     std::size_t next_input = 0;
