@@ -75,10 +75,7 @@ void run_events(const EventsOptions& o) {
   const auto& s = r.read;
   if (!o.quiet) {
     note(fmt::format(
-        "cmdsentry: {} files read ({} not event logs, {} unreadable), {} records read, {} skipped "
-        "({} malformed, {} over a limit), {} filtered out",
-        s.files, s.files_unrecognized, s.files_failed, s.records, s.skipped,
-        s.skipped - s.skipped_over_limit, s.skipped_over_limit, s.filtered + r.not_executions));
+        "cmdsentry: {}, {} filtered out", read_counts(s), s.filtered + r.not_executions));
     note(fmt::format(
         "cmdsentry: {} execution records normalized -> {} executions ({} duplicate copies, {} "
         "same process in several logs, {} net1 helpers folded); {} other events",

@@ -81,6 +81,15 @@ void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+std::string read_counts(const sources::SourceStats& s) {
+  return fmt::format(
+      "{} file(s) read ({} not event logs, {} unreadable{}), {} records, {} skipped ({} "
+      "malformed, {} over a limit)",
+      s.files, s.files_unrecognized, s.files_failed,
+      s.files_empty > 0 ? fmt::format(", {} empty", s.files_empty) : std::string(), s.records,
+      s.skipped, s.skipped - s.skipped_over_limit, s.skipped_over_limit);
+}
+
 std::string engine_counts(const RunReport& r) {
   std::string s = fmt::format(
       "cmdsentry: engine: {} input(s); {} execution records -> {} executions ({} duplicate "

@@ -41,6 +41,9 @@ void note(std::string_view text);
 /// Prints a diagnostic on stderr as text or JSON (`format` "text" | "json"); with `quiet`,
 /// notes are not printed.
 void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format);
+/// What was read: "N file(s) read (X not event logs, Y unreadable[, Z empty]), R records, S
+/// skipped (M malformed, L over a limit)".
+[[nodiscard]] std::string read_counts(const sources::SourceStats& s);
 /// The engine's own counts for the end-of-run line: merging, ordering, clock corrections.
 [[nodiscard]] std::string engine_counts(const RunReport& r);
 

@@ -156,12 +156,10 @@ int run_scan(const ScanArgs& a) {
   const auto& s = r.read;
   if (!a.quiet) {
     note(fmt::format(
-        "cmdsentry: scan: {} file(s) read ({} not event logs, {} unreadable), {} records, {} "
-        "skipped ({} malformed, {} over a limit); {} executions analysed, {} commands, {} findings "
+        "cmdsentry: scan: {}; {} executions analysed, {} commands, {} findings "
         "({} chain commands on their own child process, {} on the shell's record; {} shells and {} "
         "helper processes not counted){}",
-        s.files, s.files_unrecognized, s.files_failed, s.records, s.skipped,
-        s.skipped - s.skipped_over_limit, s.skipped_over_limit, r.analysed, r.commands,
+        read_counts(s), r.analysed, r.commands,
         r.findings, r.paired, r.on_shell, r.shells, r.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
     note(engine_counts(r));

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
 #include <system_error>
 
 #include "core/limits.h"
+#include "sources/input_checks.h"
 #include "sources/readers.h"
 
 namespace cmdsentry::sources {
@@ -13,6 +15,7 @@ SourceStats& SourceStats::operator+=(const SourceStats& o) {
   files += o.files;
   files_unrecognized += o.files_unrecognized;
   files_failed += o.files_failed;
+  files_empty += o.files_empty;
   records += o.records;
   filtered += o.filtered;
   skipped += o.skipped;
@@ -47,6 +50,7 @@ void dispatch_stream(const std::string& name, ByteStream& in, const ReadContext&
     ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
     return;
   }
+  if (report_empty_input(name, head, ctx)) return;
   const Format format = sniff_format(head, name);
   if (format == Format::kEvtx && path != nullptr) {
     read_evtx_file(*path, ctx);
@@ -116,8 +120,14 @@ void walk_directory(const std::filesystem::path& dir, std::vector<std::string>& 
   std::error_code ec;
   fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it.depth() >= limits::kMaxDirectoryDepth) it.disable_recursion_pending();
     std::error_code type_ec;
+    if (it.depth() >= limits::kMaxDirectoryDepth && it->is_directory(type_ec)) {
+      it.disable_recursion_pending();
+      ctx.diagnose(Severity::kWarning, it->path().string(), 0, 0,
+                   "directory more than " + std::to_string(limits::kMaxDirectoryDepth) +
+                       " levels below " + dir.string() + ": not read");
+      continue;
+    }
     if (it->is_regular_file(type_ec)) files.push_back(it->path().string());
   }
   if (ec) {

@@ -58,7 +58,7 @@ TEST(EmptyInput, is_warned_and_counted) {
 // Enable once dispatch_stream (src/sources/source.cpp) calls report_empty_input right after
 // reading the head; until then an empty .json reads as 0 events and an empty .evtx as "not an
 // event log format".
-TEST(EmptyInput, DISABLED_any_empty_input_says_empty_file) {
+TEST(EmptyInput, any_empty_input_says_empty_file) {
   for (const char* name : {"empty.evtx", "empty.json", "empty.xml", "README"}) {
     const Collected c = read_collected(name, "");
     EXPECT_EQ(c.stats.files_empty, 1u) << name;

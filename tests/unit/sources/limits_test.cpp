@@ -157,14 +157,19 @@ TEST(SourceLimits, max_directory_depth) {
     dir /= "d";
   }
   std::vector<std::uint32_t> levels;
+  std::vector<SourceDiagnostic> diagnostics;
   SourceSink sink{[&](RawEvent&& e) { levels.push_back(e.event_id); },
-                  [](const SourceDiagnostic&) {}};
+                  [&](const SourceDiagnostic& d) { diagnostics.push_back(d); }};
   const SourceStats s = read_paths({root.string()}, SourceOptions{}, sink);
   fs::remove_all(root);
   std::sort(levels.begin(), levels.end());
   ASSERT_EQ(levels.size(), static_cast<std::size_t>(limits::kMaxDirectoryDepth) + 1);
   EXPECT_EQ(levels.back(), static_cast<std::uint32_t>(limits::kMaxDirectoryDepth));
   EXPECT_EQ(s.files, levels.size());
+  // The directory not walked is said, not dropped silently.
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].severity, Severity::kWarning);
+  EXPECT_NE(diagnostics[0].message.find("levels below"), std::string::npos);
 }
 
 }  // namespace cmdsentry::sources
