@@ -34,12 +34,15 @@ Diagnostic from_source(const sources::SourceDiagnostic& d) {
   out.severity = d.severity == sources::Severity::kError     ? DiagnosticSeverity::kError
                  : d.severity == sources::Severity::kWarning ? DiagnosticSeverity::kWarning
                                                              : DiagnosticSeverity::kNote;
-  out.code = d.severity == sources::Severity::kInfo ? "not-a-log"
+  out.code = !d.code.empty()                               ? d.code
+             : d.severity == sources::Severity::kInfo  ? "not-a-log"
              : d.severity == sources::Severity::kError ? "unreadable"
-                                                        : "skipped";
+                                                       : "skipped";
   out.where.file = d.file;
   out.where.line = d.line;
   out.where.offset = d.offset;
+  out.where.chunk = d.chunk;
+  out.where.record = d.record;
   out.message = d.message;
   return out;
 }
@@ -173,11 +176,13 @@ class Producer {
   bool cancelled_ = false;
 };
 
-/// An event in the reorder window.
+/// An event in the reorder window: its place in the heap (small, cheap to move) and the slot
+/// its event waits in (an Event is ~300 bytes: the heap's log n moves per push and pop would
+/// each move one).
 struct Held {
   std::uint64_t time;
   std::uint64_t seq;
-  mutable Event event;
+  std::uint32_t slot;
   bool operator>(const Held& o) const { return time != o.time ? time > o.time : seq > o.seq; }
 };
 
@@ -343,7 +348,16 @@ class Run {
       return;
     }
     max_time_ = std::max(max_time_, t);
-    window_.push(Held{t, seq_++, std::move(e)});
+    std::uint32_t slot = 0;
+    if (free_slots_.empty()) {
+      slot = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back(std::move(e));
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+      slots_[slot] = std::move(e);
+    }
+    window_.push(Held{t, seq_++, slot});
     while (!window_.empty() && (window_.top().time + o_.reorder_window <= max_time_ ||
                                 window_.size() > o_.max_reorder)) {
       if (window_.top().time + o_.reorder_window > max_time_) report_.reorder_forced++;
@@ -352,10 +366,11 @@ class Run {
   }
 
   void release_one() {
-    const Held& h = window_.top();
-    released_ = std::max(released_, h.time);
-    Event e = std::move(h.event);
+    const Held h = window_.top();
     window_.pop();
+    released_ = std::max(released_, h.time);
+    Event e = std::move(slots_[h.slot]);
+    free_slots_.push_back(h.slot);
     merger_.add(std::move(e));
   }
 
@@ -423,6 +438,8 @@ class Run {
   events::StreamMerger merger_;
   engine::ExecutionStage stage_;
   std::priority_queue<Held, std::vector<Held>, std::greater<>> window_;
+  std::vector<Event> slots_;              ///< the window's events, by Held::slot
+  std::vector<std::uint32_t> free_slots_;  ///< slots of released events, for reuse
   std::uint64_t seq_ = 0;
   std::uint64_t released_ = 0;
   std::uint64_t max_time_ = 0;

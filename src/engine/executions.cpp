@@ -184,14 +184,14 @@ struct ExecutionStage::Impl {
     }
     run_ordered<cmdline::Analysis>(
         todo.size(), todo.size() < 64 ? 1 : threads, 256,
-        [&](int, std::size_t k, cmdline::Analysis& out) {
+        [&](int, std::size_t k, cmdline::Analysis& result) {
           const ProcessEvent& e = std::get<ProcessEvent>(incoming[todo[k]]);
-          out = cmdline::analyze({.image = std::string(e.image()),
+          result = cmdline::analyze({.image = std::string(e.image()),
                                   .command_line = lines[todo[k]],
                                   .original_file_name = std::string(e.original_file_name())});
         },
-        [&](std::size_t k, cmdline::Analysis& out) {
-          res[todo[k]] = std::make_shared<const cmdline::Analysis>(std::move(out));
+        [&](std::size_t k, cmdline::Analysis& result) {
+          res[todo[k]] = std::make_shared<const cmdline::Analysis>(std::move(result));
         });
     if (cache.size() + first.size() > kAnalysisCacheSize) cache.clear();
     for (auto& [key, i] : first) cache.emplace(key, res[i]);

@@ -23,10 +23,15 @@ void read_evtx_as(const std::string& path, const std::string& display, const Rea
         ctx.deliver(std::move(event));
       },
       [&](const evtx::Diagnostic& d) {
-        std::string msg = d.message;
-        if (d.chunk >= 0) msg += " (chunk " + std::to_string(d.chunk) + ")";
-        if (d.record_id != 0) msg += " (record " + std::to_string(d.record_id) + ")";
-        ctx.diagnose(Severity::kWarning, display, 0, d.offset, std::move(msg));
+        SourceDiagnostic out;
+        out.severity = Severity::kWarning;
+        out.file = display;
+        out.offset = d.offset;
+        out.message = d.message;
+        out.chunk = d.chunk >= 0 ? static_cast<std::uint64_t>(d.chunk) + 1 : 0;
+        out.record = d.record_id;
+        out.code = "evtx-damaged";
+        ctx.diagnose(std::move(out));
       });
   if (!result) {
     ctx.stats.files_failed++;

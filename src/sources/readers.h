@@ -21,6 +21,8 @@ struct ReadContext {
 
   void diagnose(Severity severity, const std::string& file, std::uint64_t line,
                 std::uint64_t offset, std::string message) const;
+  /// Hands on a diagnostic built by the caller (an EVTX one with its chunk and record).
+  void diagnose(SourceDiagnostic&& d) const;
   /// Applies the event-id filter and delivers.
   void deliver(RawEvent&& event) const;
 };

@@ -32,6 +32,10 @@ void ReadContext::diagnose(Severity severity, const std::string& file, std::uint
   sink.on_diagnostic(SourceDiagnostic{severity, file, line, offset, std::move(message)});
 }
 
+void ReadContext::diagnose(SourceDiagnostic&& d) const {
+  if (sink.on_diagnostic) sink.on_diagnostic(d);
+}
+
 void ReadContext::deliver(RawEvent&& event) const {
   const auto& ids = options.event_ids;
   if (!ids.empty() && std::find(ids.begin(), ids.end(), event.event_id) == ids.end()) {

@@ -31,6 +31,11 @@ struct SourceDiagnostic {
   std::uint64_t line = 0;    ///< 1-based line in text formats, 0 when not applicable
   std::uint64_t offset = 0;  ///< byte offset in the (decompressed) file
   std::string message;
+  std::uint64_t chunk = 0;   ///< EVTX chunk index + 1 (0: not an EVTX chunk problem)
+  std::uint64_t record = 0;  ///< EVTX EventRecordID or record number when known
+  /// Stable kebab-case code ("empty-file", "evtx-damaged"); empty: the engine derives one from
+  /// the severity ("not-a-log", "skipped", "unreadable").
+  std::string code;
 };
 
 /// Counts over everything read.
