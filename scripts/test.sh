@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Second command of the quick start: the whole test suite.
-#   1. release build, all unit/golden/CLI tests (the data-set tests read ../shared/data if present)
+#   1. release build with warnings as errors (the `ci` preset: release flags + -Werror), all
+#      unit/golden/CLI tests and the layering check (the data-set tests read ../shared/data if
+#      present)
 #   2. asan build (ASan + UBSan), the same tests
 #   3. fuzz build (clang-14 + libFuzzer), a short run of every fuzzer from its seed corpus
 # Set CMDSENTRY_TEST_QUICK=1 to run only step 1.
@@ -9,9 +11,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$jobs"
-ctest --preset release -j "$jobs"
+cmake --preset ci >/dev/null
+cmake --build --preset ci -j "$jobs"
+ctest --preset ci -j "$jobs"
 
 if [ "${CMDSENTRY_TEST_QUICK:-0}" = "1" ]; then exit 0; fi
 

@@ -1,25 +1,20 @@
 #pragma once
-/// Small ASCII text helpers shared by the cmdline and kb modules. Windows compares program
-/// names and switches case-insensitively; only ASCII letters are folded (non-ASCII bytes of
-/// UTF-8 stay as they are, so folding never breaks a multi-byte sequence).
+/// Text helpers of command lines shared by the cmdline and kb modules: globs and switch dashes.
+/// The ASCII case folding they build on is core/ascii.h (also reachable as cmdline::iequals...).
 
 #include <string>
 #include <string_view>
 
+#include "core/ascii.h"
+
 namespace cmdsentry::cmdline {
 
-/// ASCII lower-case copy.
-[[nodiscard]] std::string to_lower(std::string_view s);
-/// ASCII case-insensitive equality.
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
-/// ASCII case-insensitive prefix test.
-[[nodiscard]] bool istarts_with(std::string_view s, std::string_view prefix);
-/// ASCII case-insensitive suffix test.
-[[nodiscard]] bool iends_with(std::string_view s, std::string_view suffix);
-/// ASCII case-insensitive substring search; npos when absent.
-[[nodiscard]] std::size_t ifind(std::string_view haystack, std::string_view needle);
-/// Strips spaces and tabs at both ends.
-[[nodiscard]] std::string_view trim(std::string_view s);
+using cmdsentry::ifind;
+using cmdsentry::iends_with;
+using cmdsentry::iequals;
+using cmdsentry::istarts_with;
+using cmdsentry::to_lower;
+using cmdsentry::trim;
 
 /// Case-insensitive glob: `*` matches any run, `?` one byte, everything else literally.
 /// Linear backtracking (last-star restart), so hostile inputs cannot blow it up.

@@ -4,24 +4,19 @@
 #include <cstdint>
 #include <numeric>
 
+#include "core/ascii.h"
+
 namespace cmdsentry::events {
 namespace {
 
 constexpr std::uint64_t kSecond = 10'000'000;
 
-char lower_char(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = lower_char(c);
-  return out;
-}
 
 /// FNV-1a over lower-cased bytes, then mixed; never 0.
 std::uint64_t hash_lower(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (char c : s) {
-    h ^= static_cast<unsigned char>(lower_char(c));
+    h ^= static_cast<unsigned char>(ascii_lower(c));
     h *= 0x100000001b3ull;
   }
   h ^= h >> 31;
@@ -126,8 +121,8 @@ std::uint64_t event_time(const Event& e) {
 /// an IPv4 address is kept whole ("10.0.0.5" is not host "10").
 std::string host_key(std::string_view host) {
   const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
-  if (ipv4 || host.find(':') != std::string_view::npos) return lower(host);  // IPv4 or IPv6
-  return lower(host.substr(0, host.find('.')));
+  if (ipv4 || host.find(':') != std::string_view::npos) return to_lower(host);  // IPv4 or IPv6
+  return to_lower(host.substr(0, host.find('.')));
 }
 
 std::uint64_t host_key_hash(std::string_view host) {
@@ -138,7 +133,7 @@ std::uint64_t host_key_hash(std::string_view host) {
 
 std::string image_name(std::string_view path) {
   const std::size_t sep = path.find_last_of("\\/");
-  return lower(sep == std::string_view::npos ? path : path.substr(sep + 1));
+  return to_lower(sep == std::string_view::npos ? path : path.substr(sep + 1));
 }
 
 std::uint64_t image_name_hash(std::string_view path) {
@@ -167,7 +162,7 @@ std::string arguments_key(std::string_view cl) {
     }
     if (space) out += ' ';
     space = false;
-    out += lower_char(c);
+    out += ascii_lower(c);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // The three execution records -> ProcessEvent. Field names per windows-events.md §2, §4, §5.
 #include <array>
 
+#include "core/ascii.h"
 #include "core/time.h"
 #include "events/normalize.h"
 
@@ -11,13 +12,6 @@ using detail::number;
 
 namespace {
 
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if ((a[i] | 0x20) != (b[i] | 0x20)) return false;
-  }
-  return true;
-}
 
 // First of several alternative field names that is present.
 std::string_view first_field(const RawEvent& raw, std::initializer_list<std::string_view> names) {
@@ -44,13 +38,13 @@ Integrity parse_integrity(std::string_view t) {
       default: return Integrity::kUnknown;
     }
   }
-  if (ieq(t, "Untrusted")) return Integrity::kUntrusted;
-  if (ieq(t, "Low")) return Integrity::kLow;
-  if (ieq(t, "Medium")) return Integrity::kMedium;
-  if (ieq(t, "MediumPlus") || ieq(t, "Medium Plus")) return Integrity::kMediumPlus;
-  if (ieq(t, "High")) return Integrity::kHigh;
-  if (ieq(t, "System")) return Integrity::kSystem;
-  if (ieq(t, "Protected")) return Integrity::kProtected;
+  if (iequals(t, "Untrusted")) return Integrity::kUntrusted;
+  if (iequals(t, "Low")) return Integrity::kLow;
+  if (iequals(t, "Medium")) return Integrity::kMedium;
+  if (iequals(t, "MediumPlus") || iequals(t, "Medium Plus")) return Integrity::kMediumPlus;
+  if (iequals(t, "High")) return Integrity::kHigh;
+  if (iequals(t, "System")) return Integrity::kSystem;
+  if (iequals(t, "Protected")) return Integrity::kProtected;
   return Integrity::kUnknown;
 }
 
@@ -77,10 +71,10 @@ FileHashes parse_hashes(std::string_view text) {
     if (eq == std::string_view::npos) continue;
     const std::string_view alg = item.substr(0, eq);
     const std::string_view value = item.substr(eq + 1);
-    if (ieq(alg, "MD5")) h.md5 = value;
-    else if (ieq(alg, "SHA1")) h.sha1 = value;
-    else if (ieq(alg, "SHA256")) h.sha256 = value;
-    else if (ieq(alg, "IMPHASH")) h.imphash = value;
+    if (iequals(alg, "MD5")) h.md5 = value;
+    else if (iequals(alg, "SHA1")) h.sha1 = value;
+    else if (iequals(alg, "SHA256")) h.sha256 = value;
+    else if (iequals(alg, "IMPHASH")) h.imphash = value;
   }
   return h;
 }
@@ -107,7 +101,7 @@ std::string expand_applocker_path(std::string_view path) {
       {"%APPDATA%", "C:\\USERS\\?\\APPDATA\\ROAMING"},
   }};
   for (const auto& [var, value] : kVars) {
-    if (path.size() >= var.size() && ieq(path.substr(0, var.size()), var)) {
+    if (path.size() >= var.size() && iequals(path.substr(0, var.size()), var)) {
       return std::string(value) + std::string(path.substr(var.size()));
     }
   }

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/ascii.h"
 #include "events/merge.h"
 
 namespace cmdsentry::scan {
@@ -29,14 +30,6 @@ constexpr std::array<VerbProgram, 9> kVerbPrograms = {{
     {"vssadmin", 1},
     {"wbadmin", 1},
 }};
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
 
 bool is_switch(std::string_view a) { return a.size() > 1 && (a[0] == '/' || a[0] == '-'); }
 
@@ -152,12 +145,12 @@ std::vector<std::string> option_tokens(const Finding& f) {
     if (is_switch(a)) {
       if (!verb.empty()) verb_open = false;  // switches may precede the verb, not split it
       const std::size_t sep = a.find_first_of(":=");
-      add(lower(std::string_view(a).substr(0, sep)));
+      add(to_lower(std::string_view(a).substr(0, sep)));
       continue;
     }
     if (!verb_open) continue;
     if (a.starts_with("\\\\") && verb.empty()) continue;  // sc \\host create
-    const std::string w = lower(a);
+    const std::string w = to_lower(a);
     if (std::find(named.begin(), named.end(), w) != named.end() && verb.empty()) continue;
     if (!is_word(w)) {
       verb_open = false;

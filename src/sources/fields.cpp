@@ -18,16 +18,6 @@ std::optional<std::uint64_t> parse_keywords(std::string_view s) {
   return parse_number(s);
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
-}
 
 void canonicalize_channel(RawEvent& event) {
   const std::string_view channel = event.channel();

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/number.h"
+#include "core/ascii.h"
 #include "core/raw_event.h"
 
 namespace cmdsentry::sources {
@@ -31,8 +32,7 @@ namespace cmdsentry::sources {
 /// Replaces a known channel name with its canonical spelling ("security" -> "Security").
 void canonicalize_channel(RawEvent& event);
 
-/// ASCII case-insensitive equality.
-[[nodiscard]] bool iequals(std::string_view a, std::string_view b);
+using cmdsentry::iequals;  // core/ascii.h
 
 /// Adds a data field; unnamed values are called "Data", "Data_1", ... like evtx_dump.
 void add_field(RawEvent& event, std::string_view name, std::string_view value);
