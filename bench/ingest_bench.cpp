@@ -27,7 +27,7 @@
 #include <string_view>
 
 #include "events/normalize.h"
-#include "events/pipeline.h"
+#include "cmdsentry/engine.h"
 #include "sources/source.h"
 
 namespace {
@@ -230,10 +230,19 @@ void read_normalize(benchmark::State& state, const std::string& in) {
 void pipeline(benchmark::State& state, const std::string& in) {
   std::uint64_t n = 0;
   for (auto _ : state) {
-    auto r = events::run_pipeline_buffer("bench.jsonl", in, events::PipelineOptions{},
-                                         [](const sources::SourceDiagnostic&) {});
-    n += r.stats.read.records;
-    benchmark::DoNotOptimize(r.events.data());
+    // The streaming engine without analysis, as `cmdsentry events` runs it; the sink counts.
+    EngineOptions o;
+    o.analyze = false;
+    Engine engine(o);
+    struct Count final : Sink {
+      [[nodiscard]] bool wants_events() const override { return true; }
+      void on_event(const Event&) override { ++events; }
+      std::uint64_t events = 0;
+    } sink;
+    engine.add_sink(sink);
+    const RunReport r = engine.run(std::vector<BufferInput>{{"bench.jsonl", in}});
+    n += r.read.records;
+    benchmark::DoNotOptimize(sink.events);
   }
   report(state, n, in);
 }

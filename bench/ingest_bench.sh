@@ -10,7 +10,7 @@
 #                            (for DOM readers; On-Demand, used for Winlogbeat, may go below it)
 #      read                  sources: split, parse, dialect mapping to RawEvent
 #      read+normalize        + events::normalize to ProcessEvent ("normalized ingestion")
-#      read+normalize+merge  + sort, dedup, net1 folding (events::run_pipeline_buffer)
+#      read+normalize+merge  + sort, dedup, net1 folding (the streaming engine without analysis)
 #    events/s are per core (CPU time of the benchmark thread); MB/s are input bytes (1e6). The
 #    "vs parse" column is how many times the parse alone's time a row takes. The target line
 #    checks read+normalize on the compact Winlogbeat layout against 1 M events/s/core.

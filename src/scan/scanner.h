@@ -1,12 +1,14 @@
 #pragma once
-/// scan_events(): normalized executions in, knowledge-base findings out, over a vector held in
-/// memory. The same stages the streaming engine runs (engine::ExecutionStage for analysis and
-/// chain pairing, kb::KbDetector), for tests and callers that already hold their events;
-/// `cmdsentry scan` streams through cmdsentry::Engine instead.
+/// Knowledge-base findings collected in memory, for tests and small inputs. scan_inputs() runs
+/// cmdsentry::Engine with kb::KbDetector exactly as `cmdsentry scan` does (which streams them to
+/// sinks instead); scan_events() runs the same stages (engine::ExecutionStage, kb::KbDetector)
+/// over events a caller already holds.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "cmdsentry/engine.h"
 #include "cmdsentry/event.h"
 #include "cmdsentry/finding.h"
 #include "engine/executions.h"
@@ -41,9 +43,19 @@ struct ScanResult {
   ScanStats stats;
 };
 
-/// Scans the executions among `events` (other kinds are ignored), ordered by time as
-/// events::run_pipeline returns them.
+/// Scans the executions among `events` (other kinds are ignored), ordered by time.
 [[nodiscard]] ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
                                      const ScanOptions& options = {});
+
+/// Scans files, directories and archives through the streaming engine, exactly as `cmdsentry
+/// scan` does, and collects the findings (tests and small inputs: the findings are kept).
+/// Diagnostics go to `on_diagnostic` when given.
+[[nodiscard]] ScanResult scan_inputs(const std::vector<std::string>& paths,
+                                     const kb::KnowledgeBase& kb, const ScanOptions& options = {},
+                                     const DiagnosticHandler& on_diagnostic = {});
+/// The same over in-memory inputs.
+[[nodiscard]] ScanResult scan_inputs(const std::vector<BufferInput>& buffers,
+                                     const kb::KnowledgeBase& kb, const ScanOptions& options = {},
+                                     const DiagnosticHandler& on_diagnostic = {});
 
 }  // namespace cmdsentry::scan

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "events/event_json.h"
-#include "events/pipeline.h"
+#include "engine_support.h"
 #include "testing.h"
 
 namespace cmdsentry::events {
@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 /// One line per execution: its normalized JSON without sources, then the EventRecordID of each
 /// record behind it. `records` counts the record ids written.
 std::string normalized(const std::string& path, std::uint64_t& records) {
-  auto r = run_pipeline({path}, PipelineOptions{}, [](const sources::SourceDiagnostic&) {});
+  auto r = testing::collect_events(std::vector<std::string>{path});
   std::string out;
   for (const Event& e : r.events) {
     append_jsonl(out, e, JsonOptions{.sources = false});

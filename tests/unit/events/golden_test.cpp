@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "events/event_json.h"
-#include "events/pipeline.h"
+#include "engine_support.h"
 #include "testing.h"
 
 namespace cmdsentry::events {
@@ -51,10 +51,8 @@ TEST_P(Golden, matches_expected) {
   std::sort(inputs.begin(), inputs.end());
   ASSERT_FALSE(inputs.empty()) << dir;
   std::string diagnostics;
-  PipelineOptions o;
-  o.all = true;
-  auto result = run_pipeline(inputs, o, [&](const sources::SourceDiagnostic& d) {
-    diagnostics += d.file + ":" + std::to_string(d.line) + ": " + d.message + "\n";
+  auto result = testing::collect_events(inputs, true, [&](const Diagnostic& d) {
+    diagnostics += d.where.file + ":" + std::to_string(d.where.line) + ": " + d.message + "\n";
   });
   std::string got;
   for (const Event& e : result.events) append_jsonl(got, e);

@@ -13,7 +13,7 @@
 #include "events/event_json.h"
 #include "events/merge.h"
 #include "events/normalize.h"
-#include "events/pipeline.h"
+#include "engine_support.h"
 #include "evtx/binxml.h"
 #include "sources/source.h"
 #include "testing.h"
@@ -181,9 +181,9 @@ TEST(EvtxRecordIdentity, text_sources_carry_no_evtx_position) {
 
 TEST(EvtxRecordIdentity, events_json_sources_show_the_id_and_the_position) {
   const Bytes file = filtered_log();
-  auto r = events::run_pipeline_buffer(
-      "filtered.evtx", as_text(file), {},
-      [](const sources::SourceDiagnostic& d) { ADD_FAILURE() << d.message; });
+  const std::string text = as_text(file);
+  auto r = testing::collect_events(std::vector<BufferInput>{{"filtered.evtx", text}}, false,
+                                   [](const Diagnostic& d) { ADD_FAILURE() << d.message; });
   ASSERT_EQ(r.events.size(), 3u);
   std::string json;
   events::append_jsonl(json, r.events[0]);

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "events/pipeline.h"
+#include "engine_support.h"
 #include "kb/knowledge_base.h"
 #include "scan/scanner.h"
 #include "testing.h"
@@ -170,8 +170,8 @@ class Dataset : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (testing::shared_data().empty()) return;
-    auto piped = events::run_pipeline({(testing::shared_data() / "evtx").string()}, {},
-                                      [](const sources::SourceDiagnostic&) {});
+    const std::vector<std::string> inputs{(testing::shared_data() / "evtx").string()};
+    auto piped = testing::collect_events(inputs);
     data_ = new Data;
     for (const Event& ev : piped.events) {
       const auto* p = std::get_if<ProcessEvent>(&ev);
@@ -184,7 +184,7 @@ class Dataset : public ::testing::Test {
     static const auto kKb = kb::load_knowledge_base();
     ScanOptions o;
     o.threads = 2;
-    data_->result = scan_events(std::move(piped.events), kKb.kb, o);
+    data_->result = scan_inputs(inputs, kKb.kb, o);
   }
   static void TearDownTestSuite() { delete data_; }
   void SetUp() override {

@@ -10,7 +10,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/pipeline.h"
 #include "kb/knowledge_base.h"
 #include "report/jsonl_writer.h"
 #include "report/summary_writer.h"
@@ -57,10 +56,9 @@ TEST_P(ScanGolden, matches_expected) {
   }
   std::sort(inputs.begin(), inputs.end());
   ASSERT_FALSE(inputs.empty()) << dir;
-  auto piped = events::run_pipeline(inputs, {}, [&](const sources::SourceDiagnostic& d) {
-    ADD_FAILURE() << d.file << ":" << d.line << ": " << d.message;
+  ScanResult result = scan_inputs(inputs, default_kb(), {}, [&](const Diagnostic& d) {
+    ADD_FAILURE() << d.where.file << ":" << d.where.line << ": " << d.message;
   });
-  ScanResult result = scan_events(std::move(piped.events), default_kb());
   std::string got;
   for (const Finding& f : result.findings) report::append_finding_json(got, f);
   std::string summary;

@@ -19,7 +19,6 @@
 #include <string>
 #include <vector>
 
-#include "events/pipeline.h"
 #include "kb/knowledge_base.h"
 #include "scan/scanner.h"
 #include "scan/summary.h"
@@ -205,10 +204,9 @@ class JpcertReplay : public ::testing::Test {
     }
     replay.flush_all();
     static const auto kKb = kb::load_knowledge_base();
-    auto piped = events::run_pipeline_buffer(
-        "replay.jsonl", replay.jsonl, {},
-        [](const sources::SourceDiagnostic& d) { ADD_FAILURE() << d.line << ": " << d.message; });
-    result_ = new ScanResult(scan_events(std::move(piped.events), kKb.kb));
+    result_ = new ScanResult(scan_inputs(
+        std::vector<BufferInput>{{"replay.jsonl", replay.jsonl}}, kKb.kb, {},
+        [](const Diagnostic& d) { ADD_FAILURE() << d.where.line << ": " << d.message; }));
     summary_ = new Summary(summarize(result_->findings));
   }
   static void TearDownTestSuite() {

@@ -1,4 +1,4 @@
-// Counting rules of scan_events(): chain commands paired with their child processes, helpers,
+// Counting rules of scan_inputs(): chain commands paired with their child processes, helpers,
 // containers, windows and PID reuse. Inputs are flat Security 4688 JSON lines.
 #include <gtest/gtest.h>
 
@@ -6,7 +6,6 @@
 
 #include <string>
 
-#include "events/pipeline.h"
 #include "kb/knowledge_base.h"
 #include "scan/scanner.h"
 #include "scan/summary.h"
@@ -33,10 +32,8 @@ std::string sys(const std::string& exe) { return "C:\\Windows\\System32\\" + exe
 
 ScanResult run(const std::string& jsonl) {
   static const auto kKb = kb::load_knowledge_base();
-  auto piped = events::run_pipeline_buffer(
-      "t.jsonl", jsonl, {},
-      [](const sources::SourceDiagnostic& d) { ADD_FAILURE() << d.line << ": " << d.message; });
-  return scan_events(std::move(piped.events), kKb.kb);
+  return scan_inputs(std::vector<BufferInput>{{"t.jsonl", jsonl}}, kKb.kb, {},
+                     [](const Diagnostic& d) { ADD_FAILURE() << d.where.line << ": " << d.message; });
 }
 
 /// "command@pid(via pid)" per finding, for compact expectations.
@@ -159,10 +156,9 @@ TEST(Scanner, threads_do_not_change_the_result) {
              1000 + 8 * i, 9, kCmd, "cmd /c whoami /all & tasklist /v & ver");
   }
   static const auto kKb = kb::load_knowledge_base();
-  auto a = events::run_pipeline_buffer("t.jsonl", in, {}, {});
-  auto b = events::run_pipeline_buffer("t.jsonl", in, {}, {});
-  const ScanResult one = scan_events(std::move(a.events), kKb.kb, {.threads = 1});
-  const ScanResult four = scan_events(std::move(b.events), kKb.kb, {.threads = 4});
+  const std::vector<BufferInput> input{{"t.jsonl", in}};
+  const ScanResult one = scan_inputs(input, kKb.kb, {.threads = 1});
+  const ScanResult four = scan_inputs(input, kKb.kb, {.threads = 4});
   EXPECT_EQ(shape(one), shape(four));
   EXPECT_EQ(one.findings.size(), 900u);
 }
