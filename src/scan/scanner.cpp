@@ -6,6 +6,25 @@
 #include "kb/detector.h"
 
 namespace cmdsentry::scan {
+namespace {
+
+ScanStats stats_of(const RunReport& r, std::size_t findings) {
+  ScanStats st;
+  st.executions = r.analysed;
+  st.commands = r.commands;
+  for (const auto& [name, v] : r.detector_counters) {
+    if (name == "kb.matched") st.matched = v;
+  }
+  st.findings = findings;
+  st.paired = r.paired;
+  st.on_shell = r.on_shell;
+  st.shells = r.shells;
+  st.helpers = r.helpers;
+  st.truncated = r.truncated;
+  return st;
+}
+
+}  // namespace
 
 ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
                        const ScanOptions& options) {
@@ -28,20 +47,8 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
   stage.add_counts(counts);
   std::stable_sort(result.findings.begin(), result.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.time() < b.time(); });
-  ScanStats& st = result.stats;
-  st.executions = counts.analysed;
-  st.commands = counts.commands;
-  std::vector<Counter> c;
-  detector.counters(c);
-  for (const auto& [name, v] : c) {
-    if (name == "kb.matched") st.matched = v;
-  }
-  st.findings = result.findings.size();
-  st.paired = counts.paired;
-  st.on_shell = counts.on_shell;
-  st.shells = counts.shells;
-  st.helpers = counts.helpers;
-  st.truncated = counts.truncated;
+  detector.counters(counts.detector_counters);
+  result.stats = stats_of(counts, result.findings.size());
   return result;
 }
 
@@ -69,19 +76,7 @@ ScanResult scan_with_engine(const Inputs& inputs, const kb::KnowledgeBase& kb,
   engine.add_detector(detector);
   engine.add_sink(sink);
   if (on_diagnostic) engine.on_diagnostic(on_diagnostic);
-  const RunReport r = engine.run(inputs);
-  ScanStats& st = result.stats;
-  st.executions = r.analysed;
-  st.commands = r.commands;
-  for (const auto& [name, v] : r.detector_counters) {
-    if (name == "kb.matched") st.matched = v;
-  }
-  st.findings = result.findings.size();
-  st.paired = r.paired;
-  st.on_shell = r.on_shell;
-  st.shells = r.shells;
-  st.helpers = r.helpers;
-  st.truncated = r.truncated;
+  result.stats = stats_of(engine.run(inputs), result.findings.size());
   return result;
 }
 
