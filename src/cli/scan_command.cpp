@@ -66,8 +66,7 @@ bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
   std::vector<std::filesystem::path> files(a.rules.begin(), a.rules.end());
   out = kb::load_knowledge_base(files);
   for (const kb::Diagnostic& d : out.diagnostics) {
-    if (d.severity == kb::Diagnostic::Severity::kNote && a.quiet) continue;
-    note("cmdsentry: " + d.describe());
+    print_diagnostic(d.to_diagnostic(), a.quiet, a.diagnostics);
   }
   if (!out.ok()) {
     error("the rules files have errors (see above)");

@@ -70,4 +70,18 @@ std::string Diagnostic::describe() const {
   return out;
 }
 
+cmdsentry::Diagnostic Diagnostic::to_diagnostic() const {
+  cmdsentry::Diagnostic d;
+  d.severity = severity == Severity::kError     ? DiagnosticSeverity::kError
+               : severity == Severity::kWarning ? DiagnosticSeverity::kWarning
+                                                : DiagnosticSeverity::kNote;
+  d.code = std::string(to_string(code));
+  d.where.file = where.file;
+  d.where.line = where.line > 0 ? static_cast<std::uint64_t>(where.line) : 0;
+  d.where.column = where.column > 0 ? static_cast<std::uint64_t>(where.column) : 0;
+  d.message = message;
+  if (!entry.empty()) d.message += fmt::format(" (entry '{}')", entry);
+  return d;
+}
+
 }  // namespace cmdsentry::kb

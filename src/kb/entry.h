@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "cmdsentry/diagnostic.h"
+
 namespace cmdsentry::kb {
 
 /// How often legitimate users, admins and software run the command (reference noise levels).
@@ -82,6 +84,10 @@ struct Diagnostic {
 
   /// "file:line:col: error: message [code] (entry)".
   [[nodiscard]] std::string describe() const;
+  /// The same as the engine's one diagnostic type, so that the CLI prints rules problems like
+  /// every other (text or `--diagnostics json`); the entry name goes into the message.
+  [[nodiscard]] cmdsentry::Diagnostic to_diagnostic() const;
 };
 
-}  // namespace cmdsentry::kb
+}  // namespace cmdsentry::kb#include "cmdsentry/diagnostic.h"
+

@@ -51,6 +51,15 @@ TEST(KbReader, syntax_error_has_file_line_column) {
   EXPECT_EQ(r.diagnostics[0].where.file, "bad.yaml");
   EXPECT_GT(r.diagnostics[0].where.line, 0);
   EXPECT_NE(r.diagnostics[0].describe().find("bad.yaml:"), std::string::npos);
+  // As the engine's diagnostic: same place, a code, the severity.
+  const Diagnostic& kd = r.diagnostics[0];
+  const cmdsentry::Diagnostic d = kd.to_diagnostic();
+  EXPECT_EQ(d.severity, DiagnosticSeverity::kError);
+  EXPECT_EQ(d.code, "syntax");
+  EXPECT_EQ(d.where.file, "bad.yaml");
+  EXPECT_EQ(d.where.line, static_cast<std::uint64_t>(kd.where.line));
+  EXPECT_EQ(d.where.column, static_cast<std::uint64_t>(kd.where.column));
+  EXPECT_NE(render_json(d).find("\"file\":\"bad.yaml\""), std::string::npos) << render_json(d);
 }
 
 TEST(KbReader, one_bad_entry_does_not_block_the_others) {
