@@ -12,6 +12,7 @@
 /// follows the windows below, not the input. The design and the reasons for each constant are
 /// in docs/decisions/0004-streaming-engine.md.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -63,6 +64,10 @@ struct EngineOptions {
   std::size_t max_held = kDefaultMaxHeld;
   std::size_t max_open_inputs = kDefaultMaxOpenInputs;
   std::chrono::milliseconds idle_flush = kDefaultIdleFlush;
+  /// Set: regular JSON/XML files are followed as they grow (`tail -f`) and treated as live
+  /// inputs, until `*follow` becomes true (the CLI sets it on SIGINT/SIGTERM); then the run
+  /// ends as at the end of its inputs.
+  const std::atomic<bool>* follow = nullptr;
 };
 
 /// End-of-run counts: what was read, merged, analysed and found. Counts, never events.

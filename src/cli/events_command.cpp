@@ -20,6 +20,7 @@ struct EventsOptions {
   bool all = false;
   int threads = 0;
   bool carve = false;
+  bool follow = false;
   bool quiet = false;
   std::string output;
   std::string diagnostics = "text";
@@ -62,6 +63,7 @@ void run_events(const EventsOptions& o) {
   eo.all_events = o.all;
   eo.threads = o.threads;
   eo.carve = o.carve;
+  if (o.follow) eo.follow = stop_on_signals();
   Engine engine(eo);
   EventsSink sink(out);
   engine.add_sink(sink);
@@ -99,6 +101,8 @@ void register_events(CLI::App& app) {
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");
+  cmd->add_flag("--follow", opts->follow,
+                "Keep reading JSON/XML files as they grow (like tail -f) until Ctrl-C or SIGTERM");
   cmd->add_flag("--quiet,-q", opts->quiet,
                 "Do not list files that are not event logs, and no end-of-run counts");
   cmd->add_option("--diagnostics", opts->diagnostics,

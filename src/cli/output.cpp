@@ -1,5 +1,7 @@
 #include "cli/output.h"
 
+#include <csignal>
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -79,6 +81,21 @@ void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format
   line += '\n';
   std::fflush(stdout);
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop.store(true); }
+}  // namespace
+
+const std::atomic<bool>* stop_on_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked read returns EINTR and sees the flag
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return &g_stop;
 }
 
 std::string read_counts(const sources::SourceStats& s) {

@@ -1,6 +1,7 @@
 #pragma once
 /// Where a subcommand's main output goes (stdout or --output FILE), and its stderr messages.
 
+#include <atomic>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -44,6 +45,9 @@ void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format
 /// What was read: "N file(s) read (X not event logs, Y unreadable[, Z empty]), R records, S
 /// skipped (M malformed, L over a limit)".
 [[nodiscard]] std::string read_counts(const sources::SourceStats& s);
+/// For --follow: installs SIGINT/SIGTERM handlers that set the returned flag (the engine then
+/// stops following, decides what it holds and ends the run normally), and returns it.
+[[nodiscard]] const std::atomic<bool>* stop_on_signals();
 /// The engine's own counts for the end-of-run line: merging, ordering, clock corrections.
 [[nodiscard]] std::string engine_counts(const RunReport& r);
 

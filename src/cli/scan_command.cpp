@@ -34,6 +34,7 @@ struct ScanArgs {
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
+  bool follow = false;
   bool quiet = false;
   bool summary_only = false;
   bool no_summary = false;
@@ -110,6 +111,7 @@ int run_scan(const ScanArgs& a) {
   eo.carve = a.carve;
   if (a.reorder_window >= 0) eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
   if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
+  if (a.follow) eo.follow = stop_on_signals();
   Engine engine(eo);
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
@@ -191,6 +193,9 @@ void register_scan(CLI::App& app) {
   cmd->add_option("-t,--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", args->carve, "also recover EVTX records from chunk slack space");
+  cmd->add_flag("--follow", args->follow,
+                "keep reading JSON/XML files as they grow (like tail -f) until Ctrl-C or SIGTERM, "
+                "then print the summary");
   cmd->add_flag("-q,--quiet", args->quiet,
                 "no notes (non-log files, rule overrides) and no end-of-run counts");
   cmd->add_flag("--summary-only", args->summary_only, "print only the summary, to the output");

@@ -26,6 +26,8 @@ namespace {
 constexpr std::size_t kBatch = 256;
 /// Batches queued per input before its producer waits.
 constexpr std::size_t kQueueBatches = 4;
+/// How often silent live inputs are polled once what was held has been written.
+constexpr std::chrono::milliseconds kLivePoll{50};
 
 using Item = std::variant<Event, sources::SourceDiagnostic>;
 
@@ -204,19 +206,23 @@ class Run {
     for (Sink* s : sinks_) s->begin();
     const bool keep_other = o_.all_events || interests_ != 0;
     const std::size_t n = names.size();
-    const std::size_t open_cap = std::max<std::size_t>(1, o_.max_open_inputs);
+    // Followed inputs never end by themselves: all of them are open at once.
+    const std::size_t open_cap =
+        o_.follow != nullptr ? std::max<std::size_t>(1, n) : std::max<std::size_t>(1, o_.max_open_inputs);
     const int threads = resolve_threads(o_.threads);
     const int per_input =
         std::max(1, threads / static_cast<int>(std::max<std::size_t>(1, std::min(n, open_cap))));
     sources::SourceOptions so;
     so.threads = per_input;
     so.carve = o_.carve;
+    so.follow = o_.follow;
     if (!keep_other) so.event_ids = events::execution_event_ids();
 
     struct Open {
       std::unique_ptr<Producer> p;
       std::vector<Item> batch;
       std::size_t pos = 0;
+      bool idle = false;  ///< live and silent past the idle timeout: polled without waiting
     };
     std::vector<Open> open;
     std::size_t next_input = 0;
@@ -224,7 +230,8 @@ class Run {
       while (open.size() < open_cap && next_input < n) {
         const std::size_t i = next_input++;
         const BufferInput* b = buffers != nullptr ? &(*buffers)[i] : nullptr;
-        const bool live = b == nullptr && sources::is_live_input(names[i]);
+        const bool live = b == nullptr && (sources::is_live_input(names[i]) ||
+                                           (o_.follow != nullptr && names[i] != "-"));
         Open op;
         op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other);
         op.p->start();
@@ -241,18 +248,27 @@ class Run {
     };
 
     open_more();
+    // Live inputs (pipes, followed files) may stay silent for any time. One that has nothing
+    // within the idle timeout is passed over (`idle`) while other inputs have events, and looked
+    // at again without waiting; its later events are ordered by the reorder window or counted as
+    // late. When every open input is live and silent, what is held is decided and written once
+    // (an idle flush) and the inputs are polled until one delivers or ends.
     bool flushed_idle = true;
     for (;;) {
-      // Every open input needs its next item (or its end) before the earliest can be chosen.
+      bool any = false;
       for (std::size_t k = 0; k < open.size();) {
         Open& op = open[k];
         if (op.pos < op.batch.size()) {
+          any = true;
           ++k;
           continue;
         }
         op.batch.clear();
         op.pos = 0;
-        const bool got = op.p->pop(op.batch, o_.idle_flush, !op.p->live() || flushed_idle);
+        const bool live = op.p->live();
+        const std::chrono::milliseconds wait =
+            !live || op.idle ? std::chrono::milliseconds(0) : o_.idle_flush;
+        const bool got = op.p->pop(op.batch, wait, !live);
         if (!got) {
           finish_input(*op.p);
           open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
@@ -260,19 +276,29 @@ class Run {
           continue;
         }
         if (op.batch.empty()) {
-          // A live input went idle: decide and write what is held, then wait for it.
-          flush_all();
-          report_.idle_flushes++;
-          flushed_idle = true;
+          op.idle = true;
+          ++k;
           continue;
         }
-        if (op.p->live()) flushed_idle = false;
+        op.idle = false;
+        flushed_idle = false;
+        any = true;
         ++k;
       }
       if (open.empty()) break;
+      if (!any) {
+        if (!flushed_idle) {
+          flush_all();
+          report_.idle_flushes++;
+          flushed_idle = true;
+        }
+        std::this_thread::sleep_for(kLivePoll);
+        continue;
+      }
       std::size_t best = open.size();
       std::uint64_t best_time = 0;
       for (std::size_t k = 0; k < open.size(); ++k) {
+        if (open[k].pos >= open[k].batch.size()) continue;  // idle live input
         Item& it = open[k].batch[open[k].pos];
         if (auto* d = std::get_if<sources::SourceDiagnostic>(&it)) {
           diagnose(from_source(*d));

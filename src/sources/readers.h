@@ -18,6 +18,8 @@ struct ReadContext {
   const SourceSink& sink;
   SourceStats& stats;
   int archive_depth = 0;
+  /// The followed file being read (SourceOptions::follow), else null.
+  FileStream* followed = nullptr;
 
   void diagnose(Severity severity, const std::string& file, std::uint64_t line,
                 std::uint64_t offset, std::string message) const;

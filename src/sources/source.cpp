@@ -54,8 +54,26 @@ void dispatch_stream(const std::string& name, ByteStream& in, const ReadContext&
     ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
     return;
   }
+  if (ctx.followed != nullptr && head.empty()) {
+    // A followed log that is still empty: wait for its first bytes, then sniff them.
+    ctx.followed->wait_for_growth();
+    if (auto r = read_head(in, head, kSniffBytes); !r) {
+      ctx.stats.files_failed++;
+      ctx.diagnose(Severity::kError, name, 0, 0, r.error().message);
+      return;
+    }
+    if (head.empty()) return;  // stopped before anything arrived
+  }
   if (report_empty_input(name, head, ctx)) return;
   const Format format = sniff_format(head, name);
+  if (ctx.followed != nullptr) {
+    if (format == Format::kJson || format == Format::kXml || format == Format::kUtf16Text) {
+      ctx.followed->wait_for_growth();
+    } else {
+      ctx.diagnose(Severity::kInfo, name, 0, 0,
+                   "only JSON and XML logs are followed as they grow; read once");
+    }
+  }
   if (format == Format::kEvtx && path != nullptr) {
     read_evtx_file(*path, ctx);
     return;
@@ -113,6 +131,14 @@ void read_file(const std::string& path, const ReadContext& ctx) {
   if (!file) {
     ctx.stats.files_failed++;
     ctx.diagnose(Severity::kError, path, 0, 0, file.error().message);
+    return;
+  }
+  std::error_code ec;
+  if (ctx.options.follow != nullptr && std::filesystem::is_regular_file(path, ec)) {
+    (*file)->follow(ctx.options.follow);
+    ReadContext followed = ctx;
+    followed.followed = file->get();
+    dispatch_stream(path, **file, followed, &path);
     return;
   }
   dispatch_stream(path, **file, ctx, &path);

@@ -8,6 +8,7 @@
 /// evtx::read_events. Damage is never fatal: a malformed line, element or member is reported
 /// through on_diagnostic (file, line, offset, reason), counted, and the rest is read.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -60,6 +61,9 @@ struct SourceOptions {
   int threads = 0;                       ///< EVTX decoder threads (0: all cores)
   std::vector<std::uint32_t> event_ids;  ///< deliver only these ids (empty: all)
   bool carve = false;                    ///< EVTX: also recover records from chunk slack
+  /// Set: follow regular JSON/XML files as they grow (FileStream::follow) until it is true.
+  /// EVTX files are read once (Windows rewrites their chunks in place), with a note.
+  const std::atomic<bool>* follow = nullptr;
 };
 
 /// Where events and problems go. Called on the calling thread, in input order.

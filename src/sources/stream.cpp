@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -27,7 +28,7 @@ FileStream::~FileStream() {
 }
 
 std::optional<std::string_view> FileStream::take_rest(std::size_t reread) {
-  if (!owned_ || map_ != nullptr) return std::nullopt;
+  if (!owned_ || map_ != nullptr || stop_ != nullptr) return std::nullopt;
   const int fd = ::fileno(file_);
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
@@ -46,6 +47,24 @@ std::optional<std::string_view> FileStream::take_rest(std::size_t reread) {
 }
 
 Result<std::size_t> FileStream::read(char* data, std::size_t size) {
+  if (stop_ != nullptr) {
+    // Followed: read(2) (no stdio buffer between us and the growing file), and at the end wait.
+    const int fd = ::fileno(file_);
+    for (;;) {
+      const ssize_t n = ::read(fd, data, size);
+      if (n > 0) return static_cast<std::size_t>(n);
+      if (n < 0 && errno == EINTR) {
+        if (stop_->load()) return std::size_t{0};
+        continue;
+      }
+      if (n < 0) return fail(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno));
+      if (!waiting_ || stop_->load()) return std::size_t{0};
+      struct stat st {};
+      const off_t pos = ::lseek(fd, 0, SEEK_CUR);
+      if (::fstat(fd, &st) == 0 && pos > st.st_size) ::lseek(fd, 0, SEEK_SET);  // truncated
+      std::this_thread::sleep_for(kFollowPoll);
+    }
+  }
   if (live_ < 0) {
     struct stat st {};
     const int fd = ::fileno(file_);

@@ -2,6 +2,8 @@
 /// Byte streams the source readers pull from: a file, stdin, or an archive member. Readers never
 /// need the whole input in memory; they read blocks and keep only the record being parsed.
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <memory>
@@ -44,9 +46,16 @@ class FileStream final : public ByteStream {
   FileStream& operator=(const FileStream&) = delete;
 
   [[nodiscard]] Result<std::size_t> read(char* data, std::size_t size) override;
-  /// Maps a regular file (not stdin or a pipe).
+  /// Maps a regular file (not stdin or a pipe, not a followed file).
   [[nodiscard]] std::optional<std::string_view> take_rest(std::size_t reread) override;
   void done_before(const char* end) override;
+  /// Follows a growing file (`tail -f`): reads with read(2), no stdio buffer between us and the
+  /// file. Call before reading. Once wait_for_growth() was called, read() at the end of the
+  /// file waits for more bytes (polling every kFollowPoll) instead of returning 0, until `*stop`
+  /// is true; a file cut shorter than what was read (log rotation by truncation) is read again
+  /// from its start. Before that (while the format is sniffed) the end is the end.
+  void follow(const std::atomic<bool>* stop) { stop_ = stop; }
+  void wait_for_growth() { waiting_ = true; }
 
  private:
   FileStream(std::FILE* file, bool owned) : file_(file), owned_(owned) {}
@@ -56,7 +65,12 @@ class FileStream final : public ByteStream {
   std::size_t map_size_ = 0;
   std::size_t dropped_ = 0;  ///< bytes at the start of the mapping already given back
   int live_ = -1;            ///< 1: not a regular file (read with read(2)); -1: not known yet
+  const std::atomic<bool>* stop_ = nullptr;  ///< set: following; true: stop following
+  bool waiting_ = false;                     ///< following: wait at the end
 };
+
+/// How often a followed file is looked at for new bytes.
+inline constexpr std::chrono::milliseconds kFollowPoll{200};
 
 /// Reads from memory (tests, fuzzers).
 class MemoryStream final : public ByteStream {

@@ -12,6 +12,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -237,6 +239,52 @@ TEST(Engine, a_live_pipe_gives_results_before_it_closes) {
   EXPECT_EQ(before_close, 1) << "no finding before the input closed";
   EXPECT_GE(report.idle_flushes, 1u);
   EXPECT_EQ(report.findings, 1u);
+}
+
+TEST(Engine, followed_files_give_results_as_they_grow_even_when_one_stays_silent) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("cmdsentry_follow_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string grows = (dir / "security.jsonl").string();
+  const std::string silent = (dir / "sysmon.jsonl").string();
+  std::ofstream(grows).close();
+  std::ofstream(silent).close();
+  std::atomic<bool> stop{false};
+  EngineOptions o;
+  o.follow = &stop;
+  Engine engine(o);
+  kb::KbDetector kb(default_kb());
+  engine.add_detector(kb);
+  Collect sink;
+  engine.add_sink(sink);
+  RunReport report;
+  std::thread runner([&] { report = engine.run(std::vector<std::string>{grows, silent}); });
+  auto wait_for = [&](int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (sink.count.load() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return sink.count.load();
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // both inputs open and empty
+  {
+    std::ofstream out(grows, std::ios::app);
+    out << sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /all") << std::flush;
+  }
+  const int first = wait_for(1);
+  {
+    std::ofstream out(grows, std::ios::app);
+    out << sec("10:00:05.000", 2, 404, 300, "C:\\Windows\\System32\\ipconfig.exe", "ipconfig /all");
+  }
+  const int second = wait_for(2);
+  stop.store(true);
+  runner.join();
+  fs::remove_all(dir);
+  EXPECT_EQ(first, 1) << "no finding while the files were followed";
+  EXPECT_EQ(second, 2) << "the appended line was not read";
+  EXPECT_EQ(report.findings, 2u);
+  EXPECT_EQ(report.inputs, 2u);
+  EXPECT_GE(report.idle_flushes, 1u);
 }
 
 }  // namespace
