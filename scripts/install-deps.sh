@@ -3,7 +3,7 @@
 # Run as root (or through sudo). Debian packages only.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format-14
   libfmt-dev libexpected-dev libsimdjson-dev libpugixml-dev libyaml-cpp-dev libcli11-dev
   libdeflate-dev libarchive-dev libsqlite3-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
