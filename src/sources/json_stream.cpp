@@ -7,11 +7,20 @@
 // (the buffer always keeps SIMDJSON_PADDING spare bytes, so no copy). Once the input proves to be
 // JSON lines (the first object ends on its own line) a newline always ends a record, so a
 // truncated line cannot swallow the lines after it.
+//
+// A JSON lines file in memory (mapped) with more than one reader thread is parsed in blocks of
+// kParallelBlock on those threads: a block starts after the first newline at or after its
+// nominal start, so every worker finds its own lines without the others, and run_ordered hands
+// the blocks' records and problems to this thread in file order (line numbers are block-relative
+// until then). At most 2 x threads blocks are in flight, so memory does not follow the file.
 #include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/limits.h"
+#include "core/ordered_pool.h"
 #include "sources/json_event.h"
 #include "sources/readers.h"
 
@@ -19,6 +28,8 @@ namespace cmdsentry::sources::detail {
 namespace {
 
 constexpr std::size_t kBlock = 1u << 20;
+/// Bytes of a mapped JSON lines file one worker parses at a time.
+constexpr std::size_t kParallelBlock = 1u << 20;
 
 enum class Scan : std::uint8_t { kRecord, kMalformed, kNeedMore };
 
@@ -142,6 +153,11 @@ class JsonStreamReader {
       }
       // A JSON line holds no newline (scan_line stopped before it): nothing to count.
       advance(r.end, /*count_lines=*/!(lines_mode_ && r.kind == Scan::kRecord));
+      if (lines_mode_ && in_place_ && ctx_.options.threads > 1 &&
+          end_ - begin_ > 2 * kParallelBlock) {
+        run_parallel();
+        return;
+      }
       if (in_place_ && begin_ - released_ >= kReleaseStep) {
         // Records keep no view into the input once delivered: give the read part back.
         in_.done_before(data_ + begin_);
@@ -151,6 +167,106 @@ class JsonStreamReader {
   }
 
  private:
+  /// What one worker made of one block, handed over in file order.
+  struct Block {
+    struct Item {
+      std::optional<RawEvent> event;  ///< a record read; else a record skipped:
+      std::optional<Error> error;     ///< the parser's error, or
+      std::string why;                ///< why it is not a record
+      std::uint64_t line = 0;         ///< lines before the record within the block
+      std::uint64_t offset = 0;       ///< file offset of the record
+    };
+    std::vector<Item> items;
+    std::uint64_t newlines = 0;
+    std::size_t end = 0;  ///< one past the block's last byte
+  };
+
+  /// Where the block that nominally starts at `at` really starts: after the first newline at
+  /// or after `at` (the block before it ends there), or at `end_`.
+  std::size_t block_start(std::size_t at) const {
+    if (at >= end_) return end_;
+    const void* nl = std::memchr(data_ + at, '\n', end_ - at);
+    return nl == nullptr ? end_
+                         : static_cast<std::size_t>(static_cast<const char*>(nl) - data_) + 1;
+  }
+
+  /// Parses the lines of [from, to) as run() does in lines mode, into `out`.
+  void parse_block(JsonEventReader& reader, std::size_t from, std::size_t to, Block& out) const {
+    std::uint64_t lines = 0;
+    std::size_t i = from;
+    while (i < to) {
+      const unsigned char c = static_cast<unsigned char>(data_[i]);
+      if (c == '\n') {
+        ++lines;
+        ++i;
+        continue;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == ',' || c == '[' || c == ']') {
+        ++i;
+        continue;
+      }
+      const char* p = data_ + i;
+      const void* nl = std::memchr(p, '\n', to - i);
+      const std::size_t line_end =
+          nl == nullptr ? to : static_cast<std::size_t>(static_cast<const char*>(nl) - data_);
+      Block::Item item;
+      item.line = lines;
+      item.offset = base_ + i;
+      if (c != '{') {
+        item.why = "not a JSON object";
+      } else {
+        std::size_t len = line_end - i;
+        while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t')) --len;
+        const bool padded = i + len + simdjson::SIMDJSON_PADDING <= end_;
+        RawEvent event;
+        auto r = reader.read(std::string_view(p, len), event, padded);
+        if (r) {
+          item.event.emplace(std::move(event));
+        } else {
+          item.error = r.error();
+        }
+      }
+      out.items.push_back(std::move(item));
+      i = line_end;
+    }
+    out.newlines = lines;
+    out.end = to;
+  }
+
+  /// The rest of a mapped JSON lines input, in blocks on ctx_.options.threads workers.
+  void run_parallel() {
+    const std::size_t start = begin_;
+    const std::size_t count = (end_ - start + kParallelBlock - 1) / kParallelBlock;
+    const int threads = ctx_.options.threads;
+    std::vector<JsonEventReader> readers(static_cast<std::size_t>(threads));
+    run_ordered<Block>(
+        count, threads, 2 * static_cast<std::size_t>(threads),
+        [&](int worker, std::size_t k, Block& out) {
+          const std::size_t from = k == 0 ? start : block_start(start + k * kParallelBlock);
+          const std::size_t to =
+              k + 1 == count ? end_ : block_start(start + (k + 1) * kParallelBlock);
+          parse_block(readers[static_cast<std::size_t>(worker)], from, std::max(from, to), out);
+        },
+        [&](std::size_t, Block& b) {
+          for (Block::Item& it : b.items) {
+            const TextPosition at{line_ + it.line, it.offset};
+            if (it.event) {
+              sink_.deliver(std::move(*it.event), at);
+            } else if (it.error) {
+              sink_.skip(at, *it.error);
+            } else {
+              sink_.skip(at, std::move(it.why));
+            }
+          }
+          line_ += b.newlines;
+          begin_ = std::max(begin_, b.end);
+          if (begin_ - released_ >= kReleaseStep) {
+            in_.done_before(data_ + begin_);
+            released_ = begin_;
+          }
+        });
+  }
+
   bool followed_by_newline(std::size_t pos) const {
     while (pos < end_ && (data_[pos] == ' ' || data_[pos] == '\t' || data_[pos] == '\r')) ++pos;
     return pos >= end_ || data_[pos] == '\n';

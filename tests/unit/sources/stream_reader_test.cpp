@@ -36,6 +36,47 @@ TEST(JsonStream, jsonl_bad_line_costs_one_record_and_names_its_line) {
   EXPECT_EQ(c.events[1].source.offset, kLine.size() + 23);
 }
 
+TEST(JsonStream, jsonl_in_parallel_blocks_reads_exactly_what_one_thread_reads) {
+  // Many parallel blocks (1 MiB each) of lines, with bad lines, blank lines and a
+  // non-object line scattered (some near block boundaries), and a cut last line.
+  std::string in;
+  const std::string pad(700, 'x');
+  unsigned n = 0;
+  while (in.size() < (13u << 20)) {
+    ++n;
+    if (n % 997 == 0) {
+      in += "{\"EventID\":4688,\"broken\n";
+    } else if (n % 1511 == 0) {
+      in += "garbage line\n\n";
+    } else {
+      in += "{\"EventID\":4688,\"Channel\":\"Security\",\"EventRecordID\":" +
+            std::to_string(n) + ",\"CommandLine\":\"" + pad + "\"}\r\n";
+    }
+  }
+  in += "{\"EventID\":4688,\"cut";
+  SourceOptions two;
+  two.threads = 2;
+  const Collected a = read_collected("big.jsonl", in);
+  const Collected b = read_collected("big.jsonl", in, two);
+  ASSERT_GT(a.events.size(), 10'000u);
+  ASSERT_EQ(a.events.size(), b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    ASSERT_EQ(a.events[i].record_id, b.events[i].record_id) << i;
+    ASSERT_EQ(a.events[i].source.line, b.events[i].source.line) << i;
+    ASSERT_EQ(a.events[i].source.offset, b.events[i].source.offset) << i;
+  }
+  ASSERT_EQ(a.diagnostics.size(), b.diagnostics.size());
+  for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
+    EXPECT_EQ(a.diagnostics[i].line, b.diagnostics[i].line) << i;
+    EXPECT_EQ(a.diagnostics[i].offset, b.diagnostics[i].offset) << i;
+    EXPECT_EQ(a.diagnostics[i].message, b.diagnostics[i].message) << i;
+  }
+  EXPECT_EQ(a.stats.skipped, b.stats.skipped);
+  EXPECT_EQ(a.stats.records, b.stats.records);
+  EXPECT_EQ(a.stats.bytes, b.stats.bytes);
+  EXPECT_GT(a.stats.skipped, 10u);
+}
+
 TEST(JsonStream, array_pretty_printed_and_bom) {
   Collected c = read("\xef\xbb\xbf[\n  {\n    \"EventID\": 1,\n    \"Channel\": \"x\"\n  },\n  " +
                      std::string(kLine) + "\n]\n");
