@@ -7,6 +7,7 @@
    links X, directly or through its dependencies (the link graph is the truth, not the include
    path: every module sees all of src/).
 3. One owner per outside library where STYLE names one: only baseline links SQLite.
+4. Tests: a unit test folder links the module it tests, not cmdsentry_lib_all.
 
 The link graph is read from each module's CMakeLists.txt (the cmdsentry_<module> names it lists);
 the public facade include/cmdsentry/ is not a module and may be included anywhere.
@@ -78,6 +79,11 @@ def main():
         for m in known:
             if m != owner and re.search(pattern, (SRC / m / "CMakeLists.txt").read_text()):
                 problems.append(f"src/{m}/CMakeLists.txt links a library only src/{owner} may link")
+    # 4. A unit test links the module it tests (and what an integration test of it needs, said
+    #    in its CMakeLists.txt), never every library at once.
+    for cm in sorted((ROOT / "tests" / "unit").glob("*/CMakeLists.txt")):
+        if re.search(r"\bcmdsentry_lib_all\b", cm.read_text()):
+            problems.append(f"{cm.relative_to(ROOT)} links cmdsentry_lib_all: link the module tested")
     for p in problems:
         print(f"check-layering: {p}")
     if problems:
