@@ -74,17 +74,32 @@ Result<RunStats> run(const Options& o) {
     return fail(ErrorCode::kIo, fmt::format("cannot create {}: {}", o.out.string(), ec.message()));
   int days = std::max(o.days, 1);
   if (o.size != 0) {
-    // Measure one day of the whole organisation (no intrusions), then scale the day count.
-    Org probe = build_org(o.seed, o.hosts, o.users, *start, 1);
-    const auto dir = o.out / ".size-probe";
-    auto r = simulate_all(probe, o.seed, dir, o.evtx, o.jsonl && !o.evtx, 1, threads,
-                          static_cast<int>(probe.hosts.size()));
-    std::filesystem::remove_all(dir, ec);
-    if (!r) return tl::unexpected(r.error());
-    std::uint64_t bytes = 0;
-    for (const auto& h : *r) bytes += o.evtx ? h.evtx_bytes : h.jsonl_bytes;
-    days = static_cast<int>(
-        std::max<std::uint64_t>(1, (o.size + bytes / 2) / std::max<std::uint64_t>(bytes, 1)));
+    // Measure one working day and one weekend day of the whole organisation (no intrusions),
+    // then count calendar days from --start until the target is reached.
+    std::uint64_t per_day[2] = {0, 0};  // weekday, weekend
+    for (int weekend = 0; weekend < 2; ++weekend) {
+      const std::uint64_t day = *start / kTicksPerDay;
+      const std::uint64_t offset = weekend ? (12 - day % 7) % 7 : (day % 7 < 5 ? 0 : 7 - day % 7);
+      Org probe = build_org(o.seed, o.hosts, o.users, *start + offset * kTicksPerDay, 1);
+      const auto dir = o.out / ".size-probe";
+      auto r = simulate_all(probe, o.seed, dir, o.evtx, o.jsonl && !o.evtx, 1, threads,
+                            static_cast<int>(probe.hosts.size()));
+      std::filesystem::remove_all(dir, ec);
+      if (!r) return tl::unexpected(r.error());
+      // Less each file's header and half-empty last chunk, which a longer run pays only once.
+      for (const auto& h : *r) {
+        const std::uint64_t b = o.evtx ? h.evtx_bytes : h.jsonl_bytes;
+        const std::uint64_t fixed = o.evtx ? h.files.size() * (4096 + 32768) : 0;
+        per_day[weekend] += b > 2 * fixed ? b - fixed : b;
+      }
+    }
+    std::uint64_t total = 0;
+    days = 0;
+    while (total < o.size && days < 3650) {
+      total += per_day[(*start / kTicksPerDay + static_cast<std::uint64_t>(days)) % 7 >= 5 ? 1 : 0];
+      ++days;
+    }
+    days = std::max(days, 1);
   }
   Org org = build_org(o.seed, o.hosts, o.users, *start, days);
   plan_intrusions(org, *tables, o.seed, o.intrusions);
