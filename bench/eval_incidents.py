@@ -86,7 +86,7 @@ def evaluate(outdir, cmdsentry):
     org = json.load(open(os.path.join(outdir, "org.json"), encoding="utf-8"))
     host_days = org["host_days"]
     parts, records = load_labels(outdir)
-    incidents, findings, secs = scan(cmdsentry, outdir)
+    incidents, findings, secs = scan(cmdsentry, os.path.join(outdir, "logs"))
     res = {"host_days": host_days, "parts": len(parts), "findings": len(findings),
            "incidents": len(incidents), "scan_s": secs}
     if incidents:
@@ -117,7 +117,7 @@ def evaluate(outdir, cmdsentry):
     else:
         commands = {}
         for (_, _), lab in records.items():
-            if lab.get("role") == "command" and lab.get("event_id") in (4688, 1):
+            if lab.get("role") == "command" and lab.get("event") in (4688, 1):
                 commands.setdefault((lab["intrusion"], lab["command"]), False)
         on_label = 0
         parts_hit = set()

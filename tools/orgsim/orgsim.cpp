@@ -104,7 +104,7 @@ Result<RunStats> run(const Options& o) {
   Org org = build_org(o.seed, o.hosts, o.users, *start, days);
   plan_intrusions(org, *tables, o.seed, o.intrusions);
   const int hosts = static_cast<int>(org.hosts.size());
-  auto results = simulate_all(org, o.seed, o.out, o.evtx, o.jsonl, days, threads, hosts);
+  auto results = simulate_all(org, o.seed, o.out / "logs", o.evtx, o.jsonl, days, threads, hosts);
   if (!results) return tl::unexpected(results.error());
 
   RunStats s;
@@ -178,12 +178,12 @@ Result<RunStats> run(const Options& o) {
       const IntrusionPart& p = org.parts[static_cast<std::size_t>(l.part)];
       const std::string log = l.log == 0 ? security_log(host) : sysmon_log(host);
       std::string files = "[";
-      if (o.evtx) files += json(log + ".evtx");
-      if (o.jsonl) files += std::string(o.evtx ? "," : "") + json(log + ".jsonl");
+      if (o.evtx) files += json("logs/" + log + ".evtx");
+      if (o.jsonl) files += std::string(o.evtx ? "," : "") + json("logs/" + log + ".jsonl");
       files += "]";
       std::string line = fmt::format(
           "{{\"type\":\"record\",\"intrusion\":{},\"host\":{},\"files\":{},\"record\":{},"
-          "\"event_id\":{},\"time\":{},\"role\":{}",
+          "\"event\":{},\"time\":{},\"role\":{}",
           json(p.id), json(host.fqdn), files, l.record, l.event_id, json(iso(l.time)),
           json(l.role));
       if (l.command >= 0) {
@@ -211,7 +211,7 @@ Result<RunStats> run(const Options& o) {
              h.sysmon ? "true" : "false",
              h.owner >= 0 ? json(org.users[static_cast<std::size_t>(h.owner)].name) : "null");
     const auto& files = (*results)[static_cast<std::size_t>(hi)].files;
-    for (std::size_t k = 0; k < files.size(); ++k) m << (k ? "," : "") << json(files[k]);
+    for (std::size_t k = 0; k < files.size(); ++k) m << (k ? "," : "") << json("logs/" + files[k]);
     m << "]}";
   }
   m << "],\"users\":[";

@@ -37,8 +37,8 @@ struct RunStats {
   int spread_targets = 0;  ///< target hosts reached by them
 };
 
-/// Writes the organisation under options.out: HOST/Security.evtx, HOST/Sysmon.evtx (or .jsonl),
-/// labels.jsonl, org.json.
+/// Writes the organisation under options.out: logs/HOST/Security.evtx, logs/HOST/Microsoft-
+/// Windows-Sysmon%4Operational.evtx (or .jsonl), labels.jsonl, org.json.
 [[nodiscard]] Result<RunStats> run(const Options& options);
 
 }  // namespace cmdsentry::orgsim

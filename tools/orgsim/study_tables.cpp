@@ -1,5 +1,6 @@
 #include "orgsim/study_tables.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -32,9 +33,17 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 }  // namespace
 
-Result<StudyTables> read_study_tables(const std::filesystem::path& csv) {
-  std::ifstream in(csv);
-  if (!in) return fail(ErrorCode::kIo, fmt::format("cannot open {}", csv.string()));
+Result<StudyTables> read_study_tables(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::kIo, fmt::format("cannot open {}", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_study_tables(text.str(), path.string());
+}
+
+Result<StudyTables> parse_study_tables(std::string_view data, std::string_view name) {
+  const std::string csv(name);
+  std::istringstream in{std::string(data)};
   StudyTables t;
   std::string line;
   std::size_t n = 0;
@@ -45,7 +54,7 @@ Result<StudyTables> read_study_tables(const std::filesystem::path& csv) {
     const auto f = split(line, ',');
     if (f.size() != 6) {
       return fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{} line {}: expected 6 fields, got {}", csv.string(), n, f.size()));
+                  fmt::format("{} line {}: expected 6 fields, got {}", csv, n, f.size()));
     }
     if (f[0] == "all") continue;
     Phase phase;
@@ -57,7 +66,7 @@ Result<StudyTables> read_study_tables(const std::filesystem::path& csv) {
       phase = Phase::kSpread;
     } else {
       return fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{} line {}: unknown phase '{}'", csv.string(), n, f[1]));
+                  fmt::format("{} line {}: unknown phase '{}'", csv, n, f[1]));
     }
     GroupTable* g = nullptr;
     for (auto& x : t.groups) {
@@ -66,17 +75,17 @@ Result<StudyTables> read_study_tables(const std::filesystem::path& csv) {
     if (g == nullptr) g = &t.groups.emplace_back(GroupTable{.name = f[0], .phases = {}});
     StudyCommand c;
     c.command = f[3];
-    try {
-      c.count = std::stod(f[4]);
-    } catch (const std::exception&) {
+    char* end = nullptr;
+    c.count = std::strtod(f[4].c_str(), &end);
+    if (f[4].empty() || end != f[4].c_str() + f[4].size() || !(c.count >= 0) || c.count > 1e9) {
       return fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{} line {}: count '{}' is not a number", csv.string(), n, f[4]));
+                  fmt::format("{} line {}: count '{}' is not a number", csv, n, f[4]));
     }
     c.options = split(f[5], ' ');
     g->phases[static_cast<int>(phase)].push_back(std::move(c));
   }
   if (t.groups.empty()) {
-    return fail(ErrorCode::kInvalidArgument, fmt::format("{}: no group rows", csv.string()));
+    return fail(ErrorCode::kInvalidArgument, fmt::format("{}: no group rows", csv));
   }
   return t;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -33,5 +34,8 @@ struct StudyTables {
 
 /// Reads the CSV; fails naming the file and line of a malformed row.
 [[nodiscard]] Result<StudyTables> read_study_tables(const std::filesystem::path& csv);
+
+/// Parses CSV text (`name` is used in messages). Fuzzed by fuzz/fuzz_study_tables.cpp.
+[[nodiscard]] Result<StudyTables> parse_study_tables(std::string_view text, std::string_view name);
 
 }  // namespace cmdsentry::orgsim
