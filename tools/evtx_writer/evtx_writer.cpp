@@ -15,8 +15,13 @@ EvtxWriter::EvtxWriter(WriterOptions options)
 void EvtxWriter::seal_open_chunk() {
   if (!open_) return;
   if (!open_->empty()) {
-    sealed_.push_back(open_->finish());
     sealed_templates_ += open_->template_count();
+    if (options_.on_sealed) {
+      options_.on_sealed(open_->finish());
+      ++streamed_chunks_;
+    } else {
+      sealed_.push_back(open_->finish());
+    }
   }
   open_.reset();
 }
@@ -42,15 +47,24 @@ Result<std::uint64_t> EvtxWriter::add(const EventSpec& event) {
   return fail(ErrorCode::kLimit, fmt::format("record {} does not fit in an empty chunk", id));
 }
 
+void EvtxWriter::flush() { seal_open_chunk(); }
+
+std::vector<std::uint8_t> EvtxWriter::file_header() const {
+  return header_for(streamed_chunks_ + sealed_.size() + (open_ && !open_->empty() ? 1 : 0));
+}
+
 std::vector<std::uint8_t> EvtxWriter::bytes() const {
   std::vector<std::uint8_t> open_chunk;
   if (open_ && !open_->empty()) open_chunk = open_->finish();
-  const std::size_t chunks = sealed_.size() + (open_chunk.empty() ? 0 : 1);
-  std::vector<std::uint8_t> file(kFileHeaderSize, 0);
-  file.reserve(kFileHeaderSize + chunks * kChunkSize);
+  std::vector<std::uint8_t> file = file_header();
+  file.reserve(kFileHeaderSize + (sealed_.size() + 1) * kChunkSize);
   for (const auto& c : sealed_) file.insert(file.end(), c.begin(), c.end());
   file.insert(file.end(), open_chunk.begin(), open_chunk.end());
+  return file;
+}
 
+std::vector<std::uint8_t> EvtxWriter::header_for(std::size_t chunks) const {
+  std::vector<std::uint8_t> file(kFileHeaderSize, 0);
   std::span<std::uint8_t> h(file);
   static constexpr char kMagic[8] = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
   std::copy(std::begin(kMagic), std::end(kMagic), file.begin());
@@ -79,7 +93,7 @@ Result<void> EvtxWriter::write_file(const std::filesystem::path& path) const {
 WriteStats EvtxWriter::stats() const {
   WriteStats s;
   s.records = records_;
-  s.chunks = sealed_.size() + (open_ && !open_->empty() ? 1 : 0);
+  s.chunks = streamed_chunks_ + sealed_.size() + (open_ && !open_->empty() ? 1 : 0);
   s.templates = sealed_templates_ + (open_ ? open_->template_count() : 0);
   return s;
 }

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct WriterOptions {
   bool dirty = false;                     ///< set the header's dirty flag
   std::uint64_t first_record_id = 1;
   std::uint16_t minor_version = 1;  ///< 1 (Vista+) or 2 (Windows 10 2004+)
+  /// Streaming: when set, each sealed 64 KiB chunk is handed here instead of being kept, so
+  /// memory stays at one chunk; call flush() at the end, then write file_header() at offset 0.
+  std::function<void(std::vector<std::uint8_t>&&)> on_sealed;
 };
 
 /// Summary of what was written.
@@ -52,6 +56,12 @@ class EvtxWriter {
   /// The whole file as it stands (header + sealed chunks, the open chunk included).
   [[nodiscard]] std::vector<std::uint8_t> bytes() const;
 
+  /// Seals the open chunk (streaming: hands it to on_sealed).
+  void flush();
+
+  /// The 4096-byte file header for every chunk written so far (sealed, streamed and open).
+  [[nodiscard]] std::vector<std::uint8_t> file_header() const;
+
   /// Writes bytes() to `path`.
   [[nodiscard]] Result<void> write_file(const std::filesystem::path& path) const;
 
@@ -59,6 +69,7 @@ class EvtxWriter {
 
  private:
   void seal_open_chunk();
+  [[nodiscard]] std::vector<std::uint8_t> header_for(std::size_t chunks) const;
 
   WriterOptions options_;
   std::vector<std::vector<std::uint8_t>> sealed_;
@@ -67,6 +78,7 @@ class EvtxWriter {
   std::uint64_t next_number_;
   std::size_t records_ = 0;
   std::size_t sealed_templates_ = 0;
+  std::size_t streamed_chunks_ = 0;
 };
 
 }  // namespace cmdsentry::evtxgen
