@@ -346,7 +346,11 @@ Analysis Walker::run(const ProcessInput& in) {
   cmd.extension = pn.extension;
   if (!in.original_file_name.empty()) {
     const std::string ofn = program_from_original_file_name(in.original_file_name);
-    if (!ofn.empty() && ofn != pn.name) {
+    // Sysinternals' 64-bit builds keep the 32-bit OriginalFileName (PsExec64.exe carries
+    // psexec.c, procdump64.exe carries procdump): not a rename.
+    const bool x64_build = pn.name == ofn + "64";
+    if (!ofn.empty() && ofn != pn.name && !x64_build) {
+      cmd.image_program = pn.name;
       cmd.program = ofn;
       cmd.renamed = true;
     }

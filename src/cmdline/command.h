@@ -73,6 +73,10 @@ struct AnalyzedCommand {
   /// ("net1", "tree", "svc"), or the builtin's name ("dir"). When OriginalFileName names a
   /// different program, this is that program and `renamed` is set.
   std::string program;
+  /// Identity from the image alone when `renamed` ("svc" for svc.exe carrying net.exe); the
+  /// knowledge base falls back to it when it does not know `program`, so an execution is never
+  /// dropped because its OriginalFileName is unknown.
+  std::string image_program;
   std::string image_name;  ///< file name as run ("NET1.EXE", "svc.exe"); empty for builtins
   std::string extension;   ///< ".exe", ".com", ".bat"... as written, lower-cased; may be empty
   /// Arguments as the program receives them (after cmd.exe's own processing), CommandLineToArgvW

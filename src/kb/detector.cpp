@@ -46,10 +46,14 @@ Match describe(const std::vector<const Entry*>& matches) {
 
 Level level_of(Noise noise) {
   switch (noise) {
-    case Noise::kHigh: return Level::kInformational;
-    case Noise::kMedium: return Level::kLow;
-    case Noise::kLow: return Level::kMedium;
-    case Noise::kVeryLow: return Level::kHigh;
+    case Noise::kHigh:
+      return Level::kInformational;
+    case Noise::kMedium:
+      return Level::kLow;
+    case Noise::kLow:
+      return Level::kMedium;
+    case Noise::kVeryLow:
+      return Level::kHigh;
   }
   return Level::kLow;
 }
@@ -65,6 +69,7 @@ void KbDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>& ou
       ++hidden_;
       continue;
     }
+    m.kb->renamed = c.renamed;
     m.command = static_cast<int>(i);
     m.fields.push_back({"program", c.program});
     out.push_back(std::move(m));
