@@ -274,6 +274,7 @@ void Walker::run_powershell(int index) {
   if (script->truncated) note("kMaxDecodedScriptBytes");
   if (script->decode_failed) return;
   if (script->encoded) c.decoded_script = script->text;
+  if (is_download_cradle(script->text)) add_reason(a_, Obfuscation::kDownloadCradle);
   const int depth = c.depth + 1;
   if (depth > limits::kMaxShellDepth) {
     note("kMaxShellDepth");
@@ -324,6 +325,7 @@ Analysis Walker::run(const ProcessInput& in) {
   if (line.size() > kLongLineBytes) add_reason(a_, Obfuscation::kLongLine);
   if (has_odd_quoting(line)) add_reason(a_, Obfuscation::kOddQuoting);
   if (has_blank_padding(line)) add_reason(a_, Obfuscation::kPadding);
+  if (has_control_chars(line)) add_reason(a_, Obfuscation::kControlChar);
 
   const ProgramToken tok = split_program(line);
   std::string word = tok.program;

@@ -46,6 +46,10 @@ std::string_view to_string(Obfuscation reason) {
       return "indirection";
     case Obfuscation::kNestedShell:
       return "nested-shell";
+    case Obfuscation::kDownloadCradle:
+      return "download-cradle";
+    case Obfuscation::kControlChar:
+      return "control-char";
   }
   return "?";
 }
@@ -78,6 +82,10 @@ int weight(Obfuscation reason) {
       return 20;
     case Obfuscation::kNestedShell:
       return 10;
+    case Obfuscation::kDownloadCradle:
+      return 35;
+    case Obfuscation::kControlChar:
+      return 40;
   }
   return 0;
 }

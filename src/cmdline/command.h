@@ -47,6 +47,8 @@ enum class Obfuscation : std::uint8_t {
   kDelayedExpansion,  ///< !VAR! under cmd /v:on
   kIndirection,       ///< set x=... then call %x% / !x!
   kNestedShell,       ///< cmd /c cmd /c, powershell inside cmd inside powershell...
+  kDownloadCradle,    ///< PowerShell fetching a script and running it (IEX ... DownloadString)
+  kControlChar,       ///< control bytes or bidi/zero-width characters (U+202E right-to-left)
 };
 
 /// Stable name of a reason ("caret", "env-substring", ...), as used in tests and reports.

@@ -11,6 +11,7 @@ Match describe(const std::vector<const Entry*>& matches) {
   const Entry* best = matches.front();
   const Entry* study = nullptr;
   for (const Entry* e : matches) {
+    if (best->idiom) break;  // an idiom is not the study's command
     if (e->study) {
       study = e;
       break;
