@@ -20,6 +20,20 @@ const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 
 bool is_root(const AnalyzedCommand& c) { return c.parent < 0 && c.origin == Origin::kProcess; }
 
+/// The command whose process starts `c`: its parent, or for `cmd /c start [/b] x` the shell
+/// above `start` (start is a builtin; cmd.exe itself creates x, so x's own process event is a
+/// child of the shell and must pair with it, not be counted twice).
+const AnalyzedCommand& launcher_of(const std::vector<AnalyzedCommand>& cmds,
+                                   const AnalyzedCommand& c) {
+  int p = c.parent;
+  while (cmds[static_cast<std::size_t>(p)].cmd_builtin &&
+         cmds[static_cast<std::size_t>(p)].program == "start" &&
+         cmds[static_cast<std::size_t>(p)].parent >= 0) {
+    p = cmds[static_cast<std::size_t>(p)].parent;
+  }
+  return cmds[static_cast<std::size_t>(p)];
+}
+
 bool runs_commands(const cmdline::Analysis& a, std::size_t i) {
   return std::any_of(a.commands.begin(), a.commands.end(),
                      [&](const AnalyzedCommand& c) { return c.parent == static_cast<int>(i); });
@@ -187,8 +201,8 @@ struct ExecutionStage::Impl {
         [&](int, std::size_t k, cmdline::Analysis& result) {
           const ProcessEvent& e = std::get<ProcessEvent>(incoming[todo[k]]);
           result = cmdline::analyze({.image = std::string(e.image()),
-                                  .command_line = lines[todo[k]],
-                                  .original_file_name = std::string(e.original_file_name())});
+                                     .command_line = lines[todo[k]],
+                                     .original_file_name = std::string(e.original_file_name())});
         },
         [&](std::size_t k, cmdline::Analysis& result) {
           res[todo[k]] = std::make_shared<const cmdline::Analysis>(std::move(result));
@@ -211,7 +225,7 @@ struct ExecutionStage::Impl {
     for (std::size_t i = 0; i < cmds.size(); ++i) {
       const AnalyzedCommand& c = cmds[i];
       if (c.cmd_builtin || c.parent < 0) continue;
-      if (!is_root(cmds[static_cast<std::size_t>(c.parent)])) continue;
+      if (!is_root(launcher_of(cmds, c))) continue;
       if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell ||
           c.origin == Origin::kWmiCreate) {
         return true;
@@ -319,7 +333,7 @@ struct ExecutionStage::Impl {
       for (std::size_t i = 0; i < cmds.size(); ++i) {
         const AnalyzedCommand& c = cmds[i];
         if (shell.paired[i] != kNone || c.cmd_builtin || c.parent < 0 ||
-            !is_root(cmds[static_cast<std::size_t>(c.parent)])) {
+            !is_root(launcher_of(cmds, c))) {
           continue;
         }
         std::uint64_t child = kNone;
@@ -522,7 +536,8 @@ std::string args_after_name(std::string_view args, std::string_view name) {
 }
 
 /// Groups a final execution's matches into findings (one per counted command, or per event).
-void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std::vector<Finding>& out) {
+void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches,
+                       std::vector<Finding>& out) {
   if (matches.empty()) return;
   // A match on the whole event belongs with the event's own command when that is counted here.
   int own = -1;
@@ -541,7 +556,8 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std
   while (i < matches.size()) {
     const int cmd = matches[i].command;
     Finding f;
-    while (i < matches.size() && matches[i].command == cmd) f.matches.push_back(std::move(matches[i++]));
+    while (i < matches.size() && matches[i].command == cmd)
+      f.matches.push_back(std::move(matches[i++]));
     std::stable_sort(f.matches.begin(), f.matches.end(), [](const Match& a, const Match& b) {
       return static_cast<int>(a.engine) < static_cast<int>(b.engine);
     });
