@@ -14,6 +14,14 @@ std::string_view to_string(Origin origin) {
       return "powershell";
     case Origin::kWmiCreate:
       return "wmic-create";
+    case Origin::kScheduledTask:
+      return "schtasks-action";
+    case Origin::kServiceBinPath:
+      return "service-binpath";
+    case Origin::kAtJob:
+      return "at-job";
+    case Origin::kForfiles:
+      return "forfiles";
   }
   return "?";
 }

@@ -23,10 +23,14 @@ struct ProcessInput {
 
 /// How an analysed command was reached.
 enum class Origin : std::uint8_t {
-  kProcess,     ///< the event's own process
-  kCmdChain,    ///< a command inside a cmd.exe line (/c, /k, /r)
-  kPowerShell,  ///< a native program invoked from a PowerShell script (-Command or -Enc)
-  kWmiCreate,   ///< the command line of `wmic ... process call create`
+  kProcess,         ///< the event's own process
+  kCmdChain,        ///< a command inside a cmd.exe line (/c, /k, /r)
+  kPowerShell,      ///< a native program invoked from a PowerShell script (-Command or -Enc)
+  kWmiCreate,       ///< the command line of `wmic ... process call create`
+  kScheduledTask,   ///< the action of `schtasks /create ... /tr "<line>"` (runs later)
+  kServiceBinPath,  ///< the binPath= of `sc [\\host] create|config <svc> binPath= "<line>"`
+  kAtJob,           ///< the command of `at [\\host] HH:MM [/every:..] "<line>"`
+  kForfiles,        ///< the command of `forfiles ... /c "<line>"` (run once per file)
 };
 
 /// Name of an Origin ("process", "cmd", "powershell", "wmic-create").
