@@ -56,6 +56,9 @@ struct KbMatch {
   kb::Noise noise = kb::Noise::kMedium;  ///< of the most specific entry
   bool study = false;                    ///< one of the JPCERT 2015 study's commands
   bool builtin = false;                  ///< cmd.exe builtin (never a process of its own)
+  /// The image is a renamed copy: its OriginalFileName names another program than its file
+  /// name (after folding version-resource quirks such as gprslt.exe for gpresult.exe).
+  bool renamed = false;
 };
 
 /// One rule of one detector that matched.
@@ -125,9 +128,7 @@ struct Finding {
   /// Phase of the headline match.
   [[nodiscard]] std::string_view phase() const { return headline().phase; }
   [[nodiscard]] std::string_view tactic() const { return headline().tactic; }
-  [[nodiscard]] const std::vector<std::string>& techniques() const {
-    return headline().techniques;
-  }
+  [[nodiscard]] const std::vector<std::string>& techniques() const { return headline().techniques; }
   /// The knowledge base's noise; kMedium when it did not match.
   [[nodiscard]] kb::Noise noise() const { return kb() ? kb()->noise : kb::Noise::kMedium; }
   [[nodiscard]] bool study() const { return kb() && kb()->study; }

@@ -55,6 +55,7 @@ class Walker {
   void run_cmd(const AnalyzedCommand& cmd, int index);
   void run_powershell(int index);
   void run_wmic(int index);
+  void run_launcher(int index);
   void run_text(std::string_view text, Shell& sh, int nesting);
   void run_commands(std::string_view expanded, Shell& sh, int nesting);
   void run_simple(const SimpleCommand& sc, Shell& sh, int nesting);
@@ -96,7 +97,12 @@ void Walker::check_mixed_case(std::string_view word, const std::vector<std::stri
 // Adds a program command and follows what it runs.
 void Walker::dispatch(AnalyzedCommand cmd) {
   const bool shell = cmd.program == "cmd" || is_powershell(cmd.program);
-  if (shell && cmd.depth >= 1 && cmd.origin != Origin::kWmiCreate) {
+  // A shell stored in a task, a service or a wmic/forfiles/at command is how those launchers
+  // are used, not shell nesting for obfuscation.
+  const bool launched = cmd.origin == Origin::kWmiCreate || cmd.origin == Origin::kScheduledTask ||
+                        cmd.origin == Origin::kServiceBinPath || cmd.origin == Origin::kAtJob ||
+                        cmd.origin == Origin::kForfiles;
+  if (shell && cmd.depth >= 1 && !launched) {
     add_reason(a_, Obfuscation::kNestedShell);
   }
   const int index = add(std::move(cmd));
@@ -108,6 +114,9 @@ void Walker::dispatch(AnalyzedCommand cmd) {
     run_powershell(index);
   } else if (c.program == "wmic") {
     run_wmic(index);
+  } else if (c.program == "schtasks" || c.program == "sc" || c.program == "at" ||
+             c.program == "forfiles") {
+    run_launcher(index);
   }
 }
 
@@ -274,6 +283,7 @@ void Walker::run_powershell(int index) {
   if (script->truncated) note("kMaxDecodedScriptBytes");
   if (script->decode_failed) return;
   if (script->encoded) c.decoded_script = script->text;
+  if (is_download_cradle(script->text)) add_reason(a_, Obfuscation::kDownloadCradle);
   const int depth = c.depth + 1;
   if (depth > limits::kMaxShellDepth) {
     note("kMaxShellDepth");
@@ -315,6 +325,78 @@ void Walker::run_wmic(int index) {
   }
 }
 
+namespace {
+
+// Index of the argument after the switch `name` ("/tr", "/c"; any dash), or npos.
+std::size_t value_of_switch(const std::vector<std::string>& args, std::string_view name) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    const std::size_t dash = dash_prefix(args[i]);
+    if (dash > 0 && iequals(std::string_view(args[i]).substr(dash), name)) return i + 1;
+  }
+  return std::string::npos;
+}
+
+bool looks_like_time(std::string_view a) {
+  const std::size_t colon = a.find(':');
+  return colon != std::string_view::npos && colon > 0 && colon <= 2 && a[0] >= '0' && a[0] <= '9';
+}
+
+}  // namespace
+
+// Launchers that store a command for later (a task, a service, an at job) or run it per file:
+// the stored line is what the attacker wants run, analysed as a nested command with its own
+// origin and the launcher's remote targets (`schtasks /s h`, `sc \\h`, `at \\h`).
+void Walker::run_launcher(int index) {
+  const AnalyzedCommand& c = a_.commands[static_cast<std::size_t>(index)];
+  const auto& args = c.args;
+  std::string line;
+  Origin origin = Origin::kForfiles;
+  if (c.program == "schtasks") {
+    const bool create = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+      return dash_prefix(a) > 0 && iequals(std::string_view(a).substr(dash_prefix(a)), "create");
+    });
+    const std::size_t v = value_of_switch(args, "tr");
+    if (!create || v == std::string::npos) return;
+    line = args[v];
+    origin = Origin::kScheduledTask;
+  } else if (c.program == "sc") {
+    const auto& sub = c.subcommands;
+    if (sub.empty() || (sub[0] != "create" && sub[0] != "config")) return;
+    for (std::size_t i = 0; i < args.size() && line.empty(); ++i) {
+      if (iequals(args[i], "binpath=") && i + 1 < args.size()) {
+        line = args[i + 1];
+      } else if (istarts_with(args[i], "binpath=") && args[i].size() > 8) {
+        line = args[i].substr(8);
+      }
+    }
+    origin = Origin::kServiceBinPath;
+  } else if (c.program == "at") {
+    std::size_t i = 0;
+    while (i < args.size() && !looks_like_time(args[i])) ++i;
+    for (++i; i < args.size(); ++i) {
+      if (dash_prefix(args[i]) > 0 && line.empty()) continue;  // /every:, /next:, /interactive
+      if (!line.empty()) line += ' ';
+      const bool blank = args[i].find_first_of(" \t") != std::string::npos;
+      line += blank && i + 1 < args.size() ? "\"" + args[i] + "\"" : args[i];
+    }
+    origin = Origin::kAtJob;
+  } else {
+    const std::size_t v = value_of_switch(args, "c");
+    if (v == std::string::npos) return;
+    line = args[v];
+  }
+  if (line.empty()) return;
+  const std::vector<std::string> targets = c.targets;
+  const std::size_t before = a_.commands.size();
+  process_line(line, origin, c.depth + 1, index, false);
+  for (std::size_t k = before; k < a_.commands.size(); ++k) {
+    auto& t = a_.commands[k].targets;
+    for (const std::string& h : targets) {
+      if (std::find(t.begin(), t.end(), h) == t.end()) t.push_back(h);
+    }
+  }
+}
+
 Analysis Walker::run(const ProcessInput& in) {
   std::string_view line = in.command_line;
   if (line.size() > limits::kMaxCommandLineBytes) {
@@ -324,8 +406,29 @@ Analysis Walker::run(const ProcessInput& in) {
   if (line.size() > kLongLineBytes) add_reason(a_, Obfuscation::kLongLine);
   if (has_odd_quoting(line)) add_reason(a_, Obfuscation::kOddQuoting);
   if (has_blank_padding(line)) add_reason(a_, Obfuscation::kPadding);
+  if (has_control_chars(line)) add_reason(a_, Obfuscation::kControlChar);
 
-  const ProgramToken tok = split_program(line);
+  ProgramToken tok = split_program(line);
+  const std::size_t glued = line.size() - tok.rest.size();
+  if (!line.empty() && line[0] == '"' && glued > 0 && glued < line.size() &&
+      line[glued - 1] == '"') {
+    // `"ne"t group`: CommandLineToArgvW ends argv[0] at the closing quote, but the C runtime
+    // the program itself parses with (and cmd.exe's program search) toggles quotes inside
+    // the word: the program is `net` and `group` its first argument.
+    std::size_t i = 0;
+    bool quoted = false;
+    std::string word;
+    for (; i < line.size() && (quoted || (line[i] != ' ' && line[i] != '\t')); ++i) {
+      if (line[i] == '"') {
+        quoted = !quoted;
+      } else {
+        word += line[i];
+      }
+    }
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    tok.program = std::move(word);
+    tok.rest = line.substr(i);
+  }
   std::string word = tok.program;
   std::string rest(tok.rest);
   unglue_switch(word, rest);
@@ -346,7 +449,11 @@ Analysis Walker::run(const ProcessInput& in) {
   cmd.extension = pn.extension;
   if (!in.original_file_name.empty()) {
     const std::string ofn = program_from_original_file_name(in.original_file_name);
-    if (!ofn.empty() && ofn != pn.name) {
+    // Sysinternals' 64-bit builds keep the 32-bit OriginalFileName (PsExec64.exe carries
+    // psexec.c, procdump64.exe carries procdump): not a rename.
+    const bool x64_build = pn.name == ofn + "64";
+    if (!ofn.empty() && ofn != pn.name && !x64_build) {
+      cmd.image_program = pn.name;
       cmd.program = ofn;
       cmd.renamed = true;
     }

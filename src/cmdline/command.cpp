@@ -14,6 +14,14 @@ std::string_view to_string(Origin origin) {
       return "powershell";
     case Origin::kWmiCreate:
       return "wmic-create";
+    case Origin::kScheduledTask:
+      return "schtasks-action";
+    case Origin::kServiceBinPath:
+      return "service-binpath";
+    case Origin::kAtJob:
+      return "at-job";
+    case Origin::kForfiles:
+      return "forfiles";
   }
   return "?";
 }
@@ -46,6 +54,10 @@ std::string_view to_string(Obfuscation reason) {
       return "indirection";
     case Obfuscation::kNestedShell:
       return "nested-shell";
+    case Obfuscation::kDownloadCradle:
+      return "download-cradle";
+    case Obfuscation::kControlChar:
+      return "control-char";
   }
   return "?";
 }
@@ -78,6 +90,10 @@ int weight(Obfuscation reason) {
       return 20;
     case Obfuscation::kNestedShell:
       return 10;
+    case Obfuscation::kDownloadCradle:
+      return 35;
+    case Obfuscation::kControlChar:
+      return 40;
   }
   return 0;
 }

@@ -23,10 +23,14 @@ struct ProcessInput {
 
 /// How an analysed command was reached.
 enum class Origin : std::uint8_t {
-  kProcess,     ///< the event's own process
-  kCmdChain,    ///< a command inside a cmd.exe line (/c, /k, /r)
-  kPowerShell,  ///< a native program invoked from a PowerShell script (-Command or -Enc)
-  kWmiCreate,   ///< the command line of `wmic ... process call create`
+  kProcess,         ///< the event's own process
+  kCmdChain,        ///< a command inside a cmd.exe line (/c, /k, /r)
+  kPowerShell,      ///< a native program invoked from a PowerShell script (-Command or -Enc)
+  kWmiCreate,       ///< the command line of `wmic ... process call create`
+  kScheduledTask,   ///< the action of `schtasks /create ... /tr "<line>"` (runs later)
+  kServiceBinPath,  ///< the binPath= of `sc [\\host] create|config <svc> binPath= "<line>"`
+  kAtJob,           ///< the command of `at [\\host] HH:MM [/every:..] "<line>"`
+  kForfiles,        ///< the command of `forfiles ... /c "<line>"` (run once per file)
 };
 
 /// Name of an Origin ("process", "cmd", "powershell", "wmic-create").
@@ -47,6 +51,8 @@ enum class Obfuscation : std::uint8_t {
   kDelayedExpansion,  ///< !VAR! under cmd /v:on
   kIndirection,       ///< set x=... then call %x% / !x!
   kNestedShell,       ///< cmd /c cmd /c, powershell inside cmd inside powershell...
+  kDownloadCradle,    ///< PowerShell fetching a script and running it (IEX ... DownloadString)
+  kControlChar,       ///< control bytes or bidi/zero-width characters (U+202E right-to-left)
 };
 
 /// Stable name of a reason ("caret", "env-substring", ...), as used in tests and reports.
@@ -73,6 +79,10 @@ struct AnalyzedCommand {
   /// ("net1", "tree", "svc"), or the builtin's name ("dir"). When OriginalFileName names a
   /// different program, this is that program and `renamed` is set.
   std::string program;
+  /// Identity from the image alone when `renamed` ("svc" for svc.exe carrying net.exe); the
+  /// knowledge base falls back to it when it does not know `program`, so an execution is never
+  /// dropped because its OriginalFileName is unknown.
+  std::string image_program;
   std::string image_name;  ///< file name as run ("NET1.EXE", "svc.exe"); empty for builtins
   std::string extension;   ///< ".exe", ".com", ".bat"... as written, lower-cased; may be empty
   /// Arguments as the program receives them (after cmd.exe's own processing), CommandLineToArgvW

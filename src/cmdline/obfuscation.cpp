@@ -1,6 +1,9 @@
 #include "cmdline/obfuscation.h"
 
 #include <algorithm>
+#include <array>
+
+#include "cmdline/text.h"
 
 namespace cmdsentry::cmdline {
 namespace {
@@ -65,6 +68,39 @@ bool is_mixed_case_word(std::string_view w) {
   if (starts_lower) return true;
   if (ends_upper && switches >= 2 && letters <= 6) return true;  // NeT, WhoAmI
   return !camel && switches >= 3;
+}
+
+bool has_control_chars(std::string_view t) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+    if (c != 0xE2 && c != 0xEF) continue;
+    if (i + 2 >= t.size()) break;
+    const auto b1 = static_cast<unsigned char>(t[i + 1]);
+    const auto b2 = static_cast<unsigned char>(t[i + 2]);
+    // UTF-8 of U+200B-U+200F: E2 80 8B-8F; U+202A-U+202E: E2 80 AA-AE; U+2066-U+2069:
+    // E2 81 A6-A9; U+FEFF: EF BB BF.
+    if (c == 0xE2 && b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE))) {
+      return true;
+    }
+    if (c == 0xE2 && b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+    if (c == 0xEF && b1 == 0xBB && b2 == 0xBF) return true;
+  }
+  return false;
+}
+
+bool is_download_cradle(std::string_view script) {
+  constexpr std::array<std::string_view, 5> kFetchAndRun = {
+      "downloadstring", "downloadfile", "downloaddata", "start-bitstransfer", "net.webclient"};
+  constexpr std::array<std::string_view, 5> kFetch = {"invoke-webrequest", "invoke-restmethod",
+                                                      "iwr ", "irm ", "wget "};
+  constexpr std::array<std::string_view, 2> kRun = {"iex", "invoke-expression"};
+  auto any = [&](const auto& words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view w) {
+      return ifind(script, w) != std::string_view::npos;
+    });
+  };
+  return any(kFetchAndRun) || (any(kFetch) && any(kRun));
 }
 
 void add_reason(Analysis& a, Obfuscation r) {

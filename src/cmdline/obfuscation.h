@@ -29,6 +29,17 @@ inline constexpr std::size_t kPaddingRun = 6;
 /// UPPER words do not count.
 [[nodiscard]] bool is_mixed_case_word(std::string_view word);
 
+/// Control bytes other than tab (0x01-0x1f, 0x7f) or the Unicode format characters that hide
+/// or reorder text on screen: U+200B-U+200F (zero width, LRM/RLM), U+202A-U+202E (embeddings,
+/// the right-to-left override), U+2066-U+2069 (isolates), U+FEFF. A line showing
+/// `invoice<U+202E>fdp.exe` runs invoice...exe while reading "invoiceexe.pdf".
+[[nodiscard]] bool has_control_chars(std::string_view text);
+
+/// A PowerShell script that downloads and runs code: `IEX (New-Object Net.WebClient)
+/// .DownloadString(...)`, `iwr ... | iex`, `Invoke-Expression (irm ...)`,
+/// `.DownloadFile(...)`, `Start-BitsTransfer` (case-insensitive).
+[[nodiscard]] bool is_download_cradle(std::string_view script);
+
 /// Adds `reason` to the analysis once.
 void add_reason(Analysis& analysis, Obfuscation reason);
 

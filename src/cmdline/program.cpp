@@ -15,19 +15,31 @@ constexpr std::array<std::string_view, 2> kStrippedExtensions = {".exe", ".com"}
 constexpr std::array<std::string_view, 8> kKnownExtensions = {".exe", ".com", ".bat", ".cmd",
                                                               ".ps1", ".vbs", ".js",  ".dll"};
 
-// OriginalFileName (lower-case, extension stripped) -> program name.
+// OriginalFileName (lower-case, extension stripped) -> program name: the version resources of
+// real binaries whose OriginalFileName is not their file name. Source of each row: Sysmon
+// event 1 records in ../shared/data/evtx (image and OriginalFileName side by side) and SigmaHQ
+// process-creation rules that pair `Image|endswith` with `OriginalFileName` (see
+// docs/cmdline.md, "OriginalFileName table").
 struct Alias {
   std::string_view from;
   std::string_view to;
 };
-constexpr std::array<Alias, 6> kOfnAliases = {{
-    {"sysinfo", "systeminfo"},
-    {"nltestrk", "nltest"},
-    {"drvqry", "driverquery"},
-    {"pwsh.dll", "pwsh"},
-    {"bsdtar", "tar"},
+constexpr std::array<Alias, 11> kOfnAliases = {{
+    {"sysinfo", "systeminfo"},  // systeminfo.exe (data: OTRF, mdecrevoisier; Sigma)
+    {"nltestrk", "nltest"},     // nltest.exe (Sigma proc_creation_win_nltest_*)
+    {"drvqry", "driverquery"},  // driverquery.exe (Sigma driverquery_usage)
+    {"gprslt", "gpresult"},     // gpresult.exe (data: OTRF gpresult.exe / gprslt.exe)
+    {"nbtinfo", "nbtstat"},     // nbtstat.exe (Windows 10/11 version resource)
+    {"psexec.c", "psexec"},     // PsExec.exe and PsExec64.exe (data: OTRF; Sigma psexec)
+    {"wlrmndr", "wlrmdr"},      // wlrmdr.exe (data; Sigma wlrmdr_uncommon_child_process)
+    {"tsthemes", "tstheme"},    // tstheme.exe (data: sbousseaden)
+    {"pwsh.dll", "pwsh"},       // pwsh.exe (Sigma)
+    {"bsdtar", "tar"},          // tar.exe (Sigma tar_compression)
     {"powershell_ise", "powershell_ise"},
 }};
+
+// Placeholders some collectors write when the version resource has no OriginalFileName.
+constexpr std::array<std::string_view, 3> kNoOriginalFileName = {"-", "?", "n/a"};
 
 constexpr std::array<std::string_view, 44> kBuiltins = {
     "assoc",  "break", "call",  "cd",    "chdir",    "cls",    "color",  "copy",  "date",
@@ -71,6 +83,10 @@ ProgramName program_name(std::string_view path_or_word) {
 
 std::string program_from_original_file_name(std::string_view ofn) {
   std::string name = to_lower(trim(ofn));
+  if (std::find(kNoOriginalFileName.begin(), kNoOriginalFileName.end(), name) !=
+      kNoOriginalFileName.end()) {
+    return {};
+  }
   if (iends_with(name, ".mui")) name.resize(name.size() - 4);
   for (const Alias& a : kOfnAliases) {
     if (name == a.from) return std::string(a.to);

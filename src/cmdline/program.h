@@ -25,7 +25,8 @@ struct ProgramName {
 
 /// Program named by an OriginalFileName value, with the known version-resource quirks folded
 /// (sysinfo -> systeminfo, nltestrk -> nltest, drvqry -> driverquery, pwsh.dll -> pwsh,
-/// bsdtar -> tar). Empty input gives an empty name.
+/// bsdtar -> tar, gprslt -> gpresult, nbtinfo -> nbtstat, psexec.c -> psexec...). Empty input and
+/// the placeholders collectors write for "no version resource" ("-", "?") give an empty name.
 [[nodiscard]] std::string program_from_original_file_name(std::string_view ofn);
 
 /// True for cmd.exe's internal commands (dir, type, ver, set, time, echo, cd, copy, del...).

@@ -20,6 +20,20 @@ const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 
 bool is_root(const AnalyzedCommand& c) { return c.parent < 0 && c.origin == Origin::kProcess; }
 
+/// The command whose process starts `c`: its parent, or for `cmd /c start [/b] x` the shell
+/// above `start` (start is a builtin; cmd.exe itself creates x, so x's own process event is a
+/// child of the shell and must pair with it, not be counted twice).
+const AnalyzedCommand& launcher_of(const std::vector<AnalyzedCommand>& cmds,
+                                   const AnalyzedCommand& c) {
+  int p = c.parent;
+  while (cmds[static_cast<std::size_t>(p)].cmd_builtin &&
+         cmds[static_cast<std::size_t>(p)].program == "start" &&
+         cmds[static_cast<std::size_t>(p)].parent >= 0) {
+    p = cmds[static_cast<std::size_t>(p)].parent;
+  }
+  return cmds[static_cast<std::size_t>(p)];
+}
+
 bool runs_commands(const cmdline::Analysis& a, std::size_t i) {
   return std::any_of(a.commands.begin(), a.commands.end(),
                      [&](const AnalyzedCommand& c) { return c.parent == static_cast<int>(i); });
@@ -211,7 +225,7 @@ struct ExecutionStage::Impl {
     for (std::size_t i = 0; i < cmds.size(); ++i) {
       const AnalyzedCommand& c = cmds[i];
       if (c.cmd_builtin || c.parent < 0) continue;
-      if (!is_root(cmds[static_cast<std::size_t>(c.parent)])) continue;
+      if (!is_root(launcher_of(cmds, c))) continue;
       if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell ||
           c.origin == Origin::kWmiCreate) {
         return true;
@@ -319,7 +333,7 @@ struct ExecutionStage::Impl {
       for (std::size_t i = 0; i < cmds.size(); ++i) {
         const AnalyzedCommand& c = cmds[i];
         if (shell.paired[i] != kNone || c.cmd_builtin || c.parent < 0 ||
-            !is_root(cmds[static_cast<std::size_t>(c.parent)])) {
+            !is_root(launcher_of(cmds, c))) {
           continue;
         }
         std::uint64_t child = kNone;

@@ -11,6 +11,7 @@ Match describe(const std::vector<const Entry*>& matches) {
   const Entry* best = matches.front();
   const Entry* study = nullptr;
   for (const Entry* e : matches) {
+    if (best->idiom) break;  // an idiom is not the study's command
     if (e->study) {
       study = e;
       break;
@@ -46,10 +47,14 @@ Match describe(const std::vector<const Entry*>& matches) {
 
 Level level_of(Noise noise) {
   switch (noise) {
-    case Noise::kHigh: return Level::kInformational;
-    case Noise::kMedium: return Level::kLow;
-    case Noise::kLow: return Level::kMedium;
-    case Noise::kVeryLow: return Level::kHigh;
+    case Noise::kHigh:
+      return Level::kInformational;
+    case Noise::kMedium:
+      return Level::kLow;
+    case Noise::kLow:
+      return Level::kMedium;
+    case Noise::kVeryLow:
+      return Level::kHigh;
   }
   return Level::kLow;
 }
@@ -65,6 +70,7 @@ void KbDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>& ou
       ++hidden_;
       continue;
     }
+    m.kb->renamed = c.renamed;
     m.command = static_cast<int>(i);
     m.fields.push_back({"program", c.program});
     out.push_back(std::move(m));

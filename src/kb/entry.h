@@ -49,10 +49,18 @@ struct Entry {
   std::vector<std::string> techniques;  ///< ATT&CK IDs ("T1018", "T1003.001")
   bool builtin = false;                 ///< cmd.exe builtin (no process of its own)
   bool study = false;                   ///< one of the 41 commands of the JPCERT/CC 2015 study
+  /// A usage idiom that means something else than the program's study entry (`ping -n 2
+  /// 127.0.0.1` is a delay, not host discovery): when it is the most specific match, its own
+  /// name and phase head the finding and the study's entry is not counted.
+  bool idiom = false;
   Noise noise = Noise::kMedium;
   std::vector<MatchSpec> match;  ///< alternatives; any may match
   std::vector<std::string> typical_args;
   std::string description;
+  /// Command lines the entry must match (attack use) and must not match (everyday admin use
+  /// that looks alike); tests/unit/kb/examples_test.cpp runs every one of them.
+  std::vector<std::string> positive;
+  std::vector<std::string> negative;
   std::vector<std::string> sources;  ///< source keys (JP15, VT23, SIG, LOLBAS...) with detail
   Location where;                    ///< where the entry was defined
 };
@@ -89,5 +97,4 @@ struct Diagnostic {
   [[nodiscard]] cmdsentry::Diagnostic to_diagnostic() const;
 };
 
-}  // namespace cmdsentry::kb#include "cmdsentry/diagnostic.h"
-
+}  // namespace cmdsentry::kb

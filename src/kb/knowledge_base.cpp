@@ -99,16 +99,17 @@ KnowledgeBase::KnowledgeBase(std::vector<Entry> entries) {
   }
 }
 
-std::vector<const Entry*> KnowledgeBase::match_all(const AnalyzedCommand& cmd) const {
+std::vector<const Entry*> KnowledgeBase::match_program(const AnalyzedCommand& cmd,
+                                                       const std::string& program) const {
   std::vector<std::pair<int, const Entry*>> found;
-  auto it = by_program_.find(cmd.program);
+  auto it = by_program_.find(program);
   if (it == by_program_.end()) return {};
   for (std::size_t index : it->second) {
     const Entry& e = entries_[index];
     int best = -1;
     for (const MatchSpec& m : e.match) {
       const bool program_ok =
-          std::find(m.programs.begin(), m.programs.end(), cmd.program) != m.programs.end();
+          std::find(m.programs.begin(), m.programs.end(), program) != m.programs.end();
       if (program_ok && matches(m, cmd)) best = std::max(best, m.specificity());
     }
     if (best >= 0) found.emplace_back(best, &e);
@@ -118,6 +119,16 @@ std::vector<const Entry*> KnowledgeBase::match_all(const AnalyzedCommand& cmd) c
   std::vector<const Entry*> out;
   out.reserve(found.size());
   for (const auto& f : found) out.push_back(f.second);
+  return out;
+}
+
+std::vector<const Entry*> KnowledgeBase::match_all(const AnalyzedCommand& cmd) const {
+  std::vector<const Entry*> out = match_program(cmd, cmd.program);
+  // A renamed copy whose OriginalFileName names a program the knowledge base does not know
+  // (a third-party build, a version resource we have no row for) is still what its image says.
+  if (out.empty() && cmd.renamed && !cmd.image_program.empty()) {
+    out = match_program(cmd, cmd.image_program);
+  }
   return out;
 }
 

@@ -38,7 +38,8 @@ class KnowledgeBase {
 
   /// The most specific entry matching `cmd`, or nullptr.
   [[nodiscard]] const Entry* match(const cmdline::AnalyzedCommand& cmd) const;
-  /// Every matching entry, most specific first.
+  /// Every matching entry, most specific first. A renamed copy is looked up by the program its
+  /// OriginalFileName names, and by its image name when no entry knows that program.
   [[nodiscard]] std::vector<const Entry*> match_all(const cmdline::AnalyzedCommand& cmd) const;
   /// Entry by canonical name (case-insensitive), or nullptr.
   [[nodiscard]] const Entry* find(std::string_view name) const;
@@ -46,6 +47,8 @@ class KnowledgeBase {
   [[nodiscard]] std::span<const Entry> entries() const { return entries_; }
 
  private:
+  [[nodiscard]] std::vector<const Entry*> match_program(const cmdline::AnalyzedCommand& cmd,
+                                                        const std::string& program) const;
   std::vector<Entry> entries_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_program_;
 };

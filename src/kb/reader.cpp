@@ -24,9 +24,10 @@ constexpr std::array<std::string_view, 16> kTactics = {"reconnaissance",  "resou
                                                        "exfiltration",    "impact",
                                                        "stealth",         "defense-impairment"};
 
-constexpr std::array<std::string_view, 14> kEntryKeys = {
-    "name",  "phase",        "tactic",      "techniques", "builtin", "study", "noise",
-    "match", "typical_args", "description", "sources",    "aliases", "notes", "references"};
+constexpr std::array<std::string_view, 17> kEntryKeys = {
+    "idiom",   "name",  "phase",      "tactic",       "techniques",  "builtin",
+    "study",   "noise", "match",      "typical_args", "description", "sources",
+    "aliases", "notes", "references", "positive",     "negative"};
 
 constexpr std::array<std::string_view, 9> kMatchKeys = {"programs",     "subcommand",   "flags_any",
                                                         "flags_all",    "args_any",     "args_all",
@@ -183,6 +184,8 @@ void Reader::entry(const YAML::Node& n) {
       }
     } else if (key == "builtin" || key == "study") {
       if (auto b = boolean(v, key)) (key == "builtin" ? e.builtin : e.study) = *b;
+    } else if (key == "idiom") {
+      if (auto b = boolean(v, key)) e.idiom = *b;
     } else if (key == "noise") {
       if (auto s = scalar(v, key)) {
         const std::string x = cmdline::to_lower(*s);
@@ -208,6 +211,10 @@ void Reader::entry(const YAML::Node& n) {
       }
     } else if (key == "typical_args") {
       e.typical_args = list(v, key);
+    } else if (key == "positive") {
+      e.positive = list(v, key);
+    } else if (key == "negative") {
+      e.negative = list(v, key);
     } else if (key == "description") {
       if (auto s = scalar(v, key)) e.description = *s;
     } else if (key == "sources") {

@@ -69,6 +69,10 @@ void append_finding_json(std::string& out, const Finding& f) {
   o.str("noise", kb::to_string(f.noise()));
   o.boolean("study", f.study());
   o.boolean("builtin", f.builtin());
+  if (f.kb() != nullptr && f.kb()->renamed) {
+    o.boolean("renamed", true);
+    o.str("original_file_name", e.original_file_name());
+  }
   o.str("args", f.args);
   if (!f.targets.empty()) o.list("targets", f.targets);
   o.str("image", e.image());

@@ -10,10 +10,10 @@ namespace {
 constexpr std::size_t kFlushBytes = 1 << 16;
 // Column widths (code points) before the last column, and the two-space gutter. The USER column
 // is dropped when keeping it would leave ARGS fewer than kMinArgs columns.
-constexpr std::size_t kTime = 19, kHost = 12, kUser = 16, kPhase = 9, kCommand = 18, kNoise = 8,
-                      kObf = 3, kGutter = 2, kMinArgs = 16;
+constexpr std::size_t kTime = 19, kHost = 12, kUser = 16, kPhase = 9, kTactic = 17, kRule = 24,
+                      kNoise = 8, kObf = 3, kGutter = 2, kMinArgs = 16;
 constexpr std::size_t kFixed =
-    kTime + kHost + kUser + kPhase + kCommand + kNoise + kObf + 7 * kGutter;
+    kTime + kHost + kUser + kPhase + kTactic + kRule + kNoise + kObf + 8 * kGutter;
 
 }  // namespace
 
@@ -25,8 +25,8 @@ std::string short_host(std::string_view host) {
 }
 
 void TableWriter::row(std::string_view time, std::string_view host, std::string_view user,
-                      std::string_view phase, std::string_view command, std::string_view noise,
-                      std::string_view obf, std::string_view args) {
+                      std::string_view phase, std::string_view tactic, std::string_view rule,
+                      std::string_view noise, std::string_view obf, std::string_view args) {
   const std::size_t width = width_ > 0 ? static_cast<std::size_t>(width_) : 0;
   const bool with_user = width >= kFixed + kMinArgs;
   const std::size_t fixed = with_user ? kFixed : kFixed - kUser - kGutter;
@@ -37,15 +37,16 @@ void TableWriter::row(std::string_view time, std::string_view host, std::string_
   std::string line = fit(terminal_text(time), kTime) + gutter + fit(terminal_text(host), kHost);
   if (with_user) line += gutter + fit(terminal_text(user), kUser);
   line += gutter + fit(terminal_text(phase), kPhase) + gutter +
-          fit(terminal_text(command), kCommand) + gutter + fit(terminal_text(noise), kNoise) +
-          gutter + obf_text + gutter + fit(terminal_text(args), rest, false);
+          fit(terminal_text(tactic), kTactic) + gutter + fit(terminal_text(rule), kRule) + gutter +
+          fit(terminal_text(noise), kNoise) + gutter + obf_text + gutter +
+          fit(terminal_text(args), rest, false);
   while (!line.empty() && line.back() == ' ') line.pop_back();
   buf_ += line;
   buf_ += '\n';
 }
 
 void TableWriter::begin() {
-  row("TIME (UTC)", "HOST", "USER", "PHASE", "COMMAND", "NOISE", "OBF", "ARGS");
+  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
 }
 
 void TableWriter::write(const Finding& f) {
@@ -54,8 +55,8 @@ void TableWriter::write(const Finding& f) {
   if (time.size() > 10) time[10] = ' ';
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
-  row(time, short_host(e.host()), user_of(e), f.phase(), f.command(), kb::to_string(f.noise()),
-      std::to_string(f.obfuscation_score), args);
+  row(time, short_host(e.host()), user_of(e), f.phase(), f.tactic(), f.rule(),
+      kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args);
   ++rows_;
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

@@ -1,13 +1,15 @@
 #pragma once
 /// TableWriter: an aligned, human-readable timeline for a terminal. One line per finding:
 ///
-///   TIME (UTC)           HOST         USER              PHASE      COMMAND            NOISE   OBF
-///   ARGS 2026-03-02 13:12:05  WKS-FIN-07   CORP\akimura      recon      tasklist           medium
-///   0  /v
+///   TIME (UTC)           HOST  USER  PHASE    TACTIC             RULE                      ...
+///   2026-03-02 13:12:05  WKS7  ...   spread   credential-access  rundll32 comsvcs minidump ...
 ///
-/// Every value passes terminal_text() (no control sequences, no bidi overrides) and is cut to its
-/// column; the last column takes what is left of `width`. Below 115 columns the USER column is
-/// left out; below 97 rows are longer than the width (use --format csv/jsonl there).
+/// PHASE is the JPCERT study's phase of the command (its own column, as in the study summary);
+/// TACTIC and RULE are the most specific knowledge-base entry's ATT&CK tactic and name, so
+/// `rundll32 comsvcs.dll MiniDump` reads "spread / credential-access / rundll32 comsvcs
+/// minidump". Every value passes terminal_text() (no control sequences, no bidi overrides) and
+/// is cut to its column; the last column takes what is left of `width`. Below 140 columns the
+/// USER column is left out; below 122 rows are longer than the width (use --format csv/jsonl).
 
 #include <string>
 
@@ -29,8 +31,8 @@ class TableWriter final : public Sink {
 
  private:
   void row(std::string_view time, std::string_view host, std::string_view user,
-           std::string_view phase, std::string_view command, std::string_view noise,
-           std::string_view obf, std::string_view args);
+           std::string_view phase, std::string_view tactic, std::string_view rule,
+           std::string_view noise, std::string_view obf, std::string_view args);
 
   TextOut out_;
   int width_;

@@ -74,7 +74,7 @@ quickstart_csv() {
 quickstart_table() {
   COLUMNS=160 "$bin" scan -f table "$sample" > out.txt 2> err.txt || fail "exit $?"
   expect_line out.txt 'TIME (UTC)           HOST'
-  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon      tasklist'
+  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon      discovery          tasklist'
   expect_line out.txt 'Summary (JPCERT/CC 2015 form):'
   expect_line out.txt '== Host DC01.corp.example ('
   expect_line out.txt '  Rank  Command                 Count  Options'

@@ -95,6 +95,38 @@ TEST(KnowledgeBase, renamed_copy_matches_by_original_file_name) {
   EXPECT_EQ(e->name, "net view");
 }
 
+// Issue 14: version resources whose OriginalFileName is not the file name must not lose the
+// execution; an OriginalFileName nobody knows falls back to the image name.
+TEST(KnowledgeBase, original_file_name_quirks_and_unknown_names_never_drop_an_execution) {
+  struct Row {
+    const char* image;
+    const char* line;
+    const char* ofn;
+    const char* entry;
+    bool renamed;
+  };
+  const Row rows[] = {
+      {R"(C:\Windows\System32\gpresult.exe)", "gpresult /z", "gprslt.exe", "gpresult", false},
+      {R"(C:\Windows\System32\nbtstat.exe)", "nbtstat -n", "nbtinfo.exe", "nbtstat", false},
+      {R"(C:\Tools\PsExec.exe)",
+       R"(PsExec.exe -accepteula -s reg save HKLM\security\policy\secrets)", "psexec.c", "psexec",
+       false},
+      {R"(C:\Tools\PsExec64.exe)", R"(PsExec64.exe \\dc01 cmd)", "psexec.c", "psexec", false},
+      {R"(C:\Windows\System32\whoami.exe)", "whoami /all", "-", "whoami", false},
+      {R"(C:\Windows\System32\whoami.exe)", "whoami /all", "?", "whoami", false},
+      {R"(C:\Windows\System32\whoami.exe)", "whoami /all", "whoami-custom.exe", "whoami", true},
+      {R"(C:\Users\Public\svc.exe)", "svc.exe view", "net.exe", "net view", true},
+  };
+  for (const Row& r : rows) {
+    const auto a = cmdline::analyze({r.image, r.line, r.ofn});
+    ASSERT_FALSE(a.commands.empty()) << r.line;
+    const Entry* e = shipped().match(a.commands[0]);
+    ASSERT_NE(e, nullptr) << r.line << " / " << r.ofn;
+    EXPECT_EQ(e->name, r.entry) << r.line;
+    EXPECT_EQ(a.commands[0].renamed, r.renamed) << r.line << " / " << r.ofn;
+  }
+}
+
 TEST(KnowledgeBase, match_all_orders_by_specificity) {
   const auto a = cmdline::analyze_command_line("reg save HKLM\\SYSTEM x");
   const auto all = shipped().match_all(a.commands[0]);

@@ -32,8 +32,9 @@ std::string sys(const std::string& exe) { return "C:\\Windows\\System32\\" + exe
 
 ScanResult run(const std::string& jsonl) {
   static const auto kKb = kb::load_knowledge_base();
-  return scan_inputs(std::vector<BufferInput>{{"t.jsonl", jsonl}}, kKb.kb, {},
-                     [](const Diagnostic& d) { ADD_FAILURE() << d.where.line << ": " << d.message; });
+  return scan_inputs(
+      std::vector<BufferInput>{{"t.jsonl", jsonl}}, kKb.kb, {},
+      [](const Diagnostic& d) { ADD_FAILURE() << d.where.line << ": " << d.message; });
 }
 
 /// "command@pid(via pid)" per finding, for compact expectations.
@@ -106,6 +107,40 @@ TEST(Scanner, nested_shells_report_once) {
   // The inner shell not logged: the command stays on the outer record.
   const auto outer = run(ev("10:00:00.000", 100, 9, kCmd, "cmd /c cmd /c whoami /groups"));
   EXPECT_EQ(shape(outer), "whoami@100");
+}
+
+// Issue 14: `start` is a cmd builtin, but the program it starts is cmd.exe's own child: the
+// child's record carries the command, the shell's line does not count it a second time.
+TEST(Scanner, start_from_a_chain_reports_once) {
+  const std::string enc =
+      "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA";
+  const std::string ps = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+  const auto r = run(ev("10:00:00.000", 100, 9, kCmd, "cmd /C start /b powershell -enc " + enc) +
+                     ev("10:00:00.100", 104, 100, ps, "powershell  -enc " + enc));
+  EXPECT_EQ(shape(r), "powershell -encodedcommand@104<100");
+  const auto unlogged =
+      run(ev("10:00:00.000", 100, 9, kCmd, "cmd /C start /b powershell -enc " + enc));
+  EXPECT_EQ(shape(unlogged), "powershell -encodedcommand@100");
+}
+
+// Issue 14: the most specific entry's name and tactic label the finding; the study phase
+// stays; an idiom is not counted as the study's command.
+TEST(Scanner, labels_come_from_the_most_specific_entry) {
+  const auto r =
+      run(ev("10:00:00.000", 100, 9, sys("rundll32.exe"),
+             "rundll32.exe C:\\windows\\System32\\comsvcs.dll, MiniDump 624 C:\\t\\l.dmp full") +
+          ev("10:00:01.000", 104, 9, sys("wevtutil.exe"), "wevtutil cl Security") +
+          ev("10:00:02.000", 108, 9, sys("PING.EXE"), "ping -n 2 127.0.0.1"));
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.findings[0].rule(), "rundll32 comsvcs minidump");
+  EXPECT_EQ(r.findings[0].tactic(), "credential-access");
+  EXPECT_EQ(r.findings[0].phase(), "spread");
+  EXPECT_EQ(r.findings[1].rule(), "wevtutil cl");
+  EXPECT_EQ(r.findings[1].tactic(), "defense-evasion");
+  EXPECT_EQ(r.findings[1].phase(), "discovery");
+  EXPECT_EQ(r.findings[2].command(), "ping delay");
+  EXPECT_EQ(r.findings[2].tactic(), "defense-evasion");
+  EXPECT_FALSE(r.findings[2].study());
 }
 
 TEST(Scanner, helpers_are_not_commands) {
