@@ -9,8 +9,9 @@ foreach(path ${FILES})
   math(EXPR size "${hex_len} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   file(RELATIVE_PATH rel ${ROOT} ${path})
-  string(APPEND body "const char kFile${index}[] = {${bytes}0x00};\n")
-  string(APPEND table "    {\"${rel}\", std::string_view(kFile${index}, ${size})},\n")
+  # unsigned char: bytes >= 0x80 (UTF-8 in the YAML) do not narrow.
+  string(APPEND body "const unsigned char kFile${index}[] = {${bytes}0x00};\n")
+  string(APPEND table "    {\"${rel}\", std::string_view(reinterpret_cast<const char*>(kFile${index}), ${size})},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 file(WRITE ${OUT}.tmp
