@@ -629,7 +629,13 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
-        if (!nested) return tl::unexpected(nested.error());
+        if (!nested) {
+          // A value the template may never show (e.g. a carved record's stale data): the record
+          // fails only if a renderer reaches it (nested_doc parses it again and fails then).
+          if (nested.error().code == ErrorCode::kLimit) return tl::unexpected(nested.error());
+          cacheable = false;
+          continue;
+        }
         nested->ordinal = static_cast<std::uint32_t>(docs.size());
         child_ordinals.back() = nested->ordinal;
         docs.push_back(*nested);
