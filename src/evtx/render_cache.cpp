@@ -85,7 +85,9 @@ std::uint32_t RenderCache::intern(const Tree& t, const StringTable& strings) {
     shapes_.clear();
     drop_programs();  // programs name shapes by id: drop them together
   }
-  const auto id = static_cast<std::uint32_t>(shapes_.size() + 1);
+  // Ids are never reused: trees kept across chunks (template_cache.h) hold ids from before a
+  // reset, and a reused id would let one of them replay another shape's program.
+  const std::uint32_t id = ++last_shape_id_;
   shapes_.emplace(scratch_, id);
   return id;
 }
