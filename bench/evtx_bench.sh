@@ -1,109 +1,169 @@
 #!/usr/bin/env bash
-# EVTX decoding benchmark: cmdsentry dump against libevtx's evtxexport, side by side on one corpus.
+# EVTX decoding benchmark: cmdsentry dump beside the Rust evtx_dump (and libevtx's evtxexport),
+# side by side on the same corpora, JSONL and XML, one thread and all threads.
 #
-#   bench/evtx_bench.sh [SIZE_MIB] [EVTX_DIR]      (defaults: 1024, ../shared/data/evtx)
+#   bench/evtx_bench.sh [SIZE_MIB] [EVTX_DIR]      (defaults: 256, ../shared/data/evtx)
 #
-# The corpus is built with ../shared/tools/build-evtx-corpus from the EVTX files under EVTX_DIR
-# that evtxexport reads without error (evtxexport stops at the first record it cannot parse, so
-# an unfiltered corpus would let it "finish" early). The tool prints the record count a reader
-# must find; every row checks it exported that many records. Rows:
-#   - evtxexport -f xml (libevtx 20181227), the reference the targets are stated against
-#   - cmdsentry dump --format jsonl, 1 thread and all threads   (full rendering)
-#   - cmdsentry dump --event-id 4688,1, 1 thread and all threads (filtered decode: records that are
-#     not process creations cost only a look at their EventID value)
-# evtxexport's output goes to a pipe that counts its records; cmdsentry writes to /dev/null and
-# its own end-of-run summary gives the count. Each cmdsentry row is the fastest of RUNS runs
-# (default 3); peak memory is the largest maximum resident set size seen. Set SKIP_EVTXEXPORT=SECS
-# to reuse a known evtxexport time instead of running it (it takes ~75 s per GiB). INGEST=1 then
-# runs bench/ingest_bench.sh [INGEST_EVENTS], so the JSON ingestion figures print beside these.
+# Corpora (built with ../shared/tools/build-evtx-corpus, which repeats the valid chunks of the
+# given files and prints the record count a reader must find):
+#   - all:    SIZE_MIB of chunks from every EVTX file under EVTX_DIR;
+#   - attack: ATTACK_MIB (default SIZE_MIB/2) of chunks from EVTX_DIR/sbousseaden_EVTX-ATTACK-SAMPLES
+#             (fewer, larger records: Sysmon command lines, PowerShell script blocks).
+# For each corpus, format (jsonl, xml) and thread count (1, nproc) the row runs
+# `cmdsentry dump -q --format F -t T` and `evtx_dump -o F -t T` (EVTX_DUMP, default
+# ../shared/peers/evtx_dump) RUNS times each (default 7), alternating run by run so both see the
+# same machine load, output to /dev/null; it prints the medians, the ratio evtx_dump/cmdsentry
+# (> 1: cmdsentry is faster) and the largest maximum resident set size of each. Record counts
+# are checked: cmdsentry's from its end-of-run summary on every run, evtx_dump's from one extra
+# untimed run piped into a counter (`Record N` headers in XML, lines in JSONL).
+# libevtx (evtxexport -f xml, single-threaded) is the second reference: it stops at the first
+# record it cannot parse and takes ~75 s per GiB, so it runs LIBEVTX_RUNS times (default 1) on a
+# LIBEVTX_MIB corpus (default 32) of the files it reads to the end, beside cmdsentry --format xml
+# -t 1 on the same corpus. LIBEVTX=0 skips it. A row whose peer is missing says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=${1:-1024}
+size=${1:-256}
 data=${2:-../shared/data/evtx}
-runs=${RUNS:-3}
+attack_size=${ATTACK_MIB:-$((size / 2))}
+runs=${RUNS:-7}
 bin=$PWD/build/release/cmdsentry
+peer=${EVTX_DUMP:-../shared/peers/evtx_dump}
 builder=../shared/tools/build-evtx-corpus
 [ -x "$bin" ] || { cmake --preset release >/dev/null && cmake --build --preset release --target cmdsentry; }
 [ -x "$builder" ] || { echo "missing $builder (the shared data set)"; exit 2; }
-command -v evtxexport >/dev/null || { echo "missing evtxexport (apt-get install libevtx-utils)"; exit 2; }
+threads=$(nproc)
 mkdir -p build/bench
-corpus=build/bench/corpus-${size}.evtx
+
+echo "machine: $threads cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg) at start"
+echo "cmdsentry: $bin"
+if [ -x "$peer" ]; then
+  echo "evtx_dump: $peer ($("$peer" --version 2>/dev/null | head -n 1))"
+else
+  echo "evtx_dump: absent ($peer not found; set EVTX_DUMP=PATH): its rows show n/a"
+fi
+echo "medians of $runs alternating runs per row; output to /dev/null"
+echo
+
+# build_corpus NAME SIZE INPUT... -> sets corpus (path) and records (promised count)
+build_corpus() {
+  local name=$1 mib=$2; shift 2
+  corpus=build/bench/corpus-${name}-${mib}.evtx
+  local info
+  info=$("$builder" "$corpus" "$mib" "$@" | tail -n 1)
+  records=$(echo "$info" | sed -n 's/.* \([0-9]*\) records.*/\1/p')
+  echo "corpus $name: $info"
+}
+
+# one_run OUT CMD... : runs CMD once (stdout to /dev/null), appends "seconds peak_kib" to OUT;
+# a cmdsentry run also appends its decoded-record count from the summary on stderr to OUT.count.
+one_run() {
+  local out=$1; shift
+  local tf ef t0 t1
+  tf=$(mktemp); ef=$(mktemp)
+  # Wall time in ns around the run (/usr/bin/time's %e has 10 ms steps); %M for peak memory.
+  t0=$(date +%s%N)
+  /usr/bin/time -o "$tf" -f "%M" "$@" >/dev/null 2>"$ef" || true
+  t1=$(date +%s%N)
+  echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b - a) / 1e9}') $(tail -n 1 "$tf")" >>"$out"
+  sed -n 's/.*records: \([0-9]*\) decoded.*/\1/p' "$ef" >>"$out.count"
+  rm -f "$tf" "$ef"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END{if (NR==0) print "nan"; else if (NR%2) printf "%.3f\n", a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+peak_mib() { awk 'BEGIN{m=0} {if ($2>m) m=$2} END{printf "%.1f", m/1024}'; }
+
+# peer_count FORMAT THREADS: records evtx_dump writes (one untimed run).
+peer_count() {
+  if [ "$1" = xml ]; then
+    "$peer" -t "$2" -o xml "$corpus" 2>/dev/null | grep -c '^Record ' || true
+  else
+    "$peer" -t "$2" -o jsonl "$corpus" 2>/dev/null | wc -l
+  fi
+}
+
+table=()
+# row CORPUS FORMAT THREADS
+row() {
+  local name=$1 fmt=$2 t=$3 ours theirs
+  ours=$(mktemp); theirs=$(mktemp)
+  for _ in $(seq "$runs"); do
+    one_run "$ours" "$bin" dump -q --format "$fmt" -t "$t" "$corpus"
+    [ -x "$peer" ] && one_run "$theirs" "$peer" -t "$t" -o "$fmt" "$corpus"
+  done
+  local s_ours m_ours c_ours s_peer="n/a" m_peer="n/a" c_peer="n/a" ratio="n/a" note=""
+  s_ours=$(cut -d' ' -f1 "$ours" | median)
+  m_ours=$(peak_mib <"$ours")
+  c_ours=$(sort -u "$ours.count" | tr '\n' ' ' | sed 's/ $//')
+  [ "$c_ours" = "$records" ] || note="cmdsentry count $c_ours != $records promised"
+  if [ -x "$peer" ]; then
+    s_peer=$(cut -d' ' -f1 "$theirs" | median)
+    m_peer=$(peak_mib <"$theirs")
+    c_peer=$(peer_count "$fmt" "$t")
+    ratio=$(awk -v a="$s_peer" -v b="$s_ours" 'BEGIN{printf "%.2fx", a / (b > 0 ? b : 0.001)}')
+    [ "$c_peer" = "$records" ] || note="${note:+$note; }evtx_dump count $c_peer != $records"
+  else
+    note="${note:+$note; }evtx_dump absent"
+  fi
+  rm -f "$ours" "$ours.count" "$theirs" "$theirs.count"
+  table+=("$name|$fmt|$t|$s_ours|$s_peer|$ratio|$m_ours|$m_peer|$records|$c_peer|${note:-ok}")
+}
+
+build_corpus all "$size" "$data"
+for fmt in jsonl xml; do for t in 1 "$threads"; do row all "$fmt" "$t"; done; done
+attack_dir=$data/sbousseaden_EVTX-ATTACK-SAMPLES
+if [ -d "$attack_dir" ] && [ "$attack_size" -gt 0 ]; then
+  build_corpus attack "$attack_size" "$attack_dir"
+  for fmt in jsonl xml; do for t in 1 "$threads"; do row attack "$fmt" "$t"; done; done
+else
+  table+=("attack|-|-|n/a|n/a|n/a|n/a|n/a|0|n/a|no $attack_dir (or ATTACK_MIB=0)")
+fi
+echo
+printf '%-7s %-6s %7s %11s %11s %8s %9s %9s %9s %9s  %s\n' corpus format threads \
+  "cmdsentry s" "evtx_dump s" ratio "ours MiB" "peer MiB" records "peer rec" check
+for r in "${table[@]}"; do
+  IFS='|' read -r n f t a b ratio ma mb c cp note <<<"$r"
+  printf '%-7s %-6s %7s %11s %11s %8s %9s %9s %9s %9s  %s\n' "$n" "$f" "$t" "$a" "$b" "$ratio" \
+    "$ma" "$mb" "$c" "$cp" "$note"
+done
+echo "ratio = evtx_dump median / cmdsentry median (above 1: cmdsentry is faster)."
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: compare rows of one run, not runs)"
+
+# ---- libevtx, the second reference --------------------------------------------------------
+[ "${LIBEVTX:-1}" = 0 ] && exit 0
+echo
+if ! command -v evtxexport >/dev/null; then
+  echo "libevtx: absent (evtxexport not installed: apt-get install libevtx-utils)"
+  exit 0
+fi
 list=build/bench/libevtx-readable.txt
 if [ ! -s "$list" ]; then
   echo "selecting the EVTX files evtxexport reads without error..."
   find "$data" -name '*.evtx' -print0 | sort -z | while IFS= read -r -d '' f; do
     evtxexport -f xml "$f" >/dev/null 2>&1 && printf '%s\n' "$f"
-  done > "$list"
+  done >"$list"
 fi
-mapfile -t inputs < "$list"
-info=$("$builder" "$corpus" "$size" "${inputs[@]}" | tail -n 1)
-records=$(echo "$info" | sed -n 's/.* \([0-9]*\) records.*/\1/p')
-bytes=$(stat -c %s "$corpus")
-threads=$(nproc)
-echo "corpus: $info (from ${#inputs[@]} files evtxexport reads)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-
-# time_it RUNS PATTERN CMD... -> "seconds peak_kib count" of the fastest run; count = output lines
-# matching PATTERN (a record count check).
-time_it() {
-  local n=$1 pattern=$2; shift 2
-  local best="" best_mem=0 count=0
-  for _ in $(seq "$n"); do
-    local tf cf
-    tf=$(mktemp); cf=$(mktemp)
-    if [ "$pattern" = "@summary" ]; then
-      # cmdsentry counts its own records (stderr summary); output goes straight to /dev/null so
-      # no reader process competes for the cores.
-      /usr/bin/time -o "$tf" -f "%e %M" "$@" >/dev/null 2>"$cf.err" || true
-      sed -n 's/.*records: \([0-9]*\) decoded.*/\1/p' "$cf.err" > "$cf"
-      rm -f "$cf.err"
-    else
-      # shellcheck disable=SC2016  # "$@" and "$0" belong to the inner bash
-      /usr/bin/time -o "$tf" -f "%e %M" bash -c '"$@" 2>/dev/null | grep -c "$0" > '"$cf"' || true' \
-        "$pattern" "$@" || true
-    fi
-    local out s m
-    out=$(tail -n 1 "$tf"); s=${out% *}; m=${out#* }
-    count=$(cat "$cf"); rm -f "$tf" "$cf"
-    if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; fi
-    [ "$m" -gt "$best_mem" ] && best_mem=$m
-  done
-  echo "$best $best_mem $count"
-}
-
-rows=()
-run_row() {  # label threads runs pattern cmd...
-  local label=$1 t=$2 n=$3 pattern=$4; shift 4
-  read -r s m c < <(time_it "$n" "$pattern" "$@")
-  rows+=("$label|$t|$s|$m|$c")
-}
-
-if [ -n "${SKIP_EVTXEXPORT:-}" ]; then
-  rows+=("evtxexport -f xml (libevtx, time given)|1|$SKIP_EVTXEXPORT|0|$records")
-else
-  run_row "evtxexport -f xml (libevtx)" 1 1 '^<Event ' evtxexport -f xml "$corpus"
-fi
-run_row "cmdsentry dump --format jsonl" 1 "$runs" @summary "$bin" dump -q -t 1 "$corpus"
-run_row "cmdsentry dump --format jsonl" "$threads" "$runs" @summary "$bin" dump -q -t "$threads" "$corpus"
-run_row "cmdsentry dump --event-id 4688,1" 1 "$runs" @summary "$bin" dump -q -t 1 --event-id 4688,1 "$corpus"
-run_row "cmdsentry dump --event-id 4688,1" "$threads" "$runs" @summary "$bin" dump -q -t "$threads" --event-id 4688,1 "$corpus"
-
-ref=$(echo "${rows[0]}" | cut -d'|' -f3)
-printf '%-34s %7s %9s %12s %10s %9s %9s %13s\n' tool threads seconds records/s MB/s "peak MiB" "records" "vs evtxexport"
-for r in "${rows[@]}"; do
-  IFS='|' read -r label t s m c <<<"$r"
-  awk -v l="$label" -v t="$t" -v s="$s" -v m="$m" -v c="$c" -v rec="$records" -v b="$bytes" -v ref="$ref" 'BEGIN{
-    if (s <= 0) s = 0.001;
-    printf "%-34s %7d %9.2f %12.0f %10.1f %9.1f %9d %12.1fx\n", l, t, s, rec / s, b / s / 1e6, m / 1024, c, ref / s }'
+mapfile -t inputs <"$list"
+build_corpus libevtx "${LIBEVTX_MIB:-32}" "${inputs[@]}"
+ours=$(mktemp); theirs=$(mktemp)
+lib_count=0
+for _ in $(seq "${LIBEVTX_RUNS:-1}"); do
+  one_run "$ours" "$bin" dump -q --format xml -t 1 "$corpus"
+  tf=$(mktemp)
+  # evtxexport's records are counted through a pipe (it has no summary); the counter is cheap
+  # beside its ~75 s per GiB.
+  # shellcheck disable=SC2016
+  /usr/bin/time -o "$tf" -f "%e %M" bash -c 'evtxexport -f xml "$0" 2>/dev/null | grep -c "^<Event " > "$1" || true' \
+    "$corpus" "$tf.count"
+  tail -n 1 "$tf" >>"$theirs"
+  lib_count=$(cat "$tf.count"); rm -f "$tf" "$tf.count"
 done
-echo
-echo "records/s and MB/s are over the whole corpus ($records records, $bytes bytes): the filtered rows"
-echo "decode every record's EventID but render only the process creations they output (records column)."
-echo
-if [ "${INGEST:-0}" = 1 ]; then
-  bench/ingest_bench.sh ${INGEST_EVENTS:+"$INGEST_EVENTS"}
-else
-  echo "JSON ingestion (events/s per core, Winlogbeat and evtx_dump JSONL): bench/ingest_bench.sh,"
-  echo "or INGEST=1 bench/evtx_bench.sh for both sets of figures in one run."
-fi
+s_ours=$(cut -d' ' -f1 "$ours" | median); s_lib=$(cut -d' ' -f1 "$theirs" | median)
+c_ours=$(sort -u "$ours.count" | tr '\n' ' ' | sed 's/ $//')
+printf '%-40s %9s %9s %9s %9s\n' "libevtx corpus (${#inputs[@]} files), xml, 1 thread" seconds "peak MiB" records check
+printf '%-40s %8ss %9s %9s %9s\n' "cmdsentry dump --format xml" "$s_ours" "$(peak_mib <"$ours")" "$c_ours" \
+  "$([ "$c_ours" = "$records" ] && echo ok || echo "!= $records")"
+printf '%-40s %8ss %9s %9s %9s\n' "evtxexport -f xml (libevtx)" "$s_lib" "$(peak_mib <"$theirs")" "$lib_count" \
+  "$([ "$lib_count" = "$records" ] && echo ok || echo "!= $records")"
+awk -v a="$s_lib" -v b="$s_ours" 'BEGIN{printf "cmdsentry is %.1fx libevtx\n", a / (b > 0 ? b : 0.001)}'
+rm -f "$ours" "$ours.count" "$theirs" "$theirs.count"

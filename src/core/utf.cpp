@@ -103,17 +103,18 @@ namespace {
 
 #if defined(__SSE2__)
 /// Eight UTF-16 units that are printable ASCII needing no escape in `escape`: packs them to
-/// eight bytes at `w` and returns true. Checks: high bytes zero, 0x20 <= unit < 0x7F, and for
-/// JSON no '"' or '\\'.
+/// eight bytes at `w` and returns true. Checks: high bytes zero, 0x20 <= unit < 0x7F, and none
+/// of the sink's escaped characters (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'' too).
 inline bool copy8_ascii(const std::uint8_t* src, char* w, Escape escape) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
   const __m128i lo = _mm_set1_epi16(0x20), hi = _mm_set1_epi16(0x7F);
   __m128i bad = _mm_or_si128(_mm_cmplt_epi16(v, lo), _mm_cmpgt_epi16(v, _mm_sub_epi16(hi, _mm_set1_epi16(1))));
+  const auto is = [&v](char c) { return _mm_cmpeq_epi16(v, _mm_set1_epi16(c)); };
   if (escape == Escape::kJson) {
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi16(v, _mm_set1_epi16('"')));
-    bad = _mm_or_si128(bad, _mm_cmpeq_epi16(v, _mm_set1_epi16('\\')));
+    bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\\')));
   } else if (escape != Escape::kNone) {
-    return false;
+    bad = _mm_or_si128(bad, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
+    if (escape == Escape::kXmlAttr) bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\'')));
   }
   if (_mm_movemask_epi8(bad) != 0) return false;
   _mm_storel_epi64(reinterpret_cast<__m128i*>(w), _mm_packus_epi16(v, v));

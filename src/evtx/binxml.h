@@ -108,14 +108,17 @@ class StringTable {
     json_.clear();
     used_ = 0;
     block_ = 0;
+    stored_ = 0;
   }
+  /// Bytes of text held (the table lives across chunks while templates are kept).
+  [[nodiscard]] std::size_t bytes() const { return stored_ + 2 * sizeof(std::string_view) * raw_.size(); }
 
  private:
   std::string_view store(std::string_view s);
   std::vector<std::string_view> raw_, json_;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::vector<std::size_t> block_sizes_;
-  std::size_t block_ = 0, used_ = 0;
+  std::size_t block_ = 0, used_ = 0, stored_ = 0;
   std::string scratch_;
 };
 

@@ -25,6 +25,7 @@ std::string_view StringTable::store(std::string_view s) {
       char* p = blocks_[block_].get() + used_;
       std::memcpy(p, s.data(), s.size());
       used_ += s.size();
+      stored_ += s.size();
       return {p, s.size()};
     }
     if (block_ < blocks_.size() && used_ > 0) {
@@ -235,7 +236,11 @@ Result<void> RenderBudget::finish_record(std::uint64_t offset) {
 
 void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
   chunk = c;
-  strings.clear();
+  // Strings live as long as the kept templates whose trees name them (see template_cache.h).
+  if (known_templates.needs_reset() || strings.bytes() > kMaxKeptStringBytes) {
+    known_templates.clear();
+    strings.clear();
+  }
   names.clear();
   templates.clear();
   templates_used = 0;
@@ -276,6 +281,7 @@ Tree* ChunkDecoder::Impl::take(std::vector<std::unique_ptr<Tree>>& pool, std::si
 Result<std::uint32_t> ChunkDecoder::Impl::read_name(ByteReader& r) {
   const std::uint32_t off = r.u32();
   if (r.failed()) return fail(ErrorCode::kTruncated, "name offset runs past the data", r.pos());
+  if (recording_names) name_refs.push_back({static_cast<std::uint32_t>(r.pos() - 4), off});
   if (off == r.pos()) {
     // Inline definition: skip it (the cache below reads it from the chunk).
     const std::uint16_t n = ByteReader::at<std::uint16_t>(chunk, off + 6);
@@ -477,10 +483,19 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   if (static_cast<std::size_t>(def_offset) + 24 + size > chunk.size()) {
     return fail(ErrorCode::kCorrupt, "template definition runs past the chunk", def_offset);
   }
+  if (const Tree* kept = known_templates.find(chunk, def_offset)) {
+    // The tree is only read from here on (shape interning sets its id once, when unknown).
+    Tree* t = const_cast<Tree*>(kept);
+    templates.emplace(def_offset, t);
+    return t;
+  }
   Tree* t = take(template_pool, templates_used);
   ByteReader r(chunk.first(def_offset + 24 + size), def_offset + 24);
   if (r.peek_u8() == detail::kTokFragmentHeader) r.skip(4);
+  name_refs.clear();
+  recording_names = true;
   auto root = parse_element(r, *t, /*has_dep=*/true, 0);
+  recording_names = false;
   if (!root) {
     --templates_used;
     return tl::unexpected(root.error());
@@ -490,6 +505,7 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   compute_filter_slots(*t, strings);
   t->is_template = true;
   templates.emplace(def_offset, t);
+  known_templates.add(chunk, def_offset, *t, name_refs);
   return t;
 }
 
@@ -629,7 +645,13 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
-        if (!nested) return tl::unexpected(nested.error());
+        if (!nested) {
+          // A value the template may never show (e.g. a carved record's stale data): the record
+          // fails only if a renderer reaches it (nested_doc parses it again and fails then).
+          if (nested.error().code == ErrorCode::kLimit) return tl::unexpected(nested.error());
+          cacheable = false;
+          continue;
+        }
         nested->ordinal = static_cast<std::uint32_t>(docs.size());
         child_ordinals.back() = nested->ordinal;
         docs.push_back(*nested);

@@ -16,6 +16,7 @@
 #include "evtx/binxml.h"
 #include "evtx/chunk_decoder.h"
 #include "evtx/render_cache.h"
+#include "evtx/template_cache.h"
 
 namespace cmdsentry::evtx {
 
@@ -102,6 +103,11 @@ struct ChunkDecoder::Impl {
   std::size_t templates_used = 0;
   std::vector<std::unique_ptr<detail::Tree>> scratch_pool;
   std::size_t scratch_used = 0;
+  /// Definitions kept across chunks; `strings` is cleared with them (past kMaxKeptStringBytes).
+  detail::KnownTemplates known_templates;
+  static constexpr std::size_t kMaxKeptStringBytes = 8u << 20;
+  std::vector<detail::NameRef> name_refs;  ///< name offsets read by the definition being parsed
+  bool recording_names = false;
   std::vector<Value> values;         ///< values of the current record (all nesting levels)
   std::vector<std::span<const std::uint8_t>> array_items;
   /// Items of the record's array values, split once each (see items()).

@@ -83,27 +83,33 @@ std::uint32_t RenderCache::intern(const Tree& t, const StringTable& strings) {
   if (auto it = shapes_.find(scratch_); it != shapes_.end()) return it->second;
   if (shapes_.size() >= kMaxShapes) {
     shapes_.clear();
-    programs_.clear();  // programs name shapes by id: drop them together
-    program_bytes_ = 0;
+    drop_programs();  // programs name shapes by id: drop them together
   }
-  const auto id = static_cast<std::uint32_t>(shapes_.size() + 1);
+  // Ids are never reused: trees kept across chunks (template_cache.h) hold ids from before a
+  // reset, and a reused id would let one of them replay another shape's program.
+  const std::uint32_t id = ++last_shape_id_;
   shapes_.emplace(scratch_, id);
   return id;
 }
 
-const Program* RenderCache::find(const std::string& signature) const {
-  auto it = programs_.find(signature);
-  return it == programs_.end() ? nullptr : &it->second;
+void RenderCache::drop_programs() {
+  for (auto& p : programs_) p.clear();
+  program_bytes_ = 0;
 }
 
-void RenderCache::insert(const std::string& signature, Program&& program) {
-  if (programs_.size() >= kMaxPrograms ||
+const Program* RenderCache::find(Output o, const std::string& signature) const {
+  const auto& programs = programs_[static_cast<int>(o)];
+  auto it = programs.find(signature);
+  return it == programs.end() ? nullptr : &it->second;
+}
+
+void RenderCache::insert(Output o, const std::string& signature, Program&& program) {
+  if (programs_[0].size() + programs_[1].size() >= kMaxPrograms ||
       program_bytes_ + program.literals.size() > kMaxProgramBytes) {
-    programs_.clear();
-    program_bytes_ = 0;
+    drop_programs();
   }
   program_bytes_ += program.literals.size();
-  programs_.emplace(signature, std::move(program));
+  programs_[static_cast<int>(o)].emplace(signature, std::move(program));
 }
 
 }  // namespace cmdsentry::evtx::detail

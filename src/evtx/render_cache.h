@@ -1,5 +1,5 @@
 #pragma once
-/// Render cache: JSON output replayed from recorded programs.
+/// Render cache: JSON and XML output replayed from recorded programs.
 ///
 /// Why: most records of a log share a handful of templates, and for one template the JSON text
 /// between substitution values depends only on the values' types, null-ness, array lengths and
@@ -20,6 +20,9 @@
 #include "evtx/value_format.h"
 
 namespace cmdsentry::evtx::detail {
+
+/// The renderings a program can be recorded for (each has its own programs).
+enum class Output : std::uint8_t { kJson, kXml };
 
 /// Literal text with value slots.
 struct Program {
@@ -61,13 +64,16 @@ class RenderCache {
  public:
   /// Id (> 0) of the shape of template tree `t`; equal shapes get equal ids in any chunk.
   std::uint32_t intern(const Tree& t, const StringTable& strings);
-  [[nodiscard]] const Program* find(const std::string& signature) const;
-  void insert(const std::string& signature, Program&& program);
+  [[nodiscard]] const Program* find(Output o, const std::string& signature) const;
+  void insert(Output o, const std::string& signature, Program&& program);
 
  private:
+  void drop_programs();
+
   std::unordered_map<std::string, std::uint32_t> shapes_;
-  std::unordered_map<std::string, Program> programs_;
-  std::size_t program_bytes_ = 0;  ///< literal text held by programs_
+  std::unordered_map<std::string, Program> programs_[2];  ///< by Output
+  std::size_t program_bytes_ = 0;                         ///< literal text held by programs_
+  std::uint32_t last_shape_id_ = 0;                        ///< ids handed out so far
   std::string scratch_;
 };
 

@@ -138,13 +138,27 @@ void emit_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int i
   if (im.recorder != nullptr) im.recorder->value(out, d.ordinal, index, item, style);
 }
 
+Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out) {
+  // Replaying copies the literals whole: check they fit before copying.
+  if (!im.budget.admits(p.literals.size(), p.ops.size())) return over_budget();
+  std::uint32_t pos = 0;
+  for (const Program::Op& op : p.ops) {
+    out.append(p.literals, pos, op.literal_end - pos);
+    pos = op.literal_end;
+    render_value(im, im.docs[op.doc], op.index, op.item, op.style, out);
+    if (im.budget.exceeded()) return over_budget();
+  }
+  out.append(p.literals, pos, std::string::npos);
+  return {};
+}
+
 void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int item,
                        ValueStyle style, std::string& out) {
   emit_value(im, d, n.index, item, style, out);
 }
 
-void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,
-                  ValueStyle style, std::string& out) {
+void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item, ValueStyle style,
+                  std::string& out) {
   const Node& n = d.tree->nodes[p];
   // Values count against the render budget in render_value; literal text written to a
   // temporary counts here (in the output it counts as the output grows, its node in the
@@ -153,6 +167,10 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
   if (literal && im.budget.exceeded()) return;
   const std::size_t mark = out.size();
   const bool json = style == ValueStyle::kJsonInString || style == ValueStyle::kJsonTyped;
+  // Decoded text (plain, or escaped for a JSON string or an XML attribute value).
+  const Escape text_esc = json                            ? Escape::kJson
+                          : style == ValueStyle::kXmlAttr ? Escape::kXmlAttr
+                                                          : Escape::kNone;
   switch (n.kind) {
     case NodeKind::kText:
     case NodeKind::kCData:
@@ -161,7 +179,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
       } else if (style == ValueStyle::kXml) {
         append_escaped(out, im.strings.raw(n.text), Escape::kXmlText);
       } else {
-        out += im.strings.raw(n.text);
+        append_escaped(out, im.strings.raw(n.text), text_esc);
       }
       break;
     case NodeKind::kSubstitution:
@@ -175,7 +193,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
       } else {
         std::string cp;
         append_code_point(cp, n.index);
-        append_escaped(out, cp, json ? Escape::kJson : Escape::kNone);
+        append_escaped(out, cp, text_esc);
       }
       break;
     case NodeKind::kEntityRef: {
@@ -197,7 +215,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
           tmp += name;
           tmp += ';';
         }
-        append_escaped(out, tmp, json ? Escape::kJson : Escape::kNone);
+        append_escaped(out, tmp, text_esc);
       }
       break;
     }

@@ -6,14 +6,15 @@
 
 #include "evtx/binxml.h"
 #include "evtx/decoder_impl.h"
+#include "evtx/render_cache.h"
 #include "evtx/value_format.h"
 
 namespace cmdsentry::evtx::detail {
 
 /// What an element holds for one record.
 struct ContentShape {
-  bool has_elements = false;  ///< child elements (or nested BinXml values)
-  bool has_text = false;      ///< text pieces (literals, references, non-null values)
+  bool has_elements = false;             ///< child elements (or nested BinXml values)
+  bool has_text = false;                 ///< text pieces (literals, references, non-null values)
   std::uint32_t single_subst = kNoNode;  ///< the only piece, when it is one substitution
 };
 
@@ -59,11 +60,32 @@ void append_subst_text(ChunkDecoder::Impl& im, const Doc& d, const Node& n, int 
                        ValueStyle style, std::string& out);
 
 /// Appends the text of one piece (text, CDATA, reference or substitution) `p`.
-void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item,
-                  ValueStyle style, std::string& out);
+void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int item, ValueStyle style,
+                  std::string& out);
 
 /// Appends the text of the non-element pieces of a list of pieces starting at node `first`.
 void append_pieces(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t first, int item,
                    ValueStyle style, std::string& out);
+
+/// Writes the record prepared by Impl::prepare_docs from `p`: literals copied, values rendered.
+Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out);
+
+/// Renders the prepared record into `out` as `o`: replays the program cached for its signature,
+/// or calls `render()` (returning Result<void>) while a Recorder notes a program to cache.
+template <class Render>
+Result<void> render_cached(ChunkDecoder::Impl& im, Output o, std::string& out, Render&& render) {
+  if (im.cacheable) {
+    if (const Program* p = im.cache.find(o, im.signature)) return replay(im, *p, out);
+  }
+  Program program;
+  Recorder recorder(out, program);
+  if (im.cacheable) im.recorder = &recorder;
+  auto res = render();
+  im.recorder = nullptr;
+  if (res && !im.budget.exceeded() && im.cacheable && recorder.finish(out)) {
+    im.cache.insert(o, im.signature, std::move(program));
+  }
+  return res;
+}
 
 }  // namespace cmdsentry::evtx::detail

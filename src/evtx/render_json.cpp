@@ -212,7 +212,8 @@ class JsonRenderer {
       out_ += im_.strings.json(t.nodes[a].name);
       out_ += "\":";
       const std::uint32_t p = t.nodes[a].first_child;
-      if (p != kNoNode && t.nodes[p].next == kNoNode && t.nodes[p].kind == NodeKind::kSubstitution) {
+      if (p != kNoNode && t.nodes[p].next == kNoNode &&
+          t.nodes[p].kind == NodeKind::kSubstitution) {
         const Value v = im_.value(d, t.nodes[p].index);
         if ((v.type & kArrayFlag) == 0) {
           emit_value(im_, d, t.nodes[p].index, -1, ValueStyle::kJsonTyped, out_);
@@ -368,32 +369,11 @@ class JsonRenderer {
 Result<void> render_record(ChunkDecoder::Impl& im, const Doc& d, std::string& out) {
   if (auto prep = im.prepare_docs(d); !prep) return prep;
   const Doc root = im.docs[0];
-  if (im.cacheable) {
-    if (const Program* p = im.cache.find(im.signature)) {
-      // Replaying copies the literals whole: check they fit before copying.
-      if (!im.budget.admits(p->literals.size(), p->ops.size())) return over_budget();
-      std::uint32_t pos = 0;
-      for (const Program::Op& op : p->ops) {
-        out.append(p->literals, pos, op.literal_end - pos);
-        pos = op.literal_end;
-        render_value(im, im.docs[op.doc], op.index, op.item, op.style, out);
-        if (im.budget.exceeded()) return over_budget();
-      }
-      out.append(p->literals, pos, std::string::npos);
-      return {};
-    }
-  }
-  thread_local KeyFrames keys;  // reused: no allocation per record
-  JsonRenderer r(im, out, keys);
-  Program program;
-  Recorder recorder(out, program);
-  if (im.cacheable) im.recorder = &recorder;
-  auto res = r.document(root);
-  im.recorder = nullptr;
-  if (res && !im.budget.exceeded() && im.cacheable && recorder.finish(out)) {
-    im.cache.insert(im.signature, std::move(program));
-  }
-  return res;
+  return render_cached(im, Output::kJson, out, [&] {
+    thread_local KeyFrames keys;  // reused: no allocation per record
+    JsonRenderer r(im, out, keys);
+    return r.document(root);
+  });
 }
 
 }  // namespace

@@ -28,10 +28,7 @@ class XmlRenderer {
       out_ += ' ';
       append_escaped(out_, im_.strings.raw(t.nodes[a].name), Escape::kXmlAttr);
       out_ += "='";
-      std::string val;
-      append_pieces(im_, d, t.nodes[a].first_child, -1, ValueStyle::kPlain, val);
-      append_escaped(out_, val, Escape::kXmlAttr);
-      im_.budget.landed(val.size());
+      append_pieces(im_, d, t.nodes[a].first_child, -1, ValueStyle::kXmlAttr, out_);
       out_ += '\'';
     }
     const ContentShape s = classify(im_, d, e, item);
@@ -80,10 +77,17 @@ class XmlRenderer {
 
 Result<void> ChunkDecoder::render_xml(const Doc& d, std::string& out) {
   const std::size_t mark = out.size();
-  impl_->budget.start_record(&out);
-  XmlRenderer r(*impl_, out);
-  auto res = r.element(d, d.root, -1, 0);
-  if (auto within = impl_->budget.finish_record(impl_->record_offset); !within) res = within;
+  Impl& im = *impl_;
+  im.budget.start_record(&out);
+  auto res = im.prepare_docs(d);
+  if (res) {
+    const Doc root = im.docs[0];
+    res = render_cached(im, Output::kXml, out, [&] {
+      XmlRenderer r(im, out);
+      return r.element(root, root.root, -1, 0);
+    });
+  }
+  if (auto within = im.budget.finish_record(im.record_offset); !within) res = within;
   if (!res) out.resize(mark);
   return res;
 }

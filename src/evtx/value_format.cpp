@@ -169,7 +169,10 @@ bool value_as_uint(std::span<const std::uint8_t> b, std::uint8_t type, std::uint
 bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_t type,
                   ValueStyle style) {
   const bool json = style == ValueStyle::kJsonTyped || style == ValueStyle::kJsonInString;
-  const Escape esc = json ? Escape::kJson : style == ValueStyle::kXml ? Escape::kXmlText : Escape::kNone;
+  const Escape esc = json                           ? Escape::kJson
+                     : style == ValueStyle::kXml     ? Escape::kXmlText
+                     : style == ValueStyle::kXmlAttr ? Escape::kXmlAttr
+                                                     : Escape::kNone;
   const bool quote = style == ValueStyle::kJsonTyped && !is_json_scalar_type(type);
   const std::size_t need = fixed_width(type);
   if (need != 0 && b.size() < need) {

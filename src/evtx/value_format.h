@@ -13,10 +13,11 @@
 namespace cmdsentry::evtx::detail {
 
 enum class ValueStyle : std::uint8_t {
-  kJsonTyped,   ///< a whole JSON value: number, true/false, or a quoted string
-  kJsonInString,///< escaped text inside an already open JSON string
-  kXml,         ///< XML-escaped text
-  kPlain,       ///< raw UTF-8 text
+  kJsonTyped,     ///< a whole JSON value: number, true/false, or a quoted string
+  kJsonInString,  ///< escaped text inside an already open JSON string
+  kXml,           ///< XML-escaped text (element content)
+  kXmlAttr,       ///< XML-escaped text inside a single- or double-quoted attribute value
+  kPlain,         ///< raw UTF-8 text
 };
 
 /// True for types written as bare JSON numbers/booleans.
