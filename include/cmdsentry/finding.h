@@ -101,6 +101,11 @@ struct Finding {
   /// an analysed shell line, or when `process` is that shell itself.
   std::shared_ptr<const ProcessEvent> via;
 
+  // --- Correlation (set by correlate::IncidentStage; empty without it) ---------------------
+  std::string incident;    ///< id of the incident it belongs to; empty: none
+  std::string automation;  ///< known-automation pattern it came from (--show-automation)
+  std::string ancestry;    ///< "cmd.exe < w3wp.exe" (nearest first), when correlation ran
+
   /// Event time (FILETIME ticks, UTC).
   [[nodiscard]] std::uint64_t time() const { return process->time; }
   /// The first match of `engine`, or null.

@@ -9,6 +9,7 @@
 
 #include "cmdsentry/event.h"
 #include "cmdsentry/finding.h"
+#include "cmdsentry/incident.h"
 
 namespace cmdsentry {
 
@@ -22,6 +23,11 @@ class Sink {
   virtual void begin() {}
   /// One finding, final.
   virtual void on_finding(const Finding& finding) { (void)finding; }
+  /// An incident, before its findings (which carry its id in Finding::incident). Only when
+  /// correlation runs (correlate::IncidentStage).
+  virtual void on_incident(const Incident& incident) { (void)incident; }
+  /// One collapsed known-automation pattern, at the end of the run.
+  virtual void on_automation(const AutomationLine& line) { (void)line; }
   /// True when the sink wants every merged event (on_event); `cmdsentry events` does.
   [[nodiscard]] virtual bool wants_events() const { return false; }
   /// One merged event, in time order (only when wants_events()).

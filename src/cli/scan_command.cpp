@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,12 @@
 #include "cli/output.h"
 #include "core/text_escape.h"
 #include "cmdsentry/engine.h"
+#include "correlate/correlator.h"
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
+#include "report/fields.h"
 #include "report/sink.h"
+#include "report/table_writer.h"
 #include "report/summary_writer.h"
 #include "scan/summary.h"
 
@@ -43,6 +47,11 @@ struct ScanArgs {
   std::string diagnostics = "text";
   long long reorder_window = -1;
   long long max_held = 0;
+  bool no_incidents = false;
+  bool incidents_only = false;
+  bool show_automation = false;
+  std::vector<std::string> automation_off;
+  int incident_score = -1;
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -76,13 +85,53 @@ bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
   return true;
 }
 
+/// Incident lines the end-of-run summary lists (the rest are counted).
+constexpr std::size_t kSummaryIncidents = 100;
+
 /// Feeds findings to the summary as they stream; flushes the output when the input idles.
+/// Keeps one line per incident (up to kSummaryIncidents) and per automation pattern.
 class SummarySink final : public Sink {
  public:
   explicit SummarySink(Output& out) : out_(out) {}
   void on_finding(const Finding& f) override { builder.add(f); }
+  void on_incident(const Incident& inc) override {
+    ++incidents;
+    if (incident_lines.size() >= kSummaryIncidents) return;
+    std::string phases;
+    for (const std::string& p : inc.phases) phases += (phases.empty() ? "" : "->") + p;
+    std::string t = report::iso_time(inc.start).substr(0, 16);
+    if (t.size() > 10) t[10] = ' ';
+    incident_lines.push_back(fmt::format(
+        "  {}  score {:>3}  {}  {}  {}  {} findings  {}{}", inc.id, inc.score,
+        report::short_host(inc.host), inc.user, t, inc.findings_total,
+        phases.empty() ? "-" : phases,
+        inc.targets.empty() ? "" : "  -> " + report::join(inc.targets, ' ')));
+  }
+  void on_automation(const AutomationLine& a) override {
+    automation_lines.push_back(fmt::format("  {}: {} finding(s) on {} host(s)", a.pattern, a.count,
+                                           a.hosts));
+  }
   void flush() override { out_.flush(); }
+  /// The incident and automation sections of the text summary.
+  [[nodiscard]] std::string sections() const {
+    std::string text;
+    if (incidents > 0) {
+      text += fmt::format("\nIncidents: {}\n", incidents);
+      for (const std::string& l : incident_lines) text += report::terminal_text(l) + "\n";
+      if (incidents > incident_lines.size()) {
+        text += fmt::format("  ... {} more\n", incidents - incident_lines.size());
+      }
+    }
+    if (!automation_lines.empty()) {
+      text += "\nKnown automation (kept out of incidents and of the timeline):\n";
+      for (const std::string& l : automation_lines) text += report::terminal_text(l) + "\n";
+    }
+    return text;
+  }
   scan::SummaryBuilder builder;
+  std::uint64_t incidents = 0;
+  std::vector<std::string> incident_lines;
+  std::vector<std::string> automation_lines;
 
  private:
   Output& out_;
@@ -119,9 +168,25 @@ int run_scan(const ScanArgs& a) {
   sink_options.width = to_terminal ? terminal_width() : 160;
   auto writer = report::make_sink(
       format, [&](std::string_view s) { out.write(s); }, sink_options);
-  if (!a.summary_only) engine.add_sink(*writer);
   SummarySink summary_sink(out);
-  engine.add_sink(summary_sink);
+  std::vector<Sink*> outputs;
+  if (!a.summary_only) outputs.push_back(writer.get());
+  outputs.push_back(&summary_sink);
+  // Correlation (docs/incidents.md) runs last among the detectors and sits between the engine
+  // and the outputs; without it the outputs take findings straight from the engine.
+  correlate::CorrelateOptions co;
+  co.show_automation = a.show_automation;
+  co.incidents_only = a.incidents_only;
+  co.automation_off = a.automation_off;
+  if (a.incident_score >= 0) co.weights.threshold = a.incident_score;
+  std::optional<correlate::Correlator> correlator;
+  if (!a.no_incidents) {
+    correlator.emplace(outputs, co);
+    engine.add_detector(*correlator);
+    engine.add_sink(correlator->sink());
+  } else {
+    for (Sink* s : outputs) engine.add_sink(*s);
+  }
   engine.on_diagnostic([&](const Diagnostic& d) { print_diagnostic(d, a.quiet, a.diagnostics); });
   const RunReport r = engine.run(a.paths);
 
@@ -132,6 +197,7 @@ int run_scan(const ScanArgs& a) {
       report::append_summary_json(text, summary);
     } else {
       report::append_summary_text(text, summary);
+      text += summary_sink.sections();
     }
     // Beside a table, or alone: in the output. Beside CSV/JSONL: on stderr, so the output
     // stays machine-readable.
@@ -154,6 +220,12 @@ int run_scan(const ScanArgs& a) {
   for (const auto& [name, v] : r.detector_counters) {
     if (name == "kb.hidden_by_noise") hidden = v;
   }
+  std::uint64_t incidents = 0;
+  std::uint64_t automation = 0;
+  for (const auto& [name, v] : r.detector_counters) {
+    if (name == "correlation.incidents") incidents = v;
+    if (name == "correlation.automation_findings") automation = v;
+  }
   const auto& s = r.read;
   if (!a.quiet) {
     note(fmt::format(
@@ -163,6 +235,11 @@ int run_scan(const ScanArgs& a) {
         read_counts(s), r.analysed, r.commands,
         r.findings, r.paired, r.on_shell, r.shells, r.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
+    if (!a.no_incidents) {
+      note(fmt::format("cmdsentry: scan: {} incident(s); {} finding(s) of known automation {}",
+                       incidents, automation,
+                       a.show_automation ? "listed" : "collapsed (--show-automation lists them)"));
+    }
     note(engine_counts(r));
   }
   if (r.truncated > 0) {
@@ -216,6 +293,20 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--max-held", args->max_held,
                   "most executions held for chain pairing at once (default 65536)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-incidents", args->no_incidents,
+                "no correlation: findings only, written as soon as they are final");
+  cmd->add_flag("--incidents-only", args->incidents_only,
+                "write only the incidents and the findings that belong to one");
+  cmd->add_flag("--show-automation", args->show_automation,
+                "also list the findings of known automation (cloud agents, Windows' own tasks) "
+                "one by one instead of one line per pattern");
+  cmd->add_option("--automation-off", args->automation_off,
+                  "treat this known-automation pattern as ordinary activity (repeatable; all: "
+                  "every pattern; names in docs/incidents.md)")
+      ->allow_extra_args(false);
+  cmd->add_option("--incident-score", args->incident_score,
+                  "score at which a cluster of findings becomes an incident (default 5)")
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([args] { set_exit_code(run_scan(*args)); });
 }
 

@@ -42,7 +42,10 @@ const std::vector<std::string_view>& csv_columns() {
                                                          "chunk",
                                                          "offset",
                                                          "via_parent_image",
-                                                         "via_parent_command_line"};
+                                                         "via_parent_command_line",
+                                                         "incident",
+                                                         "ancestry",
+                                                         "automation"};
   return kColumns;
 }
 
@@ -98,6 +101,9 @@ void CsvWriter::write(const Finding& f) {
   number(src.offset, src.has_evtx_position());
   field(f.via ? std::string_view(f.via->parent_image()) : std::string_view());
   field(f.via ? std::string_view(f.via->parent_command_line()) : std::string_view());
+  field(f.incident);
+  field(f.ancestry);
+  field(f.automation);
   buf_ += "\r\n";
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

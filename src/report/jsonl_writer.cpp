@@ -1,5 +1,6 @@
 #include "report/jsonl_writer.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include "events/event_json.h"
@@ -58,6 +59,13 @@ void append_finding_json(std::string& out, const Finding& f) {
   const ProcessEvent& e = *f.process;
   const SourceRef& src = source_of(e);
   Obj o(out);
+  o.str("type", "finding");
+  o.key("incident");
+  if (f.incident.empty()) {
+    out += "null";
+  } else {
+    events::append_json_string(out, f.incident);
+  }
   o.str("timestamp", iso_time(e.time));
   o.str("host", e.host());
   o.str("user", user_of(e));
@@ -66,7 +74,7 @@ void append_finding_json(std::string& out, const Finding& f) {
   o.str("rule", f.rule());
   o.str("tactic", f.tactic());
   o.list("technique", f.techniques());
-  o.str("noise", kb::to_string(f.noise()));
+  if (f.kb() != nullptr) o.str("noise", kb::to_string(f.noise()));
   o.boolean("study", f.study());
   o.boolean("builtin", f.builtin());
   if (f.kb() != nullptr && f.kb()->renamed) {
@@ -84,6 +92,8 @@ void append_finding_json(std::string& out, const Finding& f) {
   if (e.parent_pid) o.num("parent_process_id", *e.parent_pid);
   o.opt_str("user_sid", e.user_sid());
   o.opt_str("logon_id", hex_id(e.logon_id));
+  o.opt_str("ancestry", f.ancestry);
+  o.opt_str("automation", f.automation);
   o.str("origin", cmdline::to_string(f.origin));
   o.boolean("via_cmd", f.via_cmd);
   if (f.via) {
@@ -152,6 +162,74 @@ void JsonlWriter::write(const Finding& f) {
     buf_.clear();
   }
 }
+
+namespace {
+
+void evidence_json(std::string& out, const EvidenceRef& r, bool full) {
+  Obj o(out);
+  o.str("source", r.source);
+  o.num("record", r.record);
+  if (full) {
+    o.str("timestamp", iso_time(r.time));
+    o.str("command", r.command);
+    o.opt_str("phase", r.phase);
+    o.str("image", r.image);
+    o.str("command_line", r.command_line);
+    o.opt_str("ancestry", r.ancestry);
+  }
+  o.close();
+}
+
+}  // namespace
+
+void append_incident_json(std::string& out, const Incident& inc) {
+  Obj o(out);
+  o.str("type", "incident");
+  o.str("id", inc.id);
+  o.str("host", inc.host);
+  o.str("user", inc.user);
+  o.str("start", iso_time(inc.start));
+  o.str("end", iso_time(inc.end));
+  o.list("phases", inc.phases);
+  o.num("score", static_cast<std::uint64_t>(std::max(0, inc.score)));
+  o.list("reasons", inc.reasons);
+  o.num("findings_total", inc.findings_total);
+  o.key("findings");
+  out += '[';
+  for (std::size_t i = 0; i < inc.findings.size(); ++i) {
+    if (i > 0) out += ',';
+    evidence_json(out, inc.findings[i], true);
+  }
+  out += ']';
+  o.list("targets", inc.targets);
+  o.list("related", inc.related);
+  o.close();
+  out += '\n';
+}
+
+void append_automation_json(std::string& out, const AutomationLine& a) {
+  Obj o(out);
+  o.str("type", "automation");
+  o.str("pattern", a.pattern);
+  o.str("evidence", a.evidence);
+  o.num("count", a.count);
+  o.num("hosts", a.hosts);
+  o.list("host_examples", a.host_examples);
+  o.list("commands", a.commands);
+  o.str("first", iso_time(a.first));
+  o.str("last", iso_time(a.last));
+  o.key("example");
+  evidence_json(out, a.example, true);
+  o.close();
+  out += '\n';
+}
+
+void JsonlWriter::on_incident(const Incident& incident) {
+  append_incident_json(buf_, incident);
+  if (buf_.size() >= kFlushBytes) flush();
+}
+
+void JsonlWriter::on_automation(const AutomationLine& line) { append_automation_json(buf_, line); }
 
 void JsonlWriter::finish() {
   if (!buf_.empty()) out_(buf_);

@@ -1,12 +1,16 @@
 #pragma once
 /// JsonlWriter: one JSON object per finding and line. The shape (documented in docs/scan.md):
 ///
-///   {"timestamp":"2026-03-02T13:12:05.120000Z","host":"WKS-FIN-07.corp.example",
+///   {"type":"finding","incident":null,"timestamp":"2026-03-02T13:12:05.120000Z","host":"WKS-FIN-07.corp.example",
 ///    "user":"CORP\\akimura","phase":"recon","command":"tasklist","rule":"tasklist",
 ///    "tactic":"discovery","technique":["T1057"],"noise":"medium","study":true,"builtin":false,
 ///    "args":"/v","image":"C:\\Windows\\System32\\tasklist.exe","command_line":"tasklist  /v",
 ///    "parent_image":"C:\\Windows\\System32\\cmd.exe","obfuscation":{"score":0,"reasons":[]},
 ///    "source":"quickstart.evtx","record":231, ...optional fields...}
+///
+/// With correlation, incident records ({"type":"incident",...}) come before their findings,
+/// whose "incident" names them, and automation records ({"type":"automation",...}) come at the
+/// end (docs/incidents.md).
 ///
 /// Strings are JSON-escaped with invalid UTF-8 replaced (events::append_json_string); U+2028/9
 /// are escaped too, so a line can be embedded in a <script> block of the HTML report.
@@ -19,12 +23,18 @@ namespace cmdsentry::report {
 
 /// Appends one finding as a JSON object and '\n'.
 void append_finding_json(std::string& out, const Finding& finding);
+/// Appends one incident record and '\n'.
+void append_incident_json(std::string& out, const Incident& incident);
+/// Appends one known-automation record and '\n'.
+void append_automation_json(std::string& out, const AutomationLine& line);
 
 /// JSON Lines sink.
 class JsonlWriter final : public Sink {
  public:
   explicit JsonlWriter(TextOut out) : out_(std::move(out)) {}
   void write(const Finding& finding) override;
+  void on_incident(const Incident& incident) override;
+  void on_automation(const AutomationLine& line) override;
   void finish() override;
   void flush() override {
     if (!buf_.empty()) out_(buf_);

@@ -64,8 +64,88 @@ void TableWriter::write(const Finding& f) {
   }
 }
 
+namespace {
+
+/// Lines of an incident's evidence shown in a table block.
+constexpr std::size_t kIncidentLines = 40;
+
+std::string clock_of(std::uint64_t t) { return iso_time(t).substr(11, 8); }
+
+std::string span_text(std::uint64_t start, std::uint64_t end) {
+  const std::uint64_t secs = end > start ? (end - start) / 10'000'000 : 0;
+  if (secs < 120) return std::to_string(secs) + " s";
+  if (secs < 7200) return std::to_string(secs / 60) + " min";
+  return std::to_string(secs / 3600) + " h " + std::to_string(secs / 60 % 60) + " min";
+}
+
+}  // namespace
+
+void TableWriter::on_incident(const Incident& inc) {
+  const std::size_t width = width_ > 40 ? static_cast<std::size_t>(width_) : 40;
+  std::string t0 = iso_time(inc.start).substr(0, 19);
+  if (t0.size() > 10) t0[10] = ' ';
+  std::string head = "== INCIDENT " + inc.id + "  score " + std::to_string(inc.score) + "  " +
+                     short_host(inc.host) + "  " + inc.user + "  " + t0 + " -> " +
+                     clock_of(inc.end) + " UTC (" + span_text(inc.start, inc.end) + ", " +
+                     std::to_string(inc.findings_total) + " findings)";
+  buf_ += "\n" + fit(terminal_text(head), width, false) + "\n";
+  std::string phases;
+  for (const std::string& p : inc.phases) phases += (phases.empty() ? "" : " -> ") + p;
+  if (!phases.empty()) buf_ += fit(terminal_text("   phases   " + phases), width, false) + "\n";
+  if (!inc.targets.empty()) {
+    buf_ += fit(terminal_text("   targets  " + join(inc.targets, ' ')), width, false) + "\n";
+  }
+  if (!inc.related.empty()) {
+    buf_ += fit(terminal_text("   related  " + join(inc.related, ' ')), width, false) + "\n";
+  }
+  for (std::size_t i = 0; i < inc.reasons.size(); ++i) {
+    buf_ += fit(terminal_text((i == 0 ? "   why      - " : "            - ") + inc.reasons[i]),
+                width, false) +
+            "\n";
+  }
+  // The chain as a tree: each ancestry once, the commands under it in time order.
+  std::vector<std::string> groups;
+  for (const EvidenceRef& r : inc.findings) {
+    if (std::find(groups.begin(), groups.end(), r.ancestry) == groups.end()) {
+      groups.push_back(r.ancestry);
+    }
+  }
+  std::size_t shown = 0;
+  for (const std::string& g : groups) {
+    if (shown >= kIncidentLines) break;
+    buf_ += fit(terminal_text("   under    " + (g.empty() ? std::string("(unknown parent)") : g)),
+                width, false) +
+            "\n";
+    for (const EvidenceRef& r : inc.findings) {
+      if (r.ancestry != g) continue;
+      if (shown++ >= kIncidentLines) break;
+      std::string line = "     " + clock_of(r.time) + "  " + fit(r.command, 20) + "  " +
+                         (r.command_line.empty() ? r.image : r.command_line);
+      buf_ += fit(terminal_text(line), width, false) + "\n";
+    }
+  }
+  if (inc.findings_total > shown) {
+    buf_ += "     ... " + std::to_string(inc.findings_total - std::min<std::uint64_t>(shown, inc.findings_total)) +
+            " more (see the timeline, --format jsonl)\n";
+  }
+  buf_ += "\n";
+  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
+}
+
+void TableWriter::on_automation(const AutomationLine& a) {
+  std::string line = "   " + a.pattern + ": " + std::to_string(a.count) + " finding(s) on " +
+                     std::to_string(a.hosts) + " host(s) (" + join(a.commands, ' ') + "); " +
+                     a.evidence;
+  automation_ += fit(terminal_text(line), width_ > 40 ? static_cast<std::size_t>(width_) : 40, false);
+  automation_ += '\n';
+}
+
 void TableWriter::finish() {
   if (rows_ == 0) buf_ += "(no findings)\n";
+  if (!automation_.empty()) {
+    buf_ += "\nKnown automation, kept out of incidents and of the timeline (--show-automation lists "
+            "them):\n" + automation_;
+  }
   if (!buf_.empty()) out_(buf_);
   buf_.clear();
 }

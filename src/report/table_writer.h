@@ -12,6 +12,7 @@
 /// USER column is left out; below 122 rows are longer than the width (use --format csv/jsonl).
 
 #include <string>
+#include <vector>
 
 #include "report/sink.h"
 
@@ -23,6 +24,11 @@ class TableWriter final : public Sink {
   TableWriter(TextOut out, int width) : out_(std::move(out)), width_(width) {}
   void begin() override;
   void write(const Finding& finding) override;
+  /// An incident block: id, score, host, user, span, phases, targets, reasons and its commands
+  /// grouped by ancestry (a tree: the ancestry line, then the commands under it).
+  void on_incident(const Incident& incident) override;
+  /// Known-automation lines are printed after the timeline.
+  void on_automation(const AutomationLine& line) override;
   void finish() override;
   void flush() override {
     if (!buf_.empty()) out_(buf_);
@@ -38,6 +44,7 @@ class TableWriter final : public Sink {
   int width_;
   std::string buf_;
   std::uint64_t rows_ = 0;
+  std::string automation_;
 };
 
 /// Host as shown in tables: the NetBIOS part of a DNS name (an IP address stays whole).

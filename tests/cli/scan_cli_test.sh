@@ -44,9 +44,10 @@ quickstart_finds_study_commands() {
 }
 
 quickstart_fields() {
-  "$bin" scan -f jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  "$bin" scan -f jsonl --no-summary -q "$sample" > all.jsonl || fail "exit $?"
+  grep '"type":"finding"' all.jsonl > out.jsonl
   [ -s out.jsonl ] || fail "no findings"
-  for k in timestamp host user phase command args technique noise image command_line \
+  for k in type incident timestamp host user phase command args technique noise image command_line \
            parent_image obfuscation source record tactic process_id parent_process_id logon_id \
            via_cmd origin chunk offset; do
     n=$(grep -c "\"$k\":" out.jsonl)
@@ -62,13 +63,41 @@ quickstart_fields() {
 
 quickstart_csv() {
   "$bin" scan -f csv --no-summary -q "$sample" > out.csv || fail "exit $?"
-  "$bin" scan -f jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  "$bin" scan -f jsonl --no-summary -q "$sample" | grep '"type":"finding"' > out.jsonl \
+    || fail "no findings"
   head -1 out.csv | grep -q '^timestamp,host,user,phase,command,args,technique,noise,image,command_line,parent_image,obfuscation_score,obfuscation_reasons,source,record,' \
     || fail "CSV header: $(head -1 out.csv)"
   # One row per finding (no field of the sample has a line break).
   [ $(($(wc -l < out.csv) - 1)) = "$(wc -l < out.jsonl)" ] || fail "row count differs from JSONL"
   expect_line out.csv ',recon,tasklist,/v,'
   expect_line out.csv ",discovery,ping,\"'-n 1 fs-02.corp.example\","
+}
+
+quickstart_incidents() {
+  "$bin" scan -f jsonl --no-summary -q "$sample" > out.jsonl || fail "exit $?"
+  # The sample's intrusion on WKS-FIN-07 (implant in Temp, recon -> discovery -> spread toward
+  # FS-02 and DC01) is one incident, written before its findings, which name it.
+  expect_line out.jsonl '"type":"incident","id":"inc-000001","host":"WKS-FIN-07.corp.example","user":"CORP\\akimura"'
+  expect_line out.jsonl '"phases":["recon","discovery","spread"]'
+  expect_line out.jsonl '"targets":["FS-02","DC01"]'
+  first_incident=$(grep -n '"type":"incident"' out.jsonl | head -1 | cut -d: -f1)
+  first_member=$(grep -n '"incident":"inc-000001"' out.jsonl | head -1 | cut -d: -f1)
+  [ "$first_incident" -lt "$first_member" ] || fail "incident record after its findings"
+  # The ordinary commands before the intrusion (ipconfig /flushdns, ping) are not in it.
+  expect_line out.jsonl '"type":"finding","incident":null,"timestamp":"2026-03-02T11:03:05'
+  # --no-incidents: no incident records, findings with "incident":null.
+  "$bin" scan -f jsonl --no-summary -q --no-incidents "$sample" > plain.jsonl || fail "exit $?"
+  no_line plain.jsonl '"type":"incident"'
+  [ "$(grep -c '"type":"finding"' plain.jsonl)" = "$(grep -c '"type":"finding"' out.jsonl)" ] \
+    || fail "correlation changed the number of findings"
+  # --incidents-only: only the incident and its findings.
+  "$bin" scan -f jsonl --no-summary -q --incidents-only "$sample" > only.jsonl || fail "exit $?"
+  no_line only.jsonl '"incident":null'
+  # The table prints the incident block.
+  COLUMNS=160 "$bin" scan -f table "$sample" > out.txt 2> err.txt || fail "exit $?"
+  expect_line out.txt '== INCIDENT inc-000001  score '
+  expect_line out.txt '   phases   recon -> discovery -> spread'
+  expect_line out.txt 'Incidents: '
 }
 
 quickstart_table() {
@@ -131,8 +160,8 @@ hostile_jsonl() {
 }
 
 stdin_and_output_file() {
-  cat "$golden/chain_with_children/input.jsonl" | "$bin" scan -q --no-summary -o found.jsonl - \
-    || fail "exit $?"
+  cat "$golden/chain_with_children/input.jsonl" | "$bin" scan -q --no-summary --no-incidents \
+    -o found.jsonl - || fail "exit $?"
   # Not a terminal and no --format: JSON Lines.
   [ "$(wc -l < found.jsonl)" = 5 ] || fail "5 findings expected: $(cat found.jsonl)"
   expect_line found.jsonl '"source":"-","record":103'

@@ -100,12 +100,12 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::string out = render(Format::kCsv, {finding("whoami /all", "/all"),
                                                 at_evtx_position(finding("whoami /all", "/all"))});
   const std::size_t header_end = out.find("\r\n");
-  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line")) << out;
+  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line,incident,ancestry,automation")) << out;
   const std::size_t row_end = out.find("\r\n", header_end + 2);
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
   const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
   EXPECT_TRUE(text_row.ends_with(",,,,")) << text_row;
-  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,")) << evtx_row;
+  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,,,,")) << evtx_row;
   EXPECT_NE(evtx_row.find(",logs/Security.evtx,4242,"), std::string::npos) << evtx_row;
 }
 

@@ -1,0 +1,368 @@
+#include "correlate/ancestry.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/ascii.h"
+#include "events/merge.h"
+
+namespace cmdsentry::correlate {
+namespace {
+
+/// Process creation times of a parent may trail the child's by the logging delay.
+constexpr std::uint64_t kParentSkew = 2 * kTick;
+/// Command-line bytes kept per node (enough for the shapes and automation patterns).
+constexpr std::size_t kNodeCommandLine = 512;
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+template <std::size_t N>
+bool one_of(std::string_view name, const std::array<std::string_view, N>& names) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+constexpr std::array<std::string_view, 12> kWebServers = {
+    "w3wp.exe",    "httpd.exe",  "nginx.exe",       "php-cgi.exe",
+    "sqlservr.exe", "tomcat.exe", "tomcat7.exe",    "tomcat8.exe",
+    "tomcat9.exe", "umworkerprocess.exe", "coldfusion.exe", "jrun.exe"};
+constexpr std::array<std::string_view, 6> kJavaWebRoots = {"tomcat", "jboss", "weblogic",
+                                                           "websphere", "glassfish", "wildfly"};
+constexpr std::array<std::string_view, 14> kDocuments = {
+    "winword.exe", "excel.exe",       "powerpnt.exe",     "outlook.exe", "msaccess.exe",
+    "mspub.exe",   "visio.exe",       "onenote.exe",      "eqnedt32.exe", "acrord32.exe",
+    "acrobat.exe", "foxitreader.exe", "foxitpdfreader.exe", "hwp.exe"};
+constexpr std::array<std::string_view, 4> kRemoteServices = {"services.exe", "wmiprvse.exe",
+                                                             "wsmprovhost.exe", "winrshost.exe"};
+constexpr std::array<std::string_view, 4> kPsExecServices = {"psexesvc.exe", "remcomsvc.exe",
+                                                             "csexecsvc.exe", "xcmdsvc.exe"};
+constexpr std::array<std::string_view, 3> kTaskHosts = {"svchost.exe", "taskeng.exe",
+                                                        "taskhostw.exe"};
+
+bool web_server(std::string_view name, std::string_view path) {
+  if (one_of(name, kWebServers)) return true;
+  if (name != "java.exe" && name != "javaw.exe") return false;
+  return std::any_of(kJavaWebRoots.begin(), kJavaWebRoots.end(),
+                     [&](std::string_view r) { return contains(path, r); });
+}
+
+std::string file_name(std::string_view lower_path) {
+  const std::size_t sep = lower_path.find_last_of("\\/");
+  return std::string(sep == std::string_view::npos ? lower_path : lower_path.substr(sep + 1));
+}
+
+Shape shape_of(std::string_view image_name, std::string_view cl,
+               const std::vector<std::string>& chain, const std::vector<std::string>& lines) {
+  for (const std::string& a : chain) {
+    if (one_of(std::string_view(a), kPsExecServices) || istarts_with(a, "paexec")) {
+      return Shape::kPsExecService;
+    }
+  }
+  // The line itself, then its nearest ancestors' (a child of the wmiexec cmd.exe).
+  std::vector<std::string_view> texts{cl};
+  for (std::size_t i = 0; i < lines.size() && i < 2; ++i) texts.push_back(lines[i]);
+  for (std::string_view t : texts) {
+    if (contains(t, "\\\\127.0.0.1\\admin$\\__") || contains(t, "\\\\127.0.0.1\\c$\\__output")) {
+      return Shape::kAdminShareOutput;
+    }
+  }
+  const bool shell = image_name == "cmd.exe";
+  if (shell && contains(cl, "echo") && contains(cl, "\\\\.\\pipe\\")) return Shape::kPipeEcho;
+  if (shell && !chain.empty() && one_of(std::string_view(chain[0]), kTaskHosts) &&
+      (contains(cl, "\\windows\\temp\\") || contains(cl, "%windir%\\temp\\")) &&
+      contains(cl, ".tmp 2>&1")) {
+    return Shape::kAtExecOutput;
+  }
+  return Shape::kNone;
+}
+
+}  // namespace
+
+std::string_view kind_name(AncestryKind kind) {
+  switch (kind) {
+    case kKindWebServer: return "web-server";
+    case kKindDocument: return "document";
+    case kKindRemoteService: return "remote-service";
+    case kKindUserWritable: return "user-writable";
+  }
+  return "unknown";
+}
+
+std::string_view kind_description(AncestryKind kind) {
+  switch (kind) {
+    case kKindWebServer: return "a web or database server process (web shell, xp_cmdshell)";
+    case kKindDocument: return "a document program (a malicious document or attachment)";
+    case kKindRemoteService:
+      return "a service or WMI/WinRM host (remote execution: sc, wmic /node, PsExec-like)";
+    case kKindUserWritable: return "a binary in a user-writable folder (a dropped implant)";
+  }
+  return "";
+}
+
+std::string_view shape_name(Shape shape) {
+  switch (shape) {
+    case Shape::kNone: return "";
+    case Shape::kAdminShareOutput: return "admin-share-output";
+    case Shape::kPipeEcho: return "named-pipe-echo";
+    case Shape::kPsExecService: return "psexec-service";
+    case Shape::kAtExecOutput: return "atexec-output";
+  }
+  return "";
+}
+
+std::string_view shape_description(Shape shape) {
+  switch (shape) {
+    case Shape::kNone: return "";
+    case Shape::kAdminShareOutput:
+      return "output redirected to \\\\127.0.0.1\\ADMIN$ or C$\\__output (impacket wmiexec/smbexec)";
+    case Shape::kPipeEcho:
+      return "cmd.exe echoing into a named pipe (Meterpreter/Cobalt Strike getsystem)";
+    case Shape::kPsExecService: return "started by a PsExec-style service (PSEXESVC, PAExec, RemCom)";
+    case Shape::kAtExecOutput:
+      return "a scheduled task writing its output to %windir%\\Temp\\*.tmp (impacket atexec)";
+  }
+  return "";
+}
+
+const std::vector<AutomationPattern>& automation_patterns() {
+  static const std::vector<AutomationPattern> kPatterns = {
+      {"azure-guest-agent",
+       "the Azure VM guest agent and its extensions (C:\\WindowsAzure, C:\\Packages\\Plugins) run "
+       "inventory and configuration commands on every Azure VM",
+       {"\\windowsazure\\", "\\packages\\plugins\\", "waappagent.exe", "windowsazureguestagent.exe"},
+       {}},
+      {"aws-agent",
+       "the AWS SSM agent and EC2Launch/EC2Config run configuration documents on EC2 instances",
+       {"amazon-ssm-agent.exe", "ssm-document-worker.exe", "ssm-agent-worker.exe",
+        "\\amazon\\ec2launch\\", "\\amazon\\ec2config"},
+       {}},
+      {"gcp-agent", "the Google guest agent configures Compute Engine instances",
+       {"googleguestagent.exe", "\\google\\compute engine\\"},
+       {}},
+      {"gather-network-info",
+       "Windows' own network inventory task runs gatherNetworkInfo.vbs, which calls ipconfig, "
+       "netsh, route and net",
+       {},
+       {"\\system32\\gathernetworkinfo.vbs"}},
+      {"windows-maintenance",
+       "Windows' own diagnostics, update and Defender processes (sdiagnhost, UsoClient, "
+       "CompatTelRunner, MpCmdRun, TiWorker)",
+       {"\\sdiagnhost.exe", "\\usoclient.exe", "\\musnotification.exe", "\\compattelrunner.exe",
+        "\\mpcmdrun.exe", "\\programdata\\microsoft\\windows defender\\", "\\tiworker.exe",
+        "\\trustedinstaller.exe", "\\devicecensus.exe", "\\windows defender advanced threat "
+                                                        "protection\\"},
+       {}},
+      {"sccm-agent", "the Configuration Manager client (C:\\Windows\\CCM) runs inventory and "
+                     "deployment scripts",
+       {"\\windows\\ccm\\", "\\windows\\ccmsetup\\"},
+       {}},
+      {"intune-agent", "the Intune management extension runs the scripts an administrator assigned",
+       {"\\microsoft intune management extension\\", "\\agentexecutor.exe"},
+       {}},
+      {"ci-agent",
+       "a CI agent (Azure Pipelines, GitLab, Jenkins, TeamCity, Buildkite) runs build scripts "
+       "that call the same commands on every build",
+       {"\\agent.worker.exe", "\\agent.listener.exe", "gitlab-runner", "buildkite-agent",
+        "\\teamcity\\", "\\jenkins\\"},
+       {"\\jenkins\\agent.jar", "\\jenkins\\slave.jar", "agent.jar -jnlpurl", "remoting.jar"}},
+  };
+  return kPatterns;
+}
+
+std::string AncestryInfo::text() const {
+  std::string out;
+  for (const std::string& c : chain) {
+    if (!out.empty()) out += " < ";
+    out += c;
+  }
+  return out;
+}
+
+bool user_writable(std::string_view path) {
+  const std::string p = to_lower(path);
+  static constexpr std::array<std::string_view, 8> kFolders = {
+      "\\temp\\",           "\\tmp\\",           "\\downloads\\", "\\appdata\\",
+      "\\users\\public\\", "\\$recycle.bin\\", "\\perflogs\\",  "\\windows\\tasks\\"};
+  for (std::string_view f : kFolders) {
+    if (contains(p, f)) return true;
+  }
+  // ProgramData is writable by users, but its Microsoft folder holds Defender and the like.
+  return contains(p, "\\programdata\\") && !contains(p, "\\programdata\\microsoft\\");
+}
+
+bool shell_link(std::string_view image_name) {
+  return image_name == "cmd.exe" || image_name == "powershell.exe" || image_name == "pwsh.exe" ||
+         image_name == "conhost.exe";
+}
+
+std::string ProcessTable::key_of(std::string_view host, std::string_view guid, std::uint32_t pid) {
+  std::string k(host);
+  k += '|';
+  if (!guid.empty()) {
+    k += 'g';
+    k += to_lower(guid);
+  } else {
+    k += 'p';
+    k += std::to_string(pid);
+  }
+  return k;
+}
+
+void ProcessTable::put(std::string key, Node node) {
+  order_.emplace_back(node.time, key);
+  nodes_[std::move(key)] = std::move(node);
+  while (nodes_.size() > kMaxProcesses && !order_.empty()) {
+    auto it = nodes_.find(order_.front().second);
+    if (it != nodes_.end() && it->second.time == order_.front().first) nodes_.erase(it);
+    order_.pop_front();
+  }
+}
+
+void ProcessTable::add_logon(const LogonEvent& logon) {
+  if (logon.logon_id == 0) return;
+  std::string key = events::host_key(logon.host) + '|' + std::to_string(logon.logon_id);
+  session_order_.emplace_back(logon.time, key);
+  sessions_[std::move(key)] = Session{logon.time, logon.logon_type, logon.source_address};
+  while (sessions_.size() > kMaxSessions && !session_order_.empty()) {
+    auto it = sessions_.find(session_order_.front().second);
+    if (it != sessions_.end() && it->second.time == session_order_.front().first) {
+      sessions_.erase(it);
+    }
+    session_order_.pop_front();
+  }
+}
+
+const AutomationPattern* ProcessTable::automation_of(
+    std::string_view image, const std::vector<std::string>& paths,
+    const std::vector<std::string>& command_lines) const {
+  if (automation_off_) return nullptr;
+  for (const AutomationPattern& p : automation_patterns()) {
+    if (std::find(disabled_.begin(), disabled_.end(), p.name) != disabled_.end()) continue;
+    auto path_hit = [&](std::string_view path) {
+      if (path.empty() || user_writable(path)) return false;
+      return std::any_of(p.images.begin(), p.images.end(),
+                         [&](std::string_view n) { return contains(path, n); });
+    };
+    if (path_hit(image)) return &p;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (path_hit(paths[i])) return &p;
+      if (i < command_lines.size() && !user_writable(paths[i]) &&
+          std::any_of(p.command_lines.begin(), p.command_lines.end(),
+                      [&](std::string_view n) { return contains(command_lines[i], n); })) {
+        return &p;
+      }
+    }
+  }
+  return nullptr;
+}
+
+AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view host_key) {
+  AncestryInfo info;
+  std::vector<std::string> lines;  // ancestors' command lines, nearest first
+  // The parent as this event names it, then the remembered ancestors above it.
+  std::string parent_key;
+  if (!e.parent_process_guid().empty() || e.parent_pid) {
+    parent_key = key_of(host_key, e.parent_process_guid(), e.parent_pid.value_or(0));
+  }
+  const Node* node = nullptr;
+  if (!parent_key.empty()) {
+    auto it = nodes_.find(parent_key);
+    if (it != nodes_.end() && it->second.time <= e.time + kParentSkew) node = &it->second;
+  }
+  if (!e.parent_image().empty()) {
+    info.paths.push_back(to_lower(e.parent_image()));
+  } else if (node != nullptr) {
+    info.paths.push_back(node->path);
+  }
+  std::string pcl = to_lower(e.parent_command_line().substr(
+      0, std::min(e.parent_command_line().size(), kNodeCommandLine)));
+  if (pcl.empty() && node != nullptr) pcl = node->command_line;
+  if (!info.paths.empty()) lines.push_back(pcl);
+  for (int depth = 0; node != nullptr && depth < kMaxDepth; ++depth) {
+    auto it = node->parent_key.empty() ? nodes_.end() : nodes_.find(node->parent_key);
+    const Node* up = it != nodes_.end() && it->second.time <= node->time + kParentSkew
+                         ? &it->second
+                         : nullptr;
+    if (up == nullptr) {
+      // The parent's own creation is not in the logs (or expired): its image still is.
+      if (!node->parent_path.empty()) {
+        info.paths.push_back(node->parent_path);
+        lines.emplace_back();
+      }
+      break;
+    }
+    info.paths.push_back(up->path);
+    lines.push_back(up->command_line);
+    node = up;
+  }
+  for (const std::string& p : info.paths) info.chain.push_back(file_name(p));
+
+  const std::string image = to_lower(e.image());
+  const std::string name = file_name(image);
+  const std::string cl =
+      to_lower(e.command_line().substr(0, std::min(e.command_line().size(), kNodeCommandLine)));
+  info.shape = shape_of(name, cl, info.chain, lines);
+  if (info.shape == Shape::kNone) info.automation = automation_of(image, info.paths, lines);
+
+  // The first ancestor that is not a shell link says who asked for the command.
+  for (std::size_t i = 0; i < info.chain.size(); ++i) {
+    if (shell_link(info.chain[i])) continue;
+    const std::string& n = info.chain[i];
+    std::uint8_t k = 0;
+    if (web_server(n, info.paths[i])) k = kKindWebServer;
+    if (one_of(std::string_view(n), kDocuments)) k = kKindDocument;
+    if (one_of(std::string_view(n), kRemoteServices)) k = kKindRemoteService;
+    if (k != 0) {
+      info.kinds |= k;
+      info.kind_images[kind_index(static_cast<AncestryKind>(k))] = info.paths[i];
+    }
+    break;
+  }
+  for (std::size_t i = 0; i < info.paths.size() && i < 4; ++i) {
+    if (user_writable(info.paths[i])) {
+      info.kind_images[kind_index(kKindUserWritable)] = info.paths[i];
+      info.kinds |= kKindUserWritable;
+      break;
+    }
+  }
+  if (info.automation != nullptr) info.kinds = 0;
+
+  if (e.logon_id != 0) {
+    auto s = sessions_.find(std::string(host_key) + '|' + std::to_string(e.logon_id));
+    if (s != sessions_.end()) {
+      info.logon_type = s->second.type;
+      info.source_address = s->second.address;
+    }
+  }
+
+  // Remember this process as a possible ancestor (under its GUID and its PID).
+  Node self{e.time, image, parent_key, to_lower(e.parent_image()), cl};
+  if (!e.process_guid().empty()) put(key_of(host_key, e.process_guid(), e.pid), self);
+  if (e.pid != 0) put(key_of(host_key, {}, e.pid), std::move(self));
+  return info;
+}
+
+bool ProcessTable::knows(const ProcessEvent& e, std::string_view host_key) const {
+  auto it = nodes_.find(key_of(host_key, e.process_guid(), e.pid));
+  return it != nodes_.end() && it->second.time == e.time;
+}
+
+void ProcessTable::expire(std::uint64_t now) {
+  if (now < kProcessRetention) return;
+  const std::uint64_t cut = now - kProcessRetention;
+  while (!order_.empty() && order_.front().first < cut) {
+    auto it = nodes_.find(order_.front().second);
+    if (it != nodes_.end() && it->second.time == order_.front().first) nodes_.erase(it);
+    order_.pop_front();
+  }
+  while (!session_order_.empty() && session_order_.front().first < cut) {
+    auto it = sessions_.find(session_order_.front().second);
+    if (it != sessions_.end() && it->second.time == session_order_.front().first) {
+      sessions_.erase(it);
+    }
+    session_order_.pop_front();
+  }
+}
+
+}  // namespace cmdsentry::correlate
