@@ -181,6 +181,10 @@ std::string AncestryInfo::text() const {
 
 bool user_writable(std::string_view path) {
   const std::string p = to_lower(path);
+  // Per-user installs (VS Code, Teams, OneDrive, Store apps) live under AppData by design.
+  if (contains(p, "\\appdata\\local\\programs\\") || contains(p, "\\appdata\\local\\microsoft\\")) {
+    return false;
+  }
   static constexpr std::array<std::string_view, 8> kFolders = {
       "\\temp\\",           "\\tmp\\",           "\\downloads\\", "\\appdata\\",
       "\\users\\public\\", "\\$recycle.bin\\", "\\perflogs\\",  "\\windows\\tasks\\"};
@@ -209,13 +213,27 @@ std::string ProcessTable::key_of(std::string_view host, std::string_view guid, s
   return k;
 }
 
-void ProcessTable::put(std::string key, Node node) {
-  order_.emplace_back(node.time, key);
+void ProcessTable::put(const std::string& host, std::string key, Node node) {
+  HostOrder& h = hosts_[host];
+  h.order.emplace_back(node.time, key);
   nodes_[std::move(key)] = std::move(node);
-  while (nodes_.size() > kMaxProcesses && !order_.empty()) {
-    auto it = nodes_.find(order_.front().second);
-    if (it != nodes_.end() && it->second.time == order_.front().first) nodes_.erase(it);
-    order_.pop_front();
+  // Over the cap: this host's oldest go first.
+  while (nodes_.size() > kMaxProcesses && !h.order.empty()) {
+    auto it = nodes_.find(h.order.front().second);
+    if (it != nodes_.end() && it->second.time == h.order.front().first) nodes_.erase(it);
+    h.order.pop_front();
+  }
+}
+
+void ProcessTable::expire_host(const std::string& host, std::uint64_t now) {
+  HostOrder& h = hosts_[host];
+  h.now = std::max(h.now, now);
+  if (h.now < kProcessRetention) return;
+  const std::uint64_t cut = h.now - kProcessRetention;
+  while (!h.order.empty() && h.order.front().first < cut) {
+    auto it = nodes_.find(h.order.front().second);
+    if (it != nodes_.end() && it->second.time == h.order.front().first) nodes_.erase(it);
+    h.order.pop_front();
   }
 }
 
@@ -259,6 +277,8 @@ const AutomationPattern* ProcessTable::automation_of(
 
 AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view host_key) {
   AncestryInfo info;
+  const std::string host(host_key);
+  expire_host(host, e.time);
   std::vector<std::string> lines;  // ancestors' command lines, nearest first
   // The parent as this event names it, then the remembered ancestors above it.
   std::string parent_key;
@@ -338,31 +358,14 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
 
   // Remember this process as a possible ancestor (under its GUID and its PID).
   Node self{e.time, image, parent_key, to_lower(e.parent_image()), cl};
-  if (!e.process_guid().empty()) put(key_of(host_key, e.process_guid(), e.pid), self);
-  if (e.pid != 0) put(key_of(host_key, {}, e.pid), std::move(self));
+  if (!e.process_guid().empty()) put(host, key_of(host_key, e.process_guid(), e.pid), self);
+  if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(self));
   return info;
 }
 
 bool ProcessTable::knows(const ProcessEvent& e, std::string_view host_key) const {
   auto it = nodes_.find(key_of(host_key, e.process_guid(), e.pid));
   return it != nodes_.end() && it->second.time == e.time;
-}
-
-void ProcessTable::expire(std::uint64_t now) {
-  if (now < kProcessRetention) return;
-  const std::uint64_t cut = now - kProcessRetention;
-  while (!order_.empty() && order_.front().first < cut) {
-    auto it = nodes_.find(order_.front().second);
-    if (it != nodes_.end() && it->second.time == order_.front().first) nodes_.erase(it);
-    order_.pop_front();
-  }
-  while (!session_order_.empty() && session_order_.front().first < cut) {
-    auto it = sessions_.find(session_order_.front().second);
-    if (it != sessions_.end() && it->second.time == session_order_.front().first) {
-      sessions_.erase(it);
-    }
-    session_order_.pop_front();
-  }
 }
 
 }  // namespace cmdsentry::correlate

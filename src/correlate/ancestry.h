@@ -4,8 +4,8 @@
 /// service or WMI host, a binary in a user-writable folder). The lists and their reasons are in
 /// docs/incidents.md; the design in docs/decisions/0005-incidents.md.
 ///
-/// State is bounded: process nodes and sessions are kept for kProcessRetention of event time and
-/// at most kMaxProcesses / kMaxSessions of them (the oldest go first).
+/// State is bounded: process nodes are kept for kProcessRetention of their host's event time, and
+/// at most kMaxProcesses of them and kMaxSessions sessions (the oldest go first).
 
 #include <array>
 #include <cstdint>
@@ -92,7 +92,8 @@ struct AncestryInfo {
 };
 
 /// True for a path an ordinary user can write to: Temp, Downloads, AppData, ProgramData (not its
-/// Microsoft folder), C:\Users\Public, $Recycle.Bin, PerfLogs.
+/// Microsoft folder), C:\Users\Public, $Recycle.Bin, PerfLogs; not the per-user install folders
+/// AppData\Local\Programs and AppData\Local\Microsoft (VS Code, Teams, OneDrive).
 [[nodiscard]] bool user_writable(std::string_view path);
 /// cmd.exe, powershell.exe, pwsh.exe, conhost.exe: links that only pass a command on.
 [[nodiscard]] bool shell_link(std::string_view image_name);
@@ -106,8 +107,6 @@ class ProcessTable {
   [[nodiscard]] AncestryInfo add_process(const ProcessEvent& e, std::string_view host_key);
   /// True when the process is remembered already (by GUID or PID, same creation time).
   [[nodiscard]] bool knows(const ProcessEvent& e, std::string_view host_key) const;
-  /// Forgets what is older than the retention.
-  void expire(std::uint64_t now);
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
 
   // Configuration (the CLI's --automation-off).
@@ -132,10 +131,18 @@ class ProcessTable {
   [[nodiscard]] const AutomationPattern* automation_of(
       std::string_view image, const std::vector<std::string>& paths,
       const std::vector<std::string>& command_lines) const;
-  void put(std::string key, Node node);
+  void put(const std::string& host, std::string key, Node node);
+  void expire_host(const std::string& host, std::uint64_t now);
 
   std::unordered_map<std::string, Node> nodes_;
-  std::deque<std::pair<std::uint64_t, std::string>> order_;  ///< (time, key), oldest first
+  /// Per host: (time, key) of its nodes, oldest first, and its latest event time. Time is per
+  /// host because inputs can be read late (more files than the engine opens at once): one
+  /// host's clock must not expire another's processes.
+  struct HostOrder {
+    std::deque<std::pair<std::uint64_t, std::string>> order;
+    std::uint64_t now = 0;
+  };
+  std::unordered_map<std::string, HostOrder> hosts_;
   std::unordered_map<std::string, Session> sessions_;
   std::deque<std::pair<std::uint64_t, std::string>> session_order_;
   std::vector<std::string> disabled_;

@@ -141,11 +141,13 @@ void IncidentStage::begin() {
   for (Sink* s : downstream_) s->begin();
 }
 
-void IncidentStage::advance(std::uint64_t now) {
+void IncidentStage::advance(std::string_view host, std::uint64_t now) {
   now_ = std::max(now_, now);
+  std::uint64_t& h = host_now_[std::string(host)];
+  h = std::max(h, now);
   if (now_ < next_sweep_) return;
   next_sweep_ = now_ + kSweepEvery;
-  close_where(now_, false);
+  close_where(false);
   release(false);
 }
 
@@ -195,9 +197,9 @@ void IncidentStage::on_finding(const Finding& finding) {
     return;
   }
 
-  advance(f.time());
   const ProcessEvent& e = *f.process;
   const std::string host = events::host_key(e.host());
+  advance(host, f.time());
   const std::string user = user_of(e);
   const std::string key = host + '|' + to_lower(user);
   auto it = open_.find(key);
@@ -292,6 +294,7 @@ void IncidentStage::on_finding(const Finding& finding) {
         facts.targets.push_back(t);
       }
       links_.push_back(Link{f.time(), c.id, host, tk});
+      if (links_.size() > kMaxLinks) links_.pop_front();
       stats_.links++;
       // Link an open cluster on the target that is active now.
       for (auto& [k, other] : open_) {
@@ -383,16 +386,15 @@ void IncidentStage::close(Cluster& c) {
   // Remember the latest closed clusters only (a link names a cluster opened within
   // kLinkWindow of its spread command; far fewer clusters than this close in that time).
   while (closed_ids_.size() > kMaxClosedClusters) closed_ids_.erase(closed_ids_.begin());
-  links_.erase(std::remove_if(links_.begin(), links_.end(),
-                              [&](const Link& l) { return l.time + kLinkWindow < now_; }),
-               links_.end());
   const std::string key = c.key;
   open_.erase(key);  // destroys c
 }
 
-void IncidentStage::close_where(std::uint64_t now, bool all) {
+void IncidentStage::close_where(bool all) {
   std::vector<Cluster*> done;
   for (auto& [k, c] : open_) {
+    // A cluster ends by its own host's clock (see host_now_).
+    const std::uint64_t now = host_now_[c->host_key];
     if (all || c->last + kClusterGap < now || c->start + kMaxClusterSpan < now) done.push_back(c.get());
   }
   // Deterministic order: by cluster id (creation order).
@@ -436,13 +438,13 @@ void IncidentStage::emit_automation() {
 }
 
 void IncidentStage::flush() {
-  close_where(now_, true);
+  close_where(true);
   release(true);
   for (Sink* s : downstream_) s->flush();
 }
 
 void IncidentStage::finish(const RunReport& report) {
-  close_where(now_, true);
+  close_where(true);
   release(true);
   emit_automation();
   for (Sink* s : downstream_) s->finish(report);
@@ -469,10 +471,7 @@ void Correlator::on_event(const Event& event) {
   if (const auto* logon = std::get_if<LogonEvent>(&event)) table_.add_logon(*logon);
 }
 
-void Correlator::on_time(std::uint64_t time) {
-  table_.expire(time);
-  stage_.advance(time);
-}
+void Correlator::on_time(std::uint64_t time) { (void)time; }
 
 void Correlator::on_execution(const AnalyzedEvent& ae, std::vector<Match>& out) {
   // A chain command's own process can be final before its shell (the shell waits for its

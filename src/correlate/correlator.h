@@ -19,6 +19,7 @@
 /// (or passed on individually with show_automation).
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -52,6 +53,8 @@ inline constexpr std::size_t kMaxOpenClusters = 20'000;
 inline constexpr std::uint64_t kLinkWindow = 2 * 3600 * kTick;
 /// Closed clusters remembered for links (id -> incident id).
 inline constexpr std::size_t kMaxClosedClusters = 100'000;
+/// Remote-execution links remembered (a spread command each).
+inline constexpr std::size_t kMaxLinks = 10'000;
 /// Hosts counted per automation line.
 inline constexpr std::size_t kMaxAutomationHosts = 10'000;
 
@@ -83,8 +86,8 @@ class IncidentStage final : public Sink {
 
   /// What the Correlator learned about the execution findings will come from next.
   void set_context(const ProcessEvent* process, const AncestryInfo& info);
-  /// Event time advanced (closes clusters that went quiet).
-  void advance(std::uint64_t now);
+  /// Event time of `host` (a host key) advanced: closes clusters that went quiet.
+  void advance(std::string_view host, std::uint64_t now);
 
   void begin() override;
   void on_finding(const Finding& finding) override;
@@ -97,7 +100,7 @@ class IncidentStage final : public Sink {
   struct Cluster;
   struct Held;
   void close(Cluster& c);
-  void close_where(std::uint64_t now, bool all);
+  void close_where(bool all);
   void release(bool all);
   void emit_automation();
   [[nodiscard]] std::uint64_t oldest_open() const;
@@ -123,7 +126,11 @@ class IncidentStage final : public Sink {
     std::string source_host;
     std::string target;  ///< host key
   };
-  std::vector<Link> links_;
+  std::deque<Link> links_;  ///< the latest kMaxLinks
+  /// Latest event time per host key. Clusters close by their own host's clock: inputs can be
+  /// read late (more files than the engine opens at once), and one host's later events must
+  /// not close another host's clusters before that host's logs are read.
+  std::unordered_map<std::string, std::uint64_t> host_now_;
   std::vector<std::unique_ptr<Held>> heap_;  ///< min-heap by (time, seq)
   struct Automation;
   std::vector<std::unique_ptr<Automation>> automation_;

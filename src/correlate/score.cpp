@@ -126,7 +126,10 @@ ClusterScore score_cluster(const ClusterFacts& f, const ScoreWeights& w) {
     total += w.shape;
     s.reasons.push_back(fmt::format("remote-execution shape {} (+{:g})", shape, w.shape));
   }
-  if (!f.links_from.empty()) {
+  // The target side counts when its own activity looks remote (an unusual ancestry, a shape, a
+  // network logon), not for the ordinary user who happens to work on the target host.
+  const bool remote_looking = f.kinds != 0 || !f.shapes.empty() || f.logon_type == 3;
+  if (!f.links_from.empty() && remote_looking) {
     total += w.link_target;
     s.reasons.push_back(fmt::format("reached by remote execution from {} (+{:g})",
                                     list_commands(f.links_from), w.link_target));

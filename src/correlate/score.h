@@ -29,14 +29,15 @@ struct ScoreWeights {
   /// points: the study's chain.
   double chain_bonus = 3;
   int chain_min_commands = 3;
-  double chain_min_points = 2;
+  double chain_min_points = 4;
   /// burst_commands distinct recon/discovery commands within burst_window.
   double burst_bonus = 3;
   int burst_commands = 5;
   std::uint64_t burst_window = 600ULL * 10'000'000;
   double ancestry = 4;     ///< per unusual-ancestry kind
   double shape = 5;        ///< per remote-execution shape
-  double link_target = 3;  ///< the target side of a remote-execution link
+  /// The target side of a remote-execution link, when its activity looks remote itself.
+  double link_target = 3;
   double obfuscation = 2;  ///< a command line scored at least obfuscation_min
   int obfuscation_min = 50;
   int threshold = 5;  ///< score at which a cluster is an incident
