@@ -52,6 +52,7 @@ struct ScanArgs {
   bool show_automation = false;
   std::vector<std::string> automation_off;
   int incident_score = -1;
+  bool sessions = false;
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -178,6 +179,7 @@ int run_scan(const ScanArgs& a) {
   co.show_automation = a.show_automation;
   co.incidents_only = a.incidents_only;
   co.automation_off = a.automation_off;
+  co.sessions = a.sessions;
   if (a.incident_score >= 0) co.weights.threshold = a.incident_score;
   std::optional<correlate::Correlator> correlator;
   if (!a.no_incidents) {
@@ -304,6 +306,9 @@ void register_scan(CLI::App& app) {
                   "treat this known-automation pattern as ordinary activity (repeatable; all: "
                   "every pattern; names in docs/incidents.md)")
       ->allow_extra_args(false);
+  cmd->add_flag("--sessions", args->sessions,
+                "read logons (Security 4624) to show each incident's logon type and source address "
+                "(slower on Security-heavy logs)");
   cmd->add_option("--incident-score", args->incident_score,
                   "score at which a cluster of findings becomes an incident (default 5)")
       ->check(CLI::NonNegativeNumber);

@@ -179,8 +179,9 @@ std::string AncestryInfo::text() const {
   return out;
 }
 
-bool user_writable(std::string_view path) {
-  const std::string p = to_lower(path);
+bool user_writable(std::string_view path) { return writable_lower(to_lower(path)); }
+
+bool writable_lower(std::string_view p) {
   // Per-user installs (VS Code, Teams, OneDrive, Store apps) live under AppData by design.
   if (contains(p, "\\appdata\\local\\programs\\") || contains(p, "\\appdata\\local\\microsoft\\")) {
     return false;
@@ -251,25 +252,24 @@ void ProcessTable::add_logon(const LogonEvent& logon) {
   }
 }
 
-const AutomationPattern* ProcessTable::automation_of(
-    std::string_view image, const std::vector<std::string>& paths,
-    const std::vector<std::string>& command_lines) const {
-  if (automation_off_) return nullptr;
+const AutomationPattern* ProcessTable::automation_of(std::string_view path,
+                                                     std::string_view command_line) const {
+  if (automation_off_ || path.empty() || writable_lower(path)) return nullptr;
+  // Command-line patterns only for the script hosts and runtimes that run such scripts: a shell
+  // line that merely mentions a pattern is not the automation.
+  const std::string name = file_name(path);
+  const bool runtime = name == "cscript.exe" || name == "wscript.exe" || name == "java.exe" ||
+                       name == "javaw.exe";
   for (const AutomationPattern& p : automation_patterns()) {
     if (std::find(disabled_.begin(), disabled_.end(), p.name) != disabled_.end()) continue;
-    auto path_hit = [&](std::string_view path) {
-      if (path.empty() || user_writable(path)) return false;
-      return std::any_of(p.images.begin(), p.images.end(),
-                         [&](std::string_view n) { return contains(path, n); });
-    };
-    if (path_hit(image)) return &p;
-    for (std::size_t i = 0; i < paths.size(); ++i) {
-      if (path_hit(paths[i])) return &p;
-      if (i < command_lines.size() && !user_writable(paths[i]) &&
-          std::any_of(p.command_lines.begin(), p.command_lines.end(),
-                      [&](std::string_view n) { return contains(command_lines[i], n); })) {
-        return &p;
-      }
+    if (std::any_of(p.images.begin(), p.images.end(),
+                    [&](std::string_view n) { return contains(path, n); })) {
+      return &p;
+    }
+    if (runtime && std::any_of(p.command_lines.begin(), p.command_lines.end(), [&](std::string_view n) {
+          return contains(command_line, n);
+        })) {
+      return &p;
     }
   }
   return nullptr;
@@ -290,6 +290,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
     auto it = nodes_.find(parent_key);
     if (it != nodes_.end() && it->second.time <= e.time + kParentSkew) node = &it->second;
   }
+  const Node* const parent = node;
   if (!e.parent_image().empty()) {
     info.paths.push_back(to_lower(e.parent_image()));
   } else if (node != nullptr) {
@@ -323,7 +324,14 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   const std::string cl =
       to_lower(e.command_line().substr(0, std::min(e.command_line().size(), kNodeCommandLine)));
   info.shape = shape_of(name, cl, info.chain, lines);
-  if (info.shape == Shape::kNone) info.automation = automation_of(image, info.paths, lines);
+  // Automation is inherited down the tree: the process itself, else its parent's verdict (made
+  // when the parent was created), else the parent as this event names it.
+  const AutomationPattern* automation = automation_of(image, cl);
+  if (automation == nullptr && parent != nullptr) automation = parent->automation;
+  if (automation == nullptr && parent == nullptr && !info.paths.empty()) {
+    automation = automation_of(info.paths[0], pcl);
+  }
+  if (info.shape == Shape::kNone) info.automation = automation;
 
   // The first ancestor that is not a shell link says who asked for the command.
   for (std::size_t i = 0; i < info.chain.size(); ++i) {
@@ -340,7 +348,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
     break;
   }
   for (std::size_t i = 0; i < info.paths.size() && i < 4; ++i) {
-    if (user_writable(info.paths[i])) {
+    if (writable_lower(info.paths[i])) {
       info.kind_images[kind_index(kKindUserWritable)] = info.paths[i];
       info.kinds |= kKindUserWritable;
       break;
@@ -357,7 +365,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
 
   // Remember this process as a possible ancestor (under its GUID and its PID).
-  Node self{e.time, image, parent_key, to_lower(e.parent_image()), cl};
+  Node self{e.time, image, parent_key, to_lower(e.parent_image()), cl, automation};
   if (!e.process_guid().empty()) put(host, key_of(host_key, e.process_guid(), e.pid), self);
   if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(self));
   return info;

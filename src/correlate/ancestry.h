@@ -65,8 +65,8 @@ struct AutomationPattern {
   /// Lower-case substrings; any of them in the image path of an ancestor (or of the process
   /// itself) identifies the pattern. The path must not be user-writable.
   std::vector<std::string_view> images;
-  /// Lower-case substrings of an ancestor's command line (a script host running a Windows
-  /// script, java running a CI agent's jar), checked only when that ancestor's image is not
+  /// Lower-case substrings of the command line of a script host or Java runtime (cscript,
+  /// wscript, java, javaw) running a Windows script or a CI agent's jar; its image must not be
   /// user-writable.
   std::vector<std::string_view> command_lines;
 };
@@ -95,6 +95,8 @@ struct AncestryInfo {
 /// Microsoft folder), C:\Users\Public, $Recycle.Bin, PerfLogs; not the per-user install folders
 /// AppData\Local\Programs and AppData\Local\Microsoft (VS Code, Teams, OneDrive).
 [[nodiscard]] bool user_writable(std::string_view path);
+/// The same for a path already in lower case (no copy).
+[[nodiscard]] bool writable_lower(std::string_view lower_path);
 /// cmd.exe, powershell.exe, pwsh.exe, conhost.exe: links that only pass a command on.
 [[nodiscard]] bool shell_link(std::string_view image_name);
 
@@ -120,6 +122,7 @@ class ProcessTable {
     std::string parent_key;  ///< key of the parent node ("" unknown)
     std::string parent_path;  ///< lower-case parent image as logged (when its node is gone)
     std::string command_line;  ///< first 512 bytes, lower-case
+    const AutomationPattern* automation = nullptr;  ///< its own or inherited verdict
   };
   struct Session {
     std::uint64_t time = 0;
@@ -128,9 +131,9 @@ class ProcessTable {
   };
   [[nodiscard]] static std::string key_of(std::string_view host, std::string_view guid,
                                           std::uint32_t pid);
-  [[nodiscard]] const AutomationPattern* automation_of(
-      std::string_view image, const std::vector<std::string>& paths,
-      const std::vector<std::string>& command_lines) const;
+  /// The pattern a process (lower-case image path and command line) belongs to itself.
+  [[nodiscard]] const AutomationPattern* automation_of(std::string_view path,
+                                                       std::string_view command_line) const;
   void put(const std::string& host, std::string key, Node node);
   void expire_host(const std::string& host, std::uint64_t now);
 

@@ -457,7 +457,7 @@ bool IncidentStage::later(const std::unique_ptr<Held>& a, const std::unique_ptr<
 // --- Correlator ----------------------------------------------------------------------------
 
 Correlator::Correlator(std::vector<Sink*> downstream, const CorrelateOptions& options)
-    : stage_(std::move(downstream), options) {
+    : stage_(std::move(downstream), options), sessions_(options.sessions) {
   for (const std::string& name : options.automation_off) {
     if (name == "all") {
       table_.disable_all_automation();
