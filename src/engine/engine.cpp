@@ -24,8 +24,11 @@ namespace {
 
 /// Events (or diagnostics) a producer hands over at once; a live input hands over each at once.
 constexpr std::size_t kBatch = 256;
-/// Batches queued per input before its producer waits.
+/// Batches queued per input before its producer waits, when few inputs are open. The events
+/// queued over all open inputs are kept near kQueuedEvents (an event with its raw record is
+/// 1-3 KB): with many inputs open at once each queues fewer batches, down to one.
 constexpr std::size_t kQueueBatches = 4;
+constexpr std::size_t kQueuedEvents = 8 * kQueueBatches * kBatch;
 /// How often silent live inputs are polled once what was held has been written.
 constexpr std::chrono::milliseconds kLivePoll{50};
 
@@ -76,9 +79,9 @@ bool correct_clock(ProcessEvent& p) {
 class Producer {
  public:
   Producer(std::string name, const BufferInput* buffer, bool live, sources::SourceOptions options,
-           bool keep_other)
+           bool keep_other, std::size_t queue_batches)
       : name_(std::move(name)), buffer_(buffer), live_(live), options_(std::move(options)),
-        keep_other_(keep_other) {}
+        keep_other_(keep_other), queue_batches_(queue_batches) {}
   ~Producer() {
     {
       std::lock_guard lock(mu_);
@@ -116,7 +119,7 @@ class Producer {
  private:
   void push(std::vector<Item>&& batch) {
     std::unique_lock lock(mu_);
-    space_.wait(lock, [&] { return queue_.size() < kQueueBatches || cancelled_; });
+    space_.wait(lock, [&] { return queue_.size() < queue_batches_ || cancelled_; });
     if (cancelled_) return;
     queue_.push_back(std::move(batch));
     lock.unlock();
@@ -170,6 +173,7 @@ class Producer {
   bool live_;
   sources::SourceOptions options_;
   bool keep_other_;
+  std::size_t queue_batches_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable ready_, space_;
@@ -212,6 +216,8 @@ class Run {
     const int threads = resolve_threads(o_.threads);
     const int per_input =
         std::max(1, threads / static_cast<int>(std::max<std::size_t>(1, std::min(n, open_cap))));
+    const std::size_t queue_batches = std::clamp<std::size_t>(
+        kQueuedEvents / kBatch / std::max<std::size_t>(1, std::min(n, open_cap)), 1, kQueueBatches);
     sources::SourceOptions so;
     so.threads = per_input;
     so.carve = o_.carve;
@@ -233,7 +239,7 @@ class Run {
         const bool live = b == nullptr && (sources::is_live_input(names[i]) ||
                                            (o_.follow != nullptr && names[i] != "-"));
         Open op;
-        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other);
+        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other, queue_batches);
         op.p->start();
         open.push_back(std::move(op));
         report_.inputs++;
