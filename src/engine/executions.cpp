@@ -1,6 +1,7 @@
 #include "engine/executions.h"
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 #include <utility>
 
@@ -137,6 +138,16 @@ struct ExecutionStage::Impl {
     bool claimed = false;
     int claimed_command = -1;
     Claim claim;
+    bool late = false;  ///< arrived older than the hold: decided by its lane (below)
+    bool done = false;  ///< already finalized out of order; its slot waits for the front
+  };
+  /// Late arrivals of one host (or of non-executions, host ""), in arrival order, and the
+  /// newest time among them. An input opened after others have moved on (more files than the
+  /// engine reads at once) is all late: its events are decided by their own clock instead of
+  /// waiting behind the current front, which would hold the whole late input.
+  struct Lane {
+    std::deque<std::uint64_t> seqs;
+    std::uint64_t clock = 0;
   };
   struct Proc {
     std::uint64_t time;
@@ -149,6 +160,7 @@ struct ExecutionStage::Impl {
   std::uint64_t base = 0;
   std::uint64_t watermark = 0;
   std::deque<std::uint64_t> pending_shells;
+  std::map<std::string, Lane> lanes;  ///< ordered: lanes are drained in a deterministic order
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> children, by_pid, wmi_children;
   std::unordered_map<std::uint64_t, std::vector<Proc>> ptable;
   std::deque<std::pair<std::uint64_t, std::uint64_t>> ptable_order;  ///< (time, key)
@@ -236,10 +248,12 @@ struct ExecutionStage::Impl {
 
   void add_one(Event&& event, std::shared_ptr<const cmdline::Analysis> analysis) {
     const std::uint64_t t = events::event_time(event);
+    const bool late = watermark > 0 && t + kHold <= watermark;
     watermark = std::max(watermark, t);
     const std::uint64_t seq = base + held.size();
     Item it;
     it.time = t;
+    it.late = late;
     if (auto* p = std::get_if<ProcessEvent>(&event)) {
       auto ev = std::make_shared<const ProcessEvent>(std::move(*p));
       it.host = events::host_key(ev->host());
@@ -268,8 +282,53 @@ struct ExecutionStage::Impl {
     } else {
       it.other = std::move(event);
     }
+    const std::string lane_key = it.host;
     held.push_back(std::move(it));
+    if (late) {
+      Lane& lane = lanes[lane_key];
+      lane.seqs.push_back(seq);
+      lane.clock = std::max(lane.clock, t);
+      advance_lane(lane, false);
+    } else if (!lanes.empty()) {
+      // The engine hands over the oldest event of all inputs first: a current event means no
+      // open input has late events left, so what the lanes hold can be decided now.
+      for (auto& [k, lane] : lanes) advance_lane(lane, true);
+      lanes.clear();
+    }
     advance(false);
+  }
+
+  /// Decides a lane's late events by the lane's own clock (everything, with `all`): shells
+  /// whose pairing window has passed first, then every event past the hold.
+  void advance_lane(Lane& lane, bool all) {
+    for (std::uint64_t seq : lane.seqs) {
+      Item* s = item(seq);
+      if (s == nullptr || s->done) continue;
+      if (!all && s->time + kChainChildWindow > lane.clock) break;
+      if (!s->decided) pair_shell(seq);
+    }
+    while (!lane.seqs.empty()) {
+      const std::uint64_t seq = lane.seqs.front();
+      Item* it = item(seq);
+      if (it != nullptr && !it->done) {
+        if (!all && it->time + kHold > lane.clock) break;
+        release(*it, seq);
+      }
+      lane.seqs.pop_front();
+    }
+  }
+
+  /// Finalizes one event now (out of the front's order) and frees what it holds.
+  void release(Item& it, std::uint64_t seq) {
+    if (!it.decided) pair_shell(seq);
+    finalize(it);
+    unindex(it, seq);
+    it.done = true;
+    it.event.reset();
+    it.analysis.reset();
+    it.other = Event{};
+    it.paired.clear();
+    it.claim = Claim{};
   }
 
   // --- pairing (as scan_events did, per shell in time order) --------------------------------
@@ -475,9 +534,11 @@ struct ExecutionStage::Impl {
 
   void pop_front() {
     Item& it = held.front();
-    if (!it.decided) pair_shell(base);
-    finalize(it);
-    unindex(it, base);
+    if (!it.done) {
+      if (!it.decided) pair_shell(base);
+      finalize(it);
+      unindex(it, base);
+    }
     held.pop_front();
     ++base;
   }
@@ -487,16 +548,29 @@ struct ExecutionStage::Impl {
     // 1. Shells whose window has passed, in arrival (time) order.
     while (!pending_shells.empty()) {
       Item* s = item(pending_shells.front());
-      if (s != nullptr && !s->decided && !all && s->time + kChainChildWindow > watermark) break;
+      if (s != nullptr && !s->done && !s->decided && !all &&
+          s->time + kChainChildWindow > watermark) {
+        break;
+      }
       if (s != nullptr) pair_shell(pending_shells.front());
       pending_shells.pop_front();
     }
     // 2. Final executions.
     while (!held.empty()) {
+      if (held.front().done) {
+        pop_front();
+        continue;
+      }
       const bool over = held.size() > max_held;
+      // A late event waits for its lane (its own input's clock), not for the watermark.
+      if (!all && !over && held.front().late) break;
       if (!all && !over && held.front().time + kHold > watermark) break;
       if (over && !all && held.front().time + kHold > watermark) counts.held_forced++;
       pop_front();
+    }
+    if (all) {
+      for (auto& [k, lane] : lanes) advance_lane(lane, true);
+      lanes.clear();
     }
     // 3. The helpers' process table.
     while (!ptable_order.empty() &&
