@@ -1,0 +1,362 @@
+#include "policy/generate.h"
+
+#include <cstdint>
+#include <utility>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/ascii.h"
+#include "policy/binaries.h"
+
+namespace cmdsentry::policy {
+namespace {
+
+using simdjson::dom::element;
+
+// Stock default-rule Ids (applocker-policy.md, section 6).
+constexpr std::string_view kAdminAllExeId = "fd686d83-a829-4351-8ff4-27c7de5755d2";
+constexpr std::string_view kProgramFilesExeId = "921cc481-6e17-4653-8f75-050b80acca20";
+constexpr std::string_view kWindowsExeId = "a61c8b2c-a319-4cd0-9690-d2177cad7b51";
+constexpr std::string_view kAdminAllScriptId = "ed97d0cb-15ff-430f-b82c-8d7832957725";
+constexpr std::string_view kProgramFilesScriptId = "06dce67b-934c-454f-a263-2515c8796a5d";
+constexpr std::string_view kWindowsScriptId = "9428c672-5fc3-47f4-808a-a0011f36dd2c";
+constexpr std::string_view kSignedMsiId = "b7af7102-efde-4369-8a89-7a6a392d1473";
+constexpr std::string_view kInstallerMsiId = "5b290184-345a-4453-b184-45305f6d9a54";
+constexpr std::string_view kAdminAllMsiId = "64ad46ff-0d71-4fa0-a30b-3f3d30c5433d";
+constexpr std::string_view kAdminAllDllId = "fe64f59f-6fca-45e5-a731-0f6715327c38";
+constexpr std::string_view kSignedAppxId = "a9e18c21-ff8f-43cf-b9fc-db40eed693ba";
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+  }
+  return out;
+}
+
+/// One binary to restrict, resolved.
+struct Target {
+  std::string file_name;
+  std::string original_file_name;
+  std::vector<std::string> paths;
+  std::string why;  ///< for descriptions
+  std::vector<ExemptGroup> exempt;
+};
+
+Rule make_rule(RuleKind kind, std::string_view name, std::string_view description,
+               std::string_view sid, Action action, Condition condition) {
+  Rule r;
+  r.kind = kind;
+  r.name = name;
+  r.description = description;
+  r.sid = sid;
+  r.action = action;
+  r.conditions.push_back(std::move(condition));
+  return r;
+}
+
+Rule path_rule(std::string_view name, std::string_view description, std::string_view sid,
+               Action action, std::string path) {
+  return make_rule(RuleKind::kPath, name, description, sid, action, PathCondition{std::move(path)});
+}
+
+PublisherCondition microsoft_binary(std::string_view original_file_name) {
+  PublisherCondition p;
+  p.publisher = kMicrosoftPublisher;
+  p.product = kWindowsProduct;
+  p.binary = upper(original_file_name);
+  return p;
+}
+
+Rule publisher_rule(std::string_view name, std::string_view description, std::string_view sid,
+                    Action action, std::string_view original_file_name) {
+  return make_rule(RuleKind::kPublisher, name, description, sid, action,
+                   microsoft_binary(original_file_name));
+}
+
+/// The rule's content as text: what its Id is derived from.
+std::string fingerprint(const Rule& r) {
+  std::string s = fmt::format("{}|{}|{}|{}", rule_element(r.kind), r.sid, to_string(r.action),
+                              r.name);
+  auto add = [&](const Condition& c) {
+    if (const auto* p = std::get_if<PathCondition>(&c)) s += "|path:" + p->path;
+    if (const auto* pub = std::get_if<PublisherCondition>(&c)) {
+      s += fmt::format("|pub:{}\\{}\\{}\\{}-{}", pub->publisher, pub->product, pub->binary,
+                       pub->low_version, pub->high_version);
+    }
+    if (const auto* h = std::get_if<HashCondition>(&c)) {
+      for (const FileHash& fh : h->hashes) s += "|hash:" + fh.data;
+    }
+  };
+  for (const Condition& c : r.conditions) add(c);
+  s += "|except";
+  for (const Condition& c : r.exceptions) add(c);
+  return s;
+}
+
+Rule with_id(Rule r, std::string_view stock_id = {}) {
+  r.id = stock_id.empty() ? content_uuid(fingerprint(r)) : std::string(stock_id);
+  return r;
+}
+
+Result<std::vector<Target>> resolve(const std::vector<Restriction>& restrictions) {
+  std::vector<Target> out;
+  auto seen = [&](std::string_view file) {
+    for (const Target& t : out) {
+      if (iequals(t.file_name, file)) return true;
+    }
+    return false;
+  };
+  for (const Restriction& r : restrictions) {
+    const std::string why =
+        !r.reason.empty() ? r.reason
+        : !r.commands.empty()
+            ? fmt::format("restricted command(s): {}", fmt::join(r.commands, ", "))
+            : fmt::format("restricted command: {}", r.executable);
+    std::vector<Binary> binaries = binaries_for(r.executable);
+    if (binaries.empty() && !r.original_file_name.empty()) {
+      binaries = binaries_for(r.original_file_name);
+    }
+    if (binaries.empty()) {
+      if (r.original_file_name.empty() || r.paths.empty()) {
+        return fail(ErrorCode::kInvalidArgument,
+                    fmt::format("unknown command '{}': not in the built-in table and no "
+                                "original_file_name and paths given (known: {})",
+                                r.executable, fmt::join(known_commands(), ", ")));
+      }
+      if (!seen(r.executable)) {
+        out.push_back({r.executable, r.original_file_name, r.paths, why, r.exempt_groups});
+      }
+      continue;
+    }
+    for (std::size_t i = 0; i < binaries.size(); ++i) {
+      const Binary& b = binaries[i];
+      if (seen(b.file_name)) continue;
+      Target t{std::string(b.file_name), std::string(b.original_file_name), binary_paths(b), why,
+               r.exempt_groups};
+      // The recommendation's own name and paths for its main binary win over the table's.
+      if (i == 0 && iequals(r.executable, b.file_name)) {
+        if (!r.original_file_name.empty()) t.original_file_name = r.original_file_name;
+        for (const std::string& p : r.paths) {
+          bool have = false;
+          for (const std::string& q : t.paths) have = have || iequals(p, q);
+          if (!have) t.paths.push_back(p);
+        }
+      }
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+RuleCollection exe_collection(const std::vector<Target>& targets, const GenerateOptions& o) {
+  RuleCollection c;
+  c.type = CollectionType::kExe;
+  c.mode = o.mode;
+  std::string names;
+  for (const Target& t : targets) names += (names.empty() ? "" : ", ") + t.file_name;
+  c.rules.push_back(with_id(
+      path_rule("(Default Rule) All files",
+                targets.empty() ? "Administrators may run every executable."
+                                : fmt::format("Administrators may run every executable, "
+                                              "including the restricted {}.", names),
+                kAdministratorsSid, Action::kAllow, "*"),
+      kAdminAllExeId));
+  c.rules.push_back(with_id(
+      path_rule("(Default Rule) All files located in the Program Files folder",
+                "Everyone may run executables installed under Program Files.", kEveryoneSid,
+                Action::kAllow, "%PROGRAMFILES%\\*"),
+      kProgramFilesExeId));
+  if (targets.empty()) {
+    c.rules.push_back(with_id(
+        path_rule("(Default Rule) All files located in the Windows folder",
+                  "Everyone may run executables in the Windows folder.", kEveryoneSid,
+                  Action::kAllow, "%WINDIR%\\*"),
+        kWindowsExeId));
+    return c;
+  }
+  Rule windows = path_rule(
+      fmt::format("All files located in the Windows folder, except {}", names),
+      fmt::format("Replaces the stock Windows-folder rule (do not merge next to it): Everyone may "
+                  "run Windows, except {} (by Microsoft signature and original file name, so "
+                  "renamed copies too, and by path); exempt groups have their own allow rules.",
+                  names),
+      kEveryoneSid, Action::kAllow, "%WINDIR%\\*");
+  for (const Target& t : targets) {
+    for (const std::string& p : t.paths) windows.exceptions.emplace_back(PathCondition{p});
+    windows.exceptions.emplace_back(microsoft_binary(t.original_file_name));
+  }
+  c.rules.push_back(with_id(std::move(windows)));
+
+  for (const Target& t : targets) {
+    std::vector<ExemptGroup> groups = o.exempt;
+    groups.insert(groups.end(), t.exempt.begin(), t.exempt.end());
+    std::set<std::string> done{std::string(kAdministratorsSid)};
+    for (const ExemptGroup& g : groups) {
+      if (g.sid.empty() || !done.insert(g.sid).second) continue;
+      const std::string who = g.name.empty() ? g.sid : g.name;
+      const std::string why = fmt::format("{} is exempt from the restriction of {} ({}).", who,
+                                          t.file_name, t.why);
+      c.rules.push_back(with_id(publisher_rule(fmt::format("Allow {} for {}", t.file_name, who),
+                                               why, g.sid, Action::kAllow, t.original_file_name)));
+      for (const std::string& p : t.paths) {
+        c.rules.push_back(with_id(path_rule(fmt::format("Allow {} for {} ({})", t.file_name, who, p),
+                                            why, g.sid, Action::kAllow, p)));
+      }
+    }
+    for (const std::string& sid : o.deny_sids) {
+      const std::string why = fmt::format("Deny {} to {} ({}); the group must hold no "
+                                          "administrators, a deny always wins.",
+                                          t.file_name, sid, t.why);
+      c.rules.push_back(with_id(publisher_rule(
+          fmt::format("Deny {} (signed by Microsoft, any name)", t.file_name), why, sid,
+          Action::kDeny, t.original_file_name)));
+      for (const std::string& p : t.paths) {
+        c.rules.push_back(with_id(path_rule(fmt::format("Deny {} at {}", t.file_name, p), why,
+                                            sid, Action::kDeny, p)));
+      }
+    }
+  }
+  return c;
+}
+
+/// The default rules of another collection.
+RuleCollection default_collection(CollectionType type, EnforcementMode mode) {
+  RuleCollection c;
+  c.type = type;
+  c.mode = mode;
+  switch (type) {
+    case CollectionType::kScript:
+      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts", "Administrators may run every script.", kAdministratorsSid, Action::kAllow, "*"), kAdminAllScriptId));
+      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts located in the Program Files folder", "Everyone may run scripts under Program Files.", kEveryoneSid, Action::kAllow, "%PROGRAMFILES%\\*"), kProgramFilesScriptId));
+      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts located in the Windows folder", "Everyone may run scripts in the Windows folder.", kEveryoneSid, Action::kAllow, "%WINDIR%\\*"), kWindowsScriptId));
+      break;
+    case CollectionType::kMsi: {
+      Rule signed_msi = publisher_rule("(Default Rule) All digitally signed Windows Installer files", "Everyone may install signed packages.", kEveryoneSid, Action::kAllow, "*");
+      auto& pub = std::get<PublisherCondition>(signed_msi.conditions[0]);
+      pub = PublisherCondition{"*", "*", "*", "0.0.0.0", "*"};
+      c.rules.push_back(with_id(std::move(signed_msi), kSignedMsiId));
+      c.rules.push_back(with_id(path_rule("(Default Rule) All Windows Installer files in %systemdrive%\\Windows\\Installer", "Everyone may run Windows' cached installers.", kEveryoneSid, Action::kAllow, "%WINDIR%\\Installer\\*"), kInstallerMsiId));
+      c.rules.push_back(with_id(path_rule("(Default Rule) All Windows Installer files", "Administrators may install every package.", kAdministratorsSid, Action::kAllow, "*.*"), kAdminAllMsiId));
+      break;
+    }
+    case CollectionType::kDll:
+      c.rules.push_back(with_id(path_rule("(Default Rule) All DLLs", "Administrators may load every DLL.", kAdministratorsSid, Action::kAllow, "*"), kAdminAllDllId));
+      c.rules.push_back(with_id(path_rule("(Default Rule) Microsoft Windows DLLs", "Everyone may load DLLs in the Windows folder.", kEveryoneSid, Action::kAllow, "%WINDIR%\\*")));
+      c.rules.push_back(with_id(path_rule("(Default Rule) All DLLs located in the Program Files folder", "Everyone may load DLLs under Program Files.", kEveryoneSid, Action::kAllow, "%PROGRAMFILES%\\*")));
+      break;
+    case CollectionType::kAppx: {
+      Rule appx = publisher_rule("(Default Rule) All signed packaged apps", "Everyone may run signed packaged apps (enforced Exe rules block them otherwise, event 8027).", kEveryoneSid, Action::kAllow, "*");
+      std::get<PublisherCondition>(appx.conditions[0]) = PublisherCondition{"*", "*", "*", "0.0.0.0", "*"};
+      c.rules.push_back(with_id(std::move(appx), kSignedAppxId));
+      break;
+    }
+    case CollectionType::kExe:
+      break;
+  }
+  return c;
+}
+
+std::string_view str(element e, std::string_view key) {
+  std::string_view v;
+  if (e[key].get(v) != simdjson::SUCCESS) return {};
+  return v;
+}
+
+std::vector<std::string> strings(element e, std::string_view key) {
+  std::vector<std::string> out;
+  simdjson::dom::array a;
+  if (e[key].get(a) != simdjson::SUCCESS) return out;
+  for (element item : a) {
+    std::string_view v;
+    if (item.get(v) == simdjson::SUCCESS) out.emplace_back(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string content_uuid(std::string_view content) {
+  const std::uint64_t a = fnv1a(content, 0xcbf29ce484222325ULL);
+  const std::uint64_t b = fnv1a(content, a ^ 0x9e3779b97f4a7c15ULL);
+  const std::uint64_t hi = (a & ~0xf000ULL) | 0x8000ULL;  // version 8
+  const std::uint64_t lo = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
+                     hi & 0xffff, lo >> 48, lo & 0xffffffffffffULL);
+}
+
+Result<Recommendation> parse_recommendation(std::string_view json) {
+  simdjson::dom::parser parser;
+  element doc;
+  const simdjson::padded_string padded(json);
+  if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
+    return fail(ErrorCode::kCorrupt,
+                fmt::format("the recommendation is not valid JSON: {}", simdjson::error_message(err)));
+  }
+  if (str(doc, "format") != "cmdsentry-recommendation") {
+    return fail(ErrorCode::kCorrupt, "not a cmdsentry recommendation (\"format\" is not "
+                                     "\"cmdsentry-recommendation\")");
+  }
+  std::uint64_t version = 0;
+  if (doc["version"].get(version) != simdjson::SUCCESS || version != 1) {
+    return fail(ErrorCode::kUnsupported, "unsupported recommendation version (expected 1)");
+  }
+  Recommendation rec;
+  simdjson::dom::array restrictions;
+  if (doc["restrictions"].get(restrictions) == simdjson::SUCCESS) {
+    for (element r : restrictions) {
+      Restriction x;
+      x.executable = str(r, "executable");
+      if (x.executable.empty()) {
+        return fail(ErrorCode::kCorrupt, "a restriction has no \"executable\"");
+      }
+      x.original_file_name = str(r, "original_file_name");
+      x.paths = strings(r, "paths");
+      x.commands = strings(r, "commands");
+      x.reason = str(r, "reason");
+      simdjson::dom::array groups;
+      if (r["exempt_groups"].get(groups) == simdjson::SUCCESS) {
+        for (element g : groups) x.exempt_groups.push_back({std::string(str(g, "name")), std::string(str(g, "sid"))});
+      }
+      rec.restrictions.push_back(std::move(x));
+    }
+  }
+  simdjson::dom::array others;
+  if (doc["not_restrictable"].get(others) == simdjson::SUCCESS) {
+    for (element n : others) rec.not_restrictable.emplace_back(str(n, "command"));
+  }
+  return rec;
+}
+
+Result<Policy> generate_policy(const GenerateOptions& options) {
+  auto targets = resolve(options.restrictions);
+  if (!targets) return tl::unexpected(targets.error());
+  Policy p;
+  for (CollectionType t : {CollectionType::kExe, CollectionType::kMsi, CollectionType::kScript,
+                           CollectionType::kDll, CollectionType::kAppx}) {
+    const bool asked = options.collections.count(t) > 0;
+    // Enforced Exe rules without packaged-app rules block every packaged app (event 8027).
+    const bool appx_needed = t == CollectionType::kAppx &&
+                             options.mode == EnforcementMode::kEnabled &&
+                             options.collections.count(CollectionType::kExe) > 0;
+    if (t == CollectionType::kExe && asked) {
+      p.collections.push_back(exe_collection(*targets, options));
+    } else if (asked || appx_needed) {
+      p.collections.push_back(default_collection(t, options.mode));
+    } else {
+      p.collections.push_back(RuleCollection{t, EnforcementMode::kNotConfigured, {}});
+    }
+  }
+  return p;
+}
+
+}  // namespace cmdsentry::policy
