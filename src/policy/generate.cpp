@@ -27,14 +27,6 @@ constexpr std::string_view kAdminAllMsiId = "64ad46ff-0d71-4fa0-a30b-3f3d30c5433
 constexpr std::string_view kAdminAllDllId = "fe64f59f-6fca-45e5-a731-0f6715327c38";
 constexpr std::string_view kSignedAppxId = "a9e18c21-ff8f-43cf-b9fc-db40eed693ba";
 
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -284,15 +276,6 @@ std::vector<std::string> strings(element e, std::string_view key) {
 }
 
 }  // namespace
-
-std::string content_uuid(std::string_view content) {
-  const std::uint64_t a = fnv1a(content, 0xcbf29ce484222325ULL);
-  const std::uint64_t b = fnv1a(content, a ^ 0x9e3779b97f4a7c15ULL);
-  const std::uint64_t hi = (a & ~0xf000ULL) | 0x8000ULL;  // version 8
-  const std::uint64_t lo = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
-                     hi & 0xffff, lo >> 48, lo & 0xffffffffffffULL);
-}
 
 Result<Recommendation> parse_recommendation(std::string_view json) {
   simdjson::dom::parser parser;

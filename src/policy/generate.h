@@ -69,7 +69,4 @@ struct GenerateOptions {
 /// restriction gives no original file name for).
 [[nodiscard]] Result<Policy> generate_policy(const GenerateOptions& options);
 
-/// A deterministic UUID (version 8, RFC 9562) from `content`.
-[[nodiscard]] std::string content_uuid(std::string_view content);
-
 }  // namespace cmdsentry::policy

@@ -100,4 +100,8 @@ struct Policy {
 [[nodiscard]] std::string_view to_string(Action action);
 [[nodiscard]] std::string_view rule_element(RuleKind kind);
 
+/// A deterministic UUID (version 8, RFC 9562) from a hash of `content`: rule ids that stay the
+/// same for the same rule.
+[[nodiscard]] std::string content_uuid(std::string_view content);
+
 }  // namespace cmdsentry::policy

@@ -1,6 +1,5 @@
 #include "policy/writer.h"
 
-#include <sstream>
 #include <string_view>
 #include <utility>
 
@@ -127,37 +126,48 @@ std::string write_policy_xml(const Policy& policy) {
 std::string write_srp_reg(const Policy& policy) {
   constexpr std::string_view kBase =
       "HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\Safer\\CodeIdentifiers";
-  std::string head = "Windows Registry Editor Version 5.00\r\n\r\n";
+  // Disallowed paths: those of Deny path rules, and the path exceptions of Everyone's allow
+  // rules (what our generator carves out of the Windows folder). SRP has no groups, so both
+  // apply to every user.
+  std::vector<std::pair<std::string, std::string>> paths;  // path, why
   std::string skipped;
-  std::string body;
-  body += fmt::format("[{}]\r\n\"DefaultLevel\"=dword:00040000\r\n\"TransparentEnabled\"=dword:00000001\r\n"
-                      "\"PolicyScope\"=dword:00000000\r\n\r\n", kBase);
+  auto add = [&](const std::string& path, const std::string& why) {
+    for (const auto& [p, w] : paths) {
+      if (iequals(p, path)) return;
+    }
+    paths.emplace_back(path, why);
+  };
   for (const RuleCollection& c : policy.collections) {
     if (c.type != CollectionType::kExe) continue;
     for (const Rule& r : c.rules) {
-      if (r.action != Action::kDeny) continue;
-      for (const Condition& cond : r.conditions) {
-        const auto* p = std::get_if<PathCondition>(&cond);
-        if (p == nullptr) {
-          skipped += fmt::format("; not expressible in SRP (no publisher/group rules): {}\r\n",
+      const bool deny = r.action == Action::kDeny;
+      const bool everyone_allow = r.action == Action::kAllow && r.sid == kEveryoneSid;
+      for (const Condition& cond : deny ? r.conditions : r.exceptions) {
+        if (!deny && !everyone_allow) break;
+        if (const auto* p = std::get_if<PathCondition>(&cond)) {
+          for (std::string& srp : srp_paths(p->path)) add(srp, r.name);
+        } else if (deny) {
+          skipped += fmt::format("; no SRP form (publisher or hash condition): {}\r\n",
                                  reg_string(r.name));
-          continue;
         }
-        const std::vector<std::string> paths = srp_paths(p->path);
-        for (std::size_t i = 0; i < paths.size(); ++i) {
-          // SRP rule keys are GUIDs too: the AppLocker id with its last digit varied per path.
-          std::string id = r.id;
-          if (!id.empty() && i > 0) id.back() = "0123456789abcdef"[(i + 7) % 16];
-          body += fmt::format("[{}\\0\\Paths\\{{{}}}]\r\n", kBase, id);
-          body += fmt::format("\"Description\"=\"{}\"\r\n", reg_string(r.name));
-          body += fmt::format("\"SaferFlags\"=dword:00000000\r\n");
-          body += fmt::format("\"ItemData\"={}\r\n\r\n", reg_expand_sz(paths[i]));
-        }
+      }
+      if (deny && r.sid != kEveryoneSid) {
+        skipped += fmt::format("; applies to every user in SRP, not only {}: {}\r\n", r.sid,
+                               reg_string(r.name));
       }
     }
   }
-  if (!skipped.empty()) head += skipped + "\r\n";
-  return head + body;
+  std::string out = "Windows Registry Editor Version 5.00\r\n\r\n";
+  if (!skipped.empty()) out += skipped + "\r\n";
+  out += fmt::format("[{}]\r\n\"DefaultLevel\"=dword:00040000\r\n\"TransparentEnabled\"=dword:00000001\r\n"
+                     "\"PolicyScope\"=dword:00000000\r\n\r\n", kBase);
+  for (const auto& [path, why] : paths) {
+    out += fmt::format("[{}\\0\\Paths\\{{{}}}]\r\n", kBase, content_uuid("srp|" + path));
+    out += fmt::format("\"Description\"=\"cmdsentry: disallowed by '{}'\"\r\n", reg_string(why));
+    out += "\"SaferFlags\"=dword:00000000\r\n";
+    out += fmt::format("\"ItemData\"={}\r\n\r\n", reg_expand_sz(path));
+  }
+  return out;
 }
 
 }  // namespace cmdsentry::policy

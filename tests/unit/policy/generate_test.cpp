@@ -192,7 +192,12 @@ TEST(PolicyGenerate, srp_form_lists_disallowed_paths) {
   const std::string reg = write_srp_reg(p);
   EXPECT_EQ(reg.rfind("Windows Registry Editor Version 5.00", 0), 0u);
   EXPECT_NE(reg.find("\\Safer\\CodeIdentifiers\\0\\Paths\\{"), std::string::npos);
-  EXPECT_NE(reg.find("not expressible in SRP"), std::string::npos);
+  EXPECT_NE(reg.find("no SRP form (publisher or hash condition)"), std::string::npos);
+  EXPECT_NE(reg.find("applies to every user in SRP"), std::string::npos);
+  // Without deny groups the carved-out paths are the SRP rules.
+  const std::string plain = write_srp_reg(generated({"net"}));
+  EXPECT_NE(plain.find("\\0\\Paths\\{"), std::string::npos);
+  EXPECT_EQ(plain.find("; "), std::string::npos);
   // %SystemRoot%\System32\net.exe in UTF-16LE hex: "%" = 25,00.
   EXPECT_NE(reg.find("\"ItemData\"=hex(2):25,00,53,00"), std::string::npos);
 }
