@@ -135,7 +135,7 @@ int run_generate(const GenerateArgs& a) {
     }
     o.deny_sids.push_back(s);
   }
-  o.collections.clear();
+  o.collections = {policy::CollectionType::kExe};  // the restrictions are Exe rules
   for (const std::string& c : a.collections) {
     if (c == "exe") o.collections.insert(policy::CollectionType::kExe);
     if (c == "dll") o.collections.insert(policy::CollectionType::kDll);
@@ -367,8 +367,9 @@ void register_policy(CLI::App& app) {
                   "SID of a group holding no administrators: also write explicit Deny rules "
                   "(publisher + paths) for it (repeatable)");
   gen->add_option("--collections", g->collections,
-                  "rule collections to write rules for, comma-separated: exe (default), dll, "
-                  "script, msi; the others are written empty (NotConfigured)")
+                  "rule collections to write rules for, comma-separated: exe (always), dll, "
+                  "script, msi (their default rules); the others are written empty "
+                  "(NotConfigured)")
       ->delimiter(',')
       ->check(CLI::IsMember({"exe", "dll", "script", "msi"}));
   gen->add_option("--format", g->format,

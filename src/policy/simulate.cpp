@@ -86,10 +86,13 @@ FileFacts file_facts(const ProcessEvent& e) {
         f.publisher = kMicrosoftPublisher;
       }
     }
-  } else if (under_system32(f.path)) {
+  }
+  // A path only (4688), or Sysmon without Company: a System32/SysWOW64 binary is taken as a
+  // Microsoft-signed Windows binary named as its file.
+  if (f.publisher.empty() && under_system32(f.path)) {
     f.publisher = kMicrosoftPublisher;
-    f.product = kWindowsProduct;
-    f.binary = file_name_of(f.path);
+    if (f.product.empty()) f.product = kWindowsProduct;
+    if (f.binary.empty()) f.binary = file_name_of(f.path);
   }
   if (e.hashes) f.sha256 = e.hashes->sha256;
   return f;

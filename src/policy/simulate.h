@@ -10,9 +10,9 @@
 ///     log the signature; a file whose Company is "Microsoft Corporation" is taken as signed by
 ///     Microsoft (an attacker can forge a version resource, so this errs towards publisher
 ///     rules matching);
-///   * Security 4688 (a path only): a binary under System32 or SysWOW64 is taken as a Microsoft
-///     Windows binary with its file name as original name; anything else has no known signer,
-///     so publisher conditions do not match it.
+///   * Security 4688 (a path only), or Sysmon without Company: a binary under System32 or
+///     SysWOW64 is taken as a Microsoft Windows binary with its file name as original name;
+///     anything else has no known signer, so publisher conditions do not match it.
 /// Flat SHA256 (Sysmon) is not AppLocker's Authenticode hash for signed PE files: hash rules
 /// written from Sysmon hashes match here but would need Get-AppLockerFileInformation values to
 /// match on Windows (docs/policy.md).
