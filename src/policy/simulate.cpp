@@ -27,6 +27,16 @@ std::string_view leading_version(std::string_view v) {
   return cut == std::string_view::npos ? v : v.substr(0, cut);
 }
 
+/// The collection an execution falls under: AppLocker's own events say it (EXE, DLL, MSI,
+/// SCRIPT); process creations are executables.
+CollectionType collection_of(const ProcessEvent& e) {
+  const std::string_view name = e.applocker->policy;
+  if (iequals(name, "DLL")) return CollectionType::kDll;
+  if (iequals(name, "MSI")) return CollectionType::kMsi;
+  if (iequals(name, "SCRIPT")) return CollectionType::kScript;
+  return CollectionType::kExe;
+}
+
 bool service_account(std::string_view sid) {
   return sid == "S-1-5-18" || sid == "S-1-5-19" || sid == "S-1-5-20";
 }
@@ -119,7 +129,7 @@ void PolicyReplay::on_execution(const AnalyzedEvent& event, std::vector<Match>& 
   if (service_account(e.user_sid())) {
     r.governed = false;
   } else {
-    r.decision = evaluate(policy_.find(CollectionType::kExe), file_facts(e), token_sids(e, groups_));
+    r.decision = evaluate(policy_.find(collection_of(e)), file_facts(e), token_sids(e, groups_));
   }
   ++counts_[static_cast<int>(r.decision.verdict)];
   if (on_decision_) on_decision_(r);

@@ -17,7 +17,8 @@ struct Outcome {
   std::string rule;
 };
 
-std::vector<Outcome> replay(const Policy& p, const GroupMap& groups, const std::string& jsonl) {
+template <class Inputs>
+std::vector<Outcome> replay_inputs(const Policy& p, const GroupMap& groups, const Inputs& inputs) {
   std::vector<Outcome> out;
   Engine engine;
   PolicyReplay detector(p, groups, [&](const Replayed& r) {
@@ -29,9 +30,13 @@ std::vector<Outcome> replay(const Policy& p, const GroupMap& groups, const std::
                    rule});
   });
   engine.add_detector(detector);
-  const RunReport report = engine.run(std::vector<BufferInput>{{"logs.jsonl", jsonl}});
+  const RunReport report = engine.run(inputs);
   EXPECT_EQ(report.read.skipped, 0u);
   return out;
+}
+
+std::vector<Outcome> replay(const Policy& p, const GroupMap& groups, const std::string& jsonl) {
+  return replay_inputs(p, groups, std::vector<BufferInput>{{"logs.jsonl", jsonl}});
 }
 
 std::string sysmon(int record, std::string_view user, std::string_view image,
@@ -119,6 +124,22 @@ TEST(PolicySimulate, security_4688_paths_and_service_accounts) {
   EXPECT_EQ(out[0].rule, "implicit deny");
   EXPECT_EQ(out[1].rule, "not governed");
   EXPECT_EQ(out[2].decision, "allowed");
+}
+
+TEST(PolicySimulate, applocker_events_give_the_fqbn) {
+  // 8004: NET.EXE (by its Fqbn) run as %OSDRIVE%\USERS\JDOE\DOWNLOADS\TOOL.EXE, and a DLL.
+  const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled, {"S-1-5-21-9-3000"});
+  auto groups = GroupMap::parse(
+      "S-1-5-21-1111111111-2222222222-3333333333-1104,Standard users,S-1-5-21-9-3000\n");
+  ASSERT_TRUE(groups);
+  const std::string file = std::string(CMDSENTRY_SOURCE_DIR) +
+                           "/tests/golden/events/applocker_8004_blocked_exe_and_dll/input.jsonl";
+  const auto out = replay_inputs(p, *groups, std::vector<std::string>{file});
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].decision, "blocked");
+  EXPECT_EQ(out[0].rule, "Deny net.exe (signed by Microsoft, any name)");
+  // The DLL record is decided by the Dll collection, which has no rules here.
+  for (std::size_t i = 1; i < out.size(); ++i) EXPECT_EQ(out[i].rule, "no rules");
 }
 
 }  // namespace
