@@ -67,9 +67,9 @@ bool slurp(const std::string& path, std::string& out, std::string& err) {
 
 /// Well-known groups --exempt accepts by name (domain groups need their SID or NAME=SID).
 constexpr std::pair<std::string_view, std::string_view> kWellKnownGroups[] = {
-    {"Administrators", "S-1-5-32-544"},   {"Power Users", "S-1-5-32-547"},
+    {"Administrators", "S-1-5-32-544"},    {"Power Users", "S-1-5-32-547"},
     {"Account Operators", "S-1-5-32-548"}, {"Server Operators", "S-1-5-32-549"},
-    {"Backup Operators", "S-1-5-32-551"}, {"Remote Desktop Users", "S-1-5-32-555"},
+    {"Backup Operators", "S-1-5-32-551"},  {"Remote Desktop Users", "S-1-5-32-555"},
 };
 
 bool parse_exempt(const std::string& text, policy::ExemptGroup& out) {
@@ -92,7 +92,8 @@ bool parse_exempt(const std::string& text, policy::ExemptGroup& out) {
 
 int run_generate(const GenerateArgs& a) {
   policy::GenerateOptions o;
-  o.mode = a.mode == "enforce" ? policy::EnforcementMode::kEnabled : policy::EnforcementMode::kAuditOnly;
+  o.mode =
+      a.mode == "enforce" ? policy::EnforcementMode::kEnabled : policy::EnforcementMode::kAuditOnly;
   if (a.recommendation.empty() == a.deny.empty()) {
     error("give exactly one of --from-recommendation FILE and --deny LIST");
     return kExitUsage;
@@ -110,9 +111,10 @@ int run_generate(const GenerateArgs& a) {
     }
     o.restrictions = std::move(rec->restrictions);
     if (!rec->not_restrictable.empty()) {
-      note(fmt::format("cmdsentry: policy: {} command(s) cannot be restricted by AppLocker (cmd "
-                       "builtins or shared binaries), detect them instead: {}",
-                       rec->not_restrictable.size(), fmt::join(rec->not_restrictable, ", ")));
+      note(
+          fmt::format("cmdsentry: policy: {} command(s) cannot be restricted by AppLocker (cmd "
+                      "builtins or shared binaries), detect them instead: {}",
+                      rec->not_restrictable.size(), fmt::join(rec->not_restrictable, ", ")));
     }
   }
   for (const std::string& d : a.deny) {
@@ -121,16 +123,20 @@ int run_generate(const GenerateArgs& a) {
   for (const std::string& e : a.exempt) {
     policy::ExemptGroup g;
     if (!parse_exempt(e, g)) {
-      error(fmt::format("--exempt {}: give a SID (S-1-...), NAME=SID, or a built-in group name "
-                        "(Administrators, Backup Operators, ...)", e));
+      error(
+          fmt::format("--exempt {}: give a SID (S-1-...), NAME=SID, or a built-in group name "
+                      "(Administrators, Backup Operators, ...)",
+                      e));
       return kExitUsage;
     }
     o.exempt.push_back(std::move(g));
   }
   for (const std::string& s : a.deny_groups) {
     if (!istarts_with(s, "S-1-") || s == policy::kEveryoneSid) {
-      error(fmt::format("--deny-group {}: give the SID of a group that holds no administrators "
-                        "(Everyone would block them too)", s));
+      error(
+          fmt::format("--deny-group {}: give the SID of a group that holds no administrators "
+                      "(Everyone would block them too)",
+                      s));
       return kExitUsage;
     }
     o.deny_sids.push_back(s);
@@ -147,7 +153,8 @@ int run_generate(const GenerateArgs& a) {
     error(p.error().message);
     return kExitUsage;
   }
-  const std::string text = a.format == "srp" ? policy::write_srp_reg(*p) : policy::write_policy_xml(*p);
+  const std::string text =
+      a.format == "srp" ? policy::write_srp_reg(*p) : policy::write_policy_xml(*p);
   Output out;
   std::string err;
   if (!out.open(a.output, err)) {
@@ -161,9 +168,10 @@ int run_generate(const GenerateArgs& a) {
   }
   std::size_t rules = 0;
   for (const auto& c : p->collections) rules += c.rules.size();
-  note(fmt::format("cmdsentry: policy: {} rules for {} restriction(s), mode {}, written as {} to {}",
-                   rules, o.restrictions.size(), to_string(o.mode), a.format,
-                   a.output.empty() ? "standard output" : a.output));
+  note(
+      fmt::format("cmdsentry: policy: {} rules for {} restriction(s), mode {}, written as {} to {}",
+                  rules, o.restrictions.size(), to_string(o.mode), a.format,
+                  a.output.empty() ? "standard output" : a.output));
   return kExitOk;
 }
 
@@ -201,7 +209,9 @@ class DecisionWriter {
               report::fit(report::terminal_text(report::short_host(e.host())), 12) + gutter +
               report::fit(report::terminal_text(user), 16) + gutter + report::fit(verdict, 8) +
               gutter + report::fit(report::terminal_text(rule_name), 32) + gutter +
-              report::fit(report::terminal_text(!e.command_line().empty() ? e.command_line() : e.image()), 60, false) +
+              report::fit(
+                  report::terminal_text(!e.command_line().empty() ? e.command_line() : e.image()),
+                  60, false) +
               "\n";
     } else {
       buf_ += "{\"timestamp\":";
@@ -216,7 +226,8 @@ class DecisionWriter {
       events::append_json_string(buf_, e.command_line());
       buf_ += ",\"source\":";
       events::append_json_string(buf_, src.file.str());
-      buf_ += fmt::format(",\"record\":{},\"decision\":\"{}\",\"rule\":", report::record_of(src), verdict);
+      buf_ += fmt::format(",\"record\":{},\"decision\":\"{}\",\"rule\":", report::record_of(src),
+                          verdict);
       if (rule_id.empty()) {
         events::append_json_string(buf_, rule_name);
       } else {
@@ -332,7 +343,8 @@ int run_simulate(const SimulateArgs& a) {
     error("writing the output failed");
     return kExitFatal;
   }
-  if (!a.quiet) note(fmt::format("cmdsentry: {}; {} executions replayed", read_counts(r.read), r.analysed));
+  if (!a.quiet)
+    note(fmt::format("cmdsentry: {}; {} executions replayed", read_counts(r.read), r.analysed));
   return r.read.files_failed > 0 || r.read.skipped > 0 ? kExitInputProblems : kExitOk;
 }
 
@@ -340,8 +352,9 @@ int run_simulate(const SimulateArgs& a) {
 
 void register_policy(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "policy", "Write AppLocker/SRP policies that restrict built-in commands, and replay logs "
-                "against a policy (docs/policy.md)");
+      "policy",
+      "Write AppLocker/SRP policies that restrict built-in commands, and replay logs "
+      "against a policy (docs/policy.md)");
   cmd->require_subcommand(1);
 
   auto g = std::make_shared<GenerateArgs>();
@@ -387,7 +400,8 @@ void register_policy(CLI::App& app) {
       "(AuditOnly) or blocked, and the rule that decided");
   sim->add_option("policy", s->policy, "AppLocker policy XML (ours or Get-AppLockerPolicy -Xml)")
       ->required();
-  sim->add_option("paths", s->paths, "EVTX/JSON/JSONL/XML files, directories, archives, - for stdin")
+  sim->add_option("paths", s->paths,
+                  "EVTX/JSON/JSONL/XML files, directories, archives, - for stdin")
       ->required();
   sim->add_option("-f,--format", s->format,
                   "table (default on a terminal, ends with totals per user and host) or jsonl "

@@ -49,7 +49,8 @@ std::string plain(std::string_view path) {
   for (std::string_view prefix : {"\\\\?\\", "\\??\\"}) {
     if (path.substr(0, prefix.size()) == prefix) path.remove_prefix(prefix.size());
   }
-  if (path.size() >= 3 && path[1] == ':' && path[2] == '\\' && istarts_with(path.substr(2), "\\Windows\\")) {
+  if (path.size() >= 3 && path[1] == ':' && path[2] == '\\' &&
+      istarts_with(path.substr(2), "\\Windows\\")) {
     return "C:" + std::string(path.substr(2));
   }
   return std::string(path);
@@ -149,7 +150,8 @@ Decision evaluate(const RuleCollection* collection, const FileFacts& file,
   const Verdict denied =
       collection->mode == EnforcementMode::kAuditOnly ? Verdict::kAudited : Verdict::kBlocked;
   const auto applies = [&](const Rule& r) {
-    return std::any_of(sids.begin(), sids.end(), [&](const std::string& s) { return iequals(s, r.sid); });
+    return std::any_of(sids.begin(), sids.end(),
+                       [&](const std::string& s) { return iequals(s, r.sid); });
   };
   const Rule* allow = nullptr;
   for (const Rule& r : collection->rules) {
@@ -163,9 +165,12 @@ Decision evaluate(const RuleCollection* collection, const FileFacts& file,
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::kAllowed: return "allowed";
-    case Verdict::kAudited: return "audited";
-    case Verdict::kBlocked: return "blocked";
+    case Verdict::kAllowed:
+      return "allowed";
+    case Verdict::kAudited:
+      return "audited";
+    case Verdict::kBlocked:
+      return "blocked";
   }
   return "allowed";
 }

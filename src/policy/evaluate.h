@@ -27,12 +27,12 @@ namespace cmdsentry::policy {
 /// What is known about the file that ran. Empty fields are unknown: a condition on an unknown
 /// attribute does not match.
 struct FileFacts {
-  std::string path;        ///< "C:\Windows\System32\net.exe" or AppLocker form "%SYSTEM32%\NET.EXE"
-  std::string publisher;   ///< signer as AppLocker writes it ("O=MICROSOFT CORPORATION, ...")
-  std::string product;     ///< version-resource product name
-  std::string binary;      ///< version-resource original file name
-  std::string version;     ///< "10.0.19041.1"
-  std::string sha256;      ///< hex, without 0x
+  std::string path;       ///< "C:\Windows\System32\net.exe" or AppLocker form "%SYSTEM32%\NET.EXE"
+  std::string publisher;  ///< signer as AppLocker writes it ("O=MICROSOFT CORPORATION, ...")
+  std::string product;    ///< version-resource product name
+  std::string binary;     ///< version-resource original file name
+  std::string version;    ///< "10.0.19041.1"
+  std::string sha256;     ///< hex, without 0x
 };
 
 /// The outcome.

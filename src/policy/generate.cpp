@@ -14,17 +14,50 @@ namespace {
 
 using simdjson::dom::element;
 
-// Stock default-rule Ids (applocker-policy.md, section 6).
-constexpr std::string_view kAdminAllExeId = "fd686d83-a829-4351-8ff4-27c7de5755d2";
-constexpr std::string_view kProgramFilesExeId = "921cc481-6e17-4653-8f75-050b80acca20";
-constexpr std::string_view kWindowsExeId = "a61c8b2c-a319-4cd0-9690-d2177cad7b51";
-constexpr std::string_view kAdminAllScriptId = "ed97d0cb-15ff-430f-b82c-8d7832957725";
-constexpr std::string_view kProgramFilesScriptId = "06dce67b-934c-454f-a263-2515c8796a5d";
-constexpr std::string_view kWindowsScriptId = "9428c672-5fc3-47f4-808a-a0011f36dd2c";
+// The stock default rules (applocker-policy.md, section 6) with their stock Ids, so
+// Set-AppLockerPolicy -Merge de-duplicates them; an empty Id (Microsoft's is unverified) is derived
+// from the content.
+struct StockPathRule {
+  CollectionType type;
+  std::string_view id;
+  std::string_view name;
+  std::string_view description;
+  std::string_view sid;
+  std::string_view path;
+};
+
+constexpr StockPathRule kStockPathRules[] = {
+    {CollectionType::kExe, "fd686d83-a829-4351-8ff4-27c7de5755d2", "(Default Rule) All files",
+     "Administrators may run every executable.", kAdministratorsSid, "*"},
+    {CollectionType::kExe, "921cc481-6e17-4653-8f75-050b80acca20",
+     "(Default Rule) All files located in the Program Files folder",
+     "Everyone may run executables installed under Program Files.", kEveryoneSid,
+     "%PROGRAMFILES%\\*"},
+    {CollectionType::kExe, "a61c8b2c-a319-4cd0-9690-d2177cad7b51",
+     "(Default Rule) All files located in the Windows folder",
+     "Everyone may run executables in the Windows folder.", kEveryoneSid, "%WINDIR%\\*"},
+    {CollectionType::kScript, "ed97d0cb-15ff-430f-b82c-8d7832957725", "(Default Rule) All scripts",
+     "Administrators may run every script.", kAdministratorsSid, "*"},
+    {CollectionType::kScript, "06dce67b-934c-454f-a263-2515c8796a5d",
+     "(Default Rule) All scripts located in the Program Files folder",
+     "Everyone may run scripts under Program Files.", kEveryoneSid, "%PROGRAMFILES%\\*"},
+    {CollectionType::kScript, "9428c672-5fc3-47f4-808a-a0011f36dd2c",
+     "(Default Rule) All scripts located in the Windows folder",
+     "Everyone may run scripts in the Windows folder.", kEveryoneSid, "%WINDIR%\\*"},
+    {CollectionType::kMsi, "5b290184-345a-4453-b184-45305f6d9a54",
+     "(Default Rule) All Windows Installer files in %systemdrive%\\Windows\\Installer",
+     "Everyone may run Windows' cached installers.", kEveryoneSid, "%WINDIR%\\Installer\\*"},
+    {CollectionType::kMsi, "64ad46ff-0d71-4fa0-a30b-3f3d30c5433d",
+     "(Default Rule) All Windows Installer files", "Administrators may install every package.",
+     kAdministratorsSid, "*.*"},
+    {CollectionType::kDll, "fe64f59f-6fca-45e5-a731-0f6715327c38", "(Default Rule) All DLLs",
+     "Administrators may load every DLL.", kAdministratorsSid, "*"},
+    {CollectionType::kDll, "", "(Default Rule) Microsoft Windows DLLs",
+     "Everyone may load DLLs in the Windows folder.", kEveryoneSid, "%WINDIR%\\*"},
+    {CollectionType::kDll, "", "(Default Rule) All DLLs located in the Program Files folder",
+     "Everyone may load DLLs under Program Files.", kEveryoneSid, "%PROGRAMFILES%\\*"},
+};
 constexpr std::string_view kSignedMsiId = "b7af7102-efde-4369-8a89-7a6a392d1473";
-constexpr std::string_view kInstallerMsiId = "5b290184-345a-4453-b184-45305f6d9a54";
-constexpr std::string_view kAdminAllMsiId = "64ad46ff-0d71-4fa0-a30b-3f3d30c5433d";
-constexpr std::string_view kAdminAllDllId = "fe64f59f-6fca-45e5-a731-0f6715327c38";
 constexpr std::string_view kSignedAppxId = "a9e18c21-ff8f-43cf-b9fc-db40eed693ba";
 
 std::string upper(std::string_view s) {
@@ -77,8 +110,8 @@ Rule publisher_rule(std::string_view name, std::string_view description, std::st
 
 /// The rule's content as text: what its Id is derived from.
 std::string fingerprint(const Rule& r) {
-  std::string s = fmt::format("{}|{}|{}|{}", rule_element(r.kind), r.sid, to_string(r.action),
-                              r.name);
+  std::string s =
+      fmt::format("{}|{}|{}|{}", rule_element(r.kind), r.sid, to_string(r.action), r.name);
   auto add = [&](const Condition& c) {
     if (const auto* p = std::get_if<PathCondition>(&c)) s += "|path:" + p->path;
     if (const auto* pub = std::get_if<PublisherCondition>(&c)) {
@@ -98,6 +131,18 @@ std::string fingerprint(const Rule& r) {
 Rule with_id(Rule r, std::string_view stock_id = {}) {
   r.id = stock_id.empty() ? content_uuid(fingerprint(r)) : std::string(stock_id);
   return r;
+}
+
+/// The stock path rule `index` of `type` (in kStockPathRules order), with `more` appended to
+/// its description.
+Rule stock(CollectionType type, std::size_t index, std::string_view more = {}) {
+  for (const StockPathRule& r : kStockPathRules) {
+    if (r.type != type || index-- > 0) continue;
+    return with_id(path_rule(r.name, fmt::format("{}{}", r.description, more), r.sid,
+                             Action::kAllow, std::string(r.path)),
+                   r.id);
+  }
+  return {};
 }
 
 Result<std::vector<Target>> resolve(const std::vector<Restriction>& restrictions) {
@@ -156,24 +201,12 @@ RuleCollection exe_collection(const std::vector<Target>& targets, const Generate
   c.mode = o.mode;
   std::string names;
   for (const Target& t : targets) names += (names.empty() ? "" : ", ") + t.file_name;
-  c.rules.push_back(with_id(
-      path_rule("(Default Rule) All files",
-                targets.empty() ? "Administrators may run every executable."
-                                : fmt::format("Administrators may run every executable, "
-                                              "including the restricted {}.", names),
-                kAdministratorsSid, Action::kAllow, "*"),
-      kAdminAllExeId));
-  c.rules.push_back(with_id(
-      path_rule("(Default Rule) All files located in the Program Files folder",
-                "Everyone may run executables installed under Program Files.", kEveryoneSid,
-                Action::kAllow, "%PROGRAMFILES%\\*"),
-      kProgramFilesExeId));
+  c.rules.push_back(
+      stock(CollectionType::kExe, 0,
+            targets.empty() ? "" : fmt::format(" They keep the restricted {}.", names)));
+  c.rules.push_back(stock(CollectionType::kExe, 1));
   if (targets.empty()) {
-    c.rules.push_back(with_id(
-        path_rule("(Default Rule) All files located in the Windows folder",
-                  "Everyone may run executables in the Windows folder.", kEveryoneSid,
-                  Action::kAllow, "%WINDIR%\\*"),
-        kWindowsExeId));
+    c.rules.push_back(stock(CollectionType::kExe, 2));
     return c;
   }
   Rule windows = path_rule(
@@ -196,29 +229,38 @@ RuleCollection exe_collection(const std::vector<Target>& targets, const Generate
     for (const ExemptGroup& g : groups) {
       if (g.sid.empty() || !done.insert(g.sid).second) continue;
       const std::string who = g.name.empty() ? g.sid : g.name;
-      const std::string why = fmt::format("{} is exempt from the restriction of {} ({}).", who,
-                                          t.file_name, t.why);
+      const std::string why =
+          fmt::format("{} is exempt from the restriction of {} ({}).", who, t.file_name, t.why);
       c.rules.push_back(with_id(publisher_rule(fmt::format("Allow {} for {}", t.file_name, who),
                                                why, g.sid, Action::kAllow, t.original_file_name)));
       for (const std::string& p : t.paths) {
-        c.rules.push_back(with_id(path_rule(fmt::format("Allow {} for {} ({})", t.file_name, who, p),
-                                            why, g.sid, Action::kAllow, p)));
+        c.rules.push_back(
+            with_id(path_rule(fmt::format("Allow {} for {} ({})", t.file_name, who, p), why, g.sid,
+                              Action::kAllow, p)));
       }
     }
     for (const std::string& sid : o.deny_sids) {
-      const std::string why = fmt::format("Deny {} to {} ({}); the group must hold no "
-                                          "administrators, a deny always wins.",
-                                          t.file_name, sid, t.why);
-      c.rules.push_back(with_id(publisher_rule(
-          fmt::format("Deny {} (signed by Microsoft, any name)", t.file_name), why, sid,
-          Action::kDeny, t.original_file_name)));
+      const std::string why = fmt::format(
+          "Deny {} to {} ({}); the group must hold no "
+          "administrators, a deny always wins.",
+          t.file_name, sid, t.why);
+      c.rules.push_back(with_id(
+          publisher_rule(fmt::format("Deny {} (signed by Microsoft, any name)", t.file_name), why,
+                         sid, Action::kDeny, t.original_file_name)));
       for (const std::string& p : t.paths) {
-        c.rules.push_back(with_id(path_rule(fmt::format("Deny {} at {}", t.file_name, p), why,
-                                            sid, Action::kDeny, p)));
+        c.rules.push_back(with_id(
+            path_rule(fmt::format("Deny {} at {}", t.file_name, p), why, sid, Action::kDeny, p)));
       }
     }
   }
   return c;
+}
+
+/// Allow signed files of any publisher, product, name and version from 0.0.0.0.
+Rule any_signed(std::string_view name, std::string_view description, std::string_view id) {
+  Rule r = make_rule(RuleKind::kPublisher, name, description, kEveryoneSid, Action::kAllow,
+                     PublisherCondition{"*", "*", "*", "0.0.0.0", "*"});
+  return with_id(std::move(r), id);
 }
 
 /// The default rules of another collection.
@@ -226,34 +268,21 @@ RuleCollection default_collection(CollectionType type, EnforcementMode mode) {
   RuleCollection c;
   c.type = type;
   c.mode = mode;
-  switch (type) {
-    case CollectionType::kScript:
-      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts", "Administrators may run every script.", kAdministratorsSid, Action::kAllow, "*"), kAdminAllScriptId));
-      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts located in the Program Files folder", "Everyone may run scripts under Program Files.", kEveryoneSid, Action::kAllow, "%PROGRAMFILES%\\*"), kProgramFilesScriptId));
-      c.rules.push_back(with_id(path_rule("(Default Rule) All scripts located in the Windows folder", "Everyone may run scripts in the Windows folder.", kEveryoneSid, Action::kAllow, "%WINDIR%\\*"), kWindowsScriptId));
-      break;
-    case CollectionType::kMsi: {
-      Rule signed_msi = publisher_rule("(Default Rule) All digitally signed Windows Installer files", "Everyone may install signed packages.", kEveryoneSid, Action::kAllow, "*");
-      auto& pub = std::get<PublisherCondition>(signed_msi.conditions[0]);
-      pub = PublisherCondition{"*", "*", "*", "0.0.0.0", "*"};
-      c.rules.push_back(with_id(std::move(signed_msi), kSignedMsiId));
-      c.rules.push_back(with_id(path_rule("(Default Rule) All Windows Installer files in %systemdrive%\\Windows\\Installer", "Everyone may run Windows' cached installers.", kEveryoneSid, Action::kAllow, "%WINDIR%\\Installer\\*"), kInstallerMsiId));
-      c.rules.push_back(with_id(path_rule("(Default Rule) All Windows Installer files", "Administrators may install every package.", kAdministratorsSid, Action::kAllow, "*.*"), kAdminAllMsiId));
-      break;
+  if (type == CollectionType::kMsi) {
+    c.rules.push_back(any_signed("(Default Rule) All digitally signed Windows Installer files",
+                                 "Everyone may install signed packages.", kSignedMsiId));
+  }
+  if (type == CollectionType::kAppx) {
+    c.rules.push_back(any_signed("(Default Rule) All signed packaged apps",
+                                 "Everyone may run signed packaged apps (enforced Exe rules "
+                                 "block them otherwise, event 8027).",
+                                 kSignedAppxId));
+  }
+  for (const StockPathRule& r : kStockPathRules) {
+    if (r.type == type) {
+      c.rules.push_back(with_id(
+          path_rule(r.name, r.description, r.sid, Action::kAllow, std::string(r.path)), r.id));
     }
-    case CollectionType::kDll:
-      c.rules.push_back(with_id(path_rule("(Default Rule) All DLLs", "Administrators may load every DLL.", kAdministratorsSid, Action::kAllow, "*"), kAdminAllDllId));
-      c.rules.push_back(with_id(path_rule("(Default Rule) Microsoft Windows DLLs", "Everyone may load DLLs in the Windows folder.", kEveryoneSid, Action::kAllow, "%WINDIR%\\*")));
-      c.rules.push_back(with_id(path_rule("(Default Rule) All DLLs located in the Program Files folder", "Everyone may load DLLs under Program Files.", kEveryoneSid, Action::kAllow, "%PROGRAMFILES%\\*")));
-      break;
-    case CollectionType::kAppx: {
-      Rule appx = publisher_rule("(Default Rule) All signed packaged apps", "Everyone may run signed packaged apps (enforced Exe rules block them otherwise, event 8027).", kEveryoneSid, Action::kAllow, "*");
-      std::get<PublisherCondition>(appx.conditions[0]) = PublisherCondition{"*", "*", "*", "0.0.0.0", "*"};
-      c.rules.push_back(with_id(std::move(appx), kSignedAppxId));
-      break;
-    }
-    case CollectionType::kExe:
-      break;
   }
   return c;
 }
@@ -282,12 +311,13 @@ Result<Recommendation> parse_recommendation(std::string_view json) {
   element doc;
   const simdjson::padded_string padded(json);
   if (auto err = parser.parse(padded).get(doc); err != simdjson::SUCCESS) {
-    return fail(ErrorCode::kCorrupt,
-                fmt::format("the recommendation is not valid JSON: {}", simdjson::error_message(err)));
+    return fail(ErrorCode::kCorrupt, fmt::format("the recommendation is not valid JSON: {}",
+                                                 simdjson::error_message(err)));
   }
   if (str(doc, "format") != "cmdsentry-recommendation") {
-    return fail(ErrorCode::kCorrupt, "not a cmdsentry recommendation (\"format\" is not "
-                                     "\"cmdsentry-recommendation\")");
+    return fail(ErrorCode::kCorrupt,
+                "not a cmdsentry recommendation (\"format\" is not "
+                "\"cmdsentry-recommendation\")");
   }
   std::uint64_t version = 0;
   if (doc["version"].get(version) != simdjson::SUCCESS || version != 1) {
@@ -308,7 +338,8 @@ Result<Recommendation> parse_recommendation(std::string_view json) {
       x.reason = str(r, "reason");
       simdjson::dom::array groups;
       if (r["exempt_groups"].get(groups) == simdjson::SUCCESS) {
-        for (element g : groups) x.exempt_groups.push_back({std::string(str(g, "name")), std::string(str(g, "sid"))});
+        for (element g : groups)
+          x.exempt_groups.push_back({std::string(str(g, "name")), std::string(str(g, "sid"))});
       }
       rec.restrictions.push_back(std::move(x));
     }

@@ -39,9 +39,9 @@ struct ExemptGroup {
 
 /// One command to restrict (from a recommendation or --deny).
 struct Restriction {
-  std::string executable;          ///< "net.exe" (or the command name "net")
-  std::string original_file_name;  ///< empty: from the built-in table
-  std::vector<std::string> paths;  ///< AppLocker paths; empty: from the built-in table
+  std::string executable;             ///< "net.exe" (or the command name "net")
+  std::string original_file_name;     ///< empty: from the built-in table
+  std::vector<std::string> paths;     ///< AppLocker paths; empty: from the built-in table
   std::vector<std::string> commands;  ///< "net view": what the logs showed
   std::vector<ExemptGroup> exempt_groups;
   std::string reason;
@@ -60,8 +60,8 @@ struct Recommendation {
 struct GenerateOptions {
   std::vector<Restriction> restrictions;
   EnforcementMode mode = EnforcementMode::kAuditOnly;
-  std::vector<ExemptGroup> exempt;       ///< Administrators are always exempt
-  std::vector<std::string> deny_sids;    ///< groups that get explicit Deny rules
+  std::vector<ExemptGroup> exempt;     ///< Administrators are always exempt
+  std::vector<std::string> deny_sids;  ///< groups that get explicit Deny rules
   std::set<CollectionType> collections{CollectionType::kExe};
 };
 

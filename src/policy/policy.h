@@ -25,7 +25,8 @@ inline constexpr std::string_view kAdministratorsSid = "S-1-5-32-544";
 /// Signer and product of the Windows binaries we restrict (applocker-policy.md, 2.2).
 inline constexpr std::string_view kMicrosoftPublisher =
     "O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US";
-inline constexpr std::string_view kWindowsProduct = "MICROSOFT\xC2\xAE WINDOWS\xC2\xAE OPERATING SYSTEM";
+inline constexpr std::string_view kWindowsProduct =
+    "MICROSOFT\xC2\xAE WINDOWS\xC2\xAE OPERATING SYSTEM";
 
 /// RuleCollection/@Type.
 enum class CollectionType : std::uint8_t { kExe, kDll, kScript, kMsi, kAppx };

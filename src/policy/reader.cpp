@@ -18,31 +18,36 @@ namespace {
 
 /// Line of byte `offset` of `text` (1-based).
 std::uint32_t line_at(std::string_view text, std::ptrdiff_t offset) {
-  const auto end = static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(
-      offset, 0, static_cast<std::ptrdiff_t>(text.size())));
+  const auto end = static_cast<std::size_t>(
+      std::clamp<std::ptrdiff_t>(offset, 0, static_cast<std::ptrdiff_t>(text.size())));
   return static_cast<std::uint32_t>(1 + std::count(text.begin(), text.begin() + end, '\n'));
 }
 
 template <class Enum, std::size_t N>
-std::optional<Enum> pick(std::string_view value, const std::array<std::pair<std::string_view, Enum>, N>& names) {
+std::optional<Enum> pick(std::string_view value,
+                         const std::array<std::pair<std::string_view, Enum>, N>& names) {
   for (const auto& [name, e] : names) {
     if (iequals(name, value)) return e;
   }
   return std::nullopt;
 }
 
-constexpr std::array<std::pair<std::string_view, CollectionType>, 5> kTypes{{
-    {"Exe", CollectionType::kExe}, {"Dll", CollectionType::kDll},
-    {"Script", CollectionType::kScript}, {"Msi", CollectionType::kMsi},
-    {"Appx", CollectionType::kAppx}}};
-constexpr std::array<std::pair<std::string_view, EnforcementMode>, 3> kModes{{
-    {"NotConfigured", EnforcementMode::kNotConfigured}, {"AuditOnly", EnforcementMode::kAuditOnly},
-    {"Enabled", EnforcementMode::kEnabled}}};
-constexpr std::array<std::pair<std::string_view, Action>, 2> kActions{{
-    {"Allow", Action::kAllow}, {"Deny", Action::kDeny}}};
-constexpr std::array<std::pair<std::string_view, RuleKind>, 3> kRuleKinds{{
-    {"FilePathRule", RuleKind::kPath}, {"FilePublisherRule", RuleKind::kPublisher},
-    {"FileHashRule", RuleKind::kHash}}};
+constexpr std::array<std::pair<std::string_view, CollectionType>, 5> kTypes{
+    {{"Exe", CollectionType::kExe},
+     {"Dll", CollectionType::kDll},
+     {"Script", CollectionType::kScript},
+     {"Msi", CollectionType::kMsi},
+     {"Appx", CollectionType::kAppx}}};
+constexpr std::array<std::pair<std::string_view, EnforcementMode>, 3> kModes{
+    {{"NotConfigured", EnforcementMode::kNotConfigured},
+     {"AuditOnly", EnforcementMode::kAuditOnly},
+     {"Enabled", EnforcementMode::kEnabled}}};
+constexpr std::array<std::pair<std::string_view, Action>, 2> kActions{
+    {{"Allow", Action::kAllow}, {"Deny", Action::kDeny}}};
+constexpr std::array<std::pair<std::string_view, RuleKind>, 3> kRuleKinds{
+    {{"FilePathRule", RuleKind::kPath},
+     {"FilePublisherRule", RuleKind::kPublisher},
+     {"FileHashRule", RuleKind::kHash}}};
 
 /// Walks one parsed document; the first problem stops it.
 class Reader {
@@ -52,8 +57,8 @@ class Reader {
   Result<Policy> read(const pugi::xml_document& doc) {
     const pugi::xml_node root = doc.document_element();
     if (std::string_view(root.name()) != "AppLockerPolicy") {
-      return failure(root, fmt::format("the root element is <{}>, not <AppLockerPolicy>",
-                                       root.name()));
+      return failure(root,
+                     fmt::format("the root element is <{}>, not <AppLockerPolicy>", root.name()));
     }
     Policy p;
     if (const auto v = root.attribute("Version"); v) p.version = v.value();
@@ -73,8 +78,7 @@ class Reader {
  private:
   tl::unexpected<Error> failure(const pugi::xml_node& at, std::string message) const {
     const std::ptrdiff_t offset = at ? at.offset_debug() : 0;
-    return fail(ErrorCode::kCorrupt,
-                fmt::format("line {}: {}", line_at(text_, offset), message),
+    return fail(ErrorCode::kCorrupt, fmt::format("line {}: {}", line_at(text_, offset), message),
                 static_cast<std::uint64_t>(std::max<std::ptrdiff_t>(offset, 0)));
   }
 
@@ -110,9 +114,9 @@ class Reader {
       const auto kind = pick(r.name(), kRuleKinds);
       if (!kind) continue;  // RuleCollectionExtensions, FilePackagedAppRule details...
       if (++rules_ > kMaxPolicyRules) {
-        return fail(ErrorCode::kLimit, fmt::format("line {}: more than {} rules",
-                                                   line_at(text_, r.offset_debug()),
-                                                   kMaxPolicyRules));
+        return fail(ErrorCode::kLimit,
+                    fmt::format("line {}: more than {} rules", line_at(text_, r.offset_debug()),
+                                kMaxPolicyRules));
       }
       auto rule = read_rule(r, *kind);
       if (!rule) return tl::unexpected(rule.error());
@@ -155,9 +159,9 @@ class Reader {
     for (const pugi::xml_node c : parent.children()) {
       if (c.type() != pugi::node_element) continue;
       if (out.size() >= kMaxRuleConditions) {
-        return fail(ErrorCode::kLimit, fmt::format("line {}: more than {} conditions in a rule",
-                                                   line_at(text_, c.offset_debug()),
-                                                   kMaxRuleConditions));
+        return fail(ErrorCode::kLimit,
+                    fmt::format("line {}: more than {} conditions in a rule",
+                                line_at(text_, c.offset_debug()), kMaxRuleConditions));
       }
       const std::string_view name = c.name();
       if (name == "FilePathCondition") {
@@ -174,7 +178,8 @@ class Reader {
         out.emplace_back(std::move(*hash));
       } else {
         return failure(c, fmt::format("<{}> is not a condition (FilePathCondition, "
-                                      "FilePublisherCondition, FileHashCondition)", name));
+                                      "FilePublisherCondition, FileHashCondition)",
+                                      name));
       }
     }
     return true;

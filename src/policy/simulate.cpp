@@ -91,8 +91,10 @@ FileFacts file_facts(const ProcessEvent& e) {
     f.binary = e.original_file_name();
     for (const auto& record : e.evidence) {
       if (f.product.empty()) f.product = std::string(record->field("Product").value_or(""));
-      if (f.version.empty()) f.version = std::string(leading_version(record->field("FileVersion").value_or("")));
-      if (f.publisher.empty() && iequals(record->field("Company").value_or(""), "Microsoft Corporation")) {
+      if (f.version.empty())
+        f.version = std::string(leading_version(record->field("FileVersion").value_or("")));
+      if (f.publisher.empty() &&
+          iequals(record->field("Company").value_or(""), "Microsoft Corporation")) {
         f.publisher = kMicrosoftPublisher;
       }
     }

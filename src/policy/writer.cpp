@@ -159,8 +159,10 @@ std::string write_srp_reg(const Policy& policy) {
   }
   std::string out = "Windows Registry Editor Version 5.00\r\n\r\n";
   if (!skipped.empty()) out += skipped + "\r\n";
-  out += fmt::format("[{}]\r\n\"DefaultLevel\"=dword:00040000\r\n\"TransparentEnabled\"=dword:00000001\r\n"
-                     "\"PolicyScope\"=dword:00000000\r\n\r\n", kBase);
+  out += fmt::format(
+      "[{}]\r\n\"DefaultLevel\"=dword:00040000\r\n\"TransparentEnabled\"=dword:00000001\r\n"
+      "\"PolicyScope\"=dword:00000000\r\n\r\n",
+      kBase);
   for (const auto& [path, why] : paths) {
     out += fmt::format("[{}\\0\\Paths\\{{{}}}]\r\n", kBase, content_uuid("srp|" + path));
     out += fmt::format("\"Description\"=\"cmdsentry: disallowed by '{}'\"\r\n", reg_string(why));

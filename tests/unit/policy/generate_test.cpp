@@ -17,7 +17,8 @@ using testing::exe_rule;
 using testing::generated;
 using testing::schema_errors;
 
-constexpr std::string_view kWindowsRule = "All files located in the Windows folder, except net.exe, net1.exe";
+constexpr std::string_view kWindowsRule =
+    "All files located in the Windows folder, except net.exe, net1.exe";
 
 TEST(PolicyGenerate, keeps_the_default_allow_rules) {
   const Policy p = generated({"net"});
@@ -71,8 +72,8 @@ TEST(PolicyGenerate, deny_groups_get_publisher_and_path_deny_rules) {
 }
 
 TEST(PolicyGenerate, exempt_groups_get_allow_rules) {
-  const Policy p = generated({"at"}, EnforcementMode::kAuditOnly, {},
-                             {{"Domain Admins", "S-1-5-21-1-2-3-512"}});
+  const Policy p =
+      generated({"at"}, EnforcementMode::kAuditOnly, {}, {{"Domain Admins", "S-1-5-21-1-2-3-512"}});
   const Rule* allow = exe_rule(p, "Allow at.exe for Domain Admins");
   ASSERT_NE(allow, nullptr);
   EXPECT_EQ(allow->sid, "S-1-5-21-1-2-3-512");

@@ -88,30 +88,57 @@ TEST(PolicyReader, malformed_xml_errors_name_the_line) {
             0u);
   EXPECT_EQ(error_of("").rfind("line 1:", 0), 0u);
   EXPECT_EQ(error_of("\n\n<Other/>"), "line 3: the root element is <Other>, not <AppLockerPolicy>");
-  EXPECT_EQ(error_of("<AppLockerPolicy>\n  <RuleCollection Type=\"Exe\" EnforcementMode=\"Maybe\"/>\n</AppLockerPolicy>"),
-            "line 2: <RuleCollection> has EnforcementMode=\"Maybe\", which is not one of the AppLocker values");
+  EXPECT_EQ(error_of("<AppLockerPolicy>\n  <RuleCollection Type=\"Exe\" "
+                     "EnforcementMode=\"Maybe\"/>\n</AppLockerPolicy>"),
+            "line 2: <RuleCollection> has EnforcementMode=\"Maybe\", which is not one of the "
+            "AppLocker values");
   EXPECT_EQ(error_of("<AppLockerPolicy><RuleCollection Type=\"Com\"/></AppLockerPolicy>")
                 .rfind("line 1: <RuleCollection> has Type=\"Com\"", 0),
             0u);
 }
 
 TEST(PolicyReader, rule_errors_name_the_line) {
-  const std::string head = "<AppLockerPolicy Version=\"1\">\n<RuleCollection Type=\"Exe\" EnforcementMode=\"Enabled\">\n";
+  const std::string head =
+      "<AppLockerPolicy Version=\"1\">\n<RuleCollection Type=\"Exe\" "
+      "EnforcementMode=\"Enabled\">\n";
   const std::string tail = "\n</RuleCollection></AppLockerPolicy>";
-  EXPECT_EQ(error_of(head + R"(<FilePathRule Id="1" Name="n" UserOrGroupSid="S-1-1-0" Action="Permit"><Conditions><FilePathCondition Path="*"/></Conditions></FilePathRule>)" + tail),
-            "line 3: <FilePathRule> has Action=\"Permit\", which is not one of the AppLocker values");
-  EXPECT_EQ(error_of(head + R"(<FilePathRule Id="1" Name="n" UserOrGroupSid="S-1-1-0" Action="Allow"/>)" + tail),
-            "line 3: <FilePathRule> has no <Conditions>");
-  EXPECT_EQ(error_of(head + R"(<FilePathRule Id="1" Name="n" Action="Allow"><Conditions><FilePathCondition Path="*"/></Conditions></FilePathRule>)" + tail),
-            "line 3: <FilePathRule> has no UserOrGroupSid attribute");
-  EXPECT_EQ(error_of(head + "<FilePathRule Id=\"1\" UserOrGroupSid=\"S-1-1-0\" Action=\"Allow\">\n<Conditions>\n<FilePathCondition/></Conditions></FilePathRule>" + tail),
-            "line 5: <FilePathCondition> has no Path attribute");
-  EXPECT_EQ(error_of(head + R"(<FilePathRule Id="1" UserOrGroupSid="S-1-1-0" Action="Allow"><Conditions><FileHashCondition><FileHash Type="SHA256" Data="0x00"/></FileHashCondition></Conditions></FilePathRule>)" + tail),
-            "line 3: <FilePathRule> holds a condition of another kind");
-  EXPECT_EQ(error_of(head + R"(<FilePathRule Id="1" UserOrGroupSid="S-1-1-0" Action="Allow"><Conditions><Bogus/></Conditions></FilePathRule>)" + tail)
-                .rfind("line 3: <Bogus> is not a condition", 0),
-            0u);
-  EXPECT_EQ(error_of("<AppLockerPolicy>\n<RuleCollection Type=\"Exe\"/>\n<RuleCollection Type=\"exe\"/></AppLockerPolicy>"),
+  EXPECT_EQ(
+      error_of(
+          head +
+          R"(<FilePathRule Id="1" Name="n" UserOrGroupSid="S-1-1-0" Action="Permit"><Conditions><FilePathCondition Path="*"/></Conditions></FilePathRule>)" +
+          tail),
+      "line 3: <FilePathRule> has Action=\"Permit\", which is not one of the AppLocker values");
+  EXPECT_EQ(
+      error_of(head + R"(<FilePathRule Id="1" Name="n" UserOrGroupSid="S-1-1-0" Action="Allow"/>)" +
+               tail),
+      "line 3: <FilePathRule> has no <Conditions>");
+  EXPECT_EQ(
+      error_of(
+          head +
+          R"(<FilePathRule Id="1" Name="n" Action="Allow"><Conditions><FilePathCondition Path="*"/></Conditions></FilePathRule>)" +
+          tail),
+      "line 3: <FilePathRule> has no UserOrGroupSid attribute");
+  EXPECT_EQ(
+      error_of(head +
+               "<FilePathRule Id=\"1\" UserOrGroupSid=\"S-1-1-0\" "
+               "Action=\"Allow\">\n<Conditions>\n<FilePathCondition/></Conditions></FilePathRule>" +
+               tail),
+      "line 5: <FilePathCondition> has no Path attribute");
+  EXPECT_EQ(
+      error_of(
+          head +
+          R"(<FilePathRule Id="1" UserOrGroupSid="S-1-1-0" Action="Allow"><Conditions><FileHashCondition><FileHash Type="SHA256" Data="0x00"/></FileHashCondition></Conditions></FilePathRule>)" +
+          tail),
+      "line 3: <FilePathRule> holds a condition of another kind");
+  EXPECT_EQ(
+      error_of(
+          head +
+          R"(<FilePathRule Id="1" UserOrGroupSid="S-1-1-0" Action="Allow"><Conditions><Bogus/></Conditions></FilePathRule>)" +
+          tail)
+          .rfind("line 3: <Bogus> is not a condition", 0),
+      0u);
+  EXPECT_EQ(error_of("<AppLockerPolicy>\n<RuleCollection Type=\"Exe\"/>\n<RuleCollection "
+                     "Type=\"exe\"/></AppLockerPolicy>"),
             "line 3: a second Exe rule collection");
 }
 
@@ -119,11 +146,13 @@ TEST(PolicyReader, hostile_input_is_an_error_not_a_crash) {
   // Entities are not expanded (no billion laughs), external entities never fetched.
   const std::string laughs =
       "<!DOCTYPE a [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;\">]>"
-      "<AppLockerPolicy><RuleCollection Type=\"Exe\"><FilePathRule Id=\"&b;\" UserOrGroupSid=\"S-1-1-0\" "
+      "<AppLockerPolicy><RuleCollection Type=\"Exe\"><FilePathRule Id=\"&b;\" "
+      "UserOrGroupSid=\"S-1-1-0\" "
       "Action=\"Allow\"><Conditions><FilePathCondition Path=\"&b;\"/></Conditions></FilePathRule>"
       "</RuleCollection></AppLockerPolicy>";
   auto p = read_policy(laughs);
-  if (p) EXPECT_LT(std::get<PathCondition>(p->collections[0].rules[0].conditions[0]).path.size(), 100u);
+  if (p)
+    EXPECT_LT(std::get<PathCondition>(p->collections[0].rules[0].conditions[0]).path.size(), 100u);
   std::string deep;
   for (int i = 0; i < 100000; ++i) deep += "<a>";
   EXPECT_FALSE(read_policy(deep));

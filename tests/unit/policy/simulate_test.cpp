@@ -22,12 +22,12 @@ std::vector<Outcome> replay_inputs(const Policy& p, const GroupMap& groups, cons
   std::vector<Outcome> out;
   Engine engine;
   PolicyReplay detector(p, groups, [&](const Replayed& r) {
-    std::string rule = !r.governed ? "not governed"
+    std::string rule = !r.governed                  ? "not governed"
                        : r.decision.rule != nullptr ? r.decision.rule->name
                        : r.decision.implicit_deny   ? "implicit deny"
                                                     : "no rules";
-    out.push_back({std::string(r.event->process->image()), std::string(to_string(r.decision.verdict)),
-                   rule});
+    out.push_back(
+        {std::string(r.event->process->image()), std::string(to_string(r.decision.verdict)), rule});
   });
   engine.add_detector(detector);
   const RunReport report = engine.run(inputs);
@@ -53,8 +53,9 @@ std::string sysmon(int record, std::string_view user, std::string_view image,
 }
 
 TEST(PolicySimulate, groups_csv_gives_memberships) {
-  auto g = GroupMap::parse("user,group,sid\n# comment\nCORP\\adm,Administrators,S-1-5-32-544\n"
-                           "S-1-5-21-9-1105,Helpdesk, Tier 2,S-1-5-21-9-2001\n");
+  auto g = GroupMap::parse(
+      "user,group,sid\n# comment\nCORP\\adm,Administrators,S-1-5-32-544\n"
+      "S-1-5-21-9-1105,Helpdesk, Tier 2,S-1-5-21-9-2001\n");
   ASSERT_TRUE(g) << g.error().message;
   std::vector<std::string> sids;
   g->groups_of("corp\\ADM", sids);
@@ -66,11 +67,13 @@ TEST(PolicySimulate, groups_csv_gives_memberships) {
 
 TEST(PolicySimulate, renamed_net_in_temp_is_caught_by_the_publisher_rule) {
   const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled, {"S-1-5-21-9-3000"});
-  auto groups = GroupMap::parse("CORP\\bob,Standard users,S-1-5-21-9-3000\n"
-                                "CORP\\adm,Administrators,S-1-5-32-544\n");
+  auto groups = GroupMap::parse(
+      "CORP\\bob,Standard users,S-1-5-21-9-3000\n"
+      "CORP\\adm,Administrators,S-1-5-32-544\n");
   ASSERT_TRUE(groups);
   const std::string logs =
-      sysmon(1, "CORP\\\\bob", "C:\\\\Users\\\\bob\\\\AppData\\\\Local\\\\Temp\\\\svc.exe", "net.exe") +
+      sysmon(1, "CORP\\\\bob", "C:\\\\Users\\\\bob\\\\AppData\\\\Local\\\\Temp\\\\svc.exe",
+             "net.exe") +
       sysmon(2, "CORP\\\\bob", "C:\\\\Windows\\\\System32\\\\whoami.exe", "whoami.exe") +
       sysmon(3, "CORP\\\\adm", "C:\\\\Windows\\\\System32\\\\net.exe", "net.exe") +
       sysmon(4, "CORP\\\\bob", "C:\\\\Windows\\\\Temp\\\\x.exe", "net1.exe");
@@ -92,13 +95,13 @@ TEST(PolicySimulate, sysmon_hashes_match_hash_rules) {
   hash.name = "known tool";
   hash.sid = std::string(kEveryoneSid);
   hash.action = Action::kDeny;
-  hash.conditions.emplace_back(HashCondition{{{"SHA256", "0x" + std::string(64, 'A'), "t.exe", "1"}}});
+  hash.conditions.emplace_back(
+      HashCondition{{{"SHA256", "0x" + std::string(64, 'A'), "t.exe", "1"}}});
   for (RuleCollection& c : p.collections) {
     if (c.type == CollectionType::kExe) c.rules.push_back(hash);
   }
-  const std::string logs = sysmon(
-      1, "CORP\\\\bob", "C:\\\\Program Files\\\\Tool\\\\t.exe", "t.exe",
-      R"(,"Hashes":"MD5=00,SHA256=)" + std::string(64, 'a') + "\"");
+  const std::string logs = sysmon(1, "CORP\\\\bob", "C:\\\\Program Files\\\\Tool\\\\t.exe", "t.exe",
+                                  R"(,"Hashes":"MD5=00,SHA256=)" + std::string(64, 'a') + "\"");
   const auto out = replay(p, GroupMap{}, logs);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].decision, "audited");
