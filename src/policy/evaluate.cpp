@@ -88,8 +88,45 @@ std::string_view hex_of(std::string_view data) {
   return data;
 }
 
-bool condition_matches(const Condition& c, const FileFacts& f) {
-  if (const auto* p = std::get_if<PathCondition>(&c)) return path_matches(p->path, f.path);
+/// The file's path in plain form, its leading variable (if any) expanded: computed once per
+/// evaluation, matched against every path condition.
+std::vector<std::string> file_forms(std::string_view file_path) {
+  std::vector<std::string> forms = expand(file_path);
+  if (forms.empty()) forms.emplace_back(file_path);  // %REMOVABLE%, %HOT%: only `*` matches
+  for (std::string& f : forms) f = plain(f);
+  return forms;
+}
+
+/// A rule path against the file's forms, without building the rule's expansions.
+bool pattern_matches(std::string_view rule_path, const std::vector<std::string>& forms) {
+  if (rule_path == "*") return !forms.empty() && !forms.front().empty();
+  for (const Variable& v : kVariables) {
+    if (!istarts_with(rule_path, v.name)) continue;
+    const std::string_view rest = rule_path.substr(v.name.size());
+    for (std::string_view folder : v.folders) {
+      if (folder.empty()) continue;
+      for (const std::string& form : forms) {
+        if (istarts_with(form, folder) &&
+            cmdline::glob_match(rest, std::string_view(form).substr(folder.size()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  return std::any_of(forms.begin(), forms.end(),
+                     [&](const std::string& form) { return cmdline::glob_match(rule_path, form); });
+}
+
+/// The file and its path forms.
+struct Subject {
+  const FileFacts& facts;
+  std::vector<std::string> forms;
+};
+
+bool condition_matches(const Condition& c, const Subject& s) {
+  const FileFacts& f = s.facts;
+  if (const auto* p = std::get_if<PathCondition>(&c)) return pattern_matches(p->path, s.forms);
   if (const auto* pub = std::get_if<PublisherCondition>(&c)) {
     // Publisher rules apply to signed files only: an unknown signer matches nothing.
     if (f.publisher.empty()) return false;
@@ -105,8 +142,8 @@ bool condition_matches(const Condition& c, const FileFacts& f) {
   return false;
 }
 
-bool rule_matches(const Rule& r, const FileFacts& f) {
-  const auto hit = [&](const Condition& c) { return condition_matches(c, f); };
+bool rule_matches(const Rule& r, const Subject& s) {
+  const auto hit = [&](const Condition& c) { return condition_matches(c, s); };
   return std::any_of(r.conditions.begin(), r.conditions.end(), hit) &&
          std::none_of(r.exceptions.begin(), r.exceptions.end(), hit);
 }
@@ -114,14 +151,7 @@ bool rule_matches(const Rule& r, const FileFacts& f) {
 }  // namespace
 
 bool path_matches(std::string_view rule_path, std::string_view file_path) {
-  if (rule_path == "*") return !file_path.empty();
-  const std::vector<std::string> files = expand(file_path);
-  for (const std::string& pattern : expand(rule_path)) {
-    for (const std::string& file : files) {
-      if (cmdline::glob_match(pattern, plain(file))) return true;
-    }
-  }
-  return false;
+  return pattern_matches(rule_path, file_forms(file_path));
 }
 
 int compare_versions(std::string_view a, std::string_view b) {
@@ -153,9 +183,10 @@ Decision evaluate(const RuleCollection* collection, const FileFacts& file,
     return std::any_of(sids.begin(), sids.end(),
                        [&](const std::string& s) { return iequals(s, r.sid); });
   };
+  const Subject subject{file, file_forms(file.path)};
   const Rule* allow = nullptr;
   for (const Rule& r : collection->rules) {
-    if (!applies(r) || !rule_matches(r, file)) continue;
+    if (!applies(r) || !rule_matches(r, subject)) continue;
     if (r.action == Action::kDeny) return {denied, &r, false};
     if (allow == nullptr) allow = &r;
   }

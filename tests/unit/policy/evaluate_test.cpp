@@ -38,6 +38,10 @@ TEST(PolicyEvaluate, path_variables_and_wildcards) {
   EXPECT_FALSE(path_matches("%SYSTEM32%\\net.exe", "C:\\Windows\\System32\\net1.exe"));
   EXPECT_FALSE(path_matches("%REMOVABLE%\\*", "E:\\x.exe"));  // drives the logs do not name
   EXPECT_FALSE(path_matches("%HOT%\\*", "F:\\x.exe"));
+  EXPECT_FALSE(path_matches("%HOT%\\*", "%HOT%\\X.EXE"));
+  EXPECT_TRUE(path_matches("*", "%REMOVABLE%\\X.EXE"));
+  EXPECT_FALSE(path_matches("*", ""));
+  EXPECT_FALSE(path_matches("%WINDIR%\\*", "C:\\WindowsApps\\x.exe"));
 }
 
 TEST(PolicyEvaluate, versions_compare_by_part) {
