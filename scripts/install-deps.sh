@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format-14
   libfmt-dev libexpected-dev libsimdjson-dev libpugixml-dev libyaml-cpp-dev libcli11-dev
   libdeflate-dev libarchive-dev libsqlite3-dev libmimalloc-dev libvectorscan-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
   libevtx-utils python3-evtx python3 time jq
 )
 missing=()

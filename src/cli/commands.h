@@ -21,6 +21,7 @@ void set_exit_code(int code);
 
 void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
+void register_policy(CLI::App& app);
 void register_scan(CLI::App& app);
 
 }  // namespace cmdsentry::cli

@@ -1,0 +1,149 @@
+// Replay through the engine, as `cmdsentry policy simulate` runs it: Sysmon and 4688
+// executions decided against generated policies, users' groups from a CSV.
+#include "policy/simulate.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "cmdsentry/engine.h"
+#include "policy_support.h"
+
+namespace cmdsentry::policy {
+namespace {
+
+struct Outcome {
+  std::string image;
+  std::string decision;
+  std::string rule;
+};
+
+template <class Inputs>
+std::vector<Outcome> replay_inputs(const Policy& p, const GroupMap& groups, const Inputs& inputs) {
+  std::vector<Outcome> out;
+  Engine engine;
+  PolicyReplay detector(p, groups, [&](const Replayed& r) {
+    std::string rule = !r.governed                  ? "not governed"
+                       : r.decision.rule != nullptr ? r.decision.rule->name
+                       : r.decision.implicit_deny   ? "implicit deny"
+                                                    : "no rules";
+    out.push_back(
+        {std::string(r.event->process->image()), std::string(to_string(r.decision.verdict)), rule});
+  });
+  engine.add_detector(detector);
+  const RunReport report = engine.run(inputs);
+  EXPECT_EQ(report.read.skipped, 0u);
+  return out;
+}
+
+std::vector<Outcome> replay(const Policy& p, const GroupMap& groups, const std::string& jsonl) {
+  return replay_inputs(p, groups, std::vector<BufferInput>{{"logs.jsonl", jsonl}});
+}
+
+std::string sysmon(int record, std::string_view user, std::string_view image,
+                   std::string_view original, std::string_view extra = "") {
+  return fmt::format(
+      R"({{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"Computer":"WS01",)"
+      R"("TimeCreated":"2024-05-01T10:00:{:02}.000Z","EventRecordID":{},)"
+      R"("UtcTime":"2024-05-01 10:00:{:02}.000","ProcessId":{},"ParentProcessId":300,)"
+      R"("Image":"{}","CommandLine":"x group /domain","ParentImage":"C:\\Windows\\explorer.exe",)"
+      R"("User":"{}","OriginalFileName":"{}","Company":"Microsoft Corporation",)"
+      R"x("Product":"Microsoft\u00ae Windows\u00ae Operating System","FileVersion":"10.0.19041.1 (WinBuild.160101.0800)"{}}})x"
+      "\n",
+      record, record, record, 1000 + record, image, user, original, extra);
+}
+
+TEST(PolicySimulate, groups_csv_gives_memberships) {
+  auto g = GroupMap::parse(
+      "user,group,sid\n# comment\nCORP\\adm,Administrators,S-1-5-32-544\n"
+      "S-1-5-21-9-1105,Helpdesk, Tier 2,S-1-5-21-9-2001\n");
+  ASSERT_TRUE(g) << g.error().message;
+  std::vector<std::string> sids;
+  g->groups_of("corp\\ADM", sids);
+  g->groups_of("S-1-5-21-9-1105", sids);
+  EXPECT_EQ(sids, (std::vector<std::string>{"S-1-5-32-544", "S-1-5-21-9-2001"}));
+  EXPECT_FALSE(GroupMap::parse("bob\n"));
+  EXPECT_FALSE(GroupMap::parse("bob,Group,not-a-sid\n"));
+}
+
+TEST(PolicySimulate, renamed_net_in_temp_is_caught_by_the_publisher_rule) {
+  const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled, {"S-1-5-21-9-3000"});
+  auto groups = GroupMap::parse(
+      "CORP\\bob,Standard users,S-1-5-21-9-3000\n"
+      "CORP\\adm,Administrators,S-1-5-32-544\n");
+  ASSERT_TRUE(groups);
+  const std::string logs =
+      sysmon(1, "CORP\\\\bob", "C:\\\\Users\\\\bob\\\\AppData\\\\Local\\\\Temp\\\\svc.exe",
+             "net.exe") +
+      sysmon(2, "CORP\\\\bob", "C:\\\\Windows\\\\System32\\\\whoami.exe", "whoami.exe") +
+      sysmon(3, "CORP\\\\adm", "C:\\\\Windows\\\\System32\\\\net.exe", "net.exe") +
+      sysmon(4, "CORP\\\\bob", "C:\\\\Windows\\\\Temp\\\\x.exe", "net1.exe");
+  const auto out = replay(p, *groups, logs);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(out[0].decision, "blocked");
+  EXPECT_EQ(out[0].rule, "Deny net.exe (signed by Microsoft, any name)");
+  EXPECT_EQ(out[1].decision, "allowed");
+  EXPECT_EQ(out[2].decision, "allowed");  // Administrators are exempt
+  EXPECT_EQ(out[2].rule, "(Default Rule) All files");
+  EXPECT_EQ(out[3].rule, "Deny net1.exe (signed by Microsoft, any name)");
+}
+
+TEST(PolicySimulate, sysmon_hashes_match_hash_rules) {
+  Policy p = testing::generated({}, EnforcementMode::kAuditOnly);
+  Rule hash;
+  hash.kind = RuleKind::kHash;
+  hash.id = "00000000-0000-4000-8000-0000000000aa";
+  hash.name = "known tool";
+  hash.sid = std::string(kEveryoneSid);
+  hash.action = Action::kDeny;
+  hash.conditions.emplace_back(
+      HashCondition{{{"SHA256", "0x" + std::string(64, 'A'), "t.exe", "1"}}});
+  for (RuleCollection& c : p.collections) {
+    if (c.type == CollectionType::kExe) c.rules.push_back(hash);
+  }
+  const std::string logs = sysmon(1, "CORP\\\\bob", "C:\\\\Program Files\\\\Tool\\\\t.exe", "t.exe",
+                                  R"(,"Hashes":"MD5=00,SHA256=)" + std::string(64, 'a') + "\"");
+  const auto out = replay(p, GroupMap{}, logs);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].decision, "audited");
+  EXPECT_EQ(out[0].rule, "known tool");
+}
+
+TEST(PolicySimulate, security_4688_paths_and_service_accounts) {
+  const Policy p = testing::generated({"net"}, EnforcementMode::kAuditOnly);
+  auto line = [](int record, std::string_view sid, std::string_view image) {
+    return fmt::format(
+        R"({{"Channel":"Security","EventID":4688,"Computer":"WS01","TimeCreated":"2024-05-01T10:01:{:02}.000Z",)"
+        R"("EventRecordID":{},"SubjectUserSid":"{}","SubjectUserName":"bob","SubjectDomainName":"CORP",)"
+        R"("NewProcessId":"0x{:x}","ProcessId":"0x12c","NewProcessName":"{}","CommandLine":"x"}})"
+        "\n",
+        record, record, sid, 0x200 + record, image);
+  };
+  const std::string logs = line(1, "S-1-5-21-9-1105", "C:\\\\Windows\\\\System32\\\\net.exe") +
+                           line(2, "S-1-5-18", "C:\\\\Windows\\\\System32\\\\net.exe") +
+                           line(3, "S-1-5-21-9-1105", "C:\\\\Windows\\\\System32\\\\ipconfig.exe");
+  const auto out = replay(p, GroupMap{}, logs);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].decision, "audited");
+  EXPECT_EQ(out[0].rule, "implicit deny");
+  EXPECT_EQ(out[1].rule, "not governed");
+  EXPECT_EQ(out[2].decision, "allowed");
+}
+
+TEST(PolicySimulate, applocker_events_give_the_fqbn) {
+  // 8004: NET.EXE (by its Fqbn) run as %OSDRIVE%\USERS\JDOE\DOWNLOADS\TOOL.EXE, and a DLL.
+  const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled, {"S-1-5-21-9-3000"});
+  auto groups = GroupMap::parse(
+      "S-1-5-21-1111111111-2222222222-3333333333-1104,Standard users,S-1-5-21-9-3000\n");
+  ASSERT_TRUE(groups);
+  const std::string file = std::string(CMDSENTRY_SOURCE_DIR) +
+                           "/tests/golden/events/applocker_8004_blocked_exe_and_dll/input.jsonl";
+  const auto out = replay_inputs(p, *groups, std::vector<std::string>{file});
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(out[0].decision, "blocked");
+  EXPECT_EQ(out[0].rule, "Deny net.exe (signed by Microsoft, any name)");
+  // The DLL record is decided by the Dll collection, which has no rules here.
+  for (std::size_t i = 1; i < out.size(); ++i) EXPECT_EQ(out[i].rule, "no rules");
+}
+
+}  // namespace
+}  // namespace cmdsentry::policy
