@@ -6,8 +6,10 @@ int g_exit_code = kExitOk;
 }
 
 void register_commands(CLI::App& app) {
+  register_baseline(app);
   register_dump(app);
   register_events(app);
+  register_recommend(app);
   register_scan(app);
 }
 
