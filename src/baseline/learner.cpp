@@ -1,5 +1,7 @@
 #include "baseline/learner.h"
 
+#include <optional>
+
 #include "baseline/executable.h"
 #include "core/ascii.h"
 #include "events/merge.h"
@@ -12,15 +14,14 @@ std::string user_name_of(const ProcessEvent& p) {
   return std::string(p.user_domain()) + "\\" + std::string(p.user_name());
 }
 
-void add_keys(const EvidenceList& evidence, const std::string& host,
-              std::vector<RecordKey>& out) {
+void add_keys(const EvidenceList& evidence, const std::string& host, std::vector<RecordKey>& out) {
   for (const auto& raw : evidence) {
     if (raw->source.record_id != 0) {
-      out.push_back({host, std::string(raw->channel()),
-                     static_cast<std::int64_t>(raw->source.record_id)});
+      out.push_back(
+          {host, std::string(raw->channel()), static_cast<std::int64_t>(raw->source.record_id)});
     } else {
-      out.push_back({host, "file:" + raw->source.file.str(),
-                     static_cast<std::int64_t>(raw->source.offset)});
+      out.push_back(
+          {host, "file:" + raw->source.file.str(), static_cast<std::int64_t>(raw->source.offset)});
     }
   }
 }
@@ -49,7 +50,7 @@ Store::Execution describe_execution(const AnalyzedEvent& event,
   const std::string host(event.host);
   add_keys(p.evidence, host, e.keys);
   if (p.helper) add_keys(p.helper->evidence, host, e.keys);
-  bool own = false;
+  std::optional<std::size_t> own;  // index of the process's own row
   for (std::size_t i = 0; i < event.commands.size(); ++i) {
     const ExecutedCommand& ec = event.commands[i];
     const cmdline::AnalyzedCommand& c = event.command(i);
@@ -62,7 +63,7 @@ Store::Execution describe_execution(const AnalyzedEvent& event,
       }
     }
     if (!ec.on_shell && c.depth == 0) {
-      own = true;
+      own = e.uses.size();
     } else if (c.cmd_builtin) {
       // Runs inside the shell whose record this is: the shell is the executable.
       u.path_class = "builtin";
@@ -77,7 +78,21 @@ Store::Execution describe_execution(const AnalyzedEvent& event,
     }
     e.uses.push_back(std::move(u));
   }
-  if (!own) e.uses.push_back(own_use(p, event.host));
+  if (!own) {
+    own = e.uses.size();
+    e.uses.push_back(own_use(p, event.host));
+  }
+  if (p.helper) {
+    // net1.exe started by this net.exe with the same arguments: folded into one execution by
+    // the merger, but it ran, and a policy must cover it too.
+    Use h = e.uses[*own];
+    h.executable = events::image_name(p.helper->image);
+    h.image = to_lower(p.helper->image);
+    h.path_class = path_class(p.helper->image);
+    h.original_file_name.clear();
+    h.parent = events::image_name(p.image());
+    e.uses.push_back(std::move(h));
+  }
   return e;
 }
 

@@ -16,9 +16,9 @@ namespace {
 
 /// Programs Windows, logons and scripts need: denying them breaks the system.
 constexpr std::string_view kNeededByWindows[] = {
-    "cmd",      "powershell", "pwsh",    "powershell_ise", "conhost", "explorer",
-    "rundll32", "svchost",    "services", "wmiprvse",      "msiexec", "dllhost",
-    "taskhostw", "userinit",  "winlogon", "lsass",         "mmc",     "regsvr32"};
+    "cmd",       "powershell", "pwsh",     "powershell_ise", "conhost", "explorer",
+    "rundll32",  "svchost",    "services", "wmiprvse",       "msiexec", "dllhost",
+    "taskhostw", "userinit",   "winlogon", "lsass",          "mmc",     "regsvr32"};
 
 bool needed_by_windows(std::string_view program) {
   return std::find(std::begin(kNeededByWindows), std::end(kNeededByWindows), program) !=
@@ -79,8 +79,8 @@ std::string describe_uses(const std::vector<GroupUse>& uses, bool want_admin) {
   std::string out;
   for (const GroupUse& u : uses) {
     if (u.admin != want_admin || u.service) continue;
-    out += fmt::format("{}{} ({} executions, {} users, {} hosts)", out.empty() ? "" : ", ",
-                       u.group, u.executions, u.users, u.hosts);
+    out += fmt::format("{}{} ({} executions, {} users, {} hosts)", out.empty() ? "" : ", ", u.group,
+                       u.executions, u.users, u.hosts);
   }
   return out;
 }
@@ -103,17 +103,19 @@ std::string restriction_reason(std::string_view program, const std::vector<Group
     r = fmt::format("not run outside the admin groups in the learned period ({} days)",
                     period.days.size());
   } else {
-    r = fmt::format("run by only {} user(s) outside the admin groups in the learned period ({} "
-                    "days): they would be stopped",
-                    ordinary.users.size(), period.days.size());
+    r = fmt::format(
+        "run by only {} user(s) outside the admin groups in the learned period ({} "
+        "days): they would be stopped",
+        ordinary.users.size(), period.days.size());
   }
   if (const std::string admins = describe_uses(uses, true); !admins.empty()) {
     r += "; used by " + admins + ", exempt";
   }
   if (const std::int64_t s = service_runs(uses); s > 0) {
-    r += fmt::format("; {} runs by SYSTEM or service accounts are not governed by AppLocker "
-                     "unless its Services extension is on",
-                     s);
+    r += fmt::format(
+        "; {} runs by SYSTEM or service accounts are not governed by AppLocker "
+        "unless its Services extension is on",
+        s);
   }
   if (program == "net" || program == "net1") {
     r += "; net.exe starts net1.exe for most subcommands and attackers call net1.exe directly: "
@@ -150,7 +152,8 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     if (!row.original_file_name.empty() && row.original_file_name != row.executable) {
       tallier.add(by_executable[row.original_file_name], row);  // a renamed copy
     }
-    if (!row.original_file_name.empty()) ofn_of[row.executable][row.original_file_name] += row.executions;
+    if (!row.original_file_name.empty())
+      ofn_of[row.executable][row.original_file_name] += row.executions;
     if (row.path_class == "system" && !row.image.empty()) {
       paths_of[row.executable].insert(applocker_path(row.image));
     }
@@ -169,8 +172,10 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
       restrictable = true;
       if (!e.idiom) by_program[p].push_back(&e);
     }
-    if (auto it = study.by_command.find(e.name); it != study.by_command.end()) v.attacks = it->second;
-    if (auto it = by_command.find(e.name); it != by_command.end()) v.used_by = it->second.uses(admins);
+    if (auto it = study.by_command.find(e.name); it != study.by_command.end())
+      v.attacks = it->second;
+    if (auto it = by_command.find(e.name); it != by_command.end())
+      v.used_by = it->second.uses(admins);
     if (!restrictable && !e.idiom) {
       rec.not_restrictable.push_back(
           {e.name,
@@ -206,15 +211,18 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     r.executable = exe;
     r.original_file_name = exe;
     if (auto o = ofn_of.find(exe); o != ofn_of.end()) {
-      const auto best = std::max_element(o->second.begin(), o->second.end(),
-                                         [](const auto& a, const auto& b) { return a.second < b.second; });
+      const auto best =
+          std::max_element(o->second.begin(), o->second.end(),
+                           [](const auto& a, const auto& b) { return a.second < b.second; });
       r.original_file_name = best->first;
     }
     std::set<std::string> paths{default_path(program)};
-    if (auto p = paths_of.find(exe); p != paths_of.end()) paths.insert(p->second.begin(), p->second.end());
+    if (auto p = paths_of.find(exe); p != paths_of.end())
+      paths.insert(p->second.begin(), p->second.end());
     r.paths.assign(paths.begin(), paths.end());
     r.commands = commands;
-    for (const std::string& g : options.admin_groups) r.exempt_groups.push_back({g, groups.sid_of(g)});
+    for (const std::string& g : options.admin_groups)
+      r.exempt_groups.push_back({g, groups.sid_of(g)});
     r.impact = {t.ordinary.executions, static_cast<std::int64_t>(t.ordinary.users.size()),
                 static_cast<std::int64_t>(t.ordinary.hosts.size())};
     r.attack_executions = attacks;

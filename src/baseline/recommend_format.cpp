@@ -45,7 +45,8 @@ std::string uses_text(const std::vector<GroupUse>& uses) {
 
 std::string attacks_text(const std::map<std::string, std::int64_t>& attacks) {
   std::string out;
-  for (const auto& [phase, n] : attacks) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", phase, n);
+  for (const auto& [phase, n] : attacks)
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", phase, n);
   return out.empty() ? "-" : out;
 }
 
@@ -90,15 +91,15 @@ std::string format_recommendation_table(const Recommendation& r) {
   std::string out =
       "Knowledge-base commands: use in the organisation (group executions/users/hosts) next to "
       "the study's attackers\n";
-  out += fmt::format("{:<26} {:<18} {:<28} {}\n", "COMMAND", "PHASE", "ATTACKERS (STUDY)",
-                     "USED BY");
+  out +=
+      fmt::format("{:<26} {:<18} {:<28} {}\n", "COMMAND", "PHASE", "ATTACKERS (STUDY)", "USED BY");
   for (const CommandView& c : r.commands) {
     out += fmt::format("{:<26} {:<18} {:<28} {}\n", c.command, c.phase, attacks_text(c.attacks),
                        uses_text(c.used_by));
   }
   out += "\nRestrict (AppLocker Exe rules; exempt groups keep them)\n";
-  out += fmt::format("{:<14} {:>7} {:>7} {:<26} {}\n", "EXECUTABLE", "ATTACKS", "IMPACT",
-                     "EXEMPT", "COMMANDS / REASON");
+  out += fmt::format("{:<14} {:>7} {:>7} {:<26} {}\n", "EXECUTABLE", "ATTACKS", "IMPACT", "EXEMPT",
+                     "COMMANDS / REASON");
   for (const Restriction& x : r.restrictions) {
     std::string exempt;
     for (const NamedGroup& g : x.exempt_groups) {
@@ -110,14 +111,14 @@ std::string format_recommendation_table(const Recommendation& r) {
   }
   out += "\nKeep (ordinary users run them: detect instead)\n";
   for (const Kept& k : r.kept) {
-    out += fmt::format("{:<14} {:>7}  {}\n{:<24}{}\n", terminal_safe(k.executable),
-                       k.attack_executions, fmt::join(k.commands, ", "), "",
-                       terminal_safe(k.reason));
+    out +=
+        fmt::format("{:<14} {:>7}  {}\n{:<24}{}\n", terminal_safe(k.executable),
+                    k.attack_executions, fmt::join(k.commands, ", "), "", terminal_safe(k.reason));
   }
   out += "\nNot restrictable (AppLocker cannot stop them)\n";
   for (const NotRestrictable& n : r.not_restrictable) {
-    out += fmt::format("{:<26} {}\n{:<27}detect with: {}\n", n.command, n.reason, "",
-                       n.detect_with);
+    out +=
+        fmt::format("{:<26} {}\n{:<27}detect with: {}\n", n.command, n.reason, "", n.detect_with);
   }
   return out;
 }

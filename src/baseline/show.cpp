@@ -36,9 +36,9 @@ std::vector<ShowRow> summarize(const Baseline& baseline, const std::optional<std
 }
 
 std::string format_show_table(const Baseline& baseline, const std::vector<ShowRow>& rows) {
-  std::string out = fmt::format(
-      "Baseline: {} learn run(s), {} executions learned, {} duplicates ignored\n\n",
-      baseline.runs, baseline.totals.executions, baseline.totals.duplicates);
+  std::string out =
+      fmt::format("Baseline: {} learn run(s), {} executions learned, {} duplicates ignored\n\n",
+                  baseline.runs, baseline.totals.executions, baseline.totals.duplicates);
   out += fmt::format("{:<20} {:<22} {:<22} {:>8} {:>5} {:>5} {:>4}  {:<10} {:<10} {}\n", "GROUP",
                      "COMMAND", "EXECUTABLE", "EXECS", "USERS", "HOSTS", "DAYS", "FIRST", "LAST",
                      "PARENTS");
@@ -80,9 +80,9 @@ std::string format_show_json(const Baseline& baseline, const std::vector<ShowRow
       first = false;
       append_json_string(out, c);
     }
-    out += fmt::format("],\"executions\":{},\"users\":{},\"hosts\":{},\"days\":{}",
-                       r.tally.executions, r.tally.users.size(), r.tally.hosts.size(),
-                       r.tally.days.size());
+    out +=
+        fmt::format("],\"executions\":{},\"users\":{},\"hosts\":{},\"days\":{}", r.tally.executions,
+                    r.tally.users.size(), r.tally.hosts.size(), r.tally.days.size());
     out += ",\"first_seen\":";
     std::string t;
     append_filetime_iso(t, r.tally.first_seen);

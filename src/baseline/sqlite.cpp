@@ -27,7 +27,10 @@ Statement& Statement::bind(int i, std::int64_t value) {
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) failed_ = true;
+  if (rc != SQLITE_DONE) {
+    failed_ = true;
+    sqlite3_reset(stmt_.get());  // ends the statement, so a ROLLBACK can follow
+  }
   return false;
 }
 
@@ -40,6 +43,7 @@ bool Statement::run() {
 }
 
 void Statement::reset() {
+  failed_ = false;
   sqlite3_reset(stmt_.get());
   sqlite3_clear_bindings(stmt_.get());
 }
@@ -64,8 +68,9 @@ Result<Connection> Connection::open(const std::string& path, bool create) {
   Connection c;
   c.db_.reset(raw);
   if (rc != SQLITE_OK) {
-    return fail(ErrorCode::kIo, fmt::format("{}: cannot open the baseline database: {}", path,
-                                            raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
+    return fail(ErrorCode::kIo,
+                fmt::format("{}: cannot open the baseline database: {}", path,
+                            raw != nullptr ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(raw, 5000);
   return c;

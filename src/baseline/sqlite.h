@@ -27,6 +27,7 @@ class Statement {
   [[nodiscard]] bool step();
   /// Runs to the end (an INSERT or UPDATE); false on error.
   [[nodiscard]] bool run();
+  /// Ready to run again: bindings cleared, failure forgotten.
   void reset();
   [[nodiscard]] std::int64_t integer(int column) const;
   [[nodiscard]] std::string text(int column) const;

@@ -41,7 +41,8 @@ Result<Store> Store::open(const std::string& path, OpenMode mode) {
   std::error_code ec;
   if (mode == OpenMode::kRead && !std::filesystem::exists(path, ec)) {
     return fail(ErrorCode::kIo, fmt::format("{}: no such baseline database (run `cmdsentry "
-                                            "baseline learn --db {}` first)", path, path));
+                                            "baseline learn --db {}` first)",
+                                            path, path));
   }
   auto db = detail::Connection::open(path, mode == OpenMode::kLearn);
   if (!db) return tl::unexpected(db.error());
@@ -127,7 +128,11 @@ Result<void> Store::add_use(const Use& u) {
   usage_.bind(1, u.command).bind(2, u.phase).bind(3, u.executable).bind(4, u.image);
   usage_.bind(5, u.path_class).bind(6, u.original_file_name).bind(7, u.user_sid);
   usage_.bind(8, u.user_name).bind(9, u.host).bind(10, static_cast<std::int64_t>(u.time));
-  if (!usage_.step()) return db_error("cannot write usage");
+  if (!usage_.step()) {
+    auto e = db_error("cannot write usage");
+    usage_.reset();
+    return e;
+  }
   const std::int64_t id = usage_.integer(0);
   usage_.reset();
   if (!day_.bind(1, id).bind(2, static_cast<std::int64_t>(u.time / kTicksPerDay)).run()) {
@@ -182,8 +187,9 @@ Result<void> Store::set_groups(const std::vector<GroupMember>& members) {
 }
 
 Result<void> Store::add_run(std::uint64_t time, const LearnCounts& counts) {
-  auto ins = db_.prepare("INSERT INTO learn_run(time, executions, duplicates, skipped) "
-                         "VALUES(?, ?, ?, ?)");
+  auto ins = db_.prepare(
+      "INSERT INTO learn_run(time, executions, duplicates, skipped) "
+      "VALUES(?, ?, ?, ?)");
   if (!ins || !ins->bind(1, static_cast<std::int64_t>(time))
                    .bind(2, static_cast<std::int64_t>(counts.executions))
                    .bind(3, static_cast<std::int64_t>(counts.duplicates))

@@ -36,8 +36,8 @@ inline constexpr std::string_view kFormatName = "cmdsentry-baseline";
 
 /// The key that makes learning idempotent: one record of one log of one host.
 struct RecordKey {
-  std::string host;    ///< host key ("ws0001")
-  std::string log;     ///< channel ("Security"), or "file:<name>" for records without an id
+  std::string host;  ///< host key ("ws0001")
+  std::string log;   ///< channel ("Security"), or "file:<name>" for records without an id
   std::int64_t record = 0;
 };
 
@@ -50,9 +50,9 @@ struct Use {
   std::string path_class;          ///< see executable.h
   std::string original_file_name;  ///< lower case; empty when not logged
   std::string user_sid;
-  std::string user_name;  ///< DOMAIN\name as logged
-  std::string host;       ///< host key
-  std::string parent;     ///< lower-case parent image name; empty when unknown
+  std::string user_name;   ///< DOMAIN\name as logged
+  std::string host;        ///< host key
+  std::string parent;      ///< lower-case parent image name; empty when unknown
   std::uint64_t time = 0;  ///< FILETIME
 };
 
@@ -62,8 +62,8 @@ struct UsageRow {
   std::string user_sid, user_name, host;
   std::int64_t executions = 0;
   std::uint64_t first_seen = 0, last_seen = 0;
-  std::vector<std::int64_t> days;                ///< distinct day numbers, ascending
-  std::map<std::string, std::int64_t> parents;   ///< parent image name -> executions
+  std::vector<std::int64_t> days;               ///< distinct day numbers, ascending
+  std::map<std::string, std::int64_t> parents;  ///< parent image name -> executions
 };
 
 /// A --groups mapping line.

@@ -23,7 +23,8 @@ void Tally::add(const UsageRow& row) {
 
 std::vector<std::string> Tally::top_parents(std::size_t n) const {
   std::vector<std::pair<std::string, std::int64_t>> v(parents.begin(), parents.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size() && i < n; ++i) {
     out.push_back(fmt::format("{} ({})", v[i].first, v[i].second));

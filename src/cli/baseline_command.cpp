@@ -150,12 +150,12 @@ int run_learn(const LearnArgs& a) {
     return kExitFatal;
   }
   if (!a.quiet) {
-    note(fmt::format("cmdsentry: baseline learn: {}; {} executions analysed: {} learned, {} "
-                     "already in {}, {} excluded{}",
-                     read_counts(r.read), r.analysed, counts->executions, counts->duplicates,
-                     a.db, counts->skipped, members ? fmt::format("; {} group mapping(s) stored",
-                                                                  members->size())
-                                                    : std::string()));
+    note(fmt::format(
+        "cmdsentry: baseline learn: {}; {} executions analysed: {} learned, {} "
+        "already in {}, {} excluded{}",
+        read_counts(r.read), r.analysed, counts->executions, counts->duplicates, a.db,
+        counts->skipped,
+        members ? fmt::format("; {} group mapping(s) stored", members->size()) : std::string()));
   }
   return r.read.files_failed > 0 || r.read.skipped > 0 ? kExitInputProblems : kExitOk;
 }
@@ -206,9 +206,10 @@ int run_recommend(const RecommendArgs& a) {
   if (!rec.restrictions.empty()) {
     for (const baseline::NamedGroup& g : rec.restrictions.front().exempt_groups) {
       if (g.sid.empty()) {
-        warn(fmt::format("no SID for exempt group \"{}\": give it as the third column of the "
-                         "--groups file at learn time",
-                         g.name));
+        warn(
+            fmt::format("no SID for exempt group \"{}\": give it as the third column of the "
+                        "--groups file at learn time",
+                        g.name));
       }
     }
   }
@@ -220,8 +221,9 @@ int run_recommend(const RecommendArgs& a) {
 
 void register_baseline(CLI::App& app) {
   auto* base = app.add_subcommand(
-      "baseline", "Learn what the organisation runs from its logs into an SQLite database, and "
-                  "show it (docs/baseline.md)");
+      "baseline",
+      "Learn what the organisation runs from its logs into an SQLite database, and "
+      "show it (docs/baseline.md)");
   base->require_subcommand(1);
 
   auto la = std::make_shared<LearnArgs>();
@@ -248,8 +250,9 @@ void register_baseline(CLI::App& app) {
 
   auto sa = std::make_shared<ShowArgs>();
   auto* show = base->add_subcommand(
-      "show", "Print the baseline per group, command and executable: executions, users, hosts, "
-              "distinct days, first and last seen, typical parents");
+      "show",
+      "Print the baseline per group, command and executable: executions, users, hosts, "
+      "distinct days, first and last seen, typical parents");
   show->add_option("--db", sa->db, "baseline database FILE")->required();
   show->add_option("--group", sa->group, "only group G");
   show->add_option("-f,--format", sa->format, "table (default) or json")
