@@ -94,9 +94,16 @@ std::vector<std::string> Groups::of(std::string_view user_sid, std::string_view 
     }
   }
   if (!out.empty()) return out;
-  if (user_sid == "S-1-5-18") return {"SYSTEM"};
-  if (user_sid == "S-1-5-19") return {"LOCAL SERVICE"};
-  if (user_sid == "S-1-5-20") return {"NETWORK SERVICE"};
+  // SYSTEM appears as the machine account (CORP\WS01$) in 4688's subject and in some Sysmon
+  // exports, and as NT AUTHORITY\SYSTEM in others.
+  if (user_sid == "S-1-5-18" || name == "nt authority\\system" ||
+      (user_sid.empty() && name.ends_with('$'))) {
+    return {"SYSTEM"};
+  }
+  if (user_sid == "S-1-5-19" || name == "nt authority\\local service") return {"LOCAL SERVICE"};
+  if (user_sid == "S-1-5-20" || name == "nt authority\\network service") {
+    return {"NETWORK SERVICE"};
+  }
   if (name.starts_with("iis apppool\\") || user_sid.starts_with("S-1-5-82-")) {
     return {"IIS APPPOOL"};
   }

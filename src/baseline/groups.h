@@ -12,7 +12,8 @@
 ///
 /// `member` is a SID or a user name (with or without its domain), compared case-insensitively.
 /// Users no line names fall back to what the logs say: the built-in service accounts (SYSTEM,
-/// LOCAL SERVICE, NETWORK SERVICE), IIS application pools, else "(unmapped)".
+/// also as a machine account "CORP\WS01$" without SID; LOCAL SERVICE, NETWORK SERVICE), IIS
+/// application pools, else "(unmapped)".
 
 #include <map>
 #include <string>

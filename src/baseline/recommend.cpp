@@ -20,14 +20,32 @@ constexpr std::string_view kNeededByWindows[] = {
     "rundll32",  "svchost",    "services", "wmiprvse",       "msiexec", "dllhost",
     "taskhostw", "userinit",   "winlogon", "lsass",          "mmc",     "regsvr32"};
 
+/// Tools of the knowledge base that Windows does not ship: no standard path to name.
+constexpr std::string_view kNotWindows[] = {"7z",       "7za",      "adfind",     "paexec",
+                                            "plink",    "procdump", "procdump64", "psexec",
+                                            "psexec64", "rar",      "rclone",     "winrar"};
+
+bool part_of_windows(std::string_view program) {
+  return std::find(std::begin(kNotWindows), std::end(kNotWindows), program) ==
+         std::end(kNotWindows);
+}
+
 bool needed_by_windows(std::string_view program) {
   return std::find(std::begin(kNeededByWindows), std::end(kNeededByWindows), program) !=
          std::end(kNeededByWindows);
 }
 
-bool service_group(std::string_view g) {
-  return g == "SYSTEM" || g == "LOCAL SERVICE" || g == "NETWORK SERVICE";
-}
+/// Which groups are exempt (admins) and which run outside AppLocker's reach (services).
+struct Roles {
+  std::set<std::string> admins;    ///< lower case
+  std::set<std::string> services;  ///< lower case
+
+  [[nodiscard]] bool admin(std::string_view g) const { return admins.contains(to_lower(g)); }
+  [[nodiscard]] bool service(std::string_view g) const {
+    return g == "SYSTEM" || g == "LOCAL SERVICE" || g == "NETWORK SERVICE" ||
+           services.contains(to_lower(g));
+  }
+};
 
 std::string default_path(std::string_view program) {
   if (program == "wmic") return "%SYSTEM32%\\wbem\\wmic.exe";
@@ -39,12 +57,11 @@ struct GroupTallies {
   std::map<std::string, Tally> by_group;
   Tally ordinary;  ///< users outside the admin and service groups (each row once)
 
-  [[nodiscard]] std::vector<GroupUse> uses(const std::set<std::string>& admins) const {
+  [[nodiscard]] std::vector<GroupUse> uses(const Roles& roles) const {
     std::vector<GroupUse> out;
     for (const auto& [g, t] : by_group) {
       out.push_back({g, t.executions, static_cast<std::int64_t>(t.users.size()),
-                     static_cast<std::int64_t>(t.hosts.size()), admins.contains(to_lower(g)),
-                     service_group(g)});
+                     static_cast<std::int64_t>(t.hosts.size()), roles.admin(g), roles.service(g)});
     }
     std::stable_sort(out.begin(), out.end(), [](const GroupUse& a, const GroupUse& b) {
       return a.executions > b.executions;
@@ -55,24 +72,21 @@ struct GroupTallies {
 
 class Tallier {
  public:
-  Tallier(const Groups& groups, const std::set<std::string>& admins)
-      : groups_(groups), admins_(admins) {}
+  Tallier(const Groups& groups, const Roles& roles) : groups_(groups), roles_(roles) {}
   void add(GroupTallies& t, const UsageRow& row) const {
     bool ordinary = false;
+    bool exempt = false;  // a user in an admin group is exempt whatever their other groups
     for (const std::string& g : groups_.of(row.user_sid, row.user_name)) {
       t.by_group[g].add(row);
-      if (!admins_.contains(to_lower(g)) && !service_group(g)) ordinary = true;
+      exempt = exempt || roles_.admin(g);
+      ordinary = ordinary || !roles_.service(g);
     }
-    // A user in an admin group is exempt even when another group of theirs is not.
-    for (const std::string& g : groups_.of(row.user_sid, row.user_name)) {
-      if (admins_.contains(to_lower(g))) ordinary = false;
-    }
-    if (ordinary) t.ordinary.add(row);
+    if (ordinary && !exempt) t.ordinary.add(row);
   }
 
  private:
   const Groups& groups_;
-  const std::set<std::string>& admins_;
+  const Roles& roles_;
 };
 
 std::string describe_uses(const std::vector<GroupUse>& uses, bool want_admin) {
@@ -137,9 +151,10 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
                          const StudyCounts& study, const RecommendOptions& options) {
   Recommendation rec;
   const Groups groups(baseline.members);
-  std::set<std::string> admins;
-  for (const std::string& g : options.admin_groups) admins.insert(to_lower(g));
-  const Tallier tallier(groups, admins);
+  Roles roles;
+  for (const std::string& g : options.admin_groups) roles.admins.insert(to_lower(g));
+  for (const std::string& g : options.service_groups) roles.services.insert(to_lower(g));
+  const Tallier tallier(groups, roles);
 
   Tally period;
   std::map<std::string, GroupTallies> by_command, by_executable;
@@ -154,7 +169,7 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     }
     if (!row.original_file_name.empty())
       ofn_of[row.executable][row.original_file_name] += row.executions;
-    if (row.path_class == "system" && !row.image.empty()) {
+    if (!row.image.empty() && row.path_class != "user-writable") {
       paths_of[row.executable].insert(applocker_path(row.image));
     }
   }
@@ -175,7 +190,7 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     if (auto it = study.by_command.find(e.name); it != study.by_command.end())
       v.attacks = it->second;
     if (auto it = by_command.find(e.name); it != by_command.end())
-      v.used_by = it->second.uses(admins);
+      v.used_by = it->second.uses(roles);
     if (!restrictable && !e.idiom) {
       rec.not_restrictable.push_back(
           {e.name,
@@ -200,7 +215,7 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     static const GroupTallies kNone;
     const auto it = by_executable.find(exe);
     const GroupTallies& t = it != by_executable.end() ? it->second : kNone;
-    const std::vector<GroupUse> uses = t.uses(admins);
+    const std::vector<GroupUse> uses = t.uses(roles);
     if (static_cast<std::int64_t>(t.ordinary.users.size()) > options.max_users) {
       rec.kept.push_back({exe, commands, uses, attacks,
                           "run by " + describe_uses(uses, false) +
@@ -216,7 +231,8 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
                            [](const auto& a, const auto& b) { return a.second < b.second; });
       r.original_file_name = best->first;
     }
-    std::set<std::string> paths{default_path(program)};
+    std::set<std::string> paths;
+    if (part_of_windows(program)) paths.insert(default_path(program));
     if (auto p = paths_of.find(exe); p != paths_of.end())
       paths.insert(p->second.begin(), p->second.end());
     r.paths.assign(paths.begin(), paths.end());
@@ -227,6 +243,11 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
                 static_cast<std::int64_t>(t.ordinary.hosts.size())};
     r.attack_executions = attacks;
     r.reason = restriction_reason(program, uses, t.ordinary, period);
+    if (!part_of_windows(program)) {
+      r.reason +=
+          "; not part of Windows: copies can sit anywhere, so deny it by publisher or "
+          "original file name rather than by path";
+    }
     rec.restrictions.push_back(std::move(r));
   }
   std::stable_sort(rec.restrictions.begin(), rec.restrictions.end(),

@@ -28,6 +28,9 @@ namespace cmdsentry::baseline {
 struct RecommendOptions {
   /// Groups exempt from restrictions (names as in the groups mapping).
   std::vector<std::string> admin_groups{"Domain Admins", "Administrators"};
+  /// Groups whose accounts run as services (AppLocker does not govern them unless its Services
+  /// extension is on), besides SYSTEM, LOCAL SERVICE and NETWORK SERVICE.
+  std::vector<std::string> service_groups;
   /// Most distinct non-admin users an executable may have and still be restricted.
   std::int64_t max_users = 0;
 };

@@ -104,6 +104,9 @@ Result<void> Store::check_schema(OpenMode mode) {
 }
 
 Result<void> Store::prepare_writes() {
+  // A bounded page cache (the record keys of a large organisation outgrow SQLite's 2 MiB
+  // default, and each batch then rereads the index from disk).
+  if (auto r = db_.exec("PRAGMA cache_size = -32768"); !r) return db_error("cannot set the cache");
   auto seen = db_.prepare("INSERT OR IGNORE INTO seen VALUES(?, ?, ?)");
   auto usage = db_.prepare(
       "INSERT INTO usage(command, phase, executable, image, path_class, original_file_name, "

@@ -53,6 +53,7 @@ struct RecommendArgs {
   std::string db;
   std::string format = "table";
   std::vector<std::string> admin_groups;
+  std::vector<std::string> service_groups;
   std::string tables = CMDSENTRY_DEFAULT_TABLES;
   long long max_users = 0;
   std::string output;
@@ -201,6 +202,7 @@ int run_recommend(const RecommendArgs& a) {
   if (!load_kb(kb, true, "text")) return kExitFatal;
   baseline::RecommendOptions ro;
   if (!a.admin_groups.empty()) ro.admin_groups = a.admin_groups;
+  ro.service_groups = a.service_groups;
   ro.max_users = a.max_users;
   const baseline::Recommendation rec = baseline::recommend(*b, kb.kb, study, ro);
   if (!rec.restrictions.empty()) {
@@ -275,6 +277,10 @@ void register_recommend(CLI::App& app) {
   cmd->add_option("--admin-group", ra->admin_groups,
                   "group exempt from restrictions (repeatable; default: Domain Admins and "
                   "Administrators)");
+  cmd->add_option("--service-group", ra->service_groups,
+                  "group of service accounts: their runs are not governed by AppLocker's Exe "
+                  "rules and do not count against a restriction (repeatable; SYSTEM, LOCAL "
+                  "SERVICE and NETWORK SERVICE always)");
   cmd->add_option("--max-users", ra->max_users,
                   "most users outside the admin groups an executable may have and still be "
                   "restricted (default 0)")

@@ -41,6 +41,8 @@ TEST(Groups, resolves_by_sid_full_name_or_bare_name_else_falls_back) {
   EXPECT_EQ(groups.of("S-1-5-21-1-2-3-1300", "CORP\\kfuji"),
             (std::vector<std::string>{"Developers", "Help Desk"}));
   EXPECT_EQ(groups.of("S-1-5-18", "CORP\\WS01$"), std::vector<std::string>{"SYSTEM"});
+  EXPECT_EQ(groups.of("", "CORP\\WS01$"), std::vector<std::string>{"SYSTEM"});
+  EXPECT_EQ(groups.of("", "NT AUTHORITY\\SYSTEM"), std::vector<std::string>{"SYSTEM"});
   EXPECT_EQ(groups.of("S-1-5-20", ""), std::vector<std::string>{"NETWORK SERVICE"});
   EXPECT_EQ(groups.of("S-1-5-82-1", "IIS APPPOOL\\web"), std::vector<std::string>{"IIS APPPOOL"});
   EXPECT_EQ(groups.of("S-1-5-21-1-2-3-1999", "CORP\\nobody"),
