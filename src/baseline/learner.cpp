@@ -1,5 +1,6 @@
 #include "baseline/learner.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "baseline/executable.h"
@@ -50,6 +51,10 @@ Store::Execution describe_execution(const AnalyzedEvent& event,
   const std::string host(event.host);
   add_keys(p.evidence, host, e.keys);
   if (p.helper) add_keys(p.helper->evidence, host, e.keys);
+  // Copies of one record (an EVTX file and its JSON export read together) are merged into one
+  // execution whose evidence lists the record twice: one key.
+  std::sort(e.keys.begin(), e.keys.end());
+  e.keys.erase(std::unique(e.keys.begin(), e.keys.end()), e.keys.end());
   std::optional<std::size_t> own;  // index of the process's own row
   for (std::size_t i = 0; i < event.commands.size(); ++i) {
     const ExecutedCommand& ec = event.commands[i];

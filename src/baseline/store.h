@@ -19,6 +19,7 @@
 /// A file that is not SQLite, is damaged, or is another program's database is an error that
 /// names the file; nothing is written to it.
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -39,6 +40,8 @@ struct RecordKey {
   std::string host;  ///< host key ("ws0001")
   std::string log;   ///< channel ("Security"), or "file:<name>" for records without an id
   std::int64_t record = 0;
+
+  friend auto operator<=>(const RecordKey&, const RecordKey&) = default;
 };
 
 /// One executed command as the learner saw it (one row of usage, before aggregation).

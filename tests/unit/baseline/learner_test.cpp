@@ -82,6 +82,16 @@ TEST(Learner, reading_the_same_logs_again_counts_nothing_twice) {
   EXPECT_EQ(find(*b, "net user")->executions, 1);
 }
 
+TEST(Learner, copies_of_one_record_read_together_count_once) {
+  auto s = Store::open(test::temp_db("copies"), OpenMode::kLearn);
+  ASSERT_TRUE(s);
+  const std::string log = org_log();
+  auto c = test::learn(*s, {{"a.jsonl", log}, {"export-of-a.jsonl", log}});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->executions, 4u);
+  EXPECT_EQ(c->duplicates, 0u);
+}
+
 TEST(Learner, same_record_id_on_another_host_is_another_execution) {
   auto s = Store::open(test::temp_db("hosts"), OpenMode::kLearn);
   ASSERT_TRUE(s);
