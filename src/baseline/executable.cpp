@@ -50,8 +50,9 @@ std::string applocker_path(std::string_view image) {
       {"\\program files\\", "%PROGRAMFILES%\\"},
       {"\\", "%OSDRIVE%\\"},
   }};
-  const bool has_drive = image.size() >= 2 && image[1] == ':';
-  if (!has_drive) return to_lower(image);
+  // Windows' own drive is C: in every log we know of; another drive's path stays as it is.
+  const bool os_drive = image.size() >= 2 && image[1] == ':' && ascii_lower(image[0]) == 'c';
+  if (!os_drive) return to_lower(image);
   const std::string p = folded(image);
   for (const auto& [prefix, var] : kVars) {
     if (p.starts_with(prefix)) return std::string(var) + p.substr(prefix.size());

@@ -14,7 +14,8 @@ namespace cmdsentry::baseline {
 [[nodiscard]] std::string path_class(std::string_view image);
 
 /// The path written with AppLocker path variables, lower case
-/// ("c:\windows\system32\net.exe" -> "%SYSTEM32%\net.exe"); unchanged when no variable applies.
+/// ("c:\windows\system32\net.exe" -> "%SYSTEM32%\net.exe"); paths on C: (taken as the OS
+/// drive) always get one; other paths are only lower-cased.
 [[nodiscard]] std::string applocker_path(std::string_view image);
 
 }  // namespace cmdsentry::baseline
