@@ -10,11 +10,6 @@
 namespace cmdsentry::baseline {
 namespace {
 
-std::string user_name_of(const ProcessEvent& p) {
-  if (p.user_domain().empty()) return std::string(p.user_name());
-  return std::string(p.user_domain()) + "\\" + std::string(p.user_name());
-}
-
 void add_keys(const EvidenceList& evidence, const std::string& host, std::vector<RecordKey>& out) {
   for (const auto& raw : evidence) {
     if (raw->source.record_id != 0) {
@@ -43,6 +38,11 @@ Use own_use(const ProcessEvent& p, std::string_view host) {
 }
 
 }  // namespace
+
+std::string user_name_of(const ProcessEvent& p) {
+  if (p.user_domain().empty()) return std::string(p.user_name());
+  return std::string(p.user_domain()) + "\\" + std::string(p.user_name());
+}
 
 Store::Execution describe_execution(const AnalyzedEvent& event,
                                     const std::vector<Match>& kb_matches) {

@@ -56,6 +56,9 @@ class Learner final : public Detector {
   std::optional<Error> error_;
 };
 
+/// "DOMAIN\name" as logged (the name alone when no domain was).
+[[nodiscard]] std::string user_name_of(const ProcessEvent& p);
+
 /// The usage rows and record keys of one execution (exposed for tests).
 [[nodiscard]] Store::Execution describe_execution(const AnalyzedEvent& event,
                                                   const std::vector<Match>& kb_matches);

@@ -259,4 +259,10 @@ Result<Baseline> Store::load() {
   return b;
 }
 
+Result<Baseline> load_baseline(const std::string& path) {
+  auto store = Store::open(path, OpenMode::kRead);
+  if (!store) return tl::unexpected(store.error());
+  return store->load();
+}
+
 }  // namespace cmdsentry::baseline

@@ -128,4 +128,7 @@ class Store {
   detail::Statement seen_, usage_, day_, parent_;
 };
 
+/// Opens `path` for reading and loads everything it holds.
+[[nodiscard]] Result<Baseline> load_baseline(const std::string& path);
+
 }  // namespace cmdsentry::baseline

@@ -163,12 +163,7 @@ int run_learn(const LearnArgs& a) {
 
 /// Step: everything a baseline database holds (errors printed).
 std::optional<baseline::Baseline> load_baseline(const std::string& db) {
-  auto store = baseline::Store::open(db, baseline::OpenMode::kRead);
-  if (!store) {
-    error(store.error().message);
-    return std::nullopt;
-  }
-  auto b = store->load();
+  auto b = baseline::load_baseline(db);
   if (!b) {
     error(b.error().message);
     return std::nullopt;

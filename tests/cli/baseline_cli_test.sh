@@ -83,6 +83,19 @@ assert {"net.exe", "net1.exe"} <= exes, exes
 PY
 }
 
+scan_with_baseline() {
+  make_org
+  "$bin" baseline learn org/logs --db b.db --groups groups.csv -q || fail "learn exit $?"
+  "$bin" scan -q --no-summary -f jsonl --db b.db org/logs > with.jsonl || fail "scan exit $?"
+  "$bin" scan -q --no-summary -f jsonl org/logs > without.jsonl || fail "scan exit $?"
+  [ "$(wc -l < with.jsonl)" = "$(wc -l < without.jsonl)" ] || fail "--db changed the findings"
+  # Everything scanned was learned: no command is new for its user.
+  ! grep -qF '"engine":"baseline"' with.jsonl || fail "baseline matches on learned logs"
+  "$bin" scan -q --db junk.db org/logs > /dev/null 2> err.txt
+  [ $? = 2 ] || fail "scan --db missing: expected exit 2"
+  expect_line err.txt "no such baseline database"
+}
+
 corrupt_database() {
   head -c 10000 /dev/urandom > junk.db
   cp junk.db before.db
