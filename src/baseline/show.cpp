@@ -39,7 +39,7 @@ std::string format_show_table(const Baseline& baseline, const std::vector<ShowRo
   std::string out =
       fmt::format("Baseline: {} learn run(s), {} executions learned, {} duplicates ignored\n\n",
                   baseline.runs, baseline.totals.executions, baseline.totals.duplicates);
-  out += fmt::format("{:<20} {:<22} {:<22} {:>8} {:>5} {:>5} {:>4}  {:<10} {:<10} {}\n", "GROUP",
+  out += fmt::format("{:<20} {:<22} {:<26} {:>8} {:>5} {:>5} {:>4}  {:<10} {:<10} {}\n", "GROUP",
                      "COMMAND", "EXECUTABLE", "EXECS", "USERS", "HOSTS", "DAYS", "FIRST", "LAST",
                      "PARENTS");
   for (const ShowRow& r : rows) {
@@ -47,7 +47,7 @@ std::string format_show_table(const Baseline& baseline, const std::vector<ShowRo
     for (const std::string& p : r.tally.top_parents(3)) {
       parents += (parents.empty() ? "" : ", ") + p;
     }
-    out += fmt::format("{:<20} {:<22} {:<22} {:>8} {:>5} {:>5} {:>4}  {:<10} {:<10} {}\n",
+    out += fmt::format("{:<20} {:<22} {:<26} {:>8} {:>5} {:>5} {:>4}  {:<10} {:<10} {}\n",
                        terminal_safe(r.group), r.command.empty() ? "-" : r.command,
                        terminal_safe(r.executable), r.tally.executions, r.tally.users.size(),
                        r.tally.hosts.size(), r.tally.days.size(), day_text(r.tally.first_seen),

@@ -235,7 +235,8 @@ void register_baseline(CLI::App& app) {
                     "CSV FILE member,group[,group_sid] mapping users (SID or name) to groups; "
                     "replaces the stored mapping");
   learn->add_option("--exclude-host", la->exclude_hosts,
-                    "do not learn from host H (repeatable; e.g. a host known to be compromised)");
+                    "do not learn from host H (repeatable; e.g. a host known to be compromised)")
+      ->allow_extra_args(false);  // `--exclude-host ws1 logs/`: logs/ is a path
   learn->add_option("--since", la->since, "learn only executions at or after T (date or ISO time)");
   learn->add_option("--until", la->until, "learn only executions before T (date or ISO time)");
   learn->add_option("-t,--threads", la->threads, "worker threads (default: all cores)")

@@ -29,6 +29,9 @@ learn_twice_counts_once() {
   make_org
   "$bin" baseline learn org/logs --db b.db --groups groups.csv 2> first.txt || fail "exit $?"
   expect_line first.txt " learned, 0 already in b.db"
+  # --exclude-host takes one host; the path after it stays a path.
+  "$bin" baseline learn --exclude-host WS0001 org/logs --db x.db 2> excl.txt || fail "exit $?"
+  grep -q " [1-9][0-9]* excluded" excl.txt || fail "nothing excluded: $(cat excl.txt)"
   "$bin" baseline learn org/logs --db b.db 2> second.txt || fail "exit $?"
   expect_line second.txt ": 0 learned, "
   # EVTX alone into a new database, then the JSONL renderings of the same records: nothing new.
