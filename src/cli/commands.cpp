@@ -6,9 +6,11 @@ int g_exit_code = kExitOk;
 }
 
 void register_commands(CLI::App& app) {
+  register_baseline(app);
   register_dump(app);
   register_events(app);
   register_policy(app);
+  register_recommend(app);
   register_scan(app);
 }
 

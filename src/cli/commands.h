@@ -19,9 +19,11 @@ void register_commands(CLI::App& app);
 int exit_code();
 void set_exit_code(int code);
 
+void register_baseline(CLI::App& app);
 void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
 void register_policy(CLI::App& app);
+void register_recommend(CLI::App& app);
 void register_scan(CLI::App& app);
 
 }  // namespace cmdsentry::cli

@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "baseline/rarity.h"
+#include "baseline/store.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "core/text_escape.h"
@@ -53,6 +55,7 @@ struct ScanArgs {
   std::vector<std::string> automation_off;
   int incident_score = -1;
   bool sessions = false;
+  std::string db;  // baseline database (--db)
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -165,6 +168,16 @@ int run_scan(const ScanArgs& a) {
   Engine engine(eo);
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
+  std::optional<baseline::RarityDetector> rarity;
+  if (!a.db.empty()) {
+    auto learned = baseline::load_baseline(a.db);
+    if (!learned) {
+      error(learned.error().message);
+      return kExitFatal;
+    }
+    rarity.emplace(*learned);
+    engine.add_detector(*rarity);  // after the knowledge base: it reads its matches
+  }
   report::SinkOptions sink_options;
   sink_options.width = to_terminal ? terminal_width() : 160;
   auto writer = report::make_sink(
@@ -312,6 +325,10 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--incident-score", args->incident_score,
                   "score at which a cluster of findings becomes an incident (default 5)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--db", args->db,
+                  "baseline database FILE (`baseline learn`): also flag commands nobody, nobody "
+                  "in the user's groups, or not the user ran in the learned period "
+                  "(docs/baseline.md)");
   cmd->callback([args] { set_exit_code(run_scan(*args)); });
 }
 
