@@ -9,6 +9,7 @@ void register_commands(CLI::App& app) {
   register_dump(app);
   register_events(app);
   register_scan(app);
+  register_rules(app);
 }
 
 int exit_code() { return g_exit_code; }

@@ -22,5 +22,6 @@ void set_exit_code(int code);
 void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
 void register_scan(CLI::App& app);
+void register_rules(CLI::App& app);
 
 }  // namespace cmdsentry::cli
