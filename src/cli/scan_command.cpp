@@ -122,11 +122,15 @@ bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
   return true;
 }
 
-/// Feeds findings to the summary as they stream; flushes the output when the input idles.
+/// Feeds findings to the summary as they stream; flushes the output when the input idles. The
+/// summary tallies the knowledge base's commands: a finding only Sigma made is in the timeline,
+/// not in the study's tables.
 class SummarySink final : public Sink {
  public:
   explicit SummarySink(Output& out) : out_(out) {}
-  void on_finding(const Finding& f) override { builder.add(f); }
+  void on_finding(const Finding& f) override {
+    if (f.kb() != nullptr) builder.add(f);
+  }
   void flush() override { out_.flush(); }
   scan::SummaryBuilder builder;
 

@@ -59,6 +59,14 @@ scan_sigma_problems() {
   expect_line err2.txt '[sigma-unreadable]'
 }
 
+scan_sigma_summary() {
+  # The summary counts knowledge-base commands; Sigma's titles are not commands.
+  "$bin" scan --summary-only --summary-format json --sigma "$data/rules" "$data/events.jsonl" \
+    > summary.json 2> /dev/null || fail "exit $?"
+  expect_line summary.json 'whoami'
+  no_line summary.json 'cmdsentry test rule'
+}
+
 rules_check() {
   "$bin" rules check "$data/rules" > ok.txt || fail "exit $? for good rules"
   expect_line ok.txt '3 rule(s) loaded from 2 file(s), 0 failed'

@@ -174,6 +174,9 @@ TEST(SigmaLoader, hostile_yaml_is_diagnosed_not_crashed_on) {
             std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
   }
   EXPECT_EQ(failure(bomb + "title: t\n").code, "sigma-limit");
+  // Aliases that refer to the node they are in.
+  EXPECT_EQ(failure("a: &a [x, *a]\ntitle: t\n").code, "sigma-limit");
+  EXPECT_EQ(failure("a: &a {b: *a}\ntitle: t\n").code, "sigma-limit");
   // Garbage bytes, tabs, unterminated quotes, a lone document marker.
   for (const std::string& junk :
        {std::string("\x01\x02\xff\xfe: :\n\t- ]"), std::string("title: 'open\n"),
@@ -183,6 +186,17 @@ TEST(SigmaLoader, hostile_yaml_is_diagnosed_not_crashed_on) {
     EXPECT_TRUE(r.rules.empty());
     for (const Diagnostic& d : r.diagnostics) EXPECT_FALSE(d.message.empty());
   }
+  // Too many detections; a value too long.
+  std::string many;
+  for (std::size_t i = 0; i <= limits::kMaxSigmaDetections; ++i) {
+    many += "    s" + std::to_string(i) + ":\n        Image: x\n";
+  }
+  EXPECT_EQ(failure(rule_yaml(many + "    condition: s0\n")).code, "sigma-limit");
+  EXPECT_EQ(failure(rule_yaml("    s:\n        Image: '" +
+                              std::string(limits::kMaxSigmaValueBytes + 1, 'a') +
+                              "'\n    condition: s\n"))
+                .code,
+            "sigma-limit");
   // Too many documents.
   std::string docs;
   for (std::size_t i = 0; i <= limits::kMaxSigmaDocuments; ++i) docs += "title: x\n---\n";
