@@ -453,6 +453,13 @@ bool encodes(const Modifiers& m) {
     case Type::kRegex: {
       auto re = rules::Regex::compile(text, m.regex_flags);
       if (!re) return tl::unexpected(re.error());
+      // Sigma's regex flavor has no back-references or look-around; patterns Vectorscan refuses
+      // would run on std::regex, whose recursion grows with the text matched (a long command
+      // line could exhaust the stack).
+      if ((*re)->database() == nullptr) {
+        return fail(ErrorCode::kUnsupported,
+                    "regular expression outside Sigma's flavor (back-references or look-around)");
+      }
       v.op = rules::Value::Op::kRegex;
       v.regex = std::move(*re);
       break;

@@ -17,7 +17,9 @@
 ///
 /// Type modifiers give another kind of test: re (with i, m, s), cidr, exists, fieldref (with
 /// contains/startswith/endswith), gt, gte, lt, lte. neq and the time modifiers (minute, hour,
-/// day, week, month, year) of specification 2.1 are refused with a reason.
+/// day, week, month, year) of specification 2.1 are refused with a reason, and so are regular
+/// expressions outside Sigma's flavor that Vectorscan cannot compile (back-references,
+/// look-around), which would otherwise run on std::regex.
 ///
 /// Empty strings and null are the same test (kNull): cmdsentry's events do not tell an empty
 /// field from a missing one. Keyword values (no field name) match anywhere in any value of the

@@ -200,6 +200,8 @@ TEST(SigmaModifiers, refused_with_reasons) {
       {"OriginalFileName|exists: maybe", "sigma-invalid"},
       {"ProcessId|gt: many", "sigma-invalid"},
       {"CommandLine|re: '(unclosed'", "sigma-invalid"},
+      {"CommandLine|re: '(a)\\1'", "sigma-unsupported"},       // back-reference
+      {"CommandLine|re: 'a(?=b)'", "sigma-unsupported"},        // look-ahead
   };
   for (const auto& [entry, code] : kRefused) {
     const Diagnostic d = testkit::failure(one(entry));
