@@ -130,11 +130,13 @@ bool within_budget(const YAML::Node& n, int depth, std::size_t& count) {
   return true;
 }
 
-constexpr std::array<std::string_view, 14> kTactics{
-    "reconnaissance",  "resource-development", "initial-access",     "execution",
-    "persistence",     "privilege-escalation", "defense-evasion",    "credential-access",
-    "discovery",       "lateral-movement",     "collection",         "command-and-control",
-    "exfiltration",    "impact"};
+constexpr std::array<std::string_view, 14> kTactics{"reconnaissance",  "resource-development",
+                                                    "initial-access",  "execution",
+                                                    "persistence",     "privilege-escalation",
+                                                    "defense-evasion", "credential-access",
+                                                    "discovery",       "lateral-movement",
+                                                    "collection",      "command-and-control",
+                                                    "exfiltration",    "impact"};
 
 bool technique_id(std::string_view s) {
   // t1234 or t1234.001
@@ -170,8 +172,8 @@ void read_tags(rules::Rule& r) {
 }
 
 std::optional<Level> level_of(std::string_view s) {
-  for (Level l : {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh,
-                  Level::kCritical}) {
+  for (Level l :
+       {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh, Level::kCritical}) {
     if (to_string(l) == s) return l;
   }
   return std::nullopt;
@@ -211,7 +213,8 @@ class RuleReader {
     if (!level) return tl::unexpected(level.error());
     if (!level->empty()) {
       const auto l = level_of(to_lower(*level));
-      if (!l) return problem("sigma-invalid", doc["level"], base_, "unknown level '" + *level + "'");
+      if (!l)
+        return problem("sigma-invalid", doc["level"], base_, "unknown level '" + *level + "'");
       r.level = *l;
     }
     if (const YAML::Node tags = doc["tags"]) {
@@ -251,7 +254,8 @@ class RuleReader {
       if (required) return problem("sigma-invalid", map, base_, std::string(key) + " is missing");
       return std::string();
     }
-    if (!n.IsScalar()) return problem("sigma-invalid", n, base_, std::string(key) + " must be text");
+    if (!n.IsScalar())
+      return problem("sigma-invalid", n, base_, std::string(key) + " must be text");
     if (required && trim(n.Scalar()).empty()) {
       return problem("sigma-invalid", n, base_, std::string(key) + " is empty");
     }
@@ -343,7 +347,8 @@ class RuleReader {
 
   Read<void> keywords(const YAML::Node& at, std::vector<SigmaValue> words, rules::Detection& d) {
     auto tests = compile_field("", {}, words, options_.placeholders);
-    if (!tests) return problem(std::string(code_of(tests.error().code)), at, base_, tests.error().message);
+    if (!tests)
+      return problem(std::string(code_of(tests.error().code)), at, base_, tests.error().message);
     d.alternatives.push_back(std::move(*tests));
     return {};
   }
@@ -503,8 +508,7 @@ LoadResult load_text(std::string_view text, const std::string& file, const LoadO
   return out;
 }
 
-LoadResult load_paths(const std::vector<std::filesystem::path>& paths,
-                      const LoadOptions& options) {
+LoadResult load_paths(const std::vector<std::filesystem::path>& paths, const LoadOptions& options) {
   LoadResult out;
   std::vector<std::filesystem::path> files;
   auto unreadable = [&](const std::filesystem::path& p, const std::string& why) {

@@ -316,7 +316,7 @@ struct Modifiers {
   bool all = false;
   bool cased = false;
   bool expand = false;
-  bool placed = false;  ///< contains, startswith or endswith given
+  bool placed = false;                       ///< contains, startswith or endswith given
   std::vector<std::string_view> transforms;  ///< in order
 };
 
@@ -424,8 +424,8 @@ struct Modifiers {
       next.push_back(std::move(p));
     }
     if (next.size() > budget) {
-      return fail(ErrorCode::kLimit, "modifiers expand past " +
-                                         std::to_string(limits::kMaxSigmaValues) + " values");
+      return fail(ErrorCode::kLimit,
+                  "modifiers expand past " + std::to_string(limits::kMaxSigmaValues) + " values");
     }
     alts = std::move(next);
   }
@@ -534,8 +534,8 @@ Result<std::vector<rules::FieldTest>> compile_field(std::string_view field,
       v.op = rules::Value::Op::kNull;
       alts.push_back(v);
     } else if (raw->size() > limits::kMaxSigmaValueBytes) {
-      return fail(ErrorCode::kLimit, "a value longer than " +
-                                         std::to_string(limits::kMaxSigmaValueBytes) + " bytes");
+      return fail(ErrorCode::kLimit,
+                  "a value longer than " + std::to_string(limits::kMaxSigmaValueBytes) + " bytes");
     } else if (m.type != Type::kString) {
       auto t = typed_value(*raw, m);
       if (!t) return tl::unexpected(t.error());
@@ -557,8 +557,8 @@ Result<std::vector<rules::FieldTest>> compile_field(std::string_view field,
     }
     total += alts.size();
     if (total > limits::kMaxSigmaValues) {
-      return fail(ErrorCode::kLimit, "modifiers expand past " +
-                                         std::to_string(limits::kMaxSigmaValues) + " values");
+      return fail(ErrorCode::kLimit,
+                  "modifiers expand past " + std::to_string(limits::kMaxSigmaValues) + " values");
     }
     per_value.push_back(std::move(alts));
   }

@@ -107,8 +107,7 @@ std::vector<std::string> titles(const Finding& f) {
 }
 
 TEST(SigmaDetector, a_merged_sysmon_and_4688_pair_is_one_execution) {
-  const auto findings =
-      scan({}, nullptr, {testkit::kSysmonWhoami + testkit::kSecurityWhoami});
+  const auto findings = scan({}, nullptr, {testkit::kSysmonWhoami + testkit::kSecurityWhoami});
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(titles(findings[0]),
             (std::vector<std::string>{"Whoami all", "Low noise", "Security 4688 of whoami"}));

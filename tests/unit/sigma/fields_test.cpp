@@ -44,7 +44,8 @@ TEST(SigmaFields, sysmon_4688_and_ecs_spellings_name_one_field) {
 }
 
 TEST(SigmaFields, a_4688_record_answers_sysmon_field_names) {
-  const auto c = testing::collect_events(std::vector<BufferInput>{{"sec.jsonl", testkit::kSecurityWhoami}});
+  const auto c =
+      testing::collect_events(std::vector<BufferInput>{{"sec.jsonl", testkit::kSecurityWhoami}});
   const ProcessRecord r(only_execution(c));
   EXPECT_EQ(get(r, "Image"), "C:\\Windows\\System32\\whoami.exe");
   EXPECT_EQ(get(r, "CommandLine"), "whoami /all");
@@ -59,7 +60,8 @@ TEST(SigmaFields, a_4688_record_answers_sysmon_field_names) {
 }
 
 TEST(SigmaFields, a_sysmon_record_answers_sysmon_and_ecs_names) {
-  const auto c = testing::collect_events(std::vector<BufferInput>{{"sysmon.jsonl", testkit::kSysmonWhoami}});
+  const auto c =
+      testing::collect_events(std::vector<BufferInput>{{"sysmon.jsonl", testkit::kSysmonWhoami}});
   const ProcessRecord r(only_execution(c));
   EXPECT_EQ(get(r, "Image"), "C:\\Windows\\System32\\whoami.exe");
   EXPECT_EQ(get(r, "process.command_line"), "whoami /all");

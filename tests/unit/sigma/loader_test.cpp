@@ -145,8 +145,8 @@ TEST(SigmaLoader, correlation_filter_and_collection_documents_are_refused) {
 
 TEST(SigmaLoader, multi_document_files_keep_good_rules_and_place_bad_ones) {
   const std::string good = rule_yaml("    sel:\n        Image: x\n    condition: sel\n");
-  const std::string text = good + "---\n" + "title: [unclosed\n" + "---\n" + good +
-                           "---\n# only a comment\n";
+  const std::string text =
+      good + "---\n" + "title: [unclosed\n" + "---\n" + good + "---\n# only a comment\n";
   LoadResult r = load_text(text, "multi.yml");
   EXPECT_EQ(r.rules.size(), 2U);
   ASSERT_EQ(r.failed, 1U);
@@ -165,13 +165,14 @@ TEST(SigmaLoader, hostile_yaml_is_diagnosed_not_crashed_on) {
   EXPECT_EQ(failure("title: " + std::string(100000, '[')).code, "sigma-limit");
   // Deep block nesting.
   std::string deep;
-  for (int i = 0; i < 3000; ++i) deep += std::string(static_cast<std::size_t>(i % 400), ' ') + "a:\n";
+  for (int i = 0; i < 3000; ++i)
+    deep += std::string(static_cast<std::size_t>(i % 400), ' ') + "a:\n";
   EXPECT_FALSE(load_text(deep).ok());
   // An alias bomb: each level doubles the tree.
   std::string bomb = "a0: &a0 [x, x]\n";
   for (int i = 1; i < 40; ++i) {
-    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" +
-            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+    bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) +
+            ", *a" + std::to_string(i - 1) + "]\n";
   }
   EXPECT_EQ(failure(bomb + "title: t\n").code, "sigma-limit");
   // Aliases that refer to the node they are in.

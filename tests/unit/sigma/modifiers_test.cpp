@@ -25,8 +25,8 @@ TEST(SigmaModifiers, plain_values_are_whole_and_case_insensitive) {
 TEST(SigmaModifiers, contains_startswith_endswith) {
   EXPECT_TRUE(fires(one("CommandLine|contains: ' -enc '"),
                     MapRecord{{"CommandLine", "powershell -ENC abc"}}));
-  EXPECT_FALSE(fires(one("CommandLine|contains: ' -enc '"),
-                     MapRecord{{"CommandLine", "powershell -encx"}}));
+  EXPECT_FALSE(
+      fires(one("CommandLine|contains: ' -enc '"), MapRecord{{"CommandLine", "powershell -encx"}}));
   EXPECT_TRUE(fires(one("CommandLine|startswith: 'net '"), MapRecord{{"CommandLine", "NET use"}}));
   EXPECT_FALSE(fires(one("CommandLine|startswith: 'net '"), MapRecord{{"CommandLine", "xnet u"}}));
   EXPECT_TRUE(fires(one(R"(Image|endswith: '\rundll32.exe')"),
@@ -63,16 +63,20 @@ TEST(SigmaModifiers, wildcards_and_escapes) {
 }
 
 TEST(SigmaModifiers, cased) {
-  EXPECT_TRUE(fires(one("CommandLine|contains|cased: ' -H '"), MapRecord{{"CommandLine", "c -H x"}}));
-  EXPECT_FALSE(fires(one("CommandLine|contains|cased: ' -H '"), MapRecord{{"CommandLine", "c -h x"}}));
+  EXPECT_TRUE(
+      fires(one("CommandLine|contains|cased: ' -H '"), MapRecord{{"CommandLine", "c -H x"}}));
+  EXPECT_FALSE(
+      fires(one("CommandLine|contains|cased: ' -H '"), MapRecord{{"CommandLine", "c -h x"}}));
 }
 
 TEST(SigmaModifiers, regular_expressions_and_flags) {
   EXPECT_TRUE(fires(one(R"(CommandLine|re: '\s-c\s')"), MapRecord{{"CommandLine", "curl -c x"}}));
   EXPECT_FALSE(fires(one(R"(CommandLine|re: '\s-c\s')"), MapRecord{{"CommandLine", "curl -C x"}}));
   EXPECT_TRUE(fires(one(R"(CommandLine|re|i: '\s-c\s')"), MapRecord{{"CommandLine", "curl -C x"}}));
-  EXPECT_TRUE(fires(one("CommandLine|re|m: '^second$'"), MapRecord{{"CommandLine", "first\nsecond"}}));
-  EXPECT_FALSE(fires(one("CommandLine|re: '^second$'"), MapRecord{{"CommandLine", "first\nsecond"}}));
+  EXPECT_TRUE(
+      fires(one("CommandLine|re|m: '^second$'"), MapRecord{{"CommandLine", "first\nsecond"}}));
+  EXPECT_FALSE(
+      fires(one("CommandLine|re: '^second$'"), MapRecord{{"CommandLine", "first\nsecond"}}));
   EXPECT_TRUE(fires(one("CommandLine|re|s: 'a.b'"), MapRecord{{"CommandLine", "a\nb"}}));
   EXPECT_FALSE(fires(one("CommandLine|re: 'a.b'"), MapRecord{{"CommandLine", "a\nb"}}));
 }
@@ -85,10 +89,10 @@ TEST(SigmaModifiers, base64_and_base64offset) {
                      MapRecord{{"CommandLine", "-e D2HVYW1P"}}));  // base64 is cased
   // The value at each of the three alignments inside a longer encoded text.
   const std::string r = one("CommandLine|base64offset|contains: 'http://'");
-  EXPECT_TRUE(fires(r, MapRecord{{"CommandLine", "x aHR0cDovL2V2aWw="}}));   // "http://evil"
-  EXPECT_TRUE(fires(r, MapRecord{{"CommandLine", "x IGh0dHA6Ly9ldmls"}}));   // " http://evil"
+  EXPECT_TRUE(fires(r, MapRecord{{"CommandLine", "x aHR0cDovL2V2aWw="}}));      // "http://evil"
+  EXPECT_TRUE(fires(r, MapRecord{{"CommandLine", "x IGh0dHA6Ly9ldmls"}}));      // " http://evil"
   EXPECT_TRUE(fires(r, MapRecord{{"CommandLine", "x ICBodHRwOi8vZXZpbA=="}}));  // "  http://evil"
-  EXPECT_FALSE(fires(r, MapRecord{{"CommandLine", "x aHR0cHM6Ly9ldmls"}}));  // "https://evil"
+  EXPECT_FALSE(fires(r, MapRecord{{"CommandLine", "x aHR0cHM6Ly9ldmls"}}));     // "https://evil"
 }
 
 TEST(SigmaModifiers, utf16_encodings) {
@@ -119,7 +123,8 @@ TEST(SigmaModifiers, windash_covers_every_flag_dash) {
 }
 
 TEST(SigmaModifiers, cidr) {
-  const std::string r = one("DestinationIp|cidr:\n            - '10.0.0.0/8'\n            - 'fe80::/10'");
+  const std::string r =
+      one("DestinationIp|cidr:\n            - '10.0.0.0/8'\n            - 'fe80::/10'");
   EXPECT_TRUE(fires(r, MapRecord{{"DestinationIp", "10.1.2.3"}}));
   EXPECT_TRUE(fires(r, MapRecord{{"DestinationIp", "fe80::1"}}));
   EXPECT_FALSE(fires(r, MapRecord{{"DestinationIp", "11.1.2.3"}}));
@@ -127,7 +132,8 @@ TEST(SigmaModifiers, cidr) {
 }
 
 TEST(SigmaModifiers, exists) {
-  EXPECT_TRUE(fires(one("OriginalFileName|exists: true"), MapRecord{{"OriginalFileName", "x.exe"}}));
+  EXPECT_TRUE(
+      fires(one("OriginalFileName|exists: true"), MapRecord{{"OriginalFileName", "x.exe"}}));
   EXPECT_FALSE(fires(one("OriginalFileName|exists: true"), MapRecord{{"Image", "x.exe"}}));
   EXPECT_TRUE(fires(one("OriginalFileName|exists: false"), MapRecord{{"Image", "x.exe"}}));
 }
@@ -200,8 +206,8 @@ TEST(SigmaModifiers, refused_with_reasons) {
       {"OriginalFileName|exists: maybe", "sigma-invalid"},
       {"ProcessId|gt: many", "sigma-invalid"},
       {"CommandLine|re: '(unclosed'", "sigma-invalid"},
-      {"CommandLine|re: '(a)\\1'", "sigma-unsupported"},       // back-reference
-      {"CommandLine|re: 'a(?=b)'", "sigma-unsupported"},        // look-ahead
+      {"CommandLine|re: '(a)\\1'", "sigma-unsupported"},  // back-reference
+      {"CommandLine|re: 'a(?=b)'", "sigma-unsupported"},  // look-ahead
   };
   for (const auto& [entry, code] : kRefused) {
     const Diagnostic d = testkit::failure(one(entry));
