@@ -20,11 +20,19 @@ namespace {
 struct RulesCheckArgs {
   std::vector<std::string> paths;
   std::string format = "text";
+  std::vector<std::string> placeholders;  ///< NAME=VALUE
 };
 
 int run_rules_check(const RulesCheckArgs& a) {
   const std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
-  const sigma::LoadResult r = sigma::load_paths(paths);
+  sigma::LoadOptions options;
+  for (const std::string& p : a.placeholders) {
+    if (!sigma::add_placeholder(p, options.placeholders)) {
+      error("--sigma-placeholder wants NAME=VALUE, not '" + p + "'");
+      return kExitUsage;
+    }
+  }
+  const sigma::LoadResult r = sigma::load_paths(paths, options);
   std::string out;
   if (a.format == "json") {
     out = fmt::format(R"({{"loaded":{},"failed":{},"files":{},"diagnostics":[)", r.rules.size(),
@@ -57,6 +65,11 @@ void register_rules(CLI::App& app) {
       ->required();
   check->add_option("-f,--format", args->format, "text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
+  check
+      ->add_option("--sigma-placeholder", args->placeholders,
+                   "NAME=VALUE: one value of placeholder %NAME% for rules using |expand "
+                   "(repeatable)")
+      ->allow_extra_args(false);
   check->callback([args] { set_exit_code(run_rules_check(*args)); });
 }
 

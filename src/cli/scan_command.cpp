@@ -48,6 +48,7 @@ struct ScanArgs {
   std::vector<std::string> sigma;
   std::string min_level = "informational";
   std::vector<std::string> sigma_status{"stable", "test", "experimental"};
+  std::vector<std::string> sigma_placeholders;  ///< NAME=VALUE
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -86,7 +87,14 @@ bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
 bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
   if (a.sigma.empty()) return true;
   const std::vector<std::filesystem::path> paths(a.sigma.begin(), a.sigma.end());
-  sigma::LoadResult loaded = sigma::load_paths(paths);
+  sigma::LoadOptions lo;
+  for (const std::string& p : a.sigma_placeholders) {
+    if (!sigma::add_placeholder(p, lo.placeholders)) {
+      error("--sigma-placeholder wants NAME=VALUE, not '" + p + "'");
+      return false;
+    }
+  }
+  sigma::LoadResult loaded = sigma::load_paths(paths, lo);
   bool unreadable = false;
   for (Diagnostic& d : loaded.diagnostics) {
     unreadable = unreadable || d.code == "sigma-unreadable";
@@ -295,6 +303,10 @@ void register_scan(CLI::App& app) {
                   "deprecated and unsupported are left out; rules without a status always run)")
       ->delimiter(',')
       ->check(CLI::IsMember({"stable", "test", "experimental", "deprecated", "unsupported"}));
+  cmd->add_option("--sigma-placeholder", args->sigma_placeholders,
+                  "NAME=VALUE: one value of placeholder %NAME% for Sigma rules using |expand "
+                  "(repeatable; rules with a placeholder without a value do not load)")
+      ->allow_extra_args(false);
   cmd->callback([args] { set_exit_code(run_scan(*args)); });
 }
 

@@ -509,6 +509,17 @@ bool encodes(const Modifiers& m) {
 
 }  // namespace
 
+bool add_placeholder(std::string_view assignment, Placeholders& out) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  std::string_view name = assignment.substr(0, eq);
+  if (name.size() > 2 && name.front() == '%' && name.back() == '%') {
+    name = name.substr(1, name.size() - 2);
+  }
+  out[std::string(name)].emplace_back(assignment.substr(eq + 1));
+  return true;
+}
+
 Result<std::vector<rules::FieldTest>> compile_field(std::string_view field,
                                                     const std::vector<std::string>& modifiers,
                                                     const std::vector<SigmaValue>& values,

@@ -39,6 +39,10 @@ namespace cmdsentry::sigma {
 /// Values for `expand` placeholders, by name without the percent signs ("Administrators").
 using Placeholders = std::map<std::string, std::vector<std::string>>;
 
+/// Adds one value of placeholder %NAME% from "NAME=VALUE" (the CLI's --sigma-placeholder; the
+/// value is a Sigma string, wildcards included); false without '=' or without a name.
+[[nodiscard]] bool add_placeholder(std::string_view assignment, Placeholders& out);
+
 /// One value as YAML gave it: text, or null (`~`, `null`, nothing).
 using SigmaValue = std::optional<std::string>;
 

@@ -76,6 +76,16 @@ rules_check() {
   expect_line bad.txt "condition names 'filter', which is not a detection"
   expect_line bad.txt 'broken.yml:10:1: end of sequence flow not found [sigma-yaml]'
   expect_line bad.txt '3 rule(s) loaded from 3 file(s), 2 failed'
+  # A placeholder needs a value.
+  "$bin" rules check "$data/expand" > expand.txt
+  [ $? = 1 ] || fail "expected exit 1 for a placeholder without a value"
+  expect_line expand.txt 'placeholder %Administrators% has no value'
+  "$bin" rules check --sigma-placeholder 'Administrators=IIS APPPOOL\\*' "$data/expand" \
+    > /dev/null || fail "exit $? with a placeholder value"
+  "$bin" scan -f jsonl --no-summary -q --sigma "$data/expand" \
+    --sigma-placeholder 'Administrators=IIS APPPOOL\\*' "$data/events.jsonl" > expand.jsonl \
+    || fail "exit $? (scan with a placeholder)"
+  expect_line expand.jsonl '7a04'
   "$bin" rules check --format json "$data/broken" "$data/rules" > bad.json
   [ $? = 1 ] || fail "expected exit 1 (json)"
   expect_line bad.json '{"loaded":3,"failed":2,'

@@ -167,7 +167,11 @@ TEST(SigmaModifiers, null_and_empty_mean_absent_or_empty) {
 TEST(SigmaModifiers, expand_uses_given_placeholders_or_refuses) {
   const std::string r = one("User|expand: '%Administrators%'");
   LoadOptions o;
-  o.placeholders["Administrators"] = {"CORP\\adm-*", "CORP\\root"};
+  ASSERT_TRUE(add_placeholder("Administrators=CORP\\adm-*", o.placeholders));
+  ASSERT_TRUE(add_placeholder("%Administrators%=CORP\\root", o.placeholders));
+  EXPECT_EQ(o.placeholders["Administrators"].size(), 2U);
+  EXPECT_FALSE(add_placeholder("no-equals-sign", o.placeholders));
+  EXPECT_FALSE(add_placeholder("=value", o.placeholders));
   LoadResult loaded = load_text(r, "x.yml", o);
   ASSERT_EQ(loaded.rules.size(), 1U);
   auto set = rules::RuleSet::build(std::move(loaded.rules));
