@@ -72,6 +72,7 @@ struct Match {
   std::string tactic;                   ///< ATT&CK tactic
   std::vector<std::string> techniques;  ///< ATT&CK ids, most specific first
   std::vector<MatchedField> fields;     ///< what the rule looked at
+  std::vector<std::string> tags;        ///< the rule's tags as written (Sigma: attack.t1059...)
   std::optional<KbMatch> kb;            ///< set for engine kb
   /// Which of the AnalyzedEvent's executed commands the match is about; -1 for the event as a
   /// whole (a Sigma rule over the record's fields). Set by the detector.

@@ -12,6 +12,7 @@ void register_commands(CLI::App& app) {
   register_policy(app);
   register_recommend(app);
   register_scan(app);
+  register_rules(app);
 }
 
 int exit_code() { return g_exit_code; }

@@ -25,5 +25,6 @@ void register_events(CLI::App& app);
 void register_policy(CLI::App& app);
 void register_recommend(CLI::App& app);
 void register_scan(CLI::App& app);
+void register_rules(CLI::App& app);
 
 }  // namespace cmdsentry::cli

@@ -1,7 +1,7 @@
 // `cmdsentry scan PATH...`: the timeline of attacker-listed commands found in event logs, as a
 // terminal table, CSV or JSON Lines, followed by the JPCERT-style summary. Steps: load the
-// knowledge base -> open the output -> read and normalize the logs -> scan -> write findings ->
-// write the summary -> report counts.
+// knowledge base -> load Sigma rules (--sigma) -> open the output -> read and normalize the
+// logs -> scan -> write findings -> write the summary -> report counts.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -29,6 +29,8 @@
 #include "report/table_writer.h"
 #include "report/summary_writer.h"
 #include "scan/summary.h"
+#include "sigma/detector.h"
+#include "sigma/loader.h"
 
 namespace cmdsentry::cli {
 namespace {
@@ -56,6 +58,10 @@ struct ScanArgs {
   int incident_score = -1;
   bool sessions = false;
   std::string db;  // baseline database (--db)
+  std::vector<std::string> sigma;
+  std::string min_level = "informational";
+  std::vector<std::string> sigma_status{"stable", "test", "experimental"};
+  std::vector<std::string> sigma_placeholders;  ///< NAME=VALUE
 };
 
 /// Terminal columns of stdout (COLUMNS, else the tty size, else 120).
@@ -89,15 +95,66 @@ bool load_rules(const ScanArgs& a, kb::LoadedKnowledgeBase& out) {
   return true;
 }
 
+/// Step: Sigma rules (--sigma). A path that cannot be read is fatal; a rule that cannot be
+/// loaded is a warning and the others run.
+bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
+  if (a.sigma.empty()) return true;
+  const std::vector<std::filesystem::path> paths(a.sigma.begin(), a.sigma.end());
+  sigma::LoadOptions lo;
+  for (const std::string& p : a.sigma_placeholders) {
+    if (!sigma::add_placeholder(p, lo.placeholders)) {
+      error("--sigma-placeholder wants NAME=VALUE, not '" + p + "'");
+      return false;
+    }
+  }
+  sigma::LoadResult loaded = sigma::load_paths(paths, lo);
+  bool unreadable = false;
+  for (Diagnostic& d : loaded.diagnostics) {
+    unreadable = unreadable || d.code == "sigma-unreadable";
+    if (d.code != "sigma-unreadable") d.severity = DiagnosticSeverity::kWarning;
+    print_diagnostic(d, a.quiet, a.diagnostics);
+  }
+  if (unreadable) {
+    error("a --sigma path cannot be read (see above)");
+    return false;
+  }
+  sigma::DetectorOptions o;
+  for (Level l : {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh,
+                  Level::kCritical}) {
+    if (to_string(l) == a.min_level) o.min_level = l;
+  }
+  o.statuses = a.sigma_status;
+  const std::size_t read = loaded.rules.size();
+  auto d = sigma::SigmaDetector::create(std::move(loaded.rules), o);
+  if (!d) {
+    error("compiling the Sigma rules failed: " + d.error().message);
+    return false;
+  }
+  out = std::move(*d);
+  if (loaded.failed > 0) {
+    warn(fmt::format("{} Sigma rule(s) could not be loaded (see above); the other {} run",
+                     loaded.failed, read));
+  }
+  if (!a.quiet) {
+    note(fmt::format("cmdsentry: sigma: {} rule(s) from {} file(s): {} run, {} left out by "
+                     "--min-level/--sigma-status, {} for log sources cmdsentry does not read",
+                     read, loaded.files, out->active(), out->filtered(), out->inactive()));
+  }
+  return true;
+}
+
 /// Incident lines the end-of-run summary lists (the rest are counted).
 constexpr std::size_t kSummaryIncidents = 100;
 
-/// Feeds findings to the summary as they stream; flushes the output when the input idles.
-/// Keeps one line per incident (up to kSummaryIncidents) and per automation pattern.
+/// Feeds findings to the summary as they stream; flushes the output when the input idles. The
+/// summary tallies the knowledge base's commands: a finding only Sigma made is in the timeline,
+/// not in the study's tables.
 class SummarySink final : public Sink {
  public:
   explicit SummarySink(Output& out) : out_(out) {}
-  void on_finding(const Finding& f) override { builder.add(f); }
+  void on_finding(const Finding& f) override {
+    if (f.kb() != nullptr) builder.add(f);
+  }
   void on_incident(const Incident& inc) override {
     ++incidents;
     if (incident_lines.size() >= kSummaryIncidents) return;
@@ -144,6 +201,8 @@ class SummarySink final : public Sink {
 int run_scan(const ScanArgs& a) {
   kb::LoadedKnowledgeBase kb;
   if (!load_rules(a, kb)) return kExitFatal;
+  std::unique_ptr<sigma::SigmaDetector> sigma_detector;
+  if (!load_sigma(a, sigma_detector)) return kExitFatal;
 
   std::optional<kb::Noise> max_noise;
   if (!a.max_noise.empty()) max_noise = parse_noise(a.max_noise);
@@ -168,6 +227,7 @@ int run_scan(const ScanArgs& a) {
   Engine engine(eo);
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
+  if (sigma_detector) engine.add_detector(*sigma_detector);
   std::optional<baseline::RarityDetector> rarity;
   if (!a.db.empty()) {
     auto learned = baseline::load_baseline(a.db);
@@ -256,6 +316,19 @@ int run_scan(const ScanArgs& a) {
                        a.show_automation ? "listed" : "collapsed (--show-automation lists them)"));
     }
     note(engine_counts(r));
+    if (sigma_detector) {
+      std::uint64_t matched = 0;
+      std::uint64_t evaluated = 0;
+      std::uint64_t skipped = 0;
+      for (const auto& [name, v] : r.detector_counters) {
+        if (name == "sigma.matched") matched = v;
+        if (name == "sigma.evaluated") evaluated = v;
+        if (name == "sigma.skipped_by_prefilter") skipped = v;
+      }
+      note(fmt::format("cmdsentry: sigma: {} rule match(es); {} rule evaluations, {} skipped by "
+                       "the literal prefilter",
+                       matched, evaluated, skipped));
+    }
   }
   if (r.truncated > 0) {
     warn(fmt::format("{} command line(s) hit an analysis cap; their analysis is partial",
@@ -329,6 +402,23 @@ void register_scan(CLI::App& app) {
                   "baseline database FILE (`baseline learn`): also flag commands nobody, nobody "
                   "in the user's groups, or not the user ran in the learned period "
                   "(docs/baseline.md)");
+  cmd->add_option("--sigma", args->sigma,
+                  "Sigma rule FILE or DIR (walked for *.yml, *.yaml) to run as well (repeatable; "
+                  "docs/sigma.md)")
+      ->allow_extra_args(false);
+  cmd->add_option("--min-level", args->min_level,
+                  "run only Sigma rules of at least this level: informational (default), low, "
+                  "medium, high, critical")
+      ->check(CLI::IsMember({"informational", "low", "medium", "high", "critical"}));
+  cmd->add_option("--sigma-status", args->sigma_status,
+                  "Sigma rule statuses to run, comma-separated (default stable,test,experimental; "
+                  "deprecated and unsupported are left out; rules without a status always run)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"stable", "test", "experimental", "deprecated", "unsupported"}));
+  cmd->add_option("--sigma-placeholder", args->sigma_placeholders,
+                  "NAME=VALUE: one value of placeholder %NAME% for Sigma rules using |expand "
+                  "(repeatable; rules with a placeholder without a value do not load)")
+      ->allow_extra_args(false);
   cmd->callback([args] { set_exit_code(run_scan(*args)); });
 }
 

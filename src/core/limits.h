@@ -73,3 +73,27 @@ inline constexpr std::size_t kMaxKbFileBytes = 4u << 20;
 inline constexpr std::size_t kMaxKbEntries = 4096;
 
 }  // namespace cmdsentry::limits
+
+// ---- Sigma rules (src/sigma) ----
+// Rule files come from anywhere (a downloaded pack, a colleague's gist): every size is capped.
+
+namespace cmdsentry::limits {
+
+/// Bytes of one Sigma rule file (SigmaHQ's largest is ~30 KiB).
+inline constexpr std::size_t kMaxSigmaFileBytes = 1u << 20;
+/// YAML documents (rules) in one file.
+inline constexpr std::size_t kMaxSigmaDocuments = 1024;
+/// Rule files read from the paths of one load (directories are walked recursively).
+inline constexpr std::size_t kMaxSigmaFiles = 65536;
+/// YAML nodes visited while reading one rule (aliases can make a small file a huge tree).
+inline constexpr std::size_t kMaxSigmaNodes = 65536;
+/// Nesting of YAML nodes inside one rule (a rule needs four levels).
+inline constexpr int kMaxSigmaDepth = 16;
+/// Detections (named search identifiers) in one rule.
+inline constexpr std::size_t kMaxSigmaDetections = 256;
+/// Values of one rule after modifiers expanded them (windash, base64offset, placeholders).
+inline constexpr std::size_t kMaxSigmaValues = 16384;
+/// Bytes of one value or regular expression.
+inline constexpr std::size_t kMaxSigmaValueBytes = 16u << 10;
+
+}  // namespace cmdsentry::limits

@@ -147,6 +147,21 @@ void append_finding_json(std::string& out, const Finding& f) {
       a.opt_str("phase", m.phase);
       a.opt_str("tactic", m.tactic);
       if (!m.techniques.empty()) a.list("technique", m.techniques);
+      if (m.engine == MatchEngine::kSigma) {
+        // The Sigma names of the same facts, and why the rule matched.
+        a.str("rule_title", m.title);
+        a.list("tags", m.tags);
+        a.key("matched");
+        out += '[';
+        for (std::size_t i = 0; i < m.fields.size(); ++i) {
+          if (i > 0) out += ',';
+          Obj fo(out);
+          fo.str("field", m.fields[i].name);
+          fo.str("value", m.fields[i].value);
+          fo.close();
+        }
+        out += ']';
+      }
       a.close();
     }
     out += ']';

@@ -62,15 +62,18 @@ std::string_view Value::required_literal() const {
     case Op::kContains:
       return text;
     case Op::kGlob: {
-      // The longest run without wildcards (a glob is stored with '*'/'?' unescaped only).
+      // The longest run of plain characters. An escape (a backslash before '*', '?' or a
+      // backslash) ends a run too: the run before it still has to occur in a match, and the
+      // literal stays a view of `text`.
       std::string_view best;
       std::size_t start = 0;
       for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i == text.size() || text[i] == '*' || text[i] == '?') {
+        const bool escape = i + 1 < text.size() && text[i] == '\\' &&
+                            (text[i + 1] == '*' || text[i + 1] == '?' || text[i + 1] == '\\');
+        if (i == text.size() || text[i] == '*' || text[i] == '?' || escape) {
           if (i - start > best.size()) best = std::string_view(text).substr(start, i - start);
+          if (escape) ++i;
           start = i + 1;
-        } else if (text[i] == '\\' && i + 1 < text.size()) {
-          return {};  // escapes inside a glob: no literal claimed (kept simple and sound)
         }
       }
       return best;

@@ -202,22 +202,14 @@ std::optional<std::string_view> ProcessRecord::get(const rules::FieldRef& field,
 }
 
 void ProcessRecord::for_each_value(const std::function<void(std::string_view)>& fn) const {
-  for (auto t : {ProcessEvent::Text::kImage, ProcessEvent::Text::kCommandLine,
-                 ProcessEvent::Text::kParentImage, ProcessEvent::Text::kParentCommandLine,
-                 ProcessEvent::Text::kUserName, ProcessEvent::Text::kUserDomain,
-                 ProcessEvent::Text::kOriginalFileName, ProcessEvent::Text::kCurrentDirectory,
-                 ProcessEvent::Text::kHost}) {
-    const std::string_view v = e_.text(t);
-    if (!v.empty()) fn(v);
+  // Every value get() can give, built the same way (the prefilter looks for a rule's literals
+  // here, so a value missing here would hide a match), then the raw fields.
+  std::string scratch;
+  for (auto id = static_cast<std::uint16_t>(Field::kImage);
+       id <= static_cast<std::uint16_t>(Field::kProvider); ++id) {
+    const rules::FieldRef ref{std::string(), id};
+    if (const auto v = get(ref, scratch); v && !v->empty()) fn(*v);
   }
-  if (e_.hashes) {
-    for (const std::string* s :
-         {&e_.hashes->md5, &e_.hashes->sha1, &e_.hashes->sha256, &e_.hashes->imphash}) {
-      if (!s->empty()) fn(*s);
-    }
-  }
-  const std::string_view il = integrity_text(e_.integrity);
-  if (!il.empty()) fn(il);
   // Raw fields: what a rule names beyond the normalized ones (Company, Description, ...).
   for (const auto& r : e_.evidence) {
     for (const RawField& f : r->fields()) {
@@ -243,6 +235,8 @@ void RawRecord::for_each_value(const std::function<void(std::string_view)>& fn) 
   for (const RawField& f : e_.fields()) {
     if (!f.value.empty()) fn(f.value);
   }
+  std::string scratch;
+  fn(number(scratch, e_.event_id));
   fn(e_.channel());
   fn(e_.provider());
   fn(e_.computer());

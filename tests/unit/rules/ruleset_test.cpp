@@ -182,5 +182,12 @@ TEST(Regex, vectorscan_flags_and_fallback) {
   EXPECT_FALSE(Regex::compile("(", 0));
 }
 
+TEST(Value, glob_literal_stops_at_wildcards_and_escapes) {
+  EXPECT_EQ(text(Value::Op::kGlob, "c:\\users\\\\*\\appdata\\local\\\\*").required_literal(),
+            "\\appdata\\local");
+  EXPECT_EQ(text(Value::Op::kGlob, "a\\*bcdef?g").required_literal(), "bcdef");
+  EXPECT_EQ(text(Value::Op::kGlob, "*").required_literal(), "");
+}
+
 }  // namespace
 }  // namespace cmdsentry::rules

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine_support.h"
+#include "sigma_support.h"
 
 namespace cmdsentry::sigma {
 namespace {
@@ -43,15 +44,8 @@ TEST(SigmaFields, sysmon_4688_and_ecs_spellings_name_one_field) {
 }
 
 TEST(SigmaFields, a_4688_record_answers_sysmon_field_names) {
-  const std::string line =
-      R"({"Channel":"Security","EventID":4688,"Computer":"WS01.corp.example",)"
-      R"("TimeCreated":"2024-05-01T10:00:00.000Z","EventRecordID":7,)"
-      R"("SubjectUserName":"alice","SubjectDomainName":"CORP","NewProcessId":"0x190",)"
-      R"("ProcessId":"0x12c","NewProcessName":"C:\\Windows\\System32\\whoami.exe",)"
-      R"("ParentProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"whoami /all",)"
-      R"("MandatoryLabel":"S-1-16-12288","TokenElevationType":"%%1937"})"
-      "\n";
-  const auto c = testing::collect_events(std::vector<BufferInput>{{"sec.jsonl", line}});
+  const auto c =
+      testing::collect_events(std::vector<BufferInput>{{"sec.jsonl", testkit::kSecurityWhoami}});
   const ProcessRecord r(only_execution(c));
   EXPECT_EQ(get(r, "Image"), "C:\\Windows\\System32\\whoami.exe");
   EXPECT_EQ(get(r, "CommandLine"), "whoami /all");
@@ -66,15 +60,8 @@ TEST(SigmaFields, a_4688_record_answers_sysmon_field_names) {
 }
 
 TEST(SigmaFields, a_sysmon_record_answers_sysmon_and_ecs_names) {
-  const std::string sysmon =
-      R"({"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"Computer":"WS01",)"
-      R"("TimeCreated":"2024-05-01T10:00:00.100Z","EventRecordID":9,)"
-      R"("UtcTime":"2024-05-01 10:00:00.050","ProcessId":400,"ParentProcessId":300,)"
-      R"("Image":"C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami /all",)"
-      R"("ParentImage":"C:\\Windows\\System32\\cmd.exe","User":"CORP\\alice",)"
-      R"("OriginalFileName":"whoami.exe","Hashes":"SHA256=ABCD,MD5=1234"})"
-      "\n";
-  const auto c = testing::collect_events(std::vector<BufferInput>{{"sysmon.jsonl", sysmon}});
+  const auto c =
+      testing::collect_events(std::vector<BufferInput>{{"sysmon.jsonl", testkit::kSysmonWhoami}});
   const ProcessRecord r(only_execution(c));
   EXPECT_EQ(get(r, "Image"), "C:\\Windows\\System32\\whoami.exe");
   EXPECT_EQ(get(r, "process.command_line"), "whoami /all");

@@ -1,0 +1,67 @@
+#pragma once
+/// Sigma rules as a Detector (engine "sigma").
+///
+/// Routing: a rule's logsource became its route when it was loaded (sigma::route_of). Rules for
+/// Windows process creation run on every execution through ProcessRecord, so one rule matches
+/// Sysmon 1, Security 4688 and their merged pair alike (sigma/fields.h). Rules for a Windows
+/// service (`service: security`, `service: sysmon`) run on the execution's own records of that
+/// channel through RawRecord (their EventID and raw field names as logged); rules with neither
+/// category nor service run on every execution. Rules for other categories (network_connection,
+/// registry_*, ...) and other products are counted as inactive: the engine gives detectors
+/// findings only for executions.
+///
+/// The detector is not shared between threads: the engine calls it on its own thread, and it
+/// owns the one rules::Matcher it evaluates with.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cmdsentry/detector.h"
+#include "rules/ruleset.h"
+
+namespace cmdsentry::sigma {
+
+/// Which loaded rules run.
+struct DetectorOptions {
+  Level min_level = Level::kInformational;  ///< rules below it are left out
+  /// Accepted `status` values (lower case); a rule without a status is accepted. Default: all
+  /// but deprecated and unsupported.
+  std::vector<std::string> statuses{"stable", "test", "experimental"};
+};
+
+/// Sigma rules over executions.
+class SigmaDetector final : public Detector {
+ public:
+  /// Selects the rules `options` accepts and compiles them. Fails only when the prefilter cannot
+  /// be built (out of memory).
+  [[nodiscard]] static Result<std::unique_ptr<SigmaDetector>> create(
+      std::vector<rules::Rule> rules, const DetectorOptions& options = {});
+
+  [[nodiscard]] std::string_view name() const override { return "sigma"; }
+  void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  void counters(std::vector<Counter>& out) const override;
+
+  /// Rules that run (after the level and status filters, with a route events reach).
+  [[nodiscard]] std::size_t active() const { return set_->rules().size(); }
+  [[nodiscard]] std::size_t inactive() const { return inactive_; }
+  [[nodiscard]] std::size_t filtered() const { return filtered_; }
+
+ private:
+  explicit SigmaDetector(std::shared_ptr<const rules::RuleSet> set);
+  void report(const rules::RuleHit& hit, std::vector<Match>& out);
+
+  std::shared_ptr<const rules::RuleSet> set_;
+  rules::Matcher matcher_;
+  std::vector<rules::RuleHit> hits_;
+  std::vector<const rules::Rule*> reported_;
+  std::size_t inactive_ = 0;
+  std::size_t filtered_ = 0;
+  std::uint64_t matched_ = 0;
+};
+
+/// The Match a rule hit gives (engine sigma; the rule's id, title, level, tags, tactic and
+/// techniques; the fields that made it match).
+[[nodiscard]] Match to_match(const rules::Rule& rule, std::vector<MatchedField> fields);
+
+}  // namespace cmdsentry::sigma
