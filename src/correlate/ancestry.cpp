@@ -18,6 +18,17 @@ bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
+/// Case-insensitive contains, for text that is not lower-cased (needles are lower case).
+bool icontains(std::string_view haystack, std::string_view needle) {
+  return ifind(haystack, needle) != std::string_view::npos;
+}
+
+/// impacket wmiexec / smbexec output redirection.
+bool admin_share_output(std::string_view line) {
+  return icontains(line, "\\\\127.0.0.1\\admin$\\__") ||
+         icontains(line, "\\\\127.0.0.1\\c$\\__output");
+}
+
 template <std::size_t N>
 bool one_of(std::string_view name, const std::array<std::string_view, N>& names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -53,25 +64,18 @@ std::string file_name(std::string_view lower_path) {
 }
 
 Shape shape_of(std::string_view image_name, std::string_view cl,
-               const std::vector<std::string>& chain, const std::vector<std::string>& lines) {
+               const std::vector<std::string>& chain, bool ancestor_output) {
   for (const std::string& a : chain) {
     if (one_of(std::string_view(a), kPsExecServices) || istarts_with(a, "paexec")) {
       return Shape::kPsExecService;
     }
   }
-  // The line itself, then its nearest ancestors' (a child of the wmiexec cmd.exe).
-  std::vector<std::string_view> texts{cl};
-  for (std::size_t i = 0; i < lines.size() && i < 2; ++i) texts.push_back(lines[i]);
-  for (std::string_view t : texts) {
-    if (contains(t, "\\\\127.0.0.1\\admin$\\__") || contains(t, "\\\\127.0.0.1\\c$\\__output")) {
-      return Shape::kAdminShareOutput;
-    }
-  }
+  if (ancestor_output || admin_share_output(cl)) return Shape::kAdminShareOutput;
   const bool shell = image_name == "cmd.exe";
-  if (shell && contains(cl, "echo") && contains(cl, "\\\\.\\pipe\\")) return Shape::kPipeEcho;
+  if (shell && icontains(cl, "echo") && icontains(cl, "\\\\.\\pipe\\")) return Shape::kPipeEcho;
   if (shell && !chain.empty() && one_of(std::string_view(chain[0]), kTaskHosts) &&
-      (contains(cl, "\\windows\\temp\\") || contains(cl, "%windir%\\temp\\")) &&
-      contains(cl, ".tmp 2>&1")) {
+      (icontains(cl, "\\windows\\temp\\") || icontains(cl, "%windir%\\temp\\")) &&
+      icontains(cl, ".tmp 2>&1")) {
     return Shape::kAtExecOutput;
   }
   return Shape::kNone;
@@ -201,23 +205,28 @@ bool shell_link(std::string_view image_name) {
          image_name == "conhost.exe";
 }
 
-std::string ProcessTable::key_of(std::string_view host, std::string_view guid, std::uint32_t pid) {
-  std::string k(host);
-  k += '|';
+std::uint64_t ProcessTable::key_of(std::string_view host, std::string_view guid,
+                                   std::uint32_t pid) {
+  // FNV-1a over host, a tag and the lower-case GUID or the PID (64 bits: collisions between the
+  // processes of one retention window are not a practical concern).
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&](unsigned char c) { h = (h ^ c) * 0x100000001b3ULL; };
+  for (char c : host) mix(static_cast<unsigned char>(c));
+  mix('|');
   if (!guid.empty()) {
-    k += 'g';
-    k += to_lower(guid);
+    mix('g');
+    for (char c : guid) mix(static_cast<unsigned char>(ascii_lower(c)));
   } else {
-    k += 'p';
-    k += std::to_string(pid);
+    mix('p');
+    for (int i = 0; i < 4; ++i) mix(static_cast<unsigned char>(pid >> (8 * i)));
   }
-  return k;
+  return h == 0 ? 1 : h;  // 0 means "no key"
 }
 
-void ProcessTable::put(const std::string& host, std::string key, Node node) {
+void ProcessTable::put(const std::string& host, std::uint64_t key, Node node) {
   HostOrder& h = hosts_[host];
   h.order.emplace_back(node.time, key);
-  nodes_[std::move(key)] = std::move(node);
+  nodes_[key] = std::move(node);
   // Over the cap: this host's oldest go first.
   while (nodes_.size() > kMaxProcesses && !h.order.empty()) {
     auto it = nodes_.find(h.order.front().second);
@@ -254,6 +263,7 @@ void ProcessTable::add_logon(const LogonEvent& logon) {
 
 const AutomationPattern* ProcessTable::automation_of(std::string_view path,
                                                      std::string_view command_line) const {
+  // `path` is lower case; `command_line` as logged.
   if (automation_off_ || path.empty() || writable_lower(path)) return nullptr;
   // Command-line patterns only for the script hosts and runtimes that run such scripts: a shell
   // line that merely mentions a pattern is not the automation.
@@ -267,7 +277,7 @@ const AutomationPattern* ProcessTable::automation_of(std::string_view path,
       return &p;
     }
     if (runtime && std::any_of(p.command_lines.begin(), p.command_lines.end(), [&](std::string_view n) {
-          return contains(command_line, n);
+          return icontains(command_line, n);
         })) {
       return &p;
     }
@@ -279,51 +289,48 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   AncestryInfo info;
   const std::string host(host_key);
   expire_host(host, e.time);
-  std::vector<std::string> lines;  // ancestors' command lines, nearest first
+  auto head = [](std::string_view line) { return line.substr(0, std::min(line.size(), kNodeCommandLine)); };
   // The parent as this event names it, then the remembered ancestors above it.
-  std::string parent_key;
+  std::uint64_t parent_key = 0;
   if (!e.parent_process_guid().empty() || e.parent_pid) {
     parent_key = key_of(host_key, e.parent_process_guid(), e.parent_pid.value_or(0));
   }
   const Node* node = nullptr;
-  if (!parent_key.empty()) {
+  if (parent_key != 0) {
     auto it = nodes_.find(parent_key);
     if (it != nodes_.end() && it->second.time <= e.time + kParentSkew) node = &it->second;
   }
   const Node* const parent = node;
-  if (!e.parent_image().empty()) {
-    info.paths.push_back(to_lower(e.parent_image()));
+  std::string parent_path = to_lower(e.parent_image());
+  if (!parent_path.empty()) {
+    info.paths.push_back(parent_path);
   } else if (node != nullptr) {
     info.paths.push_back(node->path);
   }
-  std::string pcl = to_lower(e.parent_command_line().substr(
-      0, std::min(e.parent_command_line().size(), kNodeCommandLine)));
-  if (pcl.empty() && node != nullptr) pcl = node->command_line;
-  if (!info.paths.empty()) lines.push_back(pcl);
+  const std::string_view pcl = head(e.parent_command_line());
+  // The parent's or the grandparent's line redirected to an admin share (wmiexec's cmd.exe).
+  bool ancestor_output = admin_share_output(pcl) || (node != nullptr && node->admin_share);
   for (int depth = 0; node != nullptr && depth < kMaxDepth; ++depth) {
-    auto it = node->parent_key.empty() ? nodes_.end() : nodes_.find(node->parent_key);
+    auto it = node->parent_key == 0 ? nodes_.end() : nodes_.find(node->parent_key);
     const Node* up = it != nodes_.end() && it->second.time <= node->time + kParentSkew
                          ? &it->second
                          : nullptr;
     if (up == nullptr) {
       // The parent's own creation is not in the logs (or expired): its image still is.
-      if (!node->parent_path.empty()) {
-        info.paths.push_back(node->parent_path);
-        lines.emplace_back();
-      }
+      if (!node->parent_path.empty()) info.paths.push_back(node->parent_path);
       break;
     }
+    if (depth == 0 && up->admin_share) ancestor_output = true;
     info.paths.push_back(up->path);
-    lines.push_back(up->command_line);
     node = up;
   }
+  info.chain.reserve(info.paths.size());
   for (const std::string& p : info.paths) info.chain.push_back(file_name(p));
 
-  const std::string image = to_lower(e.image());
+  std::string image = to_lower(e.image());
   const std::string name = file_name(image);
-  const std::string cl =
-      to_lower(e.command_line().substr(0, std::min(e.command_line().size(), kNodeCommandLine)));
-  info.shape = shape_of(name, cl, info.chain, lines);
+  const std::string_view cl = head(e.command_line());
+  info.shape = shape_of(name, cl, info.chain, ancestor_output);
   // Automation is inherited down the tree: the process itself, else its parent's verdict (made
   // when the parent was created), else the parent as this event names it.
   const AutomationPattern* automation = automation_of(image, cl);
@@ -356,7 +363,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
   if (info.automation != nullptr) info.kinds = 0;
 
-  if (e.logon_id != 0) {
+  if (e.logon_id != 0 && !sessions_.empty()) {
     auto s = sessions_.find(std::string(host_key) + '|' + std::to_string(e.logon_id));
     if (s != sessions_.end()) {
       info.logon_type = s->second.type;
@@ -365,13 +372,15 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
 
   // Remember this process as a possible ancestor (under its GUID and its PID).
-  Node self{e.time, image, parent_key, to_lower(e.parent_image()), cl, automation};
+  Node self{e.time, std::move(image), parent_key, std::move(parent_path), admin_share_output(cl),
+            automation};
   if (!e.process_guid().empty()) put(host, key_of(host_key, e.process_guid(), e.pid), self);
   if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(self));
   return info;
 }
 
 bool ProcessTable::knows(const ProcessEvent& e, std::string_view host_key) const {
+  // (by the key add_process stores first)
   auto it = nodes_.find(key_of(host_key, e.process_guid(), e.pid));
   return it != nodes_.end() && it->second.time == e.time;
 }

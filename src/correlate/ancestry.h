@@ -118,10 +118,10 @@ class ProcessTable {
  private:
   struct Node {
     std::uint64_t time = 0;
-    std::string path;        ///< lower-case image path
-    std::string parent_key;  ///< key of the parent node ("" unknown)
+    std::string path;             ///< lower-case image path
+    std::uint64_t parent_key = 0;  ///< key of the parent node (0: unknown)
     std::string parent_path;  ///< lower-case parent image as logged (when its node is gone)
-    std::string command_line;  ///< first 512 bytes, lower-case
+    bool admin_share = false;  ///< its command line redirects output to an admin share
     const AutomationPattern* automation = nullptr;  ///< its own or inherited verdict
   };
   struct Session {
@@ -129,20 +129,20 @@ class ProcessTable {
     std::uint32_t type = 0;
     std::string address;
   };
-  [[nodiscard]] static std::string key_of(std::string_view host, std::string_view guid,
-                                          std::uint32_t pid);
+  [[nodiscard]] static std::uint64_t key_of(std::string_view host, std::string_view guid,
+                                            std::uint32_t pid);
   /// The pattern a process (lower-case image path and command line) belongs to itself.
   [[nodiscard]] const AutomationPattern* automation_of(std::string_view path,
                                                        std::string_view command_line) const;
-  void put(const std::string& host, std::string key, Node node);
+  void put(const std::string& host, std::uint64_t key, Node node);
   void expire_host(const std::string& host, std::uint64_t now);
 
-  std::unordered_map<std::string, Node> nodes_;
+  std::unordered_map<std::uint64_t, Node> nodes_;
   /// Per host: (time, key) of its nodes, oldest first, and its latest event time. Time is per
   /// host because inputs can be read late (more files than the engine opens at once): one
   /// host's clock must not expire another's processes.
   struct HostOrder {
-    std::deque<std::pair<std::uint64_t, std::string>> order;
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> order;  ///< (time, key)
     std::uint64_t now = 0;
   };
   std::unordered_map<std::string, HostOrder> hosts_;
