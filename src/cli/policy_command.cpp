@@ -148,6 +148,11 @@ int run_generate(const GenerateArgs& a) {
     if (c == "script") o.collections.insert(policy::CollectionType::kScript);
     if (c == "msi") o.collections.insert(policy::CollectionType::kMsi);
   }
+  if (const auto skipped = policy::outside_windows(o.restrictions); !skipped.empty()) {
+    note(fmt::format("cmdsentry: policy: no rule for {} tool(s) Windows does not ship ({}): the "
+                     "default rules already block them outside %WINDIR% and %PROGRAMFILES%",
+                     skipped.size(), fmt::join(skipped, ", ")));
+  }
   auto p = policy::generate_policy(o);
   if (!p) {
     error(p.error().message);

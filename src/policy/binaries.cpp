@@ -58,6 +58,14 @@ constexpr Entry kTable[] = {
     {"nbtstat", {{{"nbtstat.exe", "nbtstat.exe", kSys}}}},
     {"mshta", {{{"mshta.exe", "MSHTA.EXE", kSys}}}},
     {"regsvr32", {{{"regsvr32.exe", "REGSVR32.EXE", kSys}}}},
+    {"ping", {{{"ping.exe", "ping.exe", kSys}}}},
+    {"hostname", {{{"hostname.exe", "hostname.exe", kSys}}}},
+    {"gpresult", {{{"gpresult.exe", "gprslt.exe", kSys}}}},
+    {"findstr", {{{"findstr.exe", "findstr.exe", kSys}}}},
+    {"cmdkey", {{{"cmdkey.exe", "cmdkey.exe", kSys}}}},
+    {"klist", {{{"klist.exe", "klist.exe", kSys}}}},
+    {"fsutil", {{{"fsutil.exe", "fsutil.exe", kSys}}}},
+    {"winrs", {{{"winrs.exe", "winrs.exe", kSys}}}},
 };
 
 bool names(const Binary& b, std::string_view s) {

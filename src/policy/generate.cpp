@@ -164,6 +164,7 @@ Result<std::vector<Target>> resolve(const std::vector<Restriction>& restrictions
       binaries = binaries_for(r.original_file_name);
     }
     if (binaries.empty()) {
+      if (!r.original_file_name.empty() && r.paths.empty()) continue;  // see outside_windows()
       if (r.original_file_name.empty() || r.paths.empty()) {
         return fail(ErrorCode::kInvalidArgument,
                     fmt::format("unknown command '{}': not in the built-in table and no "
@@ -349,6 +350,17 @@ Result<Recommendation> parse_recommendation(std::string_view json) {
     for (element n : others) rec.not_restrictable.emplace_back(str(n, "command"));
   }
   return rec;
+}
+
+std::vector<std::string> outside_windows(const std::vector<Restriction>& restrictions) {
+  std::vector<std::string> out;
+  for (const Restriction& r : restrictions) {
+    if (binaries_for(r.executable).empty() && binaries_for(r.original_file_name).empty() &&
+        !r.original_file_name.empty() && r.paths.empty()) {
+      out.push_back(r.executable);
+    }
+  }
+  return out;
 }
 
 Result<Policy> generate_policy(const GenerateOptions& options) {

@@ -65,8 +65,14 @@ struct GenerateOptions {
   std::set<CollectionType> collections{CollectionType::kExe};
 };
 
+/// Restrictions of tools Windows does not ship (7z.exe, psexec.exe, adfind.exe: an original file
+/// name but no path): no rule is written for them. The default rules already block them outside
+/// %WINDIR% and %PROGRAMFILES%; a copy installed under Program Files stays allowed, since its
+/// publisher is not known.
+[[nodiscard]] std::vector<std::string> outside_windows(const std::vector<Restriction>& restrictions);
+
 /// The policy, or an error naming a command the built-in table does not know (and that the
-/// restriction gives no original file name for).
+/// restriction gives no original file name for). Restrictions outside_windows() are skipped.
 [[nodiscard]] Result<Policy> generate_policy(const GenerateOptions& options);
 
 }  // namespace cmdsentry::policy

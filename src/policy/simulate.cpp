@@ -54,15 +54,18 @@ Result<GroupMap> GroupMap::parse(std::string_view csv) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     line = trim(line);
     if (line.empty() || line.front() == '#') continue;
+    // The same file as `baseline learn --groups`: member,group[,group_sid], a header row allowed.
+    // A row without a group SID cannot match a rule (rules name SIDs): it is passed over.
     const std::size_t first = line.find(',');
     const std::size_t last = line.rfind(',');
-    if (first == std::string_view::npos || first == last) {
+    if (first == std::string_view::npos) {
       return fail(ErrorCode::kCorrupt,
                   fmt::format("line {}: expected 'user or SID,group name,group SID'", line_no));
     }
     const std::string_view user = trim(line.substr(0, first));
-    const std::string_view sid = trim(line.substr(last + 1));
-    if (line_no == 1 && iequals(user, "user")) continue;
+    if (line_no == 1 && (iequals(user, "user") || iequals(user, "member"))) continue;
+    const std::string_view sid = first == last ? std::string_view() : trim(line.substr(last + 1));
+    if (sid.empty() && !user.empty()) continue;
     if (user.empty() || !istarts_with(sid, "S-")) {
       return fail(ErrorCode::kCorrupt,
                   fmt::format("line {}: the last field is not a SID (S-1-...)", line_no));
