@@ -29,6 +29,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from eval_incidents import load_labels  # noqa: E402
 # The study's commands that are programs (builtins such as dir, type, ver cannot be restricted).
 NAIVE = ["tasklist", "ipconfig", "systeminfo", "net", "netstat", "whoami", "qprocess", "query",
          "ping", "dsquery", "csvde", "nltest", "nbtstat", "at", "reg", "wmic", "wusa", "netsh",
@@ -67,15 +69,8 @@ def main():
              str(a.users), "--days", str(a.days), "--intrusions", str(a.intrusions), "-q"])
     meta = json.load(open(os.path.join(org, "org.json"), encoding="utf-8"))
 
-    # Labels: intrusion parts and their records.
-    parts, records = {}, {}
-    for line in open(os.path.join(org, "labels.jsonl"), encoding="utf-8"):
-        o = json.loads(line)
-        if o["type"] == "intrusion":
-            parts[o["id"]] = o
-        else:
-            for fn in o["files"]:
-                records[(os.path.splitext(fn)[0], o["record"])] = o
+    # Labels: intrusion parts and their records (the reader of eval_incidents.py).
+    parts, records = load_labels(org)
     starts = sorted(p["start"] for p in parts.values())
     first_day = min(starts)[:10] if starts else "2026-03-02"
     day0 = datetime.date.fromisoformat(meta.get("start", first_day)[:10])
