@@ -41,6 +41,15 @@ bool service_account(std::string_view sid) {
   return sid == "S-1-5-18" || sid == "S-1-5-19" || sid == "S-1-5-20";
 }
 
+/// SYSTEM as 4688 names it: the computer account (`WS01$` for host WS01.corp.example), when the
+/// record carries no SID.
+bool computer_account(const ProcessEvent& e) {
+  const std::string_view name = e.user_name();
+  if (name.size() < 2 || name.back() != '$') return false;
+  const std::string_view host = e.host().substr(0, e.host().find('.'));
+  return iequals(name.substr(0, name.size() - 1), host);
+}
+
 }  // namespace
 
 Result<GroupMap> GroupMap::parse(std::string_view csv) {
@@ -131,7 +140,7 @@ void PolicyReplay::on_execution(const AnalyzedEvent& event, std::vector<Match>& 
   const ProcessEvent& e = *event.process;
   Replayed r;
   r.event = &event;
-  if (service_account(e.user_sid())) {
+  if (service_account(e.user_sid()) || (e.user_sid().empty() && computer_account(e))) {
     r.governed = false;
   } else {
     r.decision = evaluate(policy_.find(collection_of(e)), file_facts(e), token_sids(e, groups_));

@@ -147,3 +147,32 @@ TEST(PolicySimulate, applocker_events_give_the_fqbn) {
 
 }  // namespace
 }  // namespace cmdsentry::policy
+
+namespace cmdsentry::policy {
+namespace {
+
+TEST(PolicySimulate, groups_csv_in_the_baseline_form) {
+  // `baseline learn --groups` form: a member,group,group_sid header, rows without a group SID.
+  auto g = GroupMap::parse(
+      "member,group,group_sid\nCORP\\adm,domain-admins,S-1-5-21-9-512\nCORP\\bob,staff,\n"
+      "S-1-5-21-9-1106,staff\n");
+  ASSERT_TRUE(g) << g.error().message;
+  std::vector<std::string> sids;
+  g->groups_of("CORP\\adm", sids);
+  g->groups_of("CORP\\bob", sids);
+  EXPECT_EQ(sids, std::vector<std::string>{"S-1-5-21-9-512"});
+}
+
+TEST(PolicySimulate, the_computer_account_is_system) {
+  const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled);
+  const std::string logs =
+      sysmon(1, "CORP\\\\WS01$", "C:\\\\Windows\\\\System32\\\\net.exe", "net.exe") +
+      sysmon(2, "CORP\\\\bob", "C:\\\\Windows\\\\System32\\\\net.exe", "net.exe");
+  const auto out = replay(p, GroupMap{}, logs);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].rule, "not governed");
+  EXPECT_EQ(out[1].decision, "blocked");
+}
+
+}  // namespace
+}  // namespace cmdsentry::policy
