@@ -1,7 +1,7 @@
 // Picks the build of json_ondemand.cpp this CPU can run. simdjson's On-Demand code is compiled
 // into the caller for the instruction set the caller is compiled for; the rest of cmdsentry
 // targets x86-64-v2, which would give On-Demand its scalar fallback. So json_ondemand.cpp is
-// built for AVX-512 ("icelake"), AVX2 ("haswell") and SSE4.2+PCLMUL ("westmere"), and
+// built for AVX2 ("haswell") and SSE4.2+PCLMUL ("westmere") (no AVX-512 kernel: see CMakeLists.txt), and
 // simdjson's own CPU detection decides at run time.
 #include <simdjson.h>
 
@@ -17,7 +17,6 @@ namespace cmdsentry::sources::detail {
   }
 
 #if defined(CMDSENTRY_ONDEMAND_X86)
-CMDSENTRY_DECLARE_KERNEL(icelake)
 CMDSENTRY_DECLARE_KERNEL(haswell)
 CMDSENTRY_DECLARE_KERNEL(westmere)
 #else
@@ -35,12 +34,9 @@ struct Kernel {
 
 const Kernel* pick() {
 #if defined(CMDSENTRY_ONDEMAND_X86)
-  static const Kernel kIcelake{icelake::make_reader, icelake::free_reader, icelake::read};
   static const Kernel kHaswell{haswell::make_reader, haswell::free_reader, haswell::read};
   static const Kernel kWestmere{westmere::make_reader, westmere::free_reader, westmere::read};
   const auto& all = simdjson::get_available_implementations();
-  const auto* i = all["icelake"];
-  if (i != nullptr && i->supported_by_runtime_system()) return &kIcelake;
   const auto* h = all["haswell"];
   if (h != nullptr && h->supported_by_runtime_system()) return &kHaswell;
   const auto* w = all["westmere"];
