@@ -20,15 +20,15 @@
 #include "cmdline/text.h"
 #include "core/ascii.h"
 #include "kb/knowledge_base.h"
+#include "shipped_kb.h"
 #include "testing.h"
 
 namespace cmdsentry::kb {
 namespace {
 
-const KnowledgeBase& shipped() {
-  static const LoadedKnowledgeBase kb = load_knowledge_base();
-  return kb.kb;
-}
+using testing_kb::known_program;
+using testing_kb::lists_program;
+using testing_kb::shipped;
 
 // LOLBAS names (lower case) left out of the knowledge base, each with its reason. A name here
 // that the knowledge base does cover fails the test too, so the list cannot go stale.
@@ -121,12 +121,6 @@ std::string stem(std::string_view file) {
   return std::string(dot == std::string_view::npos ? file : file.substr(0, dot));
 }
 
-bool names_program(const Entry& e, std::string_view program) {
-  return std::any_of(e.match.begin(), e.match.end(), [&](const MatchSpec& m) {
-    return std::find(m.programs.begin(), m.programs.end(), program) != m.programs.end();
-  });
-}
-
 enum class Verdict { kCovered, kMissed, kRenamedCopy };
 
 // kCovered when some command of `line` (typed into cmd.exe) is matched by an entry for the
@@ -145,7 +139,7 @@ Verdict covered(const LolbasEntry& l, const std::string& line) {
   if (!hosted && !runs && ifind(line, "copy ") != std::string::npos) return Verdict::kRenamedCopy;
   for (const auto& c : a.commands) {
     for (const Entry* e : shipped().match_all(c)) {
-      if (!hosted && c.program == program && names_program(*e, program)) return Verdict::kCovered;
+      if (!hosted && c.program == program && lists_program(*e, program)) return Verdict::kCovered;
       if (hosted && std::all_of(e->match.begin(), e->match.end(),
                                 [](const MatchSpec& m) { return m.specificity() > 1; }))
         return Verdict::kCovered;

@@ -16,15 +16,15 @@
 
 #include "cmdline/text.h"
 #include "kb/knowledge_base.h"
+#include "shipped_kb.h"
 #include "testing.h"
 
 namespace cmdsentry::kb {
 namespace {
 
-const KnowledgeBase& shipped() {
-  static const LoadedKnowledgeBase kb = load_knowledge_base();
-  return kb.kb;
-}
+using testing_kb::known_program;
+using testing_kb::lists_program;
+using testing_kb::shipped;
 
 // Names in the tables that are not programs an entry should list, with the reason.
 const std::map<std::string, std::string>& not_programs() {
@@ -63,17 +63,6 @@ std::set<std::string> table_programs(const std::string& text) {
     }
   }
   return out;
-}
-
-bool known_program(std::string_view program) {
-  for (const Entry& e : shipped().entries()) {
-    for (const MatchSpec& m : e.match) {
-      for (const std::string& p : m.programs) {
-        if (p == program) return true;
-      }
-    }
-  }
-  return false;
 }
 
 TEST(ReferenceCoverage, every_executable_of_the_reference_tables_is_known) {
