@@ -43,9 +43,6 @@ constexpr Explained kExplained[] = {
      "legacy `netsh firewall ...` (XP/2003 syntax, still accepted): the knowledge base files it "
      "under the study's `netsh advfirewall` (attacker-commands.md section 3); the MANIFEST's "
      "matcher wants the word advfirewall"},
-    {"reg", "save HKLM\\security",
-     "the command PsExec runs (`PsExec.exe -accepteula -s reg save HKLM\\security\\...`) is "
-     "analysed as a nested command (issue 14); the MANIFEST's matcher splits only cmd.exe lines"},
 };
 
 std::string lower(std::string s) {
