@@ -2,6 +2,9 @@
 // *.yaml) and lists every rule that cannot be loaded with its file, line and reason. Text on
 // stdout (one diagnostic a line, then the counts) or one JSON object (--format json):
 // {"loaded":N,"failed":M,"diagnostics":[...]}. Exit 0 when every rule loads, 1 otherwise.
+// `cmdsentry rules export --format sigma -o DIR`: the knowledge base as Sigma rules, one file
+// each (kb/sigma_export.h).
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -12,6 +15,8 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "core/time.h"
+#include "kb/sigma_export.h"
 #include "sigma/loader.h"
 
 namespace cmdsentry::cli {
@@ -51,6 +56,80 @@ int run_rules_check(const RulesCheckArgs& a) {
   return r.ok() ? kExitOk : kExitInputProblems;
 }
 
+struct RulesExportArgs {
+  std::string format = "sigma";
+  std::string out;
+  std::string date;
+  bool force = false;
+};
+
+std::string today() {
+  std::string iso;
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+  // FILETIME ticks: 100 ns since 1601-01-01.
+  append_filetime_iso(iso, static_cast<std::uint64_t>(secs + 11644473600LL) * 10'000'000ULL, 0);
+  return iso.substr(0, 10);
+}
+
+bool valid_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  const int month = (d[5] - '0') * 10 + (d[6] - '0');
+  const int day = (d[8] - '0') * 10 + (d[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+int run_rules_export(const RulesExportArgs& a) {
+  namespace fs = std::filesystem;
+  const std::string date = a.date.empty() ? today() : a.date;
+  if (!valid_date(date)) {
+    error("--date wants YYYY-MM-DD, not '" + a.date + "'");
+    return kExitUsage;
+  }
+  const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base();
+  const kb::SigmaExport exported = kb::export_sigma(loaded.kb, date);
+  if (a.out == "-") {
+    std::string all;
+    for (std::size_t i = 0; i < exported.rules.size(); ++i) {
+      if (i > 0) all += "---\n";
+      all += exported.rules[i].yaml;
+    }
+    std::fwrite(all.data(), 1, all.size(), stdout);
+  } else {
+    std::error_code ec;
+    fs::create_directories(a.out, ec);
+    if (ec || !fs::is_directory(a.out)) {
+      error(fmt::format("{}: cannot create the output folder: {}", a.out, ec.message()));
+      return kExitInputProblems;
+    }
+    for (const kb::SigmaExport::Rule& r : exported.rules) {
+      const fs::path file = fs::path(a.out) / r.file;
+      if (!a.force && fs::exists(file)) {
+        error(fmt::format("{}: exists; --force overwrites it", file.string()));
+        return kExitInputProblems;
+      }
+    }
+    for (const kb::SigmaExport::Rule& r : exported.rules) {
+      const fs::path file = fs::path(a.out) / r.file;
+      std::FILE* f = std::fopen(file.c_str(), "wb");
+      const bool ok = f != nullptr && std::fwrite(r.yaml.data(), 1, r.yaml.size(), f) == r.yaml.size();
+      if (f != nullptr && std::fclose(f) != 0) f = nullptr;
+      if (!ok || f == nullptr) {
+        error(fmt::format("{}: cannot write the rule", file.string()));
+        return kExitInputProblems;
+      }
+    }
+  }
+  note(fmt::format("cmdsentry: rules export: {} Sigma rule(s) from the knowledge base{}; {} entr{} "
+                   "not exported (cmd.exe builtins start no process)",
+                   exported.rules.size(), a.out == "-" ? "" : " in " + a.out, exported.skipped.size(),
+                   exported.skipped.size() == 1 ? "y" : "ies"));
+  return kExitOk;
+}
+
 }  // namespace
 
 void register_rules(CLI::App& app) {
@@ -71,6 +150,20 @@ void register_rules(CLI::App& app) {
                    "(repeatable)")
       ->allow_extra_args(false);
   check->callback([args] { set_exit_code(run_rules_check(*args)); });
+
+  auto ex = std::make_shared<RulesExportArgs>();
+  auto* exp = rules->add_subcommand(
+      "export",
+      "Write the knowledge base as Sigma rules (process_creation), one .yml file per entry, "
+      "for SIEMs that run Sigma. Example: cmdsentry rules export -o sigma-rules/");
+  exp->add_option("--format", ex->format, "sigma (the only format)")
+      ->check(CLI::IsMember({"sigma"}));
+  exp->add_option("-o,--output", ex->out, "output folder (created if missing), or - for one "
+                                           "multi-document YAML stream on standard output")
+      ->required();
+  exp->add_option("--date", ex->date, "the rules' date, YYYY-MM-DD (default: today, UTC)");
+  exp->add_flag("--force", ex->force, "overwrite rule files that exist in the folder");
+  exp->callback([ex] { set_exit_code(run_rules_export(*ex)); });
 }
 
 }  // namespace cmdsentry::cli

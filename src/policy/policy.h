@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/uuid.h"
+
 namespace cmdsentry::policy {
 
 /// Well-known SIDs the generator and the simulator use.
@@ -101,8 +103,7 @@ struct Policy {
 [[nodiscard]] std::string_view to_string(Action action);
 [[nodiscard]] std::string_view rule_element(RuleKind kind);
 
-/// A deterministic UUID (version 8, RFC 9562) from a hash of `content`: rule ids that stay the
-/// same for the same rule.
-[[nodiscard]] std::string content_uuid(std::string_view content);
+/// Rule ids: a deterministic UUID from the rule's content (core/uuid.h).
+using cmdsentry::content_uuid;
 
 }  // namespace cmdsentry::policy
