@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <unordered_map>
 #include <system_error>
 
 #include "core/ascii.h"
@@ -417,6 +418,26 @@ void add_failure(LoadResult& out, const std::string& file, const Problem& p) {
   ++out.failed;
 }
 
+/// Two rules with one id (a rule copied into two folders, an id pasted from another rule): both
+/// load and run, and each later one gets a warning naming the first, since findings, `--sigma`
+/// filters and SIEM pipelines tell rules apart by id.
+void warn_duplicate_ids(LoadResult& out) {
+  std::unordered_map<std::string, const rules::Rule*> first;
+  for (const rules::Rule& r : out.rules) {
+    if (r.id.empty()) continue;
+    auto [it, fresh] = first.emplace(r.id, &r);
+    if (fresh) continue;
+    Diagnostic d;
+    d.severity = DiagnosticSeverity::kWarning;
+    d.code = "sigma-duplicate-id";
+    d.where.file = r.file;
+    d.where.line = r.line;
+    d.message = "rule id " + r.id + " is also the id of " + it->second->file + ":" +
+                std::to_string(it->second->line) + " (\"" + it->second->title + "\"); both run";
+    out.diagnostics.push_back(std::move(d));
+  }
+}
+
 bool rule_file(const std::filesystem::path& p) {
   const std::string ext = to_lower(p.extension().string());
   return ext == ".yml" || ext == ".yaml";
@@ -505,6 +526,7 @@ void load_text(std::string_view text, const std::string& file, const LoadOptions
 LoadResult load_text(std::string_view text, const std::string& file, const LoadOptions& options) {
   LoadResult out;
   load_text(text, file, options, out);
+  warn_duplicate_ids(out);
   return out;
 }
 
@@ -561,6 +583,7 @@ LoadResult load_paths(const std::vector<std::filesystem::path>& paths, const Loa
     ++out.files;
     load_text(text, f.string(), options, out);
   }
+  warn_duplicate_ids(out);
   return out;
 }
 

@@ -150,7 +150,8 @@ TEST(SigmaLoader, multi_document_files_keep_good_rules_and_place_bad_ones) {
   LoadResult r = load_text(text, "multi.yml");
   EXPECT_EQ(r.rules.size(), 2U);
   ASSERT_EQ(r.failed, 1U);
-  ASSERT_EQ(r.diagnostics.size(), 1U);
+  ASSERT_EQ(r.diagnostics.size(), 2U);  // the YAML error, and the good rule's id twice
+  EXPECT_EQ(r.diagnostics.back().code, "sigma-duplicate-id");
   const Diagnostic& d = r.diagnostics.front();
   EXPECT_EQ(d.code, "sigma-yaml");
   EXPECT_EQ(d.severity, DiagnosticSeverity::kError);
@@ -223,7 +224,8 @@ TEST(SigmaLoader, directories_are_walked_for_yml_and_yaml) {
   ASSERT_EQ(r.failed, 3U);  // c.yaml, big.yml, missing.yml
   std::vector<std::string> codes;
   for (const Diagnostic& d : r.diagnostics) codes.push_back(d.code);
-  EXPECT_EQ(codes, (std::vector<std::string>{"sigma-unreadable", "sigma-limit", "sigma-invalid"}));
+  EXPECT_EQ(codes, (std::vector<std::string>{"sigma-unreadable", "sigma-limit", "sigma-invalid",
+                                             "sigma-duplicate-id"}));
   // A file given by name is read whatever its extension.
   std::ofstream(dir / "rule.txt") << good;
   EXPECT_EQ(load_paths({dir / "rule.txt"}).rules.size(), 1U);
@@ -231,4 +233,22 @@ TEST(SigmaLoader, directories_are_walked_for_yml_and_yaml) {
 }
 
 }  // namespace
+}  // namespace cmdsentry::sigma
+
+namespace cmdsentry::sigma {
+
+// Two rules with one id both load and run; the later one is warned about, naming the first.
+TEST(SigmaLoader, a_duplicate_id_is_a_warning_naming_the_first_rule) {
+  const std::string one = testkit::rule_yaml("    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n");
+  const LoadResult r = load_text(one + "---\n" + one, "dup.yml");
+  EXPECT_TRUE(r.ok());
+  ASSERT_EQ(r.rules.size(), 2u);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  const Diagnostic& d = r.diagnostics.front();
+  EXPECT_EQ(d.code, "sigma-duplicate-id");
+  EXPECT_EQ(d.severity, DiagnosticSeverity::kWarning);
+  EXPECT_NE(d.message.find("dup.yml:1"), std::string::npos) << d.message;
+  EXPECT_GT(d.where.line, 1u);
+}
+
 }  // namespace cmdsentry::sigma
