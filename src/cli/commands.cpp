@@ -11,6 +11,7 @@ void register_commands(CLI::App& app) {
   register_events(app);
   register_policy(app);
   register_recommend(app);
+  register_report(app);
   register_scan(app);
   register_rules(app);
 }

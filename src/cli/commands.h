@@ -24,6 +24,7 @@ void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
 void register_policy(CLI::App& app);
 void register_recommend(CLI::App& app);
+void register_report(CLI::App& app);
 void register_scan(CLI::App& app);
 void register_rules(CLI::App& app);
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/text_escape.h"
@@ -27,8 +28,9 @@ bool Output::open(const std::string& path, std::string& error) {
     }
     owned_ = true;
   }
-  static thread_local char buf[1 << 20];
-  std::setvbuf(file_, buf, _IOFBF, sizeof(buf));
+  // Each Output has its own buffer: scan writes its findings and the HTML report at once.
+  if (!buffer_) buffer_ = std::make_unique<char[]>(kBufferBytes);
+  std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferBytes);
   return true;
 }
 
@@ -63,6 +65,17 @@ bool Output::close() {
   if (owned_ && std::fclose(file_) != 0) failed_ = true;
   file_ = nullptr;
   return !failed_;
+}
+
+bool open_output(Output& out, const std::string& path, bool force, std::string& error) {
+  if (!force && !path.empty() && path != "-") {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      error = path + ": exists; not overwritten (use --force to overwrite it)";
+      return false;
+    }
+  }
+  return out.open(path, error);
 }
 
 void warn(std::string_view text) {

@@ -18,6 +18,7 @@
 #include "baseline/rarity.h"
 #include "baseline/store.h"
 #include "cli/commands.h"
+#include "cli/html_report.h"
 #include "cli/output.h"
 #include "core/text_escape.h"
 #include "cmdsentry/engine.h"
@@ -25,6 +26,7 @@
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
 #include "report/fields.h"
+#include "report/html_writer.h"
 #include "report/sink.h"
 #include "report/table_writer.h"
 #include "report/summary_writer.h"
@@ -39,6 +41,8 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::string format;  // empty: table on a terminal, else jsonl
   std::string output;
+  std::string html;  // --html FILE: the HTML report besides the other output
+  bool force = false;  // -o / --html may overwrite an existing file
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -213,7 +217,7 @@ int run_scan(const ScanArgs& a) {
 
   Output out;
   std::string err;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -246,6 +250,16 @@ int run_scan(const ScanArgs& a) {
   std::vector<Sink*> outputs;
   if (!a.summary_only) outputs.push_back(writer.get());
   outputs.push_back(&summary_sink);
+  Output html_out;
+  std::optional<report::HtmlWriter> html;
+  if (!a.html.empty()) {
+    if (!open_output(html_out, a.html, a.force, err)) {
+      error(err);
+      return kExitFatal;
+    }
+    html.emplace([&](std::string_view s) { html_out.write(s); }, html_options(a.paths));
+    outputs.push_back(&*html);
+  }
   // Correlation (docs/incidents.md) runs last among the detectors and sits between the engine
   // and the outputs; without it the outputs take findings straight from the engine.
   correlate::CorrelateOptions co;
@@ -288,6 +302,10 @@ int run_scan(const ScanArgs& a) {
 
   if (!out.close()) {
     error("writing the output failed");
+    return kExitFatal;
+  }
+  if (html && !html_out.close()) {
+    error("writing the HTML report failed: " + a.html);
     return kExitFatal;
   }
 
@@ -352,6 +370,10 @@ void register_scan(CLI::App& app) {
                   "table (default on a terminal), csv, or jsonl (default otherwise)")
       ->check(CLI::IsMember({"table", "csv", "jsonl"}));
   cmd->add_option("-o,--output", args->output, "write findings to FILE instead of standard output");
+  cmd->add_option("--html", args->html,
+                  "also write the self-contained HTML report to FILE (docs/report.md)");
+  cmd->add_flag("--force", args->force,
+                "overwrite the -o / --html FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("-r,--rules", args->rules,
                   "knowledge-base FILE adding or replacing entries (repeatable; docs/kb-format.md)")
       ->allow_extra_args(false);  // `-r a.yaml log.evtx`: the log is a path, not a rules file

@@ -66,7 +66,9 @@ void CsvWriter::write(const Finding& f) {
   auto field = [&](std::string_view v) {
     if (!first) buf_ += ',';
     first = false;
-    append_csv_field(buf_, v);
+    // Controls (ESC, BEL, CR, LF...) and bidi overrides made visible first, so a row is one line
+    // and no cell carries a terminal sequence; then RFC 4180 quoting and formula neutralising.
+    append_csv_field(buf_, terminal_text(v));
   };
   auto number = [&](std::uint64_t v, bool present) { field(present ? std::to_string(v) : ""); };
   field(iso_time(e.time));

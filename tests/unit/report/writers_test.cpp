@@ -11,65 +11,11 @@
 #include "report/sink.h"
 #include "report/summary_writer.h"
 #include "report/table_writer.h"
+#include "report_test_support.h"
 #include "scan/summary.h"
 
 namespace cmdsentry::report {
 namespace {
-
-std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string host = "WS01",
-                                          std::string user = "alice") {
-  ProcessEvent e;
-  e.time = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
-  e.set_host(std::move(host));
-  e.set_user_domain("CORP");
-  e.set_user_name(std::move(user));
-  e.pid = 0x1234;
-  e.parent_pid = 0x900;
-  e.logon_id = 0x5c3a1f;
-  e.set_image("C:\\Windows\\System32\\whoami.exe");
-  e.set_command_line(std::move(command_line));
-  e.set_parent_image("C:\\Windows\\System32\\cmd.exe");
-  auto raw = std::make_shared<RawEvent>();
-  raw->source.file = "logs/Security.evtx";
-  raw->source.record_id = 4242;
-  e.evidence.push_back(raw);
-  return std::make_shared<const ProcessEvent>(std::move(e));
-}
-
-Finding finding(std::string command_line, std::string args) {
-  Finding f;
-  Match m;
-  m.engine = MatchEngine::kKb;
-  m.rule_id = "whoami";
-  m.title = "whoami";
-  m.phase = "recon";
-  m.tactic = "discovery";
-  m.techniques = {"T1033"};
-  m.kb = KbMatch{.command = "whoami", .rule = "whoami", .noise = kb::Noise::kLow, .study = true};
-  f.matches.push_back(std::move(m));
-  f.program = "whoami";
-  f.args = std::move(args);
-  f.process = event(std::move(command_line));
-  return f;
-}
-
-std::string render(Format format, const std::vector<Finding>& findings, int width = 120) {
-  std::string out;
-  auto sink = make_sink(format, [&](std::string_view s) { out.append(s); }, {.width = width});
-  sink->begin();
-  for (const auto& f : findings) sink->write(f);
-  sink->finish();
-  return out;
-}
-
-bool has_control(std::string_view s, bool allow_newline) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u == '\n' && allow_newline) continue;
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
 
 TEST(CsvWriter, header_and_fields) {
   const std::string out = render(Format::kCsv, {finding("whoami /all", "/all")});
@@ -122,7 +68,7 @@ TEST(JsonlWriter, chunk_and_offset_only_for_evtx_positions) {
 }
 
 TEST(CsvWriter, neutralises_formulas_in_every_field) {
-  for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"}) {
+  for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"}) {
     auto f = finding(hostile, hostile);
     const std::string out = render(Format::kCsv, {f});
     std::string row = out.substr(out.find("\r\n") + 2);
@@ -137,10 +83,35 @@ TEST(CsvWriter, neutralises_formulas_in_every_field) {
   }
 }
 
-TEST(CsvWriter, quotes_commas_quotes_and_newlines) {
+TEST(CsvWriter, tab_and_cr_openers_become_visible_text) {
+  for (const char* hostile : {"\t=1", "\r=1"}) {
+    const std::string out = render(Format::kCsv, {finding(hostile, hostile)});
+    const std::string row = out.substr(out.find("\r\n") + 2);
+    EXPECT_EQ(row.find_first_of("\t"), std::string::npos) << row;
+    EXPECT_EQ(row.find('\r'), row.size() - 2) << row;  // only the row's own CRLF
+    EXPECT_NE(row.find(hostile[0] == '\t' ? ",\\x09=1," : ",\\x0d=1,"), std::string::npos) << row;
+  }
+}
+
+TEST(CsvWriter, quotes_commas_quotes_and_escapes_newlines) {
   const std::string out =
       render(Format::kCsv, {finding("whoami /fo csv \"a,b\"\r\nnext", "/fo csv \"a,b\"")});
-  EXPECT_NE(out.find(",\"whoami /fo csv \"\"a,b\"\"\r\nnext\","), std::string::npos) << out;
+  EXPECT_NE(out.find(",\"whoami /fo csv \"\"a,b\"\"\\x0d\\x0anext\","), std::string::npos) << out;
+}
+
+TEST(CsvWriter, no_control_bytes_or_bidi_overrides) {
+  auto f = finding("whoami \x1b[2J\x07 \xE2\x80\xAE" "exe.ssasl", "\x1b]0;owned\x07");
+  f.process = event("x \x1b[31m \xE2\x80\xAE" "exe.ssasl", "WS01\x1b[31m", "\x1b[2Jbob");
+  const std::string out = render(Format::kCsv, {f});
+  std::size_t crlf = 0;
+  for (std::size_t p = out.find("\r\n"); p != std::string::npos; p = out.find("\r\n", p + 2)) ++crlf;
+  EXPECT_EQ(crlf, 2u) << out;  // header and one row, nothing else breaks a line
+  std::string without_crlf = out;
+  std::erase(without_crlf, '\r');
+  EXPECT_FALSE(has_control(without_crlf, true)) << out;
+  EXPECT_EQ(out.find("\xE2\x80\xAE"), std::string::npos) << out;
+  EXPECT_NE(out.find("WS01\\x1b[31m"), std::string::npos) << out;
+  EXPECT_NE(out.find("\\u{202e}exe.ssasl"), std::string::npos) << out;
 }
 
 TEST(JsonlWriter, escapes_controls_quotes_and_separators) {
