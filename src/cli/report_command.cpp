@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/filters.h"
 #include "cli/html_report.h"
 #include "cli/output.h"
 #include "core/time.h"
@@ -40,9 +41,16 @@ struct ReportArgs {
   std::string html;
   bool force = false;
   bool quiet = false;
+  FilterArgs filter;
 };
 
 int run_report(const ReportArgs& a) {
+  report::FilterSpec spec;
+  std::string filter_error;
+  if (!make_filter(a.filter, spec, filter_error)) {
+    error(filter_error);
+    return kExitUsage;
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   if (a.run != "-") {
@@ -61,7 +69,7 @@ int run_report(const ReportArgs& a) {
   }
   report::HtmlWriter writer([&](std::string_view s) { out.write(s); }, html_options({a.run}));
   writer.begin();
-  const report::RunReadStats stats = report::read_run(*in, writer);
+  const report::RunReadStats stats = report::read_run(*in, writer, spec.empty() ? nullptr : &spec);
   writer.finish();
   const bool read_failed = in->bad();
   for (const std::string& p : stats.problems) warn(a.run + ": " + p + " (skipped)");
@@ -72,9 +80,9 @@ int run_report(const ReportArgs& a) {
   if (read_failed) error(a.run + ": read error");
   if (!a.quiet) {
     note(fmt::format("cmdsentry: report: {} line(s): {} finding(s), {} incident(s), {} automation "
-                     "line(s), {} other record(s), {} skipped",
+                     "line(s), {} other record(s), {} skipped, {} left out by the filters",
                      stats.lines, stats.findings, stats.incidents, stats.automation, stats.other,
-                     stats.skipped));
+                     stats.skipped, stats.filtered));
   }
   return read_failed || stats.skipped > 0 ? kExitInputProblems : kExitOk;
 }
@@ -95,6 +103,7 @@ void register_report(CLI::App& app) {
       ->required();
   cmd->add_option("--html", args->html, "the report FILE to write")->required();
   cmd->add_flag("--force", args->force, "overwrite the report FILE if it exists");
+  add_filter_options(cmd, args->filter);
   cmd->add_flag("-q,--quiet", args->quiet, "no end-of-run counts");
   cmd->callback([args] { set_exit_code(run_report(*args)); });
 }

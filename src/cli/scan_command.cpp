@@ -18,6 +18,7 @@
 #include "baseline/rarity.h"
 #include "baseline/store.h"
 #include "cli/commands.h"
+#include "cli/filters.h"
 #include "cli/html_report.h"
 #include "cli/output.h"
 #include "core/text_escape.h"
@@ -26,6 +27,7 @@
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
 #include "report/fields.h"
+#include "report/filter.h"
 #include "report/html_writer.h"
 #include "report/sink.h"
 #include "report/table_writer.h"
@@ -43,6 +45,7 @@ struct ScanArgs {
   std::string output;
   std::string html;  // --html FILE: the HTML report besides the other output
   bool force = false;  // -o / --html may overwrite an existing file
+  FilterArgs filter;
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -210,6 +213,12 @@ int run_scan(const ScanArgs& a) {
 
   std::optional<kb::Noise> max_noise;
   if (!a.max_noise.empty()) max_noise = parse_noise(a.max_noise);
+  report::FilterSpec filter_spec;
+  std::string filter_error;
+  if (!make_filter(a.filter, filter_spec, filter_error)) {
+    error(filter_error);
+    return kExitUsage;
+  }
 
   const bool to_terminal = (a.output.empty() || a.output == "-") && ::isatty(STDOUT_FILENO) != 0;
   const std::string format_name = !a.format.empty() ? a.format : to_terminal ? "table" : "jsonl";
@@ -259,6 +268,13 @@ int run_scan(const ScanArgs& a) {
     }
     html.emplace([&](std::string_view s) { html_out.write(s); }, html_options(a.paths));
     outputs.push_back(&*html);
+  }
+  // --from/--to/--host/--user/--phase: between correlation (which sees every finding) and the
+  // outputs, the summary included.
+  std::optional<report::FilterSink> filter;
+  if (!filter_spec.empty()) {
+    filter.emplace(filter_spec, outputs);
+    outputs = {&*filter};
   }
   // Correlation (docs/incidents.md) runs last among the detectors and sits between the engine
   // and the outputs; without it the outputs take findings straight from the engine.
@@ -328,6 +344,7 @@ int run_scan(const ScanArgs& a) {
         read_counts(s), r.analysed, r.commands,
         r.findings, r.paired, r.on_shell, r.shells, r.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
+    if (filter) note(fmt::format("cmdsentry: scan: {} finding(s) left out by the filters", filter->dropped()));
     if (!a.no_incidents) {
       note(fmt::format("cmdsentry: scan: {} incident(s); {} finding(s) of known automation {}",
                        incidents, automation,
@@ -372,6 +389,7 @@ void register_scan(CLI::App& app) {
   cmd->add_option("-o,--output", args->output, "write findings to FILE instead of standard output");
   cmd->add_option("--html", args->html,
                   "also write the self-contained HTML report to FILE (docs/report.md)");
+  add_filter_options(cmd, args->filter);
   cmd->add_flag("--force", args->force,
                 "overwrite the -o / --html FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("-r,--rules", args->rules,

@@ -115,7 +115,35 @@ bool parse_finding_json(std::string_view json, ReportFinding& out) {
   return true;
 }
 
-RunReadStats read_run(std::istream& in, HtmlWriter& writer) {
+namespace {
+
+/// The fields of an incident record a filter looks at.
+Incident incident_for_filter(element e) {
+  Incident inc;
+  inc.host = str(e, "host");
+  inc.user = str(e, "user");
+  inc.start = parse_iso_time(str(e, "start")).value_or(0);
+  inc.end = parse_iso_time(str(e, "end")).value_or(0);
+  simdjson::dom::array a;
+  if (e["phases"].get(a) == simdjson::SUCCESS) {
+    for (element p : a) {
+      std::string_view v;
+      if (p.get(v) == simdjson::SUCCESS) inc.phases.emplace_back(v);
+    }
+  }
+  if (e["findings"].get(a) == simdjson::SUCCESS) {
+    for (element f : a) {
+      EvidenceRef r;
+      r.phase = str(f, "phase");
+      inc.findings.push_back(std::move(r));
+    }
+  }
+  return inc;
+}
+
+}  // namespace
+
+RunReadStats read_run(std::istream& in, HtmlWriter& writer, const FilterSpec* filter) {
   RunReadStats stats;
   LineParser parser;
   std::string line;
@@ -143,8 +171,14 @@ RunReadStats read_run(std::istream& in, HtmlWriter& writer) {
     if (type == "finding") {
       ReportFinding r;
       to_report(root, r);
+      if (filter != nullptr && !filter->keep(r.time, r.host, r.user, r.phase)) {
+        ++stats.filtered;
+        return;
+      }
       writer.add(r);
       ++stats.findings;
+    } else if (type == "incident" && filter != nullptr && !filter->keep(incident_for_filter(root))) {
+      ++stats.filtered;
     } else if (type == "incident" || type == "automation") {
       // Written again from the parsed value: valid, minified JSON whatever the line held.
       const std::string json = simdjson::minify(root);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "report/filter.h"
 #include "report/html_writer.h"
 
 namespace cmdsentry::report {
@@ -22,6 +23,7 @@ struct RunReadStats {
   std::uint64_t automation = 0;
   std::uint64_t other = 0;    ///< valid records of another type (summary), not shown
   std::uint64_t skipped = 0;  ///< malformed or over the line cap
+  std::uint64_t filtered = 0;  ///< findings and incidents the filter left out
   /// "line N: why", for the first kMaxProblems skipped lines.
   std::vector<std::string> problems;
   static constexpr std::size_t kMaxProblems = 10;
@@ -31,7 +33,9 @@ struct RunReadStats {
 /// not a finding record.
 [[nodiscard]] bool parse_finding_json(std::string_view json, ReportFinding& out);
 
-/// Reads every line of `in` into `writer` (which must have begun; the caller finishes it).
-[[nodiscard]] RunReadStats read_run(std::istream& in, HtmlWriter& writer);
+/// Reads every line of `in` into `writer` (which must have begun; the caller finishes it);
+/// with `filter`, only the findings and incidents it keeps (automation lines always).
+[[nodiscard]] RunReadStats read_run(std::istream& in, HtmlWriter& writer,
+                                    const FilterSpec* filter = nullptr);
 
 }  // namespace cmdsentry::report

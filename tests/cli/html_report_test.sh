@@ -95,6 +95,11 @@ report_from_jsonl() {
   page saved.html '#cs-test&sort=host:asc'
   jq -c 'del(.load_ms, .apply_ms)' result.json > saved.json
   cmp -s direct.json saved.json || fail "scan --html and report differ: $(cat direct.json) vs $(cat saved.json)"
+  # The output filters apply to a saved run too.
+  dc=$(grep '"type":"finding"' run.jsonl | grep -c '"host":"DC01.corp.example"')
+  "$bin" report run.jsonl --html dc.html -q --host DC01 || fail "report --host exit $?"
+  page dc.html '#cs-test'
+  check ".findings == $dc and .incidents == 1"
   # From stdin, and the clobber rule.
   "$bin" report - --html saved.html -q < run.jsonl 2> err.txt && fail "overwrote without --force"
   grep -q 'use --force' err.txt || fail "no --force hint: $(cat err.txt)"

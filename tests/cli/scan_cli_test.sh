@@ -213,6 +213,56 @@ max_noise() {
   expect_line out.jsonl '"noise":"very-low"'
 }
 
+filters() {
+  "$bin" scan -f jsonl --no-summary -q "$sample" > all.jsonl || fail "exit $?"
+  total=$(grep -c '"type":"finding"' all.jsonl)
+  # --host by first DNS label, any case: only DC01's findings and incident.
+  "$bin" scan -f jsonl --no-summary -q --host dc01 "$sample" > out.jsonl || fail "exit $?"
+  dc=$(grep '"type":"finding"' all.jsonl | grep -c '"host":"DC01.corp.example"')
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$dc" ] || fail "--host: $(grep -c finding out.jsonl) vs $dc"
+  no_line out.jsonl '"host":"WKS-FIN-07'
+  expect_line out.jsonl '"type":"incident","id":"inc-000002","host":"DC01.corp.example"'
+  # --user by name alone, --phase as a list.
+  "$bin" scan -f jsonl --no-summary -q --user AKIMURA --phase spread,impact "$sample" > out.jsonl ||
+    fail "exit $?"
+  n=$(jq -s '[.[] | select(.type=="finding" and .user=="CORP\\akimura" and
+               (.phase=="spread" or .phase=="impact"))] | length' all.jsonl)
+  [ "$n" -gt 0 ] || fail "no spread/impact findings of akimura in the sample"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$n" ] || fail "--user/--phase: expected $n"
+  # --from/--to, inclusive, ISO 8601 with or without T/Z; the summary counts what is written.
+  "$bin" scan -f jsonl -q --from 2026-03-02T14:00:00Z --to "2026-03-02 14:30" "$sample" \
+    > out.jsonl 2> summary.txt || fail "exit $?"
+  n=$(jq -s '[.[] | select(.type=="finding" and .timestamp >= "2026-03-02T14:00" and
+               .timestamp <= "2026-03-02T14:30")] | length' all.jsonl)
+  [ "$n" -gt 0 ] && [ "$n" -lt "$total" ] || fail "the window should hold some findings: $n"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$n" ] || fail "--from/--to: expected $n"
+  expect_line summary.txt "Summary (JPCERT/CC 2015 form): $n findings"
+  # A span back from now: the sample is from March 2026.
+  "$bin" scan -f jsonl --no-summary -q --from 1h "$sample" > out.jsonl || fail "exit $?"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = 0 ] || fail "--from 1h kept old findings"
+  "$bin" scan -f jsonl --no-summary -q --to 1h "$sample" > out.jsonl || fail "exit $?"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$total" ] || fail "--to 1h dropped findings"
+  usage_exit 2 scan --from yesterday "$sample"
+  expect_line err.txt "--from wants an ISO 8601 time"
+  usage_exit 2 scan --from 2026-03-03 --to 2026-03-02 "$sample"
+}
+
+no_clobber() {
+  echo keep > taken.jsonl
+  "$bin" scan -q -f jsonl -o taken.jsonl "$sample" 2> err.txt
+  [ $? = 2 ] || fail "exit 2 expected when -o exists"
+  expect_line err.txt 'use --force'
+  [ "$(cat taken.jsonl)" = keep ] || fail "-o overwrote an existing file"
+  "$bin" scan -q --no-summary -f jsonl -o taken.jsonl --force "$sample" || fail "--force exit $?"
+  expect_line taken.jsonl '"type":"finding"'
+  echo keep > taken.html
+  "$bin" scan -q --no-summary -f jsonl --html taken.html "$sample" > /dev/null 2> err.txt
+  [ $? = 2 ] || fail "exit 2 expected when --html exists"
+  [ "$(cat taken.html)" = keep ] || fail "--html overwrote an existing file"
+  # Devices are not files to protect.
+  "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
+}
+
 # usage_exit CODE ARGS...: the binary run with ARGS exits with CODE.
 usage_exit() {
   want=$1

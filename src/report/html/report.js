@@ -61,7 +61,7 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
   function phaseChip(p) {
-    const c = el('span', 'cs-chip', (STUDY_MARK[p] ? STUDY_MARK[p] + ' ' : '') + p);
+    const c = el('span', 'cs-chip', (STUDY_MARK[p] ? STUDY_MARK[p] + ' ' : '') + (p || '(no phase)'));
     c.style.backgroundColor = phaseColor(p);
     return c;
   }
