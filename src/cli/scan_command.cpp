@@ -46,6 +46,7 @@ struct ScanArgs {
   std::string html;  // --html FILE: the HTML report besides the other output
   bool force = false;  // -o / --html may overwrite an existing file
   FilterArgs filter;
+  std::string color = "auto";  // --color
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -79,6 +80,17 @@ int terminal_width() {
   winsize ws{};
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 120;
+}
+
+/// --color: `always` and `never` as said; `auto` on a terminal unless NO_COLOR is set (non-empty,
+/// no-color.org) or TERM is dumb.
+bool use_color(const std::string& mode, bool to_terminal) {
+  if (mode == "always") return true;
+  if (mode == "never" || !to_terminal) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string_view(term) != "dumb";
 }
 
 std::optional<kb::Noise> parse_noise(std::string_view s) {
@@ -252,7 +264,11 @@ int run_scan(const ScanArgs& a) {
     engine.add_detector(*rarity);  // after the knowledge base: it reads its matches
   }
   report::SinkOptions sink_options;
-  sink_options.width = to_terminal ? terminal_width() : 160;
+  // COLUMNS when set (also into a file or pipe), else the terminal's width, else 168.
+  const char* columns = std::getenv("COLUMNS");
+  const bool columns_set = columns != nullptr && std::atoi(columns) > 0;
+  sink_options.width = to_terminal || columns_set ? terminal_width() : 168;
+  sink_options.color = use_color(a.color, to_terminal);
   auto writer = report::make_sink(
       format, [&](std::string_view s) { out.write(s); }, sink_options);
   SummarySink summary_sink(out);
@@ -390,6 +406,10 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--html", args->html,
                   "also write the self-contained HTML report to FILE (docs/report.md)");
   add_filter_options(cmd, args->filter);
+  cmd->add_option("--color", args->color,
+                  "colour the table by phase and level: auto (default: on a terminal, unless "
+                  "NO_COLOR is set or TERM=dumb), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--force", args->force,
                 "overwrite the -o / --html FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("-r,--rules", args->rules,

@@ -22,7 +22,7 @@ std::unique_ptr<Sink> make_sink(Format format, TextOut out, const SinkOptions& o
     case Format::kTable:
       break;
   }
-  return std::make_unique<TableWriter>(std::move(out), options.width);
+  return std::make_unique<TableWriter>(std::move(out), options.width, options.color);
 }
 
 }  // namespace cmdsentry::report

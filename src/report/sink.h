@@ -32,7 +32,8 @@ enum class Format : std::uint8_t { kTable, kCsv, kJsonl };
 
 /// Settings shared by the writers.
 struct SinkOptions {
-  int width = 120;  ///< table: total line width (terminal columns)
+  int width = 120;     ///< table: total line width (terminal columns)
+  bool color = false;  ///< table: ANSI colours for phase and level (the CLI decides: TTY, NO_COLOR)
 };
 
 /// A findings writer: an engine sink (cmdsentry::Sink) that formats findings as text.

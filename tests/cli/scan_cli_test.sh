@@ -103,7 +103,7 @@ quickstart_incidents() {
 quickstart_table() {
   COLUMNS=160 "$bin" scan -f table "$sample" > out.txt 2> err.txt || fail "exit $?"
   expect_line out.txt 'TIME (UTC)           HOST'
-  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon      discovery          tasklist'
+  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon              discovery          tasklist'
   expect_line out.txt 'Summary (JPCERT/CC 2015 form):'
   expect_line out.txt '== Host DC01.corp.example ('
   expect_line out.txt '  Rank  Command                 Count  Options'
@@ -138,7 +138,7 @@ hostile_csv() {
 }
 
 hostile_table() {
-  COLUMNS=200 "$bin" scan -f table "$golden/hostile_text/input.jsonl" > out.txt 2> err.txt \
+  COLUMNS=240 "$bin" scan -f table "$golden/hostile_text/input.jsonl" > out.txt 2> err.txt \
     || fail "exit $?"
   for b in 1b 07 0d 9b; do
     if has_byte out.txt $b; then fail "byte 0x$b in the table"; fi
@@ -261,6 +261,26 @@ no_clobber() {
   [ "$(cat taken.html)" = keep ] || fail "--html overwrote an existing file"
   # Devices are not files to protect.
   "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
+}
+
+color() {
+  # On a terminal (util-linux `script` gives the scan a pseudo-terminal): coloured by phase and
+  # level, unless NO_COLOR or --color never; into a file only with --color always.
+  tty_run() { script -qec "$*" /dev/null < /dev/null | tr -d '\r'; }
+  tty_run env -u NO_COLOR TERM=xterm COLUMNS=200 "$bin" scan -q --no-summary "$sample" > tty.txt
+  expect_line tty.txt "$(printf '\033[34mrecon\033[0m')"
+  expect_line tty.txt "$(printf '\033[1;31m')"
+  expect_line tty.txt 'TIME (UTC)'
+  tty_run env NO_COLOR=1 TERM=xterm COLUMNS=200 "$bin" scan -q --no-summary "$sample" > tty.txt
+  expect_line tty.txt 'TIME (UTC)'
+  ! grep -q "$(printf '\033')" tty.txt || fail "colour despite NO_COLOR"
+  tty_run env -u NO_COLOR TERM=xterm "$bin" scan -q --no-summary --color never "$sample" > tty.txt
+  ! grep -q "$(printf '\033')" tty.txt || fail "colour despite --color never"
+  "$bin" scan -q --no-summary -f table "$sample" > file.txt || fail "exit $?"
+  ! grep -q "$(printf '\033')" file.txt || fail "colour into a file"
+  NO_COLOR=1 "$bin" scan -q --no-summary -f table --color always "$sample" > file.txt || fail "exit $?"
+  expect_line file.txt "$(printf '\033[34mrecon')"
+  usage_exit 2 scan --color sometimes "$sample"
 }
 
 # usage_exit CODE ARGS...: the binary run with ARGS exits with CODE.

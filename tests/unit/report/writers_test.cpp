@@ -151,7 +151,7 @@ TEST(TableWriter, no_control_sequences_or_bidi_overrides) {
 }
 
 TEST(TableWriter, rows_fit_the_width) {
-  for (const int width : {122, 140, 200}) {  // under 122 columns rows overrun (documented)
+  for (const int width : {TableWriter::kMinWidth, 122, 140, 200}) {
     const std::string out = render(Format::kTable, {finding("x", std::string(500, 'a'))}, width);
     std::size_t start = 0;
     while (start < out.size()) {
@@ -162,9 +162,81 @@ TEST(TableWriter, rows_fit_the_width) {
       EXPECT_LE(cols, static_cast<std::size_t>(width)) << line;
       start = nl + 1;
     }
-    EXPECT_NE(out.find("\xE2\x80\xA6"), std::string::npos);  // cut marked
-    EXPECT_EQ(out.find("USER") != std::string::npos, width >= 140) << out;
+    EXPECT_NE(out.find("\xE2\x80\xA6"), std::string::npos);  // ARGS abbreviated, marked
+    EXPECT_NE(out.find("USER"), std::string::npos) << out;   // at every width
+    EXPECT_NE(out.find("PHASE"), std::string::npos) << out;
+    EXPECT_EQ(out.find("TACTIC") != std::string::npos, width >= 140) << out;
   }
+}
+
+/// The text of the column at [begin, begin + width) over every line of `out`, joined.
+std::string column(const std::string& out, std::size_t begin, std::size_t width) {
+  std::string joined;
+  std::size_t start = out.find('\n') + 1;  // after the header
+  while (start < out.size()) {
+    const std::size_t nl = out.find('\n', start);
+    std::string cell = out.substr(start, nl - start);
+    cell = cell.size() > begin ? cell.substr(begin, width) : "";
+    while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+    joined += cell;
+    start = nl + 1;
+  }
+  return joined;
+}
+
+TEST(TableWriter, never_cuts_host_user_or_phase) {
+  auto f = finding("x", "/all");
+  f.process = event("x", "FINANCE-WORKSTATION-0042.corp.example", "administrator-backup-svc");
+  f.matches.front().phase = "command-and-control";
+  for (const int width : {100, 140, 200}) {
+    const std::string out = render(Format::kTable, {f}, width);
+    EXPECT_EQ(column(out, 21, 12), "FINANCE-WORKSTATION-0042") << out;
+    EXPECT_EQ(column(out, 35, 16), "CORP\\administrator-backup-svc") << out;
+    EXPECT_EQ(column(out, 53, 17), "command-and-control") << out;
+    EXPECT_EQ(out.find("\xE2\x80\xA6"), std::string::npos) << out;  // nothing cut
+  }
+}
+
+TEST(TableWriter, color_by_phase_and_level_only_when_asked) {
+  auto f = finding("whoami /all", "/all");
+  f.matches.front().level = Level::kHigh;
+  std::string plain, colored;
+  TableWriter p([&](std::string_view s) { plain.append(s); }, 200, false);
+  TableWriter c([&](std::string_view s) { colored.append(s); }, 200, true);
+  for (TableWriter* w : {&p, &c}) {
+    w->begin();
+    w->write(f);
+    w->finish();
+  }
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+  EXPECT_NE(colored.find("\x1b[34mrecon\x1b[0m"), std::string::npos) << colored;
+  EXPECT_NE(colored.find("\x1b[1;31mwhoami\x1b[0m"), std::string::npos) << colored;
+  // Colour codes do not shift the columns: the same line without them.
+  std::string stripped = colored;
+  for (const char* code : {"\x1b[34m", "\x1b[1;31m", "\x1b[0m"}) {
+    for (std::size_t at = stripped.find(code); at != std::string::npos; at = stripped.find(code)) {
+      stripped.erase(at, std::string_view(code).size());
+    }
+  }
+  EXPECT_EQ(stripped, plain);
+  // Log text cannot bring its own: an ESC in a value is shown as text even with colour on.
+  auto hostile = finding("x", "\x1b[31mred");
+  std::string out;
+  TableWriter h([&](std::string_view s) { out.append(s); }, 200, true);
+  h.begin();
+  h.write(hostile);
+  h.finish();
+  EXPECT_NE(out.find("\\x1b[31mred"), std::string::npos) << out;
+}
+
+TEST(TableWriter, wrap_prefers_separators) {
+  EXPECT_EQ(wrap("short", 10), std::vector<std::string>{"short"});
+  EXPECT_EQ(wrap("command-and-control", 17),
+            (std::vector<std::string>{"command-and-", "control"}));
+  EXPECT_EQ(wrap("CORP\\administrator", 10), (std::vector<std::string>{"CORP\\", "administra", "tor"}));
+  EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(wrap("\xE6\x96\x87\xE6\x9B\xB8\xE6\x96\x87", 2),
+            (std::vector<std::string>{"\xE6\x96\x87\xE6\x9B\xB8", "\xE6\x96\x87"}));
 }
 
 TEST(TableWriter, empty_run_says_so) {
