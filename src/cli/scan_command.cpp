@@ -47,6 +47,7 @@ struct ScanArgs {
   bool force = false;  // -o / --html may overwrite an existing file
   FilterArgs filter;
   std::string color = "auto";  // --color
+  std::string profile = "standard";
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -269,6 +270,7 @@ int run_scan(const ScanArgs& a) {
   const bool columns_set = columns != nullptr && std::atoi(columns) > 0;
   sink_options.width = to_terminal || columns_set ? terminal_width() : 168;
   sink_options.color = use_color(a.color, to_terminal);
+  sink_options.profile = report::parse_profile(a.profile).value_or(report::Profile::kStandard);
   auto writer = report::make_sink(
       format, [&](std::string_view s) { out.write(s); }, sink_options);
   SummarySink summary_sink(out);
@@ -406,6 +408,10 @@ void register_scan(CLI::App& app) {
   cmd->add_option("--html", args->html,
                   "also write the self-contained HTML report to FILE (docs/report.md)");
   add_filter_options(cmd, args->filter);
+  cmd->add_option("--profile", args->profile,
+                  "fields of CSV and JSONL: minimal, standard (default), verbose, timesketch "
+                  "(adds message, datetime, timestamp_desc for Timesketch import)")
+      ->check(CLI::IsMember({"minimal", "standard", "verbose", "timesketch"}));
   cmd->add_option("--color", args->color,
                   "colour the table by phase and level: auto (default: on a terminal, unless "
                   "NO_COLOR is set or TERM=dumb), always, never")

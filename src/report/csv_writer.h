@@ -11,13 +11,14 @@
 
 namespace cmdsentry::report {
 
-/// The header row's column names, in order.
-[[nodiscard]] const std::vector<std::string_view>& csv_columns();
+/// The header row's column names, in order, for `profile` (docs/scan.md).
+[[nodiscard]] std::vector<std::string_view> csv_columns(Profile profile = Profile::kStandard);
 
 /// CSV sink.
 class CsvWriter final : public Sink {
  public:
-  explicit CsvWriter(TextOut out) : out_(std::move(out)) {}
+  explicit CsvWriter(TextOut out, Profile profile = Profile::kStandard)
+      : out_(std::move(out)), profile_(profile) {}
   void begin() override;
   void write(const Finding& finding) override;
   void finish() override;
@@ -27,7 +28,10 @@ class CsvWriter final : public Sink {
   }
 
  private:
+  void end_row();
+
   TextOut out_;
+  Profile profile_;
   std::string buf_;
 };
 

@@ -1,5 +1,6 @@
 #include "report/fields.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/time.h"
@@ -45,6 +46,28 @@ std::string reasons_text(const Finding& f) {
     if (!out.empty()) out += ' ';
     out += cmdline::to_string(r);
   }
+  return out;
+}
+
+Level headline_level(const Finding& f) {
+  Level l = Level::kInformational;
+  for (const Match& m : f.matches) l = std::max(l, m.level);
+  return l;
+}
+
+std::string timeline_message(const Finding& f) {
+  const ProcessEvent& e = *f.process;
+  std::string out = "[";
+  out += f.phase().empty() ? std::string_view("-") : f.phase();
+  out += "] ";
+  out += f.command();
+  out += ": ";
+  out += e.command_line().empty() ? e.image() : e.command_line();
+  out += " (";
+  out += e.host();
+  const std::string user = user_of(e);
+  if (!user.empty()) out += ", " + user;
+  out += ')';
   return out;
 }
 

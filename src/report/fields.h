@@ -22,6 +22,11 @@ namespace cmdsentry::report {
 [[nodiscard]] std::string join(const std::vector<std::string>& items, char sep = ' ');
 /// Obfuscation reasons joined with ' ' ("caret odd-quoting").
 [[nodiscard]] std::string reasons_text(const Finding& f);
+/// The finding's level: the highest of its matches' (the knowledge base's follows its noise).
+[[nodiscard]] Level headline_level(const Finding& f);
+/// One line for a timeline (Timesketch's `message`): "[recon] tasklist: tasklist /v (WS01,
+/// CORP\alice)". Raw text: each writer escapes it.
+[[nodiscard]] std::string timeline_message(const Finding& f);
 /// "0x5c3a1f", empty for 0.
 [[nodiscard]] std::string hex_id(std::uint64_t v);
 

@@ -64,12 +64,6 @@ constexpr std::string_view kBody = R"(<body>
 <pre id="cs-test-result" hidden></pre>
 )";
 
-Level max_level(const Finding& f) {
-  Level l = Level::kInformational;
-  for (const Match& m : f.matches) l = std::max(l, m.level);
-  return l;
-}
-
 }  // namespace
 
 void append_script_json(std::string& out, std::string_view json) {
@@ -102,7 +96,7 @@ ReportFinding report_finding(const Finding& f) {
   r.command = f.command();
   r.rule = f.rule();
   r.tactic = f.tactic();
-  r.level = to_string(max_level(f));
+  r.level = to_string(headline_level(f));
   if (f.kb() != nullptr) r.noise = kb::to_string(f.noise());
   r.args = f.args;
   r.command_line = e.command_line();

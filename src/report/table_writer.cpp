@@ -141,8 +141,7 @@ void TableWriter::write(const Finding& f) {
   if (time.size() > 10) time[10] = ' ';
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
-  Level level = Level::kInformational;
-  for (const Match& m : f.matches) level = std::max(level, m.level);
+  const Level level = headline_level(f);
   row(time, short_host(e.host()), user_of(e), f.phase(), f.tactic(), f.rule(),
       kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args, to_string(level));
   ++rows_;

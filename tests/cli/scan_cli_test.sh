@@ -263,6 +263,27 @@ no_clobber() {
   "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
 }
 
+profiles() {
+  # Timesketch: every record (findings, incidents, automation) has message, datetime and
+  # timestamp_desc, datetime ISO 8601 UTC.
+  "$bin" scan -q --no-summary -f jsonl --profile timesketch "$sample" > ts.jsonl || fail "exit $?"
+  bad=$(jq -s '[.[] | select((.message | type) != "string" or (.timestamp_desc | type) != "string"
+               or (.datetime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$") | not))] | length' ts.jsonl)
+  [ "$bad" = 0 ] || fail "$bad record(s) without the Timesketch fields"
+  expect_line ts.jsonl '"timestamp_desc":"Incident start","type":"incident"'
+  expect_line ts.jsonl '{"message":"[recon] tasklist: tasklist  /v (WKS-FIN-07.corp.example, CORP\\akimura)"'
+  "$bin" scan -q --no-summary -f csv --profile timesketch "$sample" > ts.csv || fail "exit $?"
+  head -1 ts.csv | grep -q '^message,datetime,timestamp_desc,timestamp,host,' || fail "timesketch CSV header"
+  # Minimal: the short shape; verbose: standard plus GUIDs.
+  "$bin" scan -q --no-summary --no-incidents -f jsonl --profile minimal "$sample" > min.jsonl || fail "exit $?"
+  [ "$(jq -c 'keys' min.jsonl | sort -u)" = \
+    '["command","command_line","host","incident","level","phase","record","rule","source","timestamp","type","user"]' ] ||
+    fail "minimal keys: $(jq -c keys min.jsonl | sort -u)"
+  "$bin" scan -q --no-summary -f jsonl --profile verbose "$sample" > v.jsonl || fail "exit $?"
+  expect_line v.jsonl '"process_guid":"{'
+  usage_exit 2 scan --profile huge "$sample"
+}
+
 color() {
   # On a terminal (util-linux `script` gives the scan a pseudo-terminal): coloured by phase and
   # level, unless NO_COLOR or --color never; into a file only with --color always.

@@ -137,6 +137,90 @@ TEST(JsonlWriter, via_and_obfuscation) {
   EXPECT_NE(out.find("\"obfuscation\":{\"score\":20,\"reasons\":[\"caret\"]}"), std::string::npos);
 }
 
+/// Cells of one CSV row (quoted cells hold no newline: controls are escaped).
+std::size_t csv_cells(std::string_view row) {
+  std::size_t n = 1;
+  bool quoted = false;
+  for (char c : row) {
+    if (c == '"') quoted = !quoted;
+    if (c == ',' && !quoted) ++n;
+  }
+  return n;
+}
+
+TEST(Profiles, csv_columns_and_rows_agree) {
+  for (Profile p : {Profile::kMinimal, Profile::kStandard, Profile::kVerbose, Profile::kTimesketch}) {
+    std::string out;
+    auto sink = make_sink(Format::kCsv, [&](std::string_view s) { out.append(s); }, {.profile = p});
+    sink->begin();
+    sink->write(finding("whoami /all, \"x\"", "/all"));
+    sink->finish();
+    const std::string header = out.substr(0, out.find("\r\n"));
+    const std::string row = out.substr(header.size() + 2, out.size() - header.size() - 4);
+    EXPECT_EQ(csv_cells(header), csv_columns(p).size());
+    EXPECT_EQ(csv_cells(row), csv_columns(p).size()) << row;
+  }
+  EXPECT_EQ(csv_columns(Profile::kMinimal).size(), 11u);
+  const auto ts = csv_columns(Profile::kTimesketch);
+  EXPECT_EQ(std::vector<std::string_view>(ts.begin(), ts.begin() + 3),
+            (std::vector<std::string_view>{"message", "datetime", "timestamp_desc"}));
+  EXPECT_EQ(csv_columns(Profile::kVerbose).back(), "original_file_name");
+}
+
+TEST(Profiles, jsonl_timesketch_minimal_verbose) {
+  auto render_profile = [](Profile p, const Finding& f) {
+    std::string out;
+    auto sink = make_sink(Format::kJsonl, [&](std::string_view s) { out.append(s); }, {.profile = p});
+    sink->begin();
+    sink->write(f);
+    sink->finish();
+    return out;
+  };
+  const Finding f = finding("whoami /all", "/all");
+  const std::string ts = render_profile(Profile::kTimesketch, f);
+  EXPECT_TRUE(ts.starts_with("{\"message\":\"[recon] whoami: whoami /all (WS01, CORP\\\\alice)\","
+                             "\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                             "\"timestamp_desc\":\"Process creation\",\"type\":\"finding\","))
+      << ts;
+  const std::string min = render_profile(Profile::kMinimal, f);
+  EXPECT_EQ(min,
+            "{\"type\":\"finding\",\"incident\":null,\"timestamp\":\"2012-12-14T23:06:40.000000Z\","
+            "\"host\":\"WS01\",\"user\":\"CORP\\\\alice\",\"phase\":\"recon\",\"command\":\"whoami\","
+            "\"rule\":\"whoami\",\"level\":\"medium\",\"command_line\":\"whoami /all\","
+            "\"source\":\"logs/Security.evtx\",\"record\":4242}\n");
+  Finding renamed = f;
+  renamed.matches.front().kb->renamed = true;
+  const std::string verbose = render_profile(Profile::kVerbose, renamed);
+  EXPECT_NE(verbose.find("\"level\":\"medium\""), std::string::npos) << verbose;
+  std::size_t n = 0;
+  for (std::size_t p = verbose.find("\"original_file_name\""); p != std::string::npos;
+       p = verbose.find("\"original_file_name\"", p + 1)) {
+    ++n;
+  }
+  EXPECT_EQ(n, 1u) << verbose;  // never twice
+  EXPECT_EQ(render_profile(Profile::kStandard, f), render(Format::kJsonl, {f}));
+  // Incidents in the timesketch profile carry the three fields too.
+  Incident inc;
+  inc.id = "inc-000001";
+  inc.host = "WS01";
+  inc.user = "CORP\\alice";
+  inc.start = f.time();
+  inc.score = 9;
+  inc.phases = {"recon", "spread"};
+  std::string out;
+  append_incident_json(out, inc, Profile::kTimesketch);
+  EXPECT_TRUE(out.starts_with("{\"message\":\"incident inc-000001 score 9 on WS01 (CORP\\\\alice): "
+                              "recon -> spread\",\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                              "\"timestamp_desc\":\"Incident start\",\"type\":\"incident\","))
+      << out;
+}
+
+TEST(Profiles, parse) {
+  EXPECT_EQ(parse_profile("timesketch"), Profile::kTimesketch);
+  EXPECT_EQ(parse_profile("minimal"), Profile::kMinimal);
+  EXPECT_FALSE(parse_profile("super"));
+}
+
 TEST(TableWriter, no_control_sequences_or_bidi_overrides) {
   auto f = finding("x",
                    "/fi \"\xE2\x80\xAE"
