@@ -106,7 +106,8 @@ quickstart_table() {
   expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon              discovery          tasklist'
   expect_line out.txt 'Summary (JPCERT/CC 2015 form):'
   expect_line out.txt '== Host DC01.corp.example ('
-  expect_line out.txt '  Rank  Command                 Count  Options'
+  expect_line out.txt '  Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)   Options'
+  expect_line out.txt '     3  whoami                      2      2      2  2026-03-02 13:15  2026-03-02 14:36  /all'
   expect_line err.txt 'cmdsentry: scan: 1 file(s) read'
 }
 
@@ -125,7 +126,7 @@ summary_only_json() {
   "$bin" scan --summary-only --summary-format json -q "$sample" > out.json || fail "exit $?"
   [ "$(wc -l < out.json)" = 1 ] || fail "one line expected"
   expect_line out.json '{"type":"summary","findings":'
-  expect_line out.json '{"phase":"spread","rows":[{"rank":1,"command":"sc","count":2,"options":["create","start"]}'
+  expect_line out.json '{"phase":"spread","rows":[{"rank":1,"command":"sc","count":2,"options":["create","start"],"first":"2026-03-02T14:31:10'
   expect_line out.json '"hosts":[{"host":"DC01.corp.example"'
 }
 

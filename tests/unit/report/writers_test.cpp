@@ -345,22 +345,46 @@ TEST(Fields, record_falls_back_to_line) {
 }
 
 TEST(SummaryWriter, text_and_json) {
-  std::vector<Finding> fs = {finding("whoami /all", "/all"), finding("whoami", "")};
+  std::vector<Finding> fs = {finding("whoami /all", "/all"), finding("whoami", ""),
+                             finding("whoami", "")};
   fs[1].argv = {};
   fs[0].argv = {"/all"};
+  fs[1].process = event("whoami", "DC01.corp.example", "bob");
+  fs[2].process = event("whoami", "dc01", "BOB");  // same host and user, other spelling
   const scan::Summary s = scan::summarize(fs);
   std::string text, json;
   append_summary_text(text, s);
   append_summary_json(json, s);
   EXPECT_NE(text.find("== All hosts ==\nrecon\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("     1  whoami                      2  /all\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("== Host WS01 (2 findings) =="), std::string::npos);
-  EXPECT_EQ(json,
-            "{\"type\":\"summary\",\"findings\":2,\"all\":{\"findings\":2,\"phases\":[{\"phase\":"
-            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
-            "all\"]}]}]},\"hosts\":[{\"host\":\"WS01\",\"findings\":2,\"phases\":[{\"phase\":"
-            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
-            "all\"]}]}]}]}\n");
+  EXPECT_NE(text.find("  Rank  Command                 Count  Hosts  Users  First seen (UTC)  "
+                      "Last seen (UTC)   Options\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("     1  whoami                      3      2      2  2012-12-14 23:06  "
+                      "2012-12-14 23:06  /all\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("== Host WS01 (1 finding) =="), std::string::npos) << text;
+  EXPECT_NE(text.find("== Host DC01.corp.example (2 findings) =="), std::string::npos) << text;
+  const std::string row_all =
+      "{\"rank\":1,\"command\":\"whoami\",\"count\":3,\"options\":[\"/all\"],"
+      "\"first\":\"2012-12-14T23:06:40.000000Z\",\"last\":\"2012-12-14T23:06:40.000000Z\","
+      "\"hosts\":2,\"users\":2}";
+  EXPECT_TRUE(json.starts_with("{\"type\":\"summary\",\"findings\":3,\"all\":{\"findings\":3,"
+                               "\"phases\":[{\"phase\":\"recon\",\"rows\":[" + row_all + "]}]},"))
+      << json;
+  EXPECT_NE(json.find("\"hosts\":[{\"host\":\"DC01.corp.example\",\"findings\":2,"), std::string::npos)
+      << json;
+}
+
+TEST(SummaryWriter, one_host_prints_one_block) {
+  const scan::Summary s = scan::summarize(std::vector<Finding>{finding("whoami", "")});
+  std::string text;
+  append_summary_text(text, s);
+  EXPECT_EQ(text.find("== All hosts =="), std::string::npos) << text;
+  EXPECT_NE(text.find("Summary (JPCERT/CC 2015 form): 1 finding, 1 host\n\n== Host WS01 (1 finding) ==\nrecon\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
