@@ -42,6 +42,11 @@ class Output {
 [[nodiscard]] bool open_output(Output& out, const std::string& path, bool force,
                                std::string& error);
 
+/// Draws `line` as the progress line on stderr (in place; empty: clears it). While one is
+/// shown, warn/error/note/print_diagnostic clear it before they print, and the next draw puts it
+/// back; all of them take one lock, so lines never mix.
+void draw_progress(const std::string& line);
+
 /// Prints "cmdsentry: warning: <text>" to stderr, control characters made visible.
 void warn(std::string_view text);
 /// Prints "cmdsentry: error: <text>" to stderr.

@@ -21,6 +21,7 @@
 #include "cli/filters.h"
 #include "cli/html_report.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "core/text_escape.h"
 #include "cmdsentry/engine.h"
 #include "correlate/correlator.h"
@@ -173,6 +174,7 @@ class SummarySink final : public Sink {
  public:
   explicit SummarySink(Output& out) : out_(out) {}
   void on_finding(const Finding& f) override {
+    written.fetch_add(1, std::memory_order_relaxed);
     if (f.kb() != nullptr) builder.add(f);
   }
   void on_incident(const Incident& inc) override {
@@ -210,6 +212,7 @@ class SummarySink final : public Sink {
     return text;
   }
   scan::SummaryBuilder builder;
+  std::atomic<std::uint64_t> written{0};  ///< findings written (the progress line reads it)
   std::uint64_t incidents = 0;
   std::vector<std::string> incident_lines;
   std::vector<std::string> automation_lines;
@@ -250,6 +253,8 @@ int run_scan(const ScanArgs& a) {
   if (a.reorder_window >= 0) eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
   if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
   if (a.follow) eo.follow = stop_on_signals();
+  EngineProgress progress;
+  eo.progress = &progress;
   Engine engine(eo);
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
@@ -311,7 +316,15 @@ int run_scan(const ScanArgs& a) {
     for (Sink* s : outputs) engine.add_sink(*s);
   }
   engine.on_diagnostic([&](const Diagnostic& d) { print_diagnostic(d, a.quiet, a.diagnostics); });
+  // The progress line: on a terminal's stderr, when the findings do not go to that terminal
+  // (it would break up the table), not with --quiet or --follow.
+  ProgressLine progress_line;
+  const bool findings_on_terminal = to_terminal && !a.summary_only;
+  if (!a.quiet && !a.follow && ::isatty(STDERR_FILENO) != 0 && !findings_on_terminal) {
+    progress_line.start(progress, summary_sink.written);
+  }
   const RunReport r = engine.run(a.paths);
+  progress_line.stop();
 
   if (!a.no_summary || a.summary_only) {
     const scan::Summary summary = summary_sink.builder.build();

@@ -264,6 +264,24 @@ no_clobber() {
   "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
 }
 
+progress() {
+  # A run that lasts over a second (stdin held open 2 s) with stderr on a pseudo-terminal and the
+  # findings in a file: the progress line is drawn in place and cleared; not with -q, not when
+  # stderr is no terminal.
+  in=$golden/chain_with_children/input.jsonl
+  script -qec "sh -c '(cat $in; sleep 2) | $bin scan - -f jsonl -o $work/p.jsonl --no-summary'" \
+    /dev/null < /dev/null > tty.txt
+  expect_line tty.txt '/s), '
+  expect_line tty.txt '5 findings, event time 2024-05-01 10:05'
+  grep -q "$(printf '\r\033\[K')" tty.txt || fail "progress line not redrawn in place"
+  [ "$(grep -c '"type":"finding"' p.jsonl)" = 5 ] || fail "findings file"
+  script -qec "sh -c '(cat $in; sleep 2) | $bin scan - -q -f jsonl -o $work/q.jsonl --no-summary'" \
+    /dev/null < /dev/null > tty.txt
+  no_line tty.txt '/s), '
+  (cat "$in"; sleep 2) | "$bin" scan - -f jsonl -o r.jsonl --no-summary 2> err.txt || fail "exit $?"
+  no_line err.txt '/s), '
+}
+
 profiles() {
   # Timesketch: every record (findings, incidents, automation) has message, datetime and
   # timestamp_desc, datetime ISO 8601 UTC.
