@@ -27,7 +27,8 @@ std::string progress_text(std::uint64_t events, std::uint64_t findings, std::uin
     at = at.substr(0, 16);
     if (at.size() > 10) at[10] = ' ';
   }
-  const auto rate = seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(events) / seconds) : 0;
+  const auto rate =
+      seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(events) / seconds) : 0;
   return fmt::format("cmdsentry: {} executions ({}/s), {} findings{}, {:.1f} s", grouped(events),
                      grouped(rate), grouped(findings), at.empty() ? "" : ", event time " + at,
                      seconds);
@@ -41,8 +42,7 @@ void ProgressLine::start(const EngineProgress& progress,
     // Nothing for the first second: a short run shows no line at all.
     if (cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; })) return;
     do {
-      const double s =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       draw_progress(progress_text(progress.events.load(std::memory_order_relaxed),
                                   findings.load(std::memory_order_relaxed),
                                   progress.event_time.load(std::memory_order_relaxed), s));

@@ -79,10 +79,11 @@ int run_report(const ReportArgs& a) {
   }
   if (read_failed) error(a.run + ": read error");
   if (!a.quiet) {
-    note(fmt::format("cmdsentry: report: {} line(s): {} finding(s), {} incident(s), {} automation "
-                     "line(s), {} other record(s), {} skipped, {} left out by the filters",
-                     stats.lines, stats.findings, stats.incidents, stats.automation, stats.other,
-                     stats.skipped, stats.filtered));
+    note(
+        fmt::format("cmdsentry: report: {} line(s): {} finding(s), {} incident(s), {} automation "
+                    "line(s), {} other record(s), {} skipped, {} left out by the filters",
+                    stats.lines, stats.findings, stats.incidents, stats.automation, stats.other,
+                    stats.skipped, stats.filtered));
   }
   return read_failed || stats.skipped > 0 ? kExitInputProblems : kExitOk;
 }

@@ -21,18 +21,16 @@ bool iequal(std::string_view a, std::string_view b) {
 bool host_matches(const std::vector<std::string>& hosts, std::string_view host) {
   if (hosts.empty()) return true;
   const std::string_view label = host.substr(0, host.find('.'));
-  return std::any_of(hosts.begin(), hosts.end(), [&](const std::string& h) {
-    return iequal(h, host) || iequal(h, label);
-  });
+  return std::any_of(hosts.begin(), hosts.end(),
+                     [&](const std::string& h) { return iequal(h, host) || iequal(h, label); });
 }
 
 bool user_matches(const std::vector<std::string>& users, std::string_view user) {
   if (users.empty()) return true;
   const std::size_t slash = user.rfind('\\');
   const std::string_view name = slash == std::string_view::npos ? user : user.substr(slash + 1);
-  return std::any_of(users.begin(), users.end(), [&](const std::string& u) {
-    return iequal(u, user) || iequal(u, name);
-  });
+  return std::any_of(users.begin(), users.end(),
+                     [&](const std::string& u) { return iequal(u, user) || iequal(u, name); });
 }
 
 bool phase_matches(const std::vector<std::string>& phases, std::string_view phase) {
@@ -45,16 +43,27 @@ std::optional<std::uint64_t> parse_time_bound(std::string_view text, std::uint64
   if (text.size() >= 2 && text.size() <= 12) {
     const char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(text.back())));
     const std::string_view digits = text.substr(0, text.size() - 1);
-    const bool numeric = std::all_of(digits.begin(), digits.end(),
-                                     [](char c) { return c >= '0' && c <= '9'; });
+    const bool numeric =
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
     std::uint64_t seconds = 0;
     switch (unit) {
-      case 's': seconds = 1; break;
-      case 'm': seconds = 60; break;
-      case 'h': seconds = 3600; break;
-      case 'd': seconds = 86400; break;
-      case 'w': seconds = 7 * 86400; break;
-      default: break;
+      case 's':
+        seconds = 1;
+        break;
+      case 'm':
+        seconds = 60;
+        break;
+      case 'h':
+        seconds = 3600;
+        break;
+      case 'd':
+        seconds = 86400;
+        break;
+      case 'w':
+        seconds = 7 * 86400;
+        break;
+      default:
+        break;
     }
     if (numeric && seconds != 0) {
       const std::uint64_t n = std::stoull(std::string(digits));

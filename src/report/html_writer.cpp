@@ -151,8 +151,10 @@ void HtmlWriter::begin() {
 }
 
 void HtmlWriter::open_list(char list) {
-  std::string& s = list == 's' ? strings_ : list == 'f' ? rows_ : list == 'i' ? incidents_
-                                                                               : automation_;
+  std::string& s = list == 's'   ? strings_
+                   : list == 'f' ? rows_
+                   : list == 'i' ? incidents_
+                                 : automation_;
   if (!s.empty()) s += ',';
 }
 

@@ -39,8 +39,8 @@ std::string joined(element e, std::string_view key) {
 }
 
 int level_rank(std::string_view name) {
-  for (Level l : {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh,
-                  Level::kCritical}) {
+  for (Level l :
+       {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh, Level::kCritical}) {
     if (to_string(l) == name) return static_cast<int>(l);
   }
   return -1;
@@ -177,7 +177,8 @@ RunReadStats read_run(std::istream& in, HtmlWriter& writer, const FilterSpec* fi
       }
       writer.add(r);
       ++stats.findings;
-    } else if (type == "incident" && filter != nullptr && !filter->keep(incident_for_filter(root))) {
+    } else if (type == "incident" && filter != nullptr &&
+               !filter->keep(incident_for_filter(root))) {
       ++stats.filtered;
     } else if (type == "incident" || type == "automation") {
       // Written again from the parsed value: valid, minified JSON whatever the line held.

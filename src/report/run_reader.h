@@ -21,8 +21,8 @@ struct RunReadStats {
   std::uint64_t findings = 0;
   std::uint64_t incidents = 0;
   std::uint64_t automation = 0;
-  std::uint64_t other = 0;    ///< valid records of another type (summary), not shown
-  std::uint64_t skipped = 0;  ///< malformed or over the line cap
+  std::uint64_t other = 0;     ///< valid records of another type (summary), not shown
+  std::uint64_t skipped = 0;   ///< malformed or over the line cap
   std::uint64_t filtered = 0;  ///< findings and incidents the filter left out
   /// "line N: why", for the first kMaxProblems skipped lines.
   std::vector<std::string> problems;

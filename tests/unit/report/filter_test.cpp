@@ -21,7 +21,7 @@ TEST(FilterTime, iso_and_relative_spans) {
   EXPECT_EQ(parse_time_bound("12h", now), now - kDay / 2);
   EXPECT_EQ(parse_time_bound("30m", now), now - 30ULL * 60 * 10'000'000);
   EXPECT_EQ(parse_time_bound("45S", now), now - 45ULL * 10'000'000);
-  EXPECT_EQ(parse_time_bound("99999w", now), 0u);  // before the epoch: everything
+  EXPECT_EQ(parse_time_bound("99999w", now), 0u);       // before the epoch: everything
   EXPECT_FALSE(parse_time_bound("99999999999w", now));  // overflows 64 bits
   EXPECT_FALSE(parse_time_bound("7x", now));
   EXPECT_FALSE(parse_time_bound("d", now));

@@ -9,19 +9,21 @@
 #include <sstream>
 #include <string>
 
-#include "testing.h"
 #include "report/html_assets.h"
 #include "report/html_writer.h"
 #include "report/jsonl_writer.h"
 #include "report/run_reader.h"
 #include "report_test_support.h"
+#include "testing.h"
 
 namespace cmdsentry::report {
 namespace {
 
-std::string page(const std::vector<Finding>& findings, const std::vector<Incident>& incidents = {}) {
+std::string page(const std::vector<Finding>& findings,
+                 const std::vector<Incident>& incidents = {}) {
   std::string out;
-  HtmlWriter w([&](std::string_view s) { out.append(s); }, {.title = "t", .generated = "g", .input = "i"});
+  HtmlWriter w([&](std::string_view s) { out.append(s); },
+               {.title = "t", .generated = "g", .input = "i"});
   w.begin();
   for (const Incident& i : incidents) w.on_incident(i);
   for (const Finding& f : findings) w.write(f);
@@ -97,7 +99,8 @@ TEST(HtmlWriter, golden_skeleton) {
     std::ofstream(golden, std::ios::binary) << skeleton(html);
   }
   EXPECT_EQ(skeleton(html), testing::slurp(golden)) << "CMDSENTRY_UPDATE_GOLDEN=1 rewrites it";
-  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"));
+  EXPECT_TRUE(
+      html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"));
   EXPECT_TRUE(html.ends_with("</body>\n</html>\n"));
 }
 
@@ -118,18 +121,22 @@ TEST(HtmlWriter, csp_allows_only_its_own_script_and_style) {
             std::string::npos);
   // The page's own script uses no HTML parsing sink and no event-handler attributes.
   const std::string_view js = detail::html_script();
-  for (const char* sink : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                           "new Function", "setAttribute('on", "fetch(", "XMLHttpRequest"}) {
+  for (const char* sink :
+       {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+        "setAttribute('on", "fetch(", "XMLHttpRequest"}) {
     EXPECT_EQ(js.find(sink), std::string_view::npos) << sink;
   }
 }
 
 TEST(HtmlWriter, hostile_strings_cannot_leave_the_data_blocks) {
   std::vector<Finding> fs;
-  for (const char* hostile :
-       {"<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "</textarea><b>x",
-        "</script><script>alert(2)</script>", "cmd /c \xE2\x80\xAE" "fdp.exe", "a\xE2\x80\xA8" "b",
-        "<!--", "&lt;&amp;", "\x1b[2J\x07"}) {
+  for (const char* hostile : {"<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
+                              "</textarea><b>x", "</script><script>alert(2)</script>",
+                              "cmd /c \xE2\x80\xAE"
+                              "fdp.exe",
+                              "a\xE2\x80\xA8"
+                              "b",
+                              "<!--", "&lt;&amp;", "\x1b[2J\x07"}) {
     Finding f = finding(hostile, hostile);
     f.process = event(hostile, hostile, hostile);
     fs.push_back(f);
@@ -144,9 +151,13 @@ TEST(HtmlWriter, hostile_strings_cannot_leave_the_data_blocks) {
   }
   // Nothing but the page's own tags: one script that runs, the data blocks, one style.
   std::size_t scripts = 0;
-  for (std::size_t p = html.find("<script"); p != std::string::npos; p = html.find("<script", p + 1)) ++scripts;
+  for (std::size_t p = html.find("<script"); p != std::string::npos;
+       p = html.find("<script", p + 1))
+    ++scripts;
   std::size_t ends = 0;
-  for (std::size_t p = html.find("</script>"); p != std::string::npos; p = html.find("</script>", p + 1)) ++ends;
+  for (std::size_t p = html.find("</script>"); p != std::string::npos;
+       p = html.find("</script>", p + 1))
+    ++ends;
   EXPECT_EQ(scripts, blocks.size() + 1);
   EXPECT_EQ(ends, scripts);
   EXPECT_EQ(html.find("<img"), std::string::npos);
@@ -164,7 +175,8 @@ TEST(HtmlWriter, interns_repeated_strings_and_caps_the_table) {
   const std::string& d = blocks[1];
   // The host appears once in the string table, and each row refers to it by index.
   std::size_t hosts = 0;
-  for (std::size_t p = d.find("\"WS01\""); p != std::string::npos; p = d.find("\"WS01\"", p + 1)) ++hosts;
+  for (std::size_t p = d.find("\"WS01\""); p != std::string::npos; p = d.find("\"WS01\"", p + 1))
+    ++hosts;
   EXPECT_EQ(hosts, 1u) << d;
   std::size_t rows = 0;
   for (std::size_t p = d.find("[1355"); p != std::string::npos; p = d.find("[1355", p + 1)) ++rows;
@@ -179,7 +191,9 @@ TEST(HtmlWriter, interns_repeated_strings_and_caps_the_table) {
   }
   const std::string html2 = page(ls);
   std::size_t n = 0;
-  for (std::size_t p = html2.find(long_image); p != std::string::npos; p = html2.find(long_image, p + 1)) ++n;
+  for (std::size_t p = html2.find(long_image); p != std::string::npos;
+       p = html2.find(long_image, p + 1))
+    ++n;
   EXPECT_EQ(n, 2u);
 }
 

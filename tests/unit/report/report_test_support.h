@@ -10,8 +10,9 @@
 
 namespace cmdsentry::report {
 
-inline std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string host = "WS01",
-                                          std::string user = "alice") {
+inline std::shared_ptr<const ProcessEvent> event(std::string command_line,
+                                                 std::string host = "WS01",
+                                                 std::string user = "alice") {
   ProcessEvent e;
   e.time = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
   e.set_host(std::move(host));
