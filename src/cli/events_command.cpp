@@ -24,6 +24,7 @@ struct EventsOptions {
   bool quiet = false;
   std::string output;
   std::string diagnostics = "text";
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 /// Writes each merged event as one JSON line.
@@ -53,7 +54,7 @@ class EventsSink final : public Sink {
 void run_events(const EventsOptions& o) {
   Output out;
   std::string err;
-  if (!out.open(o.output, err)) {
+  if (!open_output(out, o.output, o.force, err)) {
     error(err);
     set_exit_code(kExitFatal);
     return;
@@ -98,6 +99,8 @@ void register_events(CLI::App& app) {
       ->required();
   cmd->add_flag("--all", opts->all, "Also print logons, process exits and other events");
   cmd->add_option("-o,--output", opts->output, "write events to FILE instead of standard output");
+  cmd->add_flag("--force", opts->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");

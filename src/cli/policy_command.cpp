@@ -39,6 +39,7 @@ struct GenerateArgs {
   std::vector<std::string> collections{"exe"};
   std::string format = "applocker";
   std::string output;
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 struct SimulateArgs {
@@ -50,6 +51,7 @@ struct SimulateArgs {
   int threads = 0;
   bool quiet = false;
   std::string diagnostics = "text";
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 /// Reads a whole file; false with a message.
@@ -162,7 +164,7 @@ int run_generate(const GenerateArgs& a) {
       a.format == "srp" ? policy::write_srp_reg(*p) : policy::write_policy_xml(*p);
   Output out;
   std::string err;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -320,7 +322,7 @@ int run_simulate(const SimulateArgs& a) {
   const bool to_terminal = (a.output.empty() || a.output == "-") && ::isatty(STDOUT_FILENO) != 0;
   const bool table = !a.format.empty() ? a.format == "table" : to_terminal;
   Output out;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -396,6 +398,8 @@ void register_policy(CLI::App& app) {
       ->check(CLI::IsMember({"applocker", "srp"}));
   gen->add_option("-o,--output", g->output, "FILE to write the policy to (- for standard output)")
       ->required();
+  gen->add_flag("--force", g->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   gen->callback([g] { set_exit_code(run_generate(*g)); });
 
   auto s = std::make_shared<SimulateArgs>();
@@ -415,6 +419,8 @@ void register_policy(CLI::App& app) {
   sim->add_option("--groups", s->groups,
                   "CSV FILE of group memberships: user or SID,group name,group SID");
   sim->add_option("-o,--output", s->output, "write decisions to FILE instead of standard output");
+  sim->add_flag("--force", s->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   sim->add_option("-t,--threads", s->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   sim->add_flag("-q,--quiet", s->quiet, "no notes and no end-of-run counts on stderr");

@@ -262,6 +262,19 @@ no_clobber() {
   [ "$(cat taken.html)" = keep ] || fail "--html overwrote an existing file"
   # Devices are not files to protect.
   "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
+  # The same rule for the other commands that write files.
+  for cmd in "dump -q $sample" "events -q $sample" "policy generate --deny net" \
+             "policy simulate -q restrict.xml $sample"; do
+    [ -f restrict.xml ] || "$bin" policy generate --deny net -o restrict.xml || fail "generate"
+    echo keep > taken.out
+    # shellcheck disable=SC2086
+    "$bin" $cmd -o taken.out > /dev/null 2> err.txt
+    [ $? = 2 ] || fail "$cmd: exit 2 expected when -o exists"
+    [ "$(cat taken.out)" = keep ] || fail "$cmd overwrote an existing file"
+    # shellcheck disable=SC2086
+    "$bin" $cmd -o taken.out --force > /dev/null 2>&1 || fail "$cmd --force exit $?"
+    [ "$(cat taken.out)" != keep ] || fail "$cmd --force did not write"
+  done
 }
 
 progress() {
