@@ -119,7 +119,7 @@ hostile_page() {
   "$bin" scan -q --no-summary --no-incidents -f jsonl -o run.jsonl --html report.html \
     "$src/tests/cli/report/hostile.jsonl" || fail "scan exit $?"
   n=$(grep -c '"type":"finding"' run.jsonl)
-  [ "$n" -ge 7 ] || fail "expected 7 findings, got $n"
+  [ "$n" -ge 8 ] || fail "expected 8 findings, got $n"
   page report.html '#cs-test&sort=time:asc'
   check ".findings == $n"
   # The DOM holds the strings as text: no element or handler came from them.
@@ -131,6 +131,7 @@ hostile_page() {
   ! grep -q "$(printf '\342\200\256')" dom.html || fail "raw RLO in the DOM"
   grep -q '⟨U+001B⟩\[2J⟨U+0007⟩' dom.html || fail "controls not shown visibly"
   grep -q '⟨40 spaces⟩' dom.html || fail "padding not shown"
+  grep -q 'whoami /priv ⟨U+E0069⟩⟨U+E0067⟩⟨U+E006E⟩' dom.html || fail "tag characters not shown"
   grep -q '&lt;img src=x onerror=alert(4)&gt;' dom.html || fail "hostile host name not shown as text"
   # The raw file: no log text outside the JSON blocks, which hold no < > &.
   [ "$(grep -c '<script' report.html)" = "$(grep -c '</script>' report.html)" ] || fail "script tags unbalanced"

@@ -25,13 +25,14 @@
 
   // Characters that can hide or disguise text: C0/C1 controls, DEL, bidi marks, overrides and
   // isolates, zero-width and invisible characters, unusual spaces; shown as ⟨U+XXXX⟩. Runs of 8
-  // or more spaces (padding that pushes the rest of a line out of view) are shown counted.
-  const HIDDEN = /[\u0000-\u001f\u007f-\u00a0\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]/g;
+  // or more spaces (padding that pushes the rest of a line out of view) are shown counted. Tag
+  // characters (U+E0000..E007F, which can smuggle invisible ASCII) and variation selectors too.
+  const HIDDEN = /[\u0000-\u001f\u007f-\u00a0\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\u{e0000}-\u{e007f}\u{e0100}-\u{e01ef}]/gu;
   function vis(s) {
     if (s === null || s === undefined) return '';
     s = String(s);
     return s.replace(HIDDEN, function (c) {
-      return '\u27e8U+' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') + '\u27e9';
+      return '\u27e8U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + '\u27e9';
     }).replace(/ {8,}/g, function (m) { return ' \u27e8' + m.length + ' spaces\u27e9 '; });
   }
   function el(tag, cls, text) {
