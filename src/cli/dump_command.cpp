@@ -89,6 +89,10 @@ void register_dump(CLI::App& app) {
       "Render EVTX records as JSON lines (the shape of the Rust evtx_dump tool, plus a \"#source\" "
       "member with the file, record header number and chunk) or as XML the way Windows renders "
       "events.");
+  cmd->footer("Examples:\n"
+              "  cmdsentry dump Security.evtx logs/ --format jsonl -o all.jsonl\n"
+              "  cmdsentry dump logs/ --event-id 4688,1 --threads 8\n"
+              "  cmdsentry dump damaged.evtx --carve\n");
   cmd->add_option("paths", args->paths, "EVTX files or directories (searched recursively)")
       ->required();
   cmd->add_option("--format", args->format, "jsonl (default) or xml")

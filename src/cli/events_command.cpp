@@ -95,6 +95,9 @@ void register_events(CLI::App& app) {
   auto opts = std::make_shared<EventsOptions>();
   auto* cmd = app.add_subcommand(
       "events", "Print the normalized process executions (JSONL) from logs in any format");
+  cmd->footer("Examples:\n"
+              "  cmdsentry events logs/ winlogbeat.json export.xml dataset.zip\n"
+              "  cmdsentry events --all logs/\n");
   cmd->add_option("paths", opts->paths, "EVTX/JSON/XML files, directories, archives, - for stdin")
       ->required();
   cmd->add_flag("--all", opts->all, "Also print logons, process exits and other events");

@@ -369,6 +369,9 @@ void register_policy(CLI::App& app) {
       "generate",
       "Write an AppLocker policy (Exe rules, default allow rules kept) that keeps ordinary users "
       "from running the given commands; Administrators and --exempt groups keep them");
+  gen->footer("Examples:\n"
+              "  cmdsentry policy generate --deny net,wmic,at -o restrict.xml\n"
+              "  cmdsentry policy generate --from-recommendation rec.json --mode enforce -o restrict.xml\n");
   auto* from = gen->add_option("--from-recommendation", g->recommendation,
                                "cmdsentry-recommendation JSON FILE listing the restrictions");
   auto* deny = gen->add_option("--deny", g->deny,
@@ -407,6 +410,8 @@ void register_policy(CLI::App& app) {
       "simulate",
       "Replay the process executions of logs against an AppLocker policy XML: allowed, audited "
       "(AuditOnly) or blocked, and the rule that decided");
+  sim->footer("Examples:\n"
+              "  cmdsentry policy simulate restrict.xml logs/ --groups groups.csv\n");
   sim->add_option("policy", s->policy, "AppLocker policy XML (ours or Get-AppLockerPolicy -Xml)")
       ->required();
   sim->add_option("paths", s->paths,

@@ -375,7 +375,10 @@ int run_scan(const ScanArgs& a) {
         read_counts(s), r.analysed, r.commands,
         r.findings, r.paired, r.on_shell, r.shells, r.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
-    if (filter) note(fmt::format("cmdsentry: scan: {} finding(s) left out by the filters", filter->dropped()));
+    if (filter) {
+      note(fmt::format("cmdsentry: scan: {} finding(s) left out by the filters",
+                       filter->dropped()));
+    }
     if (!a.no_incidents) {
       note(fmt::format("cmdsentry: scan: {} incident(s); {} finding(s) of known automation {}",
                        incidents, automation,
@@ -411,6 +414,13 @@ void register_scan(CLI::App& app) {
       "scan",
       "Find the commands attackers type (JPCERT/CC 2015 study + modern additions) in event logs "
       "and print them as a timeline, then a per-phase summary in the study's form.");
+  cmd->footer("Examples:\n"
+              "  cmdsentry scan logs/                                   # table, then the summary\n"
+              "  cmdsentry scan logs/ -f jsonl -o run.jsonl --html report.html\n"
+              "  cmdsentry scan logs/ -f csv --profile timesketch -o timeline.csv\n"
+              "  cmdsentry scan logs/ --host ws01,dc01 --from 7d --phase spread\n"
+              "  cmdsentry scan evidence.zip --summary-only\n"
+              "  tail -f forwarded.jsonl | cmdsentry scan - -f jsonl\n");
   cmd->add_option("paths", args->paths,
                   "EVTX/JSON/JSONL/XML files, directories, archives (zip, gz...), - for stdin")
       ->required();

@@ -59,7 +59,9 @@ std::vector<std::string_view> csv_columns(Profile profile) {
   std::vector<std::string_view> out;
   if (profile == Profile::kTimesketch) out = kTimesketchColumns;
   out.insert(out.end(), kStandardColumns.begin(), kStandardColumns.end());
-  if (profile == Profile::kVerbose) out.insert(out.end(), kVerboseColumns.begin(), kVerboseColumns.end());
+  if (profile == Profile::kVerbose) {
+    out.insert(out.end(), kVerboseColumns.begin(), kVerboseColumns.end());
+  }
   return out;
 }
 

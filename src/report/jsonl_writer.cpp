@@ -168,7 +168,10 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
     o.opt_str("process_guid", e.process_guid());
     o.opt_str("parent_process_guid", e.parent_process_guid());
     o.opt_str("current_directory", e.current_directory());
-    if (f.kb() == nullptr || !f.kb()->renamed) o.opt_str("original_file_name", e.original_file_name());
+    // A renamed copy's original_file_name is written above already.
+    if (f.kb() == nullptr || !f.kb()->renamed) {
+      o.opt_str("original_file_name", e.original_file_name());
+    }
   }
   // The knowledge base's match is the headline fields above; other detectors' matches
   // (Sigma, baseline, policy, correlation) are listed.

@@ -69,7 +69,13 @@ void SummaryBuilder::Scope::add(const Finding& f) {
   ++findings;
   const std::string command(f.command());
   auto [it, fresh] = index.try_emplace(command, tallies.size());
-  if (fresh) tallies.push_back({command, std::string(f.phase()), tallies.size(), 0, {}, 0, 0, {}, {}});
+  if (fresh) {
+    Tally fresh_tally;
+    fresh_tally.command = command;
+    fresh_tally.phase = f.phase();
+    fresh_tally.first_seen = tallies.size();
+    tallies.push_back(std::move(fresh_tally));
+  }
   Tally& t = tallies[it->second];
   ++t.count;
   const ProcessEvent& e = *f.process;

@@ -361,6 +361,14 @@ usage_errors() {
   usage_exit 0 --help
   expect_line out.txt 'scan'
   usage_exit 0 scan --help
+  # Every subcommand's help ends with examples.
+  for c in scan report dump events "baseline learn" "baseline show" recommend "policy generate" \
+           "policy simulate" "rules check"; do
+    # shellcheck disable=SC2086
+    "$bin" $c --help > help.txt || fail "$c --help exit $?"
+    expect_line help.txt 'Examples:'
+    expect_line help.txt "  cmdsentry $c "
+  done
   usage_exit 0 --version
 }
 
