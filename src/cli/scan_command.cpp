@@ -49,6 +49,9 @@ struct ScanArgs {
   FilterArgs filter;
   std::string color = "auto";  // --color
   std::string profile = "standard";
+  bool local_time = false;  // --local
+  std::string tz;           // --tz
+  bool iso_time = false;    // --iso
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -276,6 +279,21 @@ int run_scan(const ScanArgs& a) {
   sink_options.width = to_terminal || columns_set ? terminal_width() : 168;
   sink_options.color = use_color(a.color, to_terminal);
   sink_options.profile = report::parse_profile(a.profile).value_or(report::Profile::kStandard);
+  if (!a.tz.empty()) {
+    // An IANA name must exist (glibc would silently fall back to UTC); a POSIX TZ string
+    // ("JST-9") has a digit.
+    const bool posix = a.tz.find_first_of("0123456789") != std::string::npos;
+    std::error_code ec;
+    if (!posix && !std::filesystem::exists("/usr/share/zoneinfo/" + a.tz, ec)) {
+      error("--tz: unknown time zone '" + a.tz + "' (an IANA name like Asia/Tokyo)");
+      return kExitUsage;
+    }
+    ::setenv("TZ", a.tz.c_str(), 1);
+    ::tzset();
+  }
+  sink_options.time.local = a.local_time || !a.tz.empty();
+  sink_options.time.iso = a.iso_time;
+  sink_options.time.zone = a.tz;
   auto writer = report::make_sink(
       format, [&](std::string_view s) { out.write(s); }, sink_options);
   SummarySink summary_sink(out);
@@ -435,6 +453,12 @@ void register_scan(CLI::App& app) {
                   "fields of CSV and JSONL: minimal, standard (default), verbose, timesketch "
                   "(adds message, datetime, timestamp_desc for Timesketch import)")
       ->check(CLI::IsMember({"minimal", "standard", "verbose", "timesketch"}));
+  cmd->add_flag("--local", args->local_time,
+                "table: times in the machine's local time zone instead of UTC");
+  cmd->add_option("--tz", args->tz,
+                  "table: times in this time zone (IANA name, e.g. Asia/Tokyo) instead of UTC");
+  cmd->add_flag("--iso", args->iso_time,
+                "table: times in ISO 8601 with their offset (2026-03-02T22:12:05+09:00, or Z)");
   cmd->add_option("--color", args->color,
                   "colour the table by phase and level: auto (default: on a terminal, unless "
                   "NO_COLOR is set or TERM=dumb), always, never")

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "core/time.h"
 
@@ -47,6 +49,36 @@ std::string reasons_text(const Finding& f) {
     out += cmdline::to_string(r);
   }
   return out;
+}
+
+std::string display_time(std::uint64_t filetime, const TimeStyle& style) {
+  if (filetime == 0) return {};
+  if (!style.local) {
+    std::string t = iso_time(filetime).substr(0, 19);
+    if (style.iso) return t + "Z";
+    if (t.size() > 10) t[10] = ' ';
+    return t;
+  }
+  constexpr std::uint64_t kEpoch = 116'444'736'000'000'000ULL;
+  const auto secs =
+      static_cast<std::time_t>(filetime >= kEpoch ? (filetime - kEpoch) / 10'000'000 : 0);
+  std::tm tm{};
+  if (::localtime_r(&secs, &tm) == nullptr) return iso_time(filetime).substr(0, 19);
+  char buf[40];
+  std::strftime(buf, sizeof buf, style.iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm);
+  std::string out = buf;
+  if (style.iso) {
+    const long off = tm.tm_gmtoff / 60;
+    std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", off < 0 ? '-' : '+', std::labs(off) / 60,
+                  std::labs(off) % 60);
+    out += buf;
+  }
+  return out;
+}
+
+std::string zone_label(const TimeStyle& style) {
+  if (!style.local) return "UTC";
+  return style.zone.empty() ? "local" : style.zone;
 }
 
 Level headline_level(const Finding& f) {

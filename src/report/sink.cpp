@@ -30,7 +30,7 @@ std::unique_ptr<Sink> make_sink(Format format, TextOut out, const SinkOptions& o
     case Format::kTable:
       break;
   }
-  return std::make_unique<TableWriter>(std::move(out), options.width, options.color);
+  return std::make_unique<TableWriter>(std::move(out), options.width, options.color, options.time);
 }
 
 }  // namespace cmdsentry::report

@@ -18,6 +18,7 @@
 #include "cmdsentry/engine.h"
 #include "cmdsentry/finding.h"
 #include "cmdsentry/sink.h"
+#include "report/fields.h"
 
 namespace cmdsentry::report {
 
@@ -44,6 +45,7 @@ struct SinkOptions {
   Profile profile = Profile::kStandard;  ///< CSV and JSON Lines fields
   int width = 120;     ///< table: total line width (terminal columns)
   bool color = false;  ///< table: ANSI colours for phase and level (the CLI decides: TTY, NO_COLOR)
+  TimeStyle time;      ///< table: how times are shown
 };
 
 /// A findings writer: an engine sink (cmdsentry::Sink) that formats findings as text.

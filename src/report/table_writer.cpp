@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
 // Column widths (code points) before the last column, and the two-space gutter.
-constexpr std::size_t kTime = 19, kHost = 12, kUser = 16, kPhase = 17, kTactic = 17, kRule = 24,
+constexpr std::size_t kHost = 12, kUser = 16, kPhase = 17, kTactic = 17, kRule = 24,
                       kNoise = 8, kObf = 3, kGutter = 2, kMinArgs = 16;
 
 std::size_t code_points(std::string_view s) {
@@ -80,7 +80,9 @@ void TableWriter::row(std::string_view time, std::string_view host, std::string_
     std::string_view color;
     bool right = false;
   };
-  Column cols[] = {{time, kTime, true, ""},
+  // 19 columns for "2026-03-02 13:12:05", 20 with a Z, 25 with an offset.
+  const std::size_t time_width = !time_.iso ? 19 : time_.local ? 25 : 20;
+  Column cols[] = {{time, time_width, true, ""},
                    {host, kHost, true, ""},
                    {user, kUser, true, ""},
                    {phase, kPhase, true, paint ? phase_color(phase) : ""},
@@ -132,13 +134,13 @@ void TableWriter::row(std::string_view time, std::string_view host, std::string_
 }
 
 void TableWriter::begin() {
-  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
+  row("TIME (" + zone_label(time_) + ")", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF",
+      "ARGS");
 }
 
 void TableWriter::write(const Finding& f) {
   const ProcessEvent& e = *f.process;
-  std::string time = iso_time(e.time).substr(0, 19);
-  if (time.size() > 10) time[10] = ' ';
+  const std::string time = display_time(e.time, time_);
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
   const Level level = headline_level(f);
@@ -156,7 +158,9 @@ namespace {
 /// Lines of an incident's evidence shown in a table block.
 constexpr std::size_t kIncidentLines = 40;
 
-std::string clock_of(std::uint64_t t) { return iso_time(t).substr(11, 8); }
+std::string clock_of(std::uint64_t t, const TimeStyle& style) {
+  return display_time(t, style).substr(11, 8);
+}
 
 std::string span_text(std::uint64_t start, std::uint64_t end) {
   const std::uint64_t secs = end > start ? (end - start) / 10'000'000 : 0;
@@ -169,11 +173,10 @@ std::string span_text(std::uint64_t start, std::uint64_t end) {
 
 void TableWriter::on_incident(const Incident& inc) {
   const std::size_t width = width_ > 40 ? static_cast<std::size_t>(width_) : 40;
-  std::string t0 = iso_time(inc.start).substr(0, 19);
-  if (t0.size() > 10) t0[10] = ' ';
+  const std::string t0 = display_time(inc.start, time_);
   std::string head = "== INCIDENT " + inc.id + "  score " + std::to_string(inc.score) + "  " +
                      short_host(inc.host) + "  " + inc.user + "  " + t0 + " -> " +
-                     clock_of(inc.end) + " UTC (" + span_text(inc.start, inc.end) + ", " +
+                     clock_of(inc.end, time_) + " " + zone_label(time_) + " (" + span_text(inc.start, inc.end) + ", " +
                      std::to_string(inc.findings_total) + " findings)";
   const std::string head_text = fit(terminal_text(head), width, false);
   buf_ += color_ ? "\n\x1b[1m" + head_text + "\x1b[0m\n" : "\n" + head_text + "\n";
@@ -207,7 +210,7 @@ void TableWriter::on_incident(const Incident& inc) {
     for (const EvidenceRef& r : inc.findings) {
       if (r.ancestry != g) continue;
       if (shown++ >= kIncidentLines) break;
-      std::string line = "     " + clock_of(r.time) + "  " + fit(r.command, 20) + "  " +
+      std::string line = "     " + clock_of(r.time, time_) + "  " + fit(r.command, 20) + "  " +
                          (r.command_line.empty() ? r.image : r.command_line);
       buf_ += fit(terminal_text(line), width, false) + "\n";
     }
@@ -217,7 +220,8 @@ void TableWriter::on_incident(const Incident& inc) {
             " more (see the timeline, --format jsonl)\n";
   }
   buf_ += "\n";
-  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
+  row("TIME (" + zone_label(time_) + ")", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF",
+      "ARGS");
 }
 
 void TableWriter::on_automation(const AutomationLine& a) {

@@ -27,8 +27,8 @@ class TableWriter final : public Sink {
  public:
   /// Narrowest width whose rows fit: TIME, HOST, USER, PHASE, RULE and 16 columns of ARGS.
   static constexpr int kMinWidth = 114;
-  TableWriter(TextOut out, int width, bool color = false)
-      : out_(std::move(out)), width_(width), color_(color) {}
+  TableWriter(TextOut out, int width, bool color = false, TimeStyle time = {})
+      : out_(std::move(out)), width_(width), color_(color), time_(std::move(time)) {}
   void begin() override;
   void write(const Finding& finding) override;
   /// An incident block: id, score, host, user, span, phases, targets, reasons and its commands
@@ -51,6 +51,7 @@ class TableWriter final : public Sink {
   TextOut out_;
   int width_;
   bool color_;
+  TimeStyle time_;
   std::string buf_;
   std::uint64_t rows_ = 0;
   std::string automation_;

@@ -295,6 +295,27 @@ progress() {
   no_line err.txt '/s), '
 }
 
+time_zones() {
+  # The table in UTC by default, or in a zone (POSIX form here: no tzdata needed), plain or ISO.
+  COLUMNS=200 "$bin" scan -q --no-summary -f table "$sample" > utc.txt || fail "exit $?"
+  expect_line utc.txt 'TIME (UTC)'
+  expect_line utc.txt '2026-03-02 13:12:04  WKS-FIN-07'
+  expect_line utc.txt '== INCIDENT inc-000001  score 44  WKS-FIN-07  CORP\akimura  2026-03-02 13:12:04 -> 14:54:02 UTC'
+  COLUMNS=200 "$bin" scan -q --no-summary -f table --tz JST-9 --iso "$sample" > jst.txt || fail "exit $?"
+  expect_line jst.txt 'TIME (JST-9)'
+  expect_line jst.txt '2026-03-02T22:12:04+09:00  WKS-FIN-07'
+  expect_line jst.txt '2026-03-02T22:12:04+09:00 -> 23:54:02 JST-9'
+  COLUMNS=200 TZ=EST5 "$bin" scan -q --no-summary -f table --local "$sample" > local.txt || fail "exit $?"
+  expect_line local.txt 'TIME (local)'
+  expect_line local.txt '2026-03-02 08:12:04  WKS-FIN-07'
+  COLUMNS=200 "$bin" scan -q --no-summary -f table --iso "$sample" > iso.txt || fail "exit $?"
+  expect_line iso.txt '2026-03-02T13:12:04Z  WKS-FIN-07'
+  # JSONL and CSV stay UTC ISO 8601 whatever the table shows.
+  "$bin" scan -q --no-summary -f jsonl --tz JST-9 "$sample" > out.jsonl || fail "exit $?"
+  expect_line out.jsonl '"timestamp":"2026-03-02T13:12:04'
+  usage_exit 2 scan --tz Mars/Olympus "$sample"
+}
+
 profiles() {
   # Timesketch: every record (findings, incidents, automation) has message, datetime and
   # timestamp_desc, datetime ISO 8601 UTC.

@@ -2,6 +2,8 @@
 // neutralised for its format (CSV formulas, JSON escapes, terminal control sequences).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -342,6 +344,30 @@ TEST(Fields, record_falls_back_to_line) {
   EXPECT_EQ(record_of(s), 7u);
   s.record_id = 99;
   EXPECT_EQ(record_of(s), 99u);
+}
+
+TEST(Fields, display_time_utc_local_iso) {
+  const std::uint64_t t = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
+  EXPECT_EQ(display_time(t, {}), "2012-12-14 23:06:40");
+  EXPECT_EQ(display_time(t, {.iso = true}), "2012-12-14T23:06:40Z");
+  EXPECT_EQ(display_time(0, {}), "");
+  const char* old = std::getenv("TZ");
+  const std::string saved = old != nullptr ? old : "";
+  ::setenv("TZ", "JST-9", 1);  // POSIX form: no tzdata needed
+  ::tzset();
+  EXPECT_EQ(display_time(t, {.local = true}), "2012-12-15 08:06:40");
+  EXPECT_EQ(display_time(t, {.local = true, .iso = true}), "2012-12-15T08:06:40+09:00");
+  ::setenv("TZ", "EST5", 1);
+  ::tzset();
+  EXPECT_EQ(display_time(t, {.local = true, .iso = true}), "2012-12-14T18:06:40-05:00");
+  EXPECT_EQ(zone_label({.local = true, .zone = "EST5"}), "EST5");
+  EXPECT_EQ(zone_label({}), "UTC");
+  if (old != nullptr) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
 }
 
 TEST(SummaryWriter, text_and_json) {
