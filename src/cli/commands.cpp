@@ -8,6 +8,7 @@ int g_exit_code = kExitOk;
 void register_commands(CLI::App& app) {
   register_baseline(app);
   register_dump(app);
+  register_docs(app);
   register_events(app);
   register_policy(app);
   register_recommend(app);

@@ -20,6 +20,7 @@ int exit_code();
 void set_exit_code(int code);
 
 void register_baseline(CLI::App& app);
+void register_docs(CLI::App& app);
 void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
 void register_policy(CLI::App& app);

@@ -295,6 +295,40 @@ progress() {
   no_line err.txt '/s), '
 }
 
+docs() {
+  # Completions and the man page come from the option definitions: every option is there.
+  "$bin" completion bash > c.bash || fail "completion bash exit $?"
+  bash -n c.bash || fail "bash completion is not valid bash"
+  cat > try.bash <<'BASH'
+. ./c.bash
+comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _cmdsentry; echo "${COMPREPLY[*]}"; }
+comp cmdsentry sc
+comp cmdsentry scan --ht
+comp cmdsentry policy ""
+comp cmdsentry -q policy generate --de
+comp cmdsentry report run.jsonl --fo
+BASH
+  bash try.bash > got.txt || fail "completion run"
+  printf 'scan\n--html\ngenerate simulate\n--deny --deny-group\n--force\n' > want.txt
+  cmp -s got.txt want.txt || fail "completions: $(cat got.txt)"
+  "$bin" completion zsh > _cmdsentry || fail "completion zsh exit $?"
+  expect_line _cmdsentry '#compdef cmdsentry'
+  expect_line _cmdsentry "'--profile[fields of CSV and JSONL"
+  if command -v zsh > /dev/null; then zsh -n _cmdsentry || fail "zsh completion syntax"; fi
+  "$bin" manpage > cmdsentry.1 || fail "manpage exit $?"
+  expect_line cmdsentry.1 '.TH CMDSENTRY 1'
+  for c in "scan" "report" "dump" "events" "baseline learn" "policy simulate" "rules check"; do
+    expect_line cmdsentry.1 ".SS \"cmdsentry $c\""
+  done
+  expect_line cmdsentry.1 '\-\-html VALUE'
+  if command -v man > /dev/null; then
+    MANWIDTH=100 man -l cmdsentry.1 > man.txt 2> man.err || fail "man -l: $(cat man.err)"
+    expect_line man.txt 'cmdsentry - find attacker commands in Windows event logs'
+    expect_line man.txt '--from VALUE'
+  fi
+  usage_exit 2 completion fish
+}
+
 time_zones() {
   # The table in UTC by default, or in a zone (POSIX form here: no tzdata needed), plain or ISO.
   COLUMNS=200 "$bin" scan -q --no-summary -f table "$sample" > utc.txt || fail "exit $?"
