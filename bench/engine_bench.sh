@@ -164,7 +164,7 @@ if [ "$jsonl" != 0 ]; then
       lines+=("scan, interleaved|$s|$m|$note|scan")
       [ "$m" -gt "$size_kib" ] && size_kib=$m
       read -r s m rc < <(time_it "$runs" "$bin" events "$sec" "$sys")
-      read_n=$(sed -n 's/.* \([0-9][0-9]*\) records read.*/\1/p' "$last_err" | head -n 1)
+      read_n=$(sed -n 's/.* read (.*), \([0-9][0-9]*\) records, .*/\1/p' "$last_err" | head -n 1)
       note_rc "$rc"
       [ "${read_n:-}" = "$n" ] || note="$note read ${read_n:-?} records, expected $n"
       lines+=("events, 2 files|$s|$m|$note|events")

@@ -110,6 +110,18 @@ std::vector<std::string> Groups::of(std::string_view user_sid, std::string_view 
   return {std::string(kUnmappedGroup)};
 }
 
+std::vector<std::string> Groups::member_sids(std::string_view group) const {
+  std::vector<std::string> out;
+  const std::string g = to_lower(group);
+  for (const auto& [member, of] : by_member_) {
+    if (to_lower(of) != g || !member.starts_with("s-1-")) continue;
+    std::string sid = member;
+    for (char& c : sid) c = c == 's' ? 'S' : c;
+    out.push_back(std::move(sid));
+  }
+  return out;
+}
+
 std::string Groups::sid_of(std::string_view group) const {
   const std::string g = to_lower(group);
   if (auto it = group_sid_.find(g); it != group_sid_.end()) return it->second;

@@ -44,6 +44,9 @@ class Groups {
   /// The SID of a group: from the mapping, else a well-known one (Administrators, Domain Admins
   /// derived from a member's domain SID, ...); empty when unknown.
   [[nodiscard]] std::string sid_of(std::string_view group) const;
+  /// The account SIDs the mapping names as members of a group ("S-1-5-21-...-1107"), for a
+  /// group whose own SID is unknown: rules can name its members instead.
+  [[nodiscard]] std::vector<std::string> member_sids(std::string_view group) const;
 
  private:
   std::multimap<std::string, std::string> by_member_;  ///< lower-case member -> group

@@ -1,6 +1,7 @@
 #include "baseline/recommend.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <set>
 
@@ -145,6 +146,51 @@ std::string detection_of(const kb::Entry& e) {
       e.name, e.builtin ? " on the cmd.exe record whose line typed it" : "");
 }
 
+/// The folder of a program installed in a user's profile, from a lower-case image path:
+/// "c:\users\bob\appdata\local\programs\microsoft vs code\code.exe" ->
+/// "c:\users\bob\appdata\local\programs\microsoft vs code". Vendor containers (programs,
+/// microsoft, google, ...) take one more level. Empty for anything else: temp folders, the
+/// desktop, downloads, a program directly in AppData.
+std::string profile_program_folder(std::string_view image) {
+  std::string p = to_lower(image);
+  std::replace(p.begin(), p.end(), '/', '\\');
+  const std::size_t users = p.find("\\users\\");
+  if (users == std::string::npos) return {};
+  const std::size_t name_end = p.find('\\', users + 7);
+  if (name_end == std::string::npos) return {};
+  std::string_view rest = std::string_view(p).substr(name_end + 1);
+  std::size_t at = 0;
+  if (rest.starts_with("appdata\\local\\")) {
+    at = 14;
+  } else if (rest.starts_with("appdata\\roaming\\")) {
+    at = 16;
+  } else {
+    return {};
+  }
+  std::vector<std::string_view> parts;
+  std::size_t start = at;
+  for (std::size_t i = at; i < rest.size(); ++i) {
+    if (rest[i] == '\\') {
+      parts.push_back(rest.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  // parts: the folders between AppData\Local (or Roaming) and the file.
+  if (parts.empty() || parts[0] == "temp" || parts[0] == "tmp" || parts[0].empty()) return {};
+  static constexpr std::array<std::string_view, 6> kVendors = {"programs", "microsoft", "google",
+                                                               "mozilla", "apps", "packages"};
+  std::size_t depth = 1;
+  if (std::find(kVendors.begin(), kVendors.end(), parts[0]) != kVendors.end()) depth = 2;
+  if (parts.size() < depth) return {};
+  if (depth == 2 && parts[0] == "microsoft" && parts[1] == "windows") return {};  // caches, INetCache
+  std::string folder(std::string_view(p).substr(0, name_end + 1 + at));
+  for (std::size_t i = 0; i < depth; ++i) {
+    folder += parts[i];
+    if (i + 1 < depth) folder += '\\';
+  }
+  return folder;
+}
+
 }  // namespace
 
 Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
@@ -160,7 +206,28 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
   std::map<std::string, GroupTallies> by_command, by_executable;
   std::map<std::string, std::map<std::string, std::int64_t>> ofn_of;  // exe -> OFN -> runs
   std::map<std::string, std::set<std::string>> paths_of;
+  struct ProgramUse {
+    std::string user;
+    std::set<std::string> executables;
+    std::set<std::int64_t> days;
+    std::int64_t executions = 0;
+    bool known_tool = false;  ///< a knowledge-base command ran from there
+  };
+  std::map<std::pair<std::string, std::string>, ProgramUse> profile_programs;  // (sid, folder)
   for (const UsageRow& row : baseline.usage) {
+    if (row.path_class == "user-writable" && !row.user_sid.empty()) {
+      const std::string folder = profile_program_folder(row.image);
+      bool service = false;
+      for (const std::string& g : groups.of(row.user_sid, row.user_name)) service = service || roles.service(g);
+      if (!folder.empty() && !service) {
+        ProgramUse& u = profile_programs[{row.user_sid, folder}];
+        u.user = row.user_name;
+        u.executables.insert(row.executable);
+        u.days.insert(row.days.begin(), row.days.end());
+        u.executions += row.executions;
+        if (!row.command.empty() && kb.find(row.command) != nullptr) u.known_tool = true;
+      }
+    }
     period.add(row);
     if (!row.command.empty()) tallier.add(by_command[row.command], row);
     tallier.add(by_executable[row.executable], row);
@@ -249,6 +316,34 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
           "original file name rather than by path";
     }
     rec.restrictions.push_back(std::move(r));
+  }
+  for (const auto& [key, u] : profile_programs) {
+    if (u.known_tool || static_cast<std::int64_t>(u.days.size()) < options.min_program_days) continue;
+    UserProgram up;
+    up.user = u.user;
+    up.sid = key.first;
+    up.path = applocker_path(key.second) + "\\*";
+    up.executables.assign(u.executables.begin(), u.executables.end());
+    up.executions = u.executions;
+    up.days = static_cast<std::int64_t>(u.days.size());
+    rec.user_programs.push_back(std::move(up));
+  }
+  // AppLocker governs a service account's scheduled tasks and logon sessions (only services
+  // themselves are outside it): its group keeps what it ran.
+  for (Restriction& r : rec.restrictions) {
+    for (const std::string& g : options.service_groups) r.exempt_groups.push_back({g, groups.sid_of(g)});
+    // A group without a known SID is exempted through its members' SIDs (rules need SIDs).
+    std::vector<NamedGroup> exempt;
+    for (NamedGroup& g : r.exempt_groups) {
+      if (!g.sid.empty()) {
+        exempt.push_back(std::move(g));
+        continue;
+      }
+      const std::vector<std::string> members = groups.member_sids(g.name);
+      if (members.empty()) exempt.push_back(std::move(g));  // generate reports it
+      for (const std::string& m : members) exempt.push_back({g.name + " member " + m, m});
+    }
+    r.exempt_groups = std::move(exempt);
   }
   std::stable_sort(rec.restrictions.begin(), rec.restrictions.end(),
                    [](const Restriction& a, const Restriction& b) {

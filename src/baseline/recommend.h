@@ -33,6 +33,9 @@ struct RecommendOptions {
   std::vector<std::string> service_groups;
   /// Most distinct non-admin users an executable may have and still be restricted.
   std::int64_t max_users = 0;
+  /// Fewest days a user must have run a program from their profile's AppData for it to be
+  /// allowed to them (a binary seen once is more likely dropped than installed).
+  std::int64_t min_program_days = 2;
 };
 
 struct NamedGroup {
@@ -93,7 +96,23 @@ struct CommandView {
   std::vector<GroupUse> used_by;
 };
 
+/// A program a user runs from their own profile (per-user installs: VS Code under
+/// AppData\Local\Programs, Teams and OneDrive under AppData\Local\Microsoft). The default rules
+/// allow only %WINDIR% and %PROGRAMFILES%, so without an allow rule an enforced policy blocks
+/// it. The rule is for that user's SID and that program's folder only: AppLocker path rules know
+/// no wildcard inside a path, and a folder-wide rule for everyone would let any user run
+/// whatever they drop into such a folder.
+struct UserProgram {
+  std::string user;  ///< DOMAIN\name as logged
+  std::string sid;
+  std::string path;  ///< AppLocker path of the program's folder: "%OSDRIVE%\users\bob\appdata\local\programs\microsoft vs code\*"
+  std::vector<std::string> executables;  ///< file names seen there
+  std::int64_t executions = 0;
+  std::int64_t days = 0;
+};
+
 struct Recommendation {
+  std::vector<UserProgram> user_programs;
   std::vector<CommandView> commands;
   std::vector<Restriction> restrictions;
   std::vector<Kept> kept;

@@ -75,6 +75,16 @@ std::string format_recommendation_json(const Recommendation& r) {
     append_key(out, "reason", x.reason);
     out += '}';
   });
+  out += ",\"user_programs\":";
+  append_array(out, r.user_programs, [&](const UserProgram& u) {
+    out += "{\"user\":";
+    append_json_string(out, u.user);
+    append_key(out, "sid", u.sid);
+    append_key(out, "path", u.path);
+    out += ",\"executables\":";
+    append_string_list(out, u.executables);
+    out += fmt::format(",\"executions\":{},\"days\":{}}}", u.executions, u.days);
+  });
   out += ",\"not_restrictable\":";
   append_array(out, r.not_restrictable, [&](const NotRestrictable& n) {
     out += "{\"command\":";
@@ -114,6 +124,12 @@ std::string format_recommendation_table(const Recommendation& r) {
     out +=
         fmt::format("{:<14} {:>7}  {}\n{:<24}{}\n", terminal_safe(k.executable),
                     k.attack_executions, fmt::join(k.commands, ", "), "", terminal_safe(k.reason));
+  }
+  out += "\nAllow per user (programs installed in the user's profile, outside the default rules)\n";
+  for (const UserProgram& u : r.user_programs) {
+    out += fmt::format("{:<24} {:>7} exec {:>3} days  {}\n{:<24} {}\n", terminal_safe(u.user),
+                       u.executions, u.days, terminal_safe(u.path), "",
+                       terminal_safe(fmt::format("{}", fmt::join(u.executables, ", "))));
   }
   out += "\nNot restrictable (AppLocker cannot stop them)\n";
   for (const NotRestrictable& n : r.not_restrictable) {

@@ -20,6 +20,7 @@ struct EventsOptions {
   bool all = false;
   int threads = 0;
   bool carve = false;
+  long long max_open_inputs = 0;
   bool follow = false;
   bool quiet = false;
   std::string output;
@@ -64,6 +65,7 @@ void run_events(const EventsOptions& o) {
   eo.all_events = o.all;
   eo.threads = o.threads;
   eo.carve = o.carve;
+  if (o.max_open_inputs > 0) eo.max_open_inputs = static_cast<std::size_t>(o.max_open_inputs);
   if (o.follow) eo.follow = stop_on_signals();
   Engine engine(eo);
   EventsSink sink(out);
@@ -107,6 +109,9 @@ void register_events(CLI::App& app) {
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");
+  cmd->add_option("--max-open-inputs", opts->max_open_inputs,
+                  "most input files read at the same time (default 32)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--follow", opts->follow,
                 "Keep reading JSON/XML files as they grow (like tail -f) until Ctrl-C or SIGTERM");
   cmd->add_flag("--quiet,-q", opts->quiet,

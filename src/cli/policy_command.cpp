@@ -112,6 +112,7 @@ int run_generate(const GenerateArgs& a) {
       return kExitFatal;
     }
     o.restrictions = std::move(rec->restrictions);
+    o.user_programs = std::move(rec->user_programs);
     if (!rec->not_restrictable.empty()) {
       note(
           fmt::format("cmdsentry: policy: {} command(s) cannot be restricted by AppLocker (cmd "

@@ -64,6 +64,7 @@ struct ScanArgs {
   std::string diagnostics = "text";
   long long reorder_window = -1;
   long long max_held = 0;
+  long long max_open_inputs = 0;
   bool no_incidents = false;
   bool incidents_only = false;
   bool show_automation = false;
@@ -255,6 +256,7 @@ int run_scan(const ScanArgs& a) {
   eo.carve = a.carve;
   if (a.reorder_window >= 0) eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
   if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
+  if (a.max_open_inputs > 0) eo.max_open_inputs = static_cast<std::size_t>(a.max_open_inputs);
   if (a.follow) eo.follow = stop_on_signals();
   EngineProgress progress;
   eo.progress = &progress;
@@ -493,6 +495,9 @@ void register_scan(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-held", args->max_held,
                   "most executions held for chain pairing at once (default 65536)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-open-inputs", args->max_open_inputs,
+                  "most input files read at the same time (default 32)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-incidents", args->no_incidents,
                 "no correlation: findings only, written as soon as they are final");

@@ -56,6 +56,8 @@ class Walker {
   void run_powershell(int index);
   void run_wmic(int index);
   void run_launcher(int index);
+  void run_psexec(int index);
+  void run_nested(std::string_view line, Origin origin, int index);
   void run_text(std::string_view text, Shell& sh, int nesting);
   void run_commands(std::string_view expanded, Shell& sh, int nesting);
   void run_simple(const SimpleCommand& sc, Shell& sh, int nesting);
@@ -101,7 +103,7 @@ void Walker::dispatch(AnalyzedCommand cmd) {
   // are used, not shell nesting for obfuscation.
   const bool launched = cmd.origin == Origin::kWmiCreate || cmd.origin == Origin::kScheduledTask ||
                         cmd.origin == Origin::kServiceBinPath || cmd.origin == Origin::kAtJob ||
-                        cmd.origin == Origin::kForfiles;
+                        cmd.origin == Origin::kForfiles || cmd.origin == Origin::kRemoteExec;
   if (shell && cmd.depth >= 1 && !launched) {
     add_reason(a_, Obfuscation::kNestedShell);
   }
@@ -117,6 +119,8 @@ void Walker::dispatch(AnalyzedCommand cmd) {
   } else if (c.program == "schtasks" || c.program == "sc" || c.program == "at" ||
              c.program == "forfiles") {
     run_launcher(index);
+  } else if (c.program == "psexec" || c.program == "psexec64" || c.program == "paexec") {
+    run_psexec(index);
   }
 }
 
@@ -385,7 +389,14 @@ void Walker::run_launcher(int index) {
     if (v == std::string::npos) return;
     line = args[v];
   }
+  run_nested(line, origin, index);
+}
+
+// The stored or remote line of launcher `index`, analysed one level deeper; every command it
+// yields keeps the launcher's remote targets (the host it will run on).
+void Walker::run_nested(std::string_view line, Origin origin, int index) {
   if (line.empty()) return;
+  const AnalyzedCommand& c = a_.commands[static_cast<std::size_t>(index)];
   const std::vector<std::string> targets = c.targets;
   const std::size_t before = a_.commands.size();
   process_line(line, origin, c.depth + 1, index, false);
@@ -395,6 +406,46 @@ void Walker::run_launcher(int index) {
       if (std::find(t.begin(), t.end(), h) == t.end()) t.push_back(h);
     }
   }
+}
+
+// `psexec [\\host[,host]|@file] [-u user] [-p pw] [-s] [-i [n]] [-w dir] ... <program> [args]`
+// (PsExec's usage text; PAExec takes the same form): the first argument that is neither an
+// option, an option's value nor the host list is the program run (locally as SYSTEM with -s, or
+// on the host); it and what follows are the nested command.
+void Walker::run_psexec(int index) {
+  const std::vector<std::string> args = a_.commands[static_cast<std::size_t>(index)].args;
+  std::size_t i = 0;
+  while (i < args.size()) {
+    const std::string_view a = args[i];
+    const std::size_t dash = dash_prefix(a);
+    if (a.starts_with("\\\\") || a.starts_with("@")) {
+      ++i;
+      continue;
+    }
+    if (dash == 0) break;
+    const std::string_view name = a.substr(dash);
+    ++i;
+    // Options that take a value: user, password, service name, working directory, CPU list,
+    // seconds of timeout, and -i's optional session number.
+    const bool valued = iequals(name, "u") || iequals(name, "p") || iequals(name, "r") ||
+                        iequals(name, "w") || iequals(name, "a") || iequals(name, "n") ||
+                        iequals(name, "csrc") || iequals(name, "share");
+    if (valued && i < args.size()) {
+      ++i;
+    } else if (iequals(name, "i") && i < args.size() && !args[i].empty() &&
+               std::all_of(args[i].begin(), args[i].end(),
+                           [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      ++i;
+    }
+  }
+  if (i >= args.size()) return;
+  std::string line;
+  for (std::size_t j = i; j < args.size(); ++j) {
+    if (!line.empty()) line += ' ';
+    const bool blank = args[j].find_first_of(" \t") != std::string::npos;
+    line += blank ? "\"" + args[j] + "\"" : args[j];
+  }
+  run_nested(line, Origin::kRemoteExec, index);
 }
 
 Analysis Walker::run(const ProcessInput& in) {

@@ -22,6 +22,8 @@ std::string_view to_string(Origin origin) {
       return "at-job";
     case Origin::kForfiles:
       return "forfiles";
+    case Origin::kRemoteExec:
+      return "psexec";
   }
   return "?";
 }

@@ -31,6 +31,7 @@ enum class Origin : std::uint8_t {
   kServiceBinPath,  ///< the binPath= of `sc [\\host] create|config <svc> binPath= "<line>"`
   kAtJob,           ///< the command of `at [\\host] HH:MM [/every:..] "<line>"`
   kForfiles,        ///< the command of `forfiles ... /c "<line>"` (run once per file)
+  kRemoteExec,      ///< the command of `psexec [\\host] [options] <program> [args]` (PAExec too)
 };
 
 /// Name of an Origin ("process", "cmd", "powershell", "wmic-create").

@@ -24,7 +24,7 @@ struct Alias {
   std::string_view from;
   std::string_view to;
 };
-constexpr std::array<Alias, 11> kOfnAliases = {{
+constexpr std::array<Alias, 14> kOfnAliases = {{
     {"sysinfo", "systeminfo"},  // systeminfo.exe (data: OTRF, mdecrevoisier; Sigma)
     {"nltestrk", "nltest"},     // nltest.exe (Sigma proc_creation_win_nltest_*)
     {"drvqry", "driverquery"},  // driverquery.exe (Sigma driverquery_usage)
@@ -35,6 +35,10 @@ constexpr std::array<Alias, 11> kOfnAliases = {{
     {"tsthemes", "tstheme"},    // tstheme.exe (data: sbousseaden)
     {"pwsh.dll", "pwsh"},       // pwsh.exe (Sigma)
     {"bsdtar", "tar"},          // tar.exe (Sigma tar_compression)
+    {"adexp", "adexplorer"},    // ADExplorer.exe, ADExplorer64.exe (Sigma sysinternals_adexplorer_*)
+    {"certmgt", "certmgr"},     // CertMgr.exe (Sigma certmgr_certificate_installation)
+    // createdump.exe of .NET Core leaves its version resource's placeholder (Sigma createdump_*).
+    {"fx_ver_internalname_str", "createdump"},
     {"powershell_ise", "powershell_ise"},
 }};
 

@@ -151,9 +151,38 @@ void IncidentStage::advance(std::string_view host, std::uint64_t now) {
   release(false);
 }
 
+/// What a held finding keeps of an execution: the ProcessEvent's own fields, and of each of its
+/// records where it came from (SourceRef, channel, event id, times), which is what the sinks
+/// read. The raw field maps (1-2 KB per record, which the detectors have used already) are
+/// dropped: a busy host holds thousands of findings while its clusters stay open.
+std::shared_ptr<const ProcessEvent> IncidentStage::slim(const std::shared_ptr<const ProcessEvent>& p) {
+  if (!p) return p;
+  if (p == slim_from_) return slim_to_;
+  auto copy = std::make_shared<ProcessEvent>(*p);
+  EvidenceList records;
+  for (std::size_t i = 0; i < p->evidence.size(); ++i) {
+    const auto& r = p->evidence[i];
+    if (!r) continue;
+    auto s = std::make_shared<RawEvent>();
+    s->source = r->source;
+    s->record_id = r->record_id;
+    s->event_id = r->event_id;
+    s->time_created = r->time_created;
+    s->set_channel(r->channel());
+    s->set_computer(r->computer());
+    records.push_back(std::move(s));
+  }
+  copy->evidence = std::move(records);
+  slim_from_ = p;
+  slim_to_ = std::move(copy);
+  return slim_to_;
+}
+
 void IncidentStage::on_finding(const Finding& finding) {
   Finding f = finding;
   const bool known = f.process.get() == context_process_;
+  f.process = slim(f.process);
+  if (f.via) f.via = slim(f.via);
   if (known) {
     f.ancestry = context_.text();
     // A command counted on its shell's record ran inside that shell: show it in the chain.

@@ -45,7 +45,8 @@ inline constexpr std::size_t kMaxClusterFindings = 2'000;
 /// Evidence references an incident lists (findings_total counts all).
 inline constexpr std::size_t kMaxIncidentEvidence = 1'000;
 /// Findings held in all (open clusters + closed ones waiting for time order); past it the
-/// oldest cluster is closed early. A finding shares its event, about 1-3 KB.
+/// oldest cluster is closed early. A held finding keeps a slim copy of its execution (its own
+/// fields and where its records came from, not their raw field maps), 0.5-1 KB.
 inline constexpr std::size_t kMaxHeldFindings = 50'000;
 /// Open clusters at most; past it the one idle longest is closed.
 inline constexpr std::size_t kMaxOpenClusters = 20'000;
@@ -113,6 +114,9 @@ class IncidentStage final : public Sink {
   CorrelateOptions options_;
   CorrelateStats stats_;
   const ProcessEvent* context_process_ = nullptr;
+  /// The execution slimmed last, and its slim copy (findings of one execution come together).
+  std::shared_ptr<const ProcessEvent> slim_from_, slim_to_;
+  [[nodiscard]] std::shared_ptr<const ProcessEvent> slim(const std::shared_ptr<const ProcessEvent>& p);
   AncestryInfo context_;
   std::uint64_t now_ = 0;
   std::uint64_t next_sweep_ = 0;

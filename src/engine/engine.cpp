@@ -22,13 +22,20 @@
 namespace cmdsentry {
 namespace {
 
-/// Events (or diagnostics) a producer hands over at once; a live input hands over each at once.
+/// Events (or diagnostics) a producer hands over at once when few inputs are open; a live input
+/// hands over each at once.
 constexpr std::size_t kBatch = 256;
-/// Batches queued per input before its producer waits, when few inputs are open. The events
-/// queued over all open inputs are kept near kQueuedEvents (an event with its raw record is
-/// 1-3 KB): with many inputs open at once each queues fewer batches, down to one.
+/// Smallest batch: below it the hand-over (a lock and a wake-up) costs more than the events.
+constexpr std::size_t kMinBatch = 16;
+/// Batches queued per input before its producer waits, when few inputs are open.
 constexpr std::size_t kQueueBatches = 4;
-constexpr std::size_t kQueuedEvents = 8 * kQueueBatches * kBatch;
+/// Events in flight over all open inputs: each input has one batch being filled, its queued
+/// batches and one batch being merged. An event with its raw record is 1-3 KB, so this keeps
+/// the inputs' share of memory near 5-20 MiB however many are open: with many inputs each
+/// queues fewer batches, down to one, and then smaller ones, down to kMinBatch.
+constexpr std::size_t kQueuedEvents = 2 * kQueueBatches * kBatch;
+/// Most inputs of one folder opened together beyond EngineOptions::max_open_inputs.
+constexpr std::size_t kMaxGroup = 64;
 /// How often silent live inputs are polled once what was held has been written.
 constexpr std::chrono::milliseconds kLivePoll{50};
 
@@ -79,9 +86,9 @@ bool correct_clock(ProcessEvent& p) {
 class Producer {
  public:
   Producer(std::string name, const BufferInput* buffer, bool live, sources::SourceOptions options,
-           bool keep_other, std::size_t queue_batches)
+           bool keep_other, std::size_t queue_batches, std::size_t batch)
       : name_(std::move(name)), buffer_(buffer), live_(live), options_(std::move(options)),
-        keep_other_(keep_other), queue_batches_(queue_batches) {}
+        keep_other_(keep_other), queue_batches_(queue_batches), batch_(batch) {}
   ~Producer() {
     {
       std::lock_guard lock(mu_);
@@ -128,7 +135,7 @@ class Producer {
 
   void run() {
     std::vector<Item> batch;
-    const std::size_t limit = live_ ? 1 : kBatch;
+    const std::size_t limit = live_ ? 1 : batch_;
     auto hand_over = [&] {
       if (batch.size() >= limit) {
         push(std::move(batch));
@@ -174,6 +181,7 @@ class Producer {
   sources::SourceOptions options_;
   bool keep_other_;
   std::size_t queue_batches_;
+  std::size_t batch_;
   std::thread thread_;
   std::mutex mu_;
   std::condition_variable ready_, space_;
@@ -216,11 +224,16 @@ class Run {
     const int threads = resolve_threads(o_.threads);
     const int per_input =
         std::max(1, threads / static_cast<int>(std::max<std::size_t>(1, std::min(n, open_cap))));
-    const std::size_t queue_batches = std::clamp<std::size_t>(
-        kQueuedEvents / kBatch / std::max<std::size_t>(1, std::min(n, open_cap)), 1, kQueueBatches);
+    const std::size_t concurrent = std::max<std::size_t>(1, std::min(n, open_cap));
+    const std::size_t queue_batches =
+        std::clamp<std::size_t>(kQueuedEvents / kBatch / concurrent, 1, kQueueBatches);
+    const std::size_t batch = std::clamp<std::size_t>(
+        kQueuedEvents / concurrent / (queue_batches + 2), kMinBatch, kBatch);
     sources::SourceOptions so;
     so.threads = per_input;
     so.carve = o_.carve;
+    // More inputs open than threads: each decodes only a little ahead of what the merge takes.
+    so.lean = concurrent > static_cast<std::size_t>(threads);
     so.follow = o_.follow;
     if (!keep_other) so.event_ids = events::execution_event_ids();
 
@@ -232,14 +245,32 @@ class Run {
     };
     std::vector<Open> open;
     std::size_t next_input = 0;
+    // Inputs open by folder: the files of one folder (a host's Security.evtx and its Sysmon
+    // log, in the layouts collection tools write) are opened together, even past open_cap (up
+    // to kMaxGroup more), so that the copies of one process in them are held at the same time
+    // and merge. Inputs opened one after another would be merged only while the first one's
+    // events were still held, and holding them all is what made memory grow with the input.
+    auto folder = [&](std::size_t i) {
+      const std::string& s = names[i];
+      const std::size_t slash = s.find_last_of("/\\");
+      return std::string_view(s).substr(0, slash == std::string::npos ? 0 : slash);
+    };
+    std::size_t group_end = 0;  // inputs before it belong to a group already being opened
     auto open_more = [&] {
-      while (open.size() < open_cap && next_input < n) {
+      while ((open.size() < open_cap || next_input < group_end) && next_input < n) {
+        if (next_input >= group_end) {
+          group_end = next_input + 1;
+          while (group_end < n && group_end - next_input < kMaxGroup &&
+                 folder(group_end) == folder(next_input)) {
+            ++group_end;
+          }
+        }
         const std::size_t i = next_input++;
         const BufferInput* b = buffers != nullptr ? &(*buffers)[i] : nullptr;
         const bool live = b == nullptr && (sources::is_live_input(names[i]) ||
                                            (o_.follow != nullptr && names[i] != "-"));
         Open op;
-        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other, queue_batches);
+        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other, queue_batches, batch);
         op.p->start();
         open.push_back(std::move(op));
         report_.inputs++;

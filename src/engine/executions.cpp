@@ -18,6 +18,8 @@ using cmdline::Origin;
 constexpr std::uint64_t kNone = UINT64_MAX;
 constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
 const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
+// PsExec's service: what `psexec [\\host] ... <program>` runs is its child on the target.
+const std::uint64_t kPsexesvcHash = events::image_name_hash("psexesvc.exe");
 
 bool is_root(const AnalyzedCommand& c) { return c.parent < 0 && c.origin == Origin::kProcess; }
 
@@ -161,7 +163,8 @@ struct ExecutionStage::Impl {
   std::uint64_t watermark = 0;
   std::deque<std::uint64_t> pending_shells;
   std::map<std::string, Lane> lanes;  ///< ordered: lanes are drained in a deterministic order
-  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> children, by_pid, wmi_children;
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> children, by_pid, wmi_children,
+      psexec_children;
   std::unordered_map<std::uint64_t, std::vector<Proc>> ptable;
   std::deque<std::pair<std::uint64_t, std::uint64_t>> ptable_order;  ///< (time, key)
   std::unordered_map<std::string, std::shared_ptr<const cmdline::Analysis>> cache;
@@ -239,7 +242,7 @@ struct ExecutionStage::Impl {
       if (c.cmd_builtin || c.parent < 0) continue;
       if (!is_root(launcher_of(cmds, c))) continue;
       if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell ||
-          c.origin == Origin::kWmiCreate) {
+          c.origin == Origin::kWmiCreate || c.origin == Origin::kRemoteExec) {
         return true;
       }
     }
@@ -264,9 +267,9 @@ struct ExecutionStage::Impl {
       const ProcessEvent& e = *it.event;
       if (e.parent_pid) {
         children[key_of(it.host, *e.parent_pid)].push_back(seq);
-        if (events::image_name_hash(e.parent_image()) == kWmiPrvSeHash) {
-          wmi_children[key_of(it.host, 0)].push_back(seq);
-        }
+        const std::uint64_t parent_hash = events::image_name_hash(e.parent_image());
+        if (parent_hash == kWmiPrvSeHash) wmi_children[key_of(it.host, 0)].push_back(seq);
+        if (parent_hash == kPsexesvcHash) psexec_children[key_of(it.host, 0)].push_back(seq);
       }
       if (e.pid != 0) {
         by_pid[key_of(it.host, e.pid)].push_back(seq);
@@ -352,11 +355,17 @@ struct ExecutionStage::Impl {
     return tc + kChainChildSkew >= ts && tc <= end;
   }
 
-  std::vector<std::uint64_t> candidates(const Item& s, std::uint64_t key, bool wmi,
-                                        const std::string& host) {
+  /// Children of shell `s` (`remote` null: by its pid), or of a remote launcher's host process
+  /// (`remote`: WmiPrvSE's or PSEXESVC's children on `host`).
+  std::vector<std::uint64_t> candidates(
+      const Item& s, std::uint64_t key,
+      const std::unordered_map<std::uint64_t, std::vector<std::uint64_t>>* remote,
+      const std::string& host) {
     std::vector<std::uint64_t> outv;
-    auto it = (wmi ? wmi_children : children).find(key);
-    if (it == (wmi ? wmi_children : children).end()) return outv;
+    const bool wmi = remote != nullptr;
+    const auto& index = wmi ? *remote : children;
+    auto it = index.find(key);
+    if (it == index.end()) return outv;
     const std::uint64_t end = wmi ? s.event->time + kChainChildWindow : window_end(s);
     for (std::uint64_t c : it->second) {
       Item* ci = item(c);
@@ -399,17 +408,18 @@ struct ExecutionStage::Impl {
         if (c.origin == Origin::kCmdChain || c.origin == Origin::kPowerShell) {
           if (!kids_loaded) {
             if (shell.event->pid != 0) {
-              kids = candidates(shell, key_of(shell.host, shell.event->pid), false, shell.host);
+              kids = candidates(shell, key_of(shell.host, shell.event->pid), nullptr, shell.host);
             }
             kids_loaded = true;
           }
           child = pick(c, kids, exact);
-        } else if (c.origin == Origin::kWmiCreate) {
-          const AnalyzedCommand& wmic = cmds[static_cast<std::size_t>(c.parent)];
+        } else if (c.origin == Origin::kWmiCreate || c.origin == Origin::kRemoteExec) {
+          const AnalyzedCommand& launcher = cmds[static_cast<std::size_t>(c.parent)];
           std::string host = shell.host;
-          if (!wmic.targets.empty()) host = target_host(wmic.targets.front());
+          if (!launcher.targets.empty()) host = target_host(launcher.targets.front());
           if (host == "localhost" || host == "127") host = shell.host;
-          child = pick(c, candidates(shell, key_of(host, 0), true, host), exact);
+          const auto* index = c.origin == Origin::kWmiCreate ? &wmi_children : &psexec_children;
+          child = pick(c, candidates(shell, key_of(host, 0), index, host), exact);
         }
         if (child == kNone) continue;
         shell.paired[i] = child;
@@ -528,6 +538,7 @@ struct ExecutionStage::Impl {
     if (e.parent_pid) {
       drop(children, key_of(it.host, *e.parent_pid));
       drop(wmi_children, key_of(it.host, 0));
+      drop(psexec_children, key_of(it.host, 0));
     }
     if (e.pid != 0) drop(by_pid, key_of(it.host, e.pid));
   }

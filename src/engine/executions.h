@@ -10,7 +10,8 @@
 ///    kChainChildWindow after the shell (kChainChildSkew before it at most), running the same
 ///    program with the same arguments (else the earliest unpaired child with the same program).
 ///    A paired command counts on the child's record with `via` = the shell; an unpaired one on
-///    the shell's record. `wmic process call create` pairs with WmiPrvSE.exe's children.
+///    the shell's record. `wmic process call create` pairs with WmiPrvSE.exe's children,
+///    the program `psexec [\\host] ... <program>` runs with PSEXESVC.exe's children (on the host).
 ///  * A cmd.exe that runs commands is a container, not a command: its commands are.
 ///  * Helpers are not commands: net1.exe under net.exe, quser/qwinsta/qprocess under query.exe,
 ///    conhost.exe as Windows starts it for every console program.

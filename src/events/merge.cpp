@@ -169,10 +169,21 @@ std::string arguments_key(std::string_view cl) {
 
 // --- StreamMerger ---------------------------------------------------------------------------
 
-StreamMerger::Slot* StreamMerger::slot(std::uint64_t seq) {
-  if (seq < base_ || seq - base_ >= held_.size()) return nullptr;
-  Slot& s = held_[seq - base_];
+StreamMerger::Slot* StreamMerger::slot(std::uint64_t h) {
+  const std::uint64_t index = h >> kSeqBits;
+  if (index >= pool_.size()) return nullptr;
+  Slot& s = pool_[index];
+  if (s.seq == 0 || handle(static_cast<std::uint32_t>(index), s.seq) != h) return nullptr;
   return s.gone ? nullptr : &s;
+}
+
+void StreamMerger::free_slot(std::uint64_t h) {
+  const auto index = static_cast<std::uint32_t>(h >> kSeqBits);
+  Slot& s = pool_[index];
+  s.event = Event{};
+  s.seq = 0;
+  free_.push_back(index);
+  --live_;
 }
 
 ProcessEvent* StreamMerger::proc(std::uint64_t seq) {
@@ -181,7 +192,7 @@ ProcessEvent* StreamMerger::proc(std::uint64_t seq) {
 }
 
 void StreamMerger::index(std::uint64_t seq) {
-  Slot& s = held_[seq - base_];
+  Slot& s = pool_[seq >> kSeqBits];
   if (!s.process) return;
   const ProcessEvent& p = std::get<ProcessEvent>(s.event);
   if (p.pid != 0) by_pid_[mix(s.host, p.pid)].push_back(seq);
@@ -341,8 +352,7 @@ void StreamMerger::adopt_helpers(std::uint64_t seq) {
     const std::uint64_t host = cs->host;
     unindex(*cs, c);
     if (fold_helper(child, host, cs->image)) {
-      cs->gone = true;
-      ++gone_in_held_;
+      free_slot(c);  // its entry in due_ finds the slot free (or another tenant's) and is skipped
       return;
     }
     index(c);
@@ -352,43 +362,58 @@ void StreamMerger::adopt_helpers(std::uint64_t seq) {
 void StreamMerger::add(Event&& event) {
   const std::uint64_t t = event_time(event);
   watermark_ = std::max(watermark_, t);
+  front_ = t;
   std::uint64_t key = 0;
   auto* p = std::get_if<ProcessEvent>(&event);
   if (p != nullptr) stats_.executions_in++;
   if (merge_copy(event, key)) {
-    release(watermark_);
+    release(front_);
     return;
   }
-  const std::uint64_t seq = base_ + held_.size();
+  const std::uint64_t seq = next_seq_++;
+  std::uint32_t at = 0;
+  if (free_.empty()) {
+    at = static_cast<std::uint32_t>(pool_.size());
+    pool_.emplace_back();
+  } else {
+    at = free_.back();
+    free_.pop_back();
+  }
+  const std::uint64_t h = handle(at, seq);
   if (key != 0) {
-    copies_.emplace(key, seq);
+    copies_.emplace(key, h);
     copy_order_.emplace_back(t, key);
   }
+  bool process = false;
+  std::uint64_t host = 0, image = 0;
   if (p != nullptr && !is_dll_check(*p)) {
-    const std::uint64_t host = host_key_hash(p->host());
-    const std::uint64_t image = image_name_hash(p->image());
-    if (merge_same_process(*p, host, image, seq) || fold_helper(*p, host, image)) {
-      release(watermark_);
+    host = host_key_hash(p->host());
+    image = image_name_hash(p->image());
+    if (merge_same_process(*p, host, image, h) || fold_helper(*p, host, image)) {
+      // Not taken after all. A later copy of this record finds its key without a held event
+      // and is dropped as a copy.
+      free_.push_back(at);
+      release(front_);
       return;
     }
-    Slot s;
-    s.time = t;
-    s.host = host;
-    s.image = image;
-    s.copy_key = key;
-    s.process = true;
-    s.event = std::move(event);
-    held_.push_back(std::move(s));
-    index(seq);
-    adopt_helpers(seq);
-  } else {
-    Slot s;
-    s.time = t;
-    s.copy_key = key;
-    s.event = std::move(event);
-    held_.push_back(std::move(s));
+    process = true;
   }
-  release(watermark_);
+  Slot& s = pool_[at];
+  s.seq = seq;
+  s.time = t;
+  s.host = host;
+  s.image = image;
+  s.copy_key = key;
+  s.process = process;
+  s.gone = false;
+  s.event = std::move(event);
+  ++live_;
+  due_.push(Due{t, seq, h});
+  if (process) {
+    index(h);
+    adopt_helpers(h);
+  }
+  release(front_);
 }
 
 void StreamMerger::emit(Slot& s) {
@@ -396,30 +421,27 @@ void StreamMerger::emit(Slot& s) {
   out_(std::move(s.event));
 }
 
-void StreamMerger::release(std::uint64_t watermark) {
-  while (!held_.empty()) {
-    Slot& s = held_.front();
-    if (!s.gone && s.time + kMergeHold > watermark) break;
-    if (s.gone) {
-      --gone_in_held_;
-    } else {
-      unindex(s, base_);
-      emit(s);
-    }
-    held_.pop_front();
-    ++base_;
+void StreamMerger::release(std::uint64_t front) {
+  while (!due_.empty() && due_.top().time + kMergeHold <= front) {
+    const Due d = due_.top();
+    due_.pop();
+    Slot* s = slot(d.handle);
+    if (s == nullptr) continue;  // folded into another event: freed already
+    unindex(*s, d.handle);
+    emit(*s);
+    free_slot(d.handle);
   }
-  // Forget record identities past their span (or over the cap).
+  // Forget record identities past their span (or over the cap), unless their event is held.
   while (!copy_order_.empty() &&
-         (copy_order_.front().first + kCopyMemory < watermark || copy_order_.size() > kMaxCopyKeys)) {
+         (copy_order_.front().first + kCopyMemory < watermark_ || copy_order_.size() > kMaxCopyKeys)) {
     auto it = copies_.find(copy_order_.front().second);
-    if (it != copies_.end() && it->second < base_) copies_.erase(it);
+    if (it != copies_.end() && slot(it->second) == nullptr) copies_.erase(it);
     copy_order_.pop_front();
   }
 }
 
 void StreamMerger::flush() {
-  release(UINT64_MAX);
+  release(UINT64_MAX - kMergeHold);
   copies_.clear();
   copy_order_.clear();
 }

@@ -16,13 +16,20 @@
 ///
 /// Why streaming: a merge over the whole input needs every event in memory (30 GB for a 10 GB
 /// export). All three merges pair events close in time, so each event is held only until event
-/// time has passed it by kMergeHold, then handed on, in arrival order. Identities of released
-/// records are remembered a further kCopyMemory (a copy read from a later file still merges
-/// into nothing twice). Memory follows the event rate times these spans, not the input size.
+/// time has passed it by kMergeHold, then handed on, in time order. "Event time" is the time of
+/// the event added last (the engine's merge front), not the latest time ever seen: when an input
+/// opened late delivers events older than what came before (all of one host's week after
+/// another host's), those events are held and released by their own progress, while the few
+/// newer events held from before wait for the front to come back. (Releasing by the latest time
+/// seen held every such late event until the end of its input: memory grew with the input.)
+/// Identities of released records are remembered a further kCopyMemory (a copy read from a
+/// later file still merges into nothing twice). Memory follows the event rate times these
+/// spans, not the input size.
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,11 +75,12 @@ class StreamMerger {
   void flush();
   [[nodiscard]] const MergeStats& stats() const { return stats_; }
   /// Events held now (for tests and memory accounting).
-  [[nodiscard]] std::size_t held() const { return held_.size() - gone_in_held_; }
+  [[nodiscard]] std::size_t held() const { return live_; }
 
  private:
   struct Slot {
     Event event;
+    std::uint64_t seq = 0;    ///< arrival number of the event in it (0: free)
     std::uint64_t time = 0;
     std::uint64_t host = 0;   ///< hash of host_key
     std::uint64_t image = 0;  ///< hash of image_name (0: none)
@@ -94,10 +102,27 @@ class StreamMerger {
 
   Out out_;
   MergeStats stats_;
-  std::deque<Slot> held_;
-  std::uint64_t base_ = 0;  ///< sequence number of held_.front()
-  std::size_t gone_in_held_ = 0;
-  std::uint64_t watermark_ = 0;
+  /// A held event's handle, as the indexes keep it: its slot in pool_ (high bits) and its
+  /// arrival number (low kSeqBits), so a handle of a released event never finds the slot's
+  /// next tenant.
+  static constexpr int kSeqBits = 40;
+  [[nodiscard]] static std::uint64_t handle(std::uint32_t index, std::uint64_t seq) {
+    return (static_cast<std::uint64_t>(index) << kSeqBits) | (seq & ((1ull << kSeqBits) - 1));
+  }
+  void free_slot(std::uint64_t h);
+  /// Release order: (time, arrival, handle), earliest first.
+  struct Due {
+    std::uint64_t time, seq, handle;
+    bool operator>(const Due& o) const { return time != o.time ? time > o.time : seq > o.seq; }
+  };
+
+  std::vector<Slot> pool_;               ///< held events; free slots have seq 0
+  std::vector<std::uint32_t> free_;      ///< free slots of pool_
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  std::size_t live_ = 0;                 ///< events held
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t front_ = 0;              ///< time of the event added last
+  std::uint64_t watermark_ = 0;          ///< latest time seen (forgets record identities)
   /// (host, pid) -> held process slots; (host, image) -> held slots without a PID or with one;
   /// (host, parent pid) -> held net1.exe slots.
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> by_pid_, by_image_, net1_by_parent_;

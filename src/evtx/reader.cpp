@@ -23,6 +23,8 @@ namespace {
 
 /// Chunks decoded per work item: 1 MiB of input, large enough to amortise the hand-off.
 constexpr std::uint64_t kChunksPerBatch = 16;
+/// Chunks per batch of a lean reader (ReadOptions::lean).
+constexpr std::uint64_t kLeanChunksPerBatch = 2;
 
 /// An open file descriptor that closes itself.
 class Fd {
@@ -160,15 +162,15 @@ struct Job {
   bool last_of_file = false;
 };
 
-std::vector<Job> plan(const std::vector<FileInfo>& files) {
+std::vector<Job> plan(const std::vector<FileInfo>& files, std::uint64_t per_batch) {
   std::vector<Job> jobs;
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (!files[i].ok || files[i].slots == 0) {
       jobs.push_back({i, 0, 0, true});
       continue;
     }
-    for (std::uint64_t c = 0; c < files[i].slots; c += kChunksPerBatch) {
-      const std::uint64_t n = std::min(kChunksPerBatch, files[i].slots - c);
+    for (std::uint64_t c = 0; c < files[i].slots; c += per_batch) {
+      const std::uint64_t n = std::min(per_batch, files[i].slots - c);
       jobs.push_back({i, c, n, c + n >= files[i].slots});
     }
   }
@@ -378,14 +380,15 @@ template <class OnBatch, class OnFile>
 void drive(const std::vector<FileInfo>& files, const ReadOptions& opt, Mode mode,
            const std::function<void(const Diagnostic&)>& on_diag, OnBatch&& on_batch,
            OnFile&& on_file) {
-  const std::vector<Job> jobs = plan(files);
+  const std::vector<Job> jobs = plan(files, opt.lean ? kLeanChunksPerBatch : kChunksPerBatch);
   const int threads = resolve_threads(opt.threads);
+  const std::size_t in_flight = static_cast<std::size_t>(threads) * (opt.lean ? 1 : 4);
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<Worker>());
   ReadStats file_stats;
   std::uint64_t file_last_record = 0;
   run_ordered<BatchOut>(
-      jobs.size(), threads, static_cast<std::size_t>(threads) * 4,
+      jobs.size(), threads, in_flight,
       [&](int worker, std::size_t i, BatchOut& out) {
         run_job(*workers[static_cast<std::size_t>(worker)], files, jobs[i], opt, mode, out);
       },

@@ -27,6 +27,10 @@ struct ReadOptions {
   int threads = 0;        ///< worker threads; 0 = all cores
   EventFilter filter;
   bool carve = false;     ///< also recover records left in chunk slack (flagged as carved)
+  /// Decode little ahead (small batches, one in flight per thread): for a reader that is one of
+  /// many open at once, whose decoded-ahead events would otherwise add up (16 chunks x 4
+  /// batches of events per reader).
+  bool lean = false;
 };
 
 /// A problem found in a file: what and where. Never fatal for the other chunks.

@@ -206,6 +206,16 @@ RuleCollection exe_collection(const std::vector<Target>& targets, const Generate
       stock(CollectionType::kExe, 0,
             targets.empty() ? "" : fmt::format(" They keep the restricted {}.", names)));
   c.rules.push_back(stock(CollectionType::kExe, 1));
+  for (const UserProgram& u : o.user_programs) {
+    if (u.sid.empty() || u.path.empty()) continue;
+    const std::string who = u.user.empty() ? u.sid : u.user;
+    c.rules.push_back(with_id(path_rule(
+        fmt::format("Allow {} to run {}", who, u.path),
+        fmt::format("{} ran {} from their profile in the learned period; the default rules allow "
+                    "only the Windows and Program Files folders. For this user only.",
+                    who, fmt::join(u.executables, ", ")),
+        u.sid, Action::kAllow, u.path)));
+  }
   if (targets.empty()) {
     c.rules.push_back(stock(CollectionType::kExe, 2));
     return c;
@@ -343,6 +353,20 @@ Result<Recommendation> parse_recommendation(std::string_view json) {
           x.exempt_groups.push_back({std::string(str(g, "name")), std::string(str(g, "sid"))});
       }
       rec.restrictions.push_back(std::move(x));
+    }
+  }
+  simdjson::dom::array programs;
+  if (doc["user_programs"].get(programs) == simdjson::SUCCESS) {
+    for (element u : programs) {
+      UserProgram x;
+      x.user = str(u, "user");
+      x.sid = str(u, "sid");
+      x.path = str(u, "path");
+      x.executables = strings(u, "executables");
+      if (x.sid.empty() || x.path.empty()) {
+        return fail(ErrorCode::kCorrupt, "a user program has no \"sid\" or no \"path\"");
+      }
+      rec.user_programs.push_back(std::move(x));
     }
   }
   simdjson::dom::array others;

@@ -47,9 +47,19 @@ struct Restriction {
   std::string reason;
 };
 
+/// A program one user runs from their own profile: an Allow path rule for that user's SID on
+/// that folder (the default rules allow only %WINDIR% and %PROGRAMFILES%).
+struct UserProgram {
+  std::string user;  ///< for the rule's name
+  std::string sid;
+  std::string path;  ///< AppLocker path ("%OSDRIVE%\users\bob\appdata\local\programs\x\*")
+  std::vector<std::string> executables;
+};
+
 /// The parsed `cmdsentry-recommendation` document (docs/policy.md).
 struct Recommendation {
   std::vector<Restriction> restrictions;
+  std::vector<UserProgram> user_programs;
   std::vector<std::string> not_restrictable;  ///< commands that cannot be restricted (cmd builtins)
 };
 
@@ -62,6 +72,7 @@ struct GenerateOptions {
   EnforcementMode mode = EnforcementMode::kAuditOnly;
   std::vector<ExemptGroup> exempt;     ///< Administrators are always exempt
   std::vector<std::string> deny_sids;  ///< groups that get explicit Deny rules
+  std::vector<UserProgram> user_programs;  ///< per-user Allow path rules
   std::set<CollectionType> collections{CollectionType::kExe};
 };
 

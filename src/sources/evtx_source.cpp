@@ -15,6 +15,7 @@ void read_evtx_as(const std::string& path, const std::string& display, const Rea
   evtx::ReadOptions options;
   options.threads = ctx.options.threads;
   options.carve = ctx.options.carve;
+  options.lean = ctx.options.lean;
   options.filter.event_ids = ctx.options.event_ids;
   auto result = evtx::read_events(
       path, options,

@@ -61,6 +61,8 @@ struct SourceOptions {
   int threads = 0;                       ///< EVTX decoder threads (0: all cores)
   std::vector<std::uint32_t> event_ids;  ///< deliver only these ids (empty: all)
   bool carve = false;                    ///< EVTX: also recover records from chunk slack
+  /// Read little ahead (one of many inputs open at once): EVTX decodes small batches.
+  bool lean = false;
   /// Set: follow regular JSON/XML files as they grow (FileStream::follow) until it is true.
   /// EVTX files are read once (Windows rewrites their chunks in place), with a note.
   const std::atomic<bool>* follow = nullptr;

@@ -62,7 +62,7 @@ assert show["rows"] and {"group", "command", "executable", "executions", "users"
 groups = {r["group"] for r in show["rows"]}
 assert "domain-admins" in groups and "SYSTEM" in groups, groups
 rec = json.load(open("rec.json"))
-assert list(rec) == ["format", "version", "restrictions", "not_restrictable"], list(rec)
+assert list(rec) == ["format", "version", "restrictions", "user_programs", "not_restrictable"], list(rec)
 assert rec["format"] == "cmdsentry-recommendation" and rec["version"] == 1
 keys = ["executable", "original_file_name", "paths", "commands", "exempt_groups", "impact",
         "attack_executions", "reason"]
@@ -71,8 +71,17 @@ for r in rec["restrictions"]:
     assert isinstance(r["executable"], str) and isinstance(r["original_file_name"], str)
     assert all(isinstance(p, str) for p in r["paths"]) and r["commands"]
     for g in r["exempt_groups"]:
-        assert list(g) == ["name", "sid"] and g["name"] == "domain-admins"
-        assert g["sid"].startswith("S-1-5-21-") and g["sid"].endswith("-512"), g
+        assert list(g) == ["name", "sid"], g
+        if g["name"] == "domain-admins":
+            assert g["sid"].startswith("S-1-5-21-") and g["sid"].endswith("-512"), g
+        else:  # a service group without a SID: one entry per member account
+            assert g["name"].startswith("service-accounts member S-1-5-21-"), g
+            assert g["sid"].startswith("S-1-5-21-") and g["name"].endswith(g["sid"]), g
+    assert any(g["name"] == "domain-admins" for g in r["exempt_groups"]), r["exempt_groups"]
+for u in rec["user_programs"]:
+    assert list(u) == ["user", "sid", "path", "executables", "executions", "days"], list(u)
+    assert u["path"].startswith("%OSDRIVE%\\users\\") and u["path"].endswith("\\*"), u
+    assert "\\temp\\" not in u["path"] and u["days"] >= 2, u
     assert list(r["impact"]) == ["executions", "users", "hosts"]
     assert all(isinstance(v, int) for v in r["impact"].values())
     assert isinstance(r["attack_executions"], int) and r["reason"]

@@ -132,6 +132,52 @@ TEST(Recommend, the_commands_view_puts_use_next_to_the_study) {
   EXPECT_TRUE(v->used_by[1].admin);
 }
 
+// Programs installed in a user's profile (outside the default rules' folders) are allowed to
+// that user, by folder; temp folders, one-day binaries and known attacker tools are not.
+TEST(Recommend, per_user_installs_are_allowed_to_their_users) {
+  Baseline b = crafted();
+  auto profile = [&](std::string command, std::string image, std::vector<std::int64_t> days) {
+    UsageRow r = row(std::move(command), image.substr(image.rfind('\\') + 1), test::kStaff, "ws02", 5);
+    r.image = std::move(image);
+    r.path_class = "user-writable";
+    r.days = std::move(days);
+    b.usage.push_back(std::move(r));
+  };
+  profile("", "c:\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\code.exe", {1, 2, 3});
+  profile("", "c:\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\bin\\code-tunnel.exe", {3});
+  profile("", "c:\\users\\jmori\\appdata\\local\\microsoft\\teams\\current\\teams.exe", {1, 4});
+  profile("", "c:\\users\\jmori\\appdata\\local\\temp\\svchost32.exe", {1, 2, 3});
+  profile("", "c:\\users\\jmori\\appdata\\roaming\\dropper\\x.exe", {5});
+  profile("psexec", "c:\\users\\jmori\\appdata\\roaming\\tools\\psexec.exe", {1, 2});
+  const Recommendation r = recommend(b, test::knowledge_base(), study(), {});
+  ASSERT_EQ(r.user_programs.size(), 2u);
+  const UserProgram& code = r.user_programs[0].path.find("vs code") != std::string::npos
+                                ? r.user_programs[0] : r.user_programs[1];
+  const UserProgram& teams = &code == &r.user_programs[0] ? r.user_programs[1] : r.user_programs[0];
+  EXPECT_EQ(code.path, "%OSDRIVE%\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\*");
+  EXPECT_EQ(code.sid, test::kStaff.sid);
+  EXPECT_EQ(code.executables, (std::vector<std::string>{"code-tunnel.exe", "code.exe"}));
+  EXPECT_EQ(code.days, 3);
+  EXPECT_EQ(teams.path, "%OSDRIVE%\\users\\jmori\\appdata\\local\\microsoft\\teams\\*");
+}
+
+// A service group with no SID in the mapping is exempted through its members' SIDs.
+TEST(Recommend, a_service_group_without_sid_is_exempt_by_its_members) {
+  Baseline b = crafted();
+  b.members = *parse_groups(test::kAdmin.sid + ",Domain Admins,S-1-5-21-1-2-3-512\n" +
+                                test::kStaff.sid + ",Staff\nS-1-5-21-1-2-3-1500,service-accounts\n",
+                            "g");
+  RecommendOptions o;
+  o.service_groups = {"service-accounts"};
+  const Recommendation r = recommend(b, test::knowledge_base(), study(), o);
+  const Restriction* net = restriction(r, "net.exe");
+  ASSERT_NE(net, nullptr);
+  bool member = false;
+  for (const NamedGroup& g : net->exempt_groups) member = member || g.sid == "S-1-5-21-1-2-3-1500";
+  EXPECT_TRUE(member);
+  for (const NamedGroup& g : net->exempt_groups) EXPECT_FALSE(g.sid.empty()) << g.name;
+}
+
 TEST(RecommendJson, matches_the_contract) {
   Recommendation r;
   Restriction x;
@@ -145,17 +191,22 @@ TEST(RecommendJson, matches_the_contract) {
   x.reason = "only \"admins\"";
   r.restrictions.push_back(x);
   r.not_restrictable.push_back({"dir", "builtin", "scan"});
+  r.user_programs.push_back({"CORP\\bob", "S-1-5-21-9", "%OSDRIVE%\\users\\bob\\appdata\\local\\x\\*",
+                             {"x.exe"}, 4, 2});
   EXPECT_EQ(format_recommendation_json(r),
             "{\"format\":\"cmdsentry-recommendation\",\"version\":1,\"restrictions\":[\n"
             "{\"executable\":\"net.exe\",\"original_file_name\":\"net.exe\","
             "\"paths\":[\"%SYSTEM32%\\\\net.exe\"],\"commands\":[\"net view\",\"net user\"],"
             "\"exempt_groups\":[{\"name\":\"Domain Admins\",\"sid\":\"S-1-5-21-1-2-3-512\"}],"
             "\"impact\":{\"executions\":1,\"users\":2,\"hosts\":3},\"attack_executions\":300,"
-            "\"reason\":\"only \\\"admins\\\"\"}\n],\"not_restrictable\":[\n"
+            "\"reason\":\"only \\\"admins\\\"\"}\n],\"user_programs\":[\n"
+            "{\"user\":\"CORP\\\\bob\",\"sid\":\"S-1-5-21-9\","
+            "\"path\":\"%OSDRIVE%\\\\users\\\\bob\\\\appdata\\\\local\\\\x\\\\*\","
+            "\"executables\":[\"x.exe\"],\"executions\":4,\"days\":2}\n],\"not_restrictable\":[\n"
             "{\"command\":\"dir\",\"reason\":\"builtin\",\"detect_with\":\"scan\"}\n]}\n");
   EXPECT_EQ(format_recommendation_json({}),
             "{\"format\":\"cmdsentry-recommendation\",\"version\":1,\"restrictions\":[\n]"
-            ",\"not_restrictable\":[\n]}\n");
+            ",\"user_programs\":[\n],\"not_restrictable\":[\n]}\n");
 }
 
 }  // namespace

@@ -98,6 +98,27 @@ TEST(Analyze, nested_shells_and_launchers) {
   EXPECT_EQ(a.commands.back().targets, (std::vector<std::string>{"fs01"}));
 }
 
+// PsExec (and PAExec) run their command: options and their values are skipped, the rest is a
+// nested command on the host of the host list, not shell nesting for obfuscation.
+TEST(Analyze, psexec_runs_its_command_as_a_nested_one) {
+  Analysis a = analyze({R"(C:\Tools\PsExec.exe)",
+                        R"(PsExec.exe -accepteula -s reg save HKLM\security\policy\secrets s.hiv)",
+                        "psexec.c"});
+  EXPECT_EQ(programs(a), (Names{"psexec", "reg"}));
+  EXPECT_EQ(a.commands[1].origin, Origin::kRemoteExec);
+  EXPECT_EQ(a.commands[1].parent, 0);
+  EXPECT_EQ(a.commands[1].arg_string, R"(save HKLM\security\policy\secrets s.hiv)");
+  a = analyze_command_line(
+      R"(psexec \\dc01 -u corp\adm -p "pass word" -w C:\t -i 2 -d cmd /c "ipconfig /all")");
+  EXPECT_EQ(programs(a), (Names{"psexec", "cmd", "ipconfig"}));
+  EXPECT_EQ(a.commands[1].targets, (std::vector<std::string>{"dc01"}));
+  EXPECT_EQ(a.commands[2].targets, (std::vector<std::string>{"dc01"}));
+  EXPECT_FALSE(a.has_reason(Obfuscation::kNestedShell));
+  // Options only: nothing nested.
+  a = analyze_command_line("psexec -accepteula -nobanner");
+  EXPECT_EQ(programs(a), (Names{"psexec"}));
+}
+
 TEST(Analyze, redirect_to_share_is_a_target) {
   const Analysis a = analyze_command_line(R"(cmd /c type c:\x.txt > \\fs01\s\x.txt)");
   ASSERT_EQ(a.commands.size(), 2u);

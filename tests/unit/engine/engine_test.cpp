@@ -162,6 +162,30 @@ TEST(Engine, security_and_sysmon_in_separate_inputs_merge) {
   EXPECT_EQ(r.findings.size(), 2u);
 }
 
+// More inputs than may be open at once: a folder's files (one host's Security and Sysmon logs)
+// open together, so their copies of one process merge even when they are older than what an
+// earlier folder delivered (they are late), and the late events are not held to the end.
+TEST(Engine, a_folders_files_open_together_and_merge_when_late) {
+  EngineOptions o;
+  o.max_open_inputs = 1;
+  const std::string newer = sec("12:00:00.000", 1, 900, 300, kWhoami, "whoami", "WS09") +
+                            sec("12:30:00.000", 2, 904, 300, kWhoami, "whoami", "WS09");
+  const std::string security = sec("10:00:00.105", 11, 404, 400, kWhoami, "whoami /all") +
+                               sec("10:00:05.000", 12, 410, 400, kWhoami, "whoami /priv") +
+                               sec("10:10:00.000", 13, 420, 400, kWhoami, "whoami /groups");
+  const std::string sys =
+      sysmon("10:00:00.110", "2024-05-01 10:00:00.100", 21, 404, 400, kWhoami, "whoami /all") +
+      sysmon("10:00:05.010", "2024-05-01 10:00:05.000", 22, 410, 400, kWhoami, "whoami /priv");
+  const Result r = run({{"logs/WS09/security.jsonl", newer},
+                        {"logs/WS01/security.jsonl", security},
+                        {"logs/WS01/sysmon.jsonl", sys}},
+                       o);
+  EXPECT_EQ(r.report.inputs, 3u);
+  EXPECT_EQ(r.report.late, 5u);
+  EXPECT_EQ(r.report.merge.same_process_merged, 2u);
+  EXPECT_EQ(r.findings.size(), 5u);
+}
+
 TEST(Engine, events_out_of_order_within_the_window_are_put_back) {
   const std::string log = sec("10:00:30.000", 2, 404, 400, kWhoami, "whoami /all") +
                           sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /priv");

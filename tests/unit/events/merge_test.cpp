@@ -141,3 +141,48 @@ TEST(Merge, output_is_time_ordered_and_stable_whatever_the_input_order) {
 }
 
 }  // namespace cmdsentry::events
+
+namespace cmdsentry::events {
+
+// One host's week, then a second host's week starting earlier (a file opened after another had
+// been read to its end): the second host's events are held only for the merge span, by their
+// own progress, not until the first host's time comes back; and its Sysmon/4688 pairs, arriving
+// together, still merge.
+TEST(StreamMergerLate, an_older_input_after_a_newer_one_is_not_held_to_its_end) {
+  std::size_t out = 0;
+  StreamMerger m([&](Event&&) { ++out; });
+  const std::uint64_t kMin = 60 * 1000 * kMs;
+  constexpr int kN = 2000;
+  for (int i = 0; i < kN; ++i) {
+    m.add(proc(EvidenceKind::kSecurity4688, 1000 + i, "C:\\a.exe", "a", kT + 1000 * kMin + i * kMin,
+               1 + i, "HOSTA"));
+  }
+  std::size_t most_held = 0;
+  for (int i = 0; i < kN; ++i) {
+    const std::uint64_t t = kT + i * kMin;
+    m.add(proc(EvidenceKind::kSecurity4688, 5000 + i, "C:\\b.exe", "b", t, 1 + i, "HOSTB"));
+    m.add(proc(EvidenceKind::kSysmon1, 5000 + i, "C:\\b.exe", "b", t + 3 * kMs, 1 + i, "HOSTB"));
+    most_held = std::max(most_held, m.held());
+  }
+  EXPECT_LT(most_held, 10u) << "the late input piled up in the merger";
+  m.flush();
+  EXPECT_EQ(m.held(), 0u);
+  EXPECT_EQ(out, static_cast<std::size_t>(2 * kN));
+  EXPECT_EQ(m.stats().same_process_merged, static_cast<std::uint64_t>(kN));
+}
+
+// Released events come out in time order even when they arrived out of order.
+TEST(StreamMergerLate, release_is_in_time_order) {
+  std::vector<std::uint64_t> times;
+  StreamMerger m([&](Event&& e) { times.push_back(event_time(e)); });
+  const std::uint64_t kS = 1000 * kMs;
+  m.add(proc(EvidenceKind::kSecurity4688, 1, "C:\\a.exe", "a", kT + 100 * kS, 1));
+  m.add(proc(EvidenceKind::kSecurity4688, 2, "C:\\a.exe", "a", kT + 10 * kS, 2));
+  m.add(proc(EvidenceKind::kSecurity4688, 3, "C:\\a.exe", "a", kT + 5 * kS, 3));
+  m.add(proc(EvidenceKind::kSecurity4688, 4, "C:\\a.exe", "a", kT + 200 * kS, 4));
+  m.flush();
+  ASSERT_EQ(times.size(), 4u);
+  EXPECT_TRUE(std::is_sorted(times.begin(), times.end()));
+}
+
+}  // namespace cmdsentry::events

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "policy/evaluate.h"
 #include "policy/reader.h"
 #include "policy/writer.h"
 #include "policy_support.h"
@@ -204,4 +205,42 @@ TEST(PolicyGenerate, srp_form_lists_disallowed_paths) {
 }
 
 }  // namespace
+}  // namespace cmdsentry::policy
+
+namespace cmdsentry::policy {
+
+// A recommendation's per-user programs become Allow path rules for that user only: the user
+// runs the program from their profile under an enforced policy, another user (or the same
+// user from a temp folder) does not.
+TEST(PolicyGenerate, user_programs_are_allowed_to_their_user_only) {
+  const std::string json = R"({"format":"cmdsentry-recommendation","version":1,
+    "restrictions":[{"executable":"net.exe","paths":[],"commands":["net view"],"exempt_groups":[]}],
+    "user_programs":[{"user":"CORP\\bob","sid":"S-1-5-21-1-2-3-1201",
+      "path":"%OSDRIVE%\\users\\bob\\appdata\\local\\programs\\microsoft vs code\\*",
+      "executables":["code.exe"],"executions":40,"days":9}]})";
+  auto rec = parse_recommendation(json);
+  ASSERT_TRUE(rec) << rec.error().message;
+  ASSERT_EQ(rec->user_programs.size(), 1u);
+  GenerateOptions o;
+  o.mode = EnforcementMode::kEnabled;
+  o.restrictions = rec->restrictions;
+  o.user_programs = rec->user_programs;
+  auto p = generate_policy(o);
+  ASSERT_TRUE(p) << p.error().message;
+  const RuleCollection* exe = p->find(CollectionType::kExe);
+  ASSERT_NE(exe, nullptr);
+  FileFacts code;
+  code.path = "C:\\Users\\bob\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe";
+  const std::vector<std::string> bob{"S-1-1-0", "S-1-5-32-545", "S-1-5-21-1-2-3-1201"};
+  const std::vector<std::string> eve{"S-1-1-0", "S-1-5-32-545", "S-1-5-21-1-2-3-1202"};
+  EXPECT_EQ(evaluate(exe, code, bob).verdict, Verdict::kAllowed);
+  EXPECT_EQ(evaluate(exe, code, eve).verdict, Verdict::kBlocked);
+  FileFacts temp;
+  temp.path = "C:\\Users\\bob\\AppData\\Local\\Temp\\x.exe";
+  EXPECT_EQ(evaluate(exe, temp, bob).verdict, Verdict::kBlocked);
+  EXPECT_EQ(testing::schema_errors(write_policy_xml(*p)), "");
+  EXPECT_FALSE(parse_recommendation(R"({"format":"cmdsentry-recommendation","version":1,
+    "user_programs":[{"user":"x","path":"%OSDRIVE%\\x\\*"}]})"));
+}
+
 }  // namespace cmdsentry::policy

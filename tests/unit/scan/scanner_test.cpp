@@ -123,6 +123,27 @@ TEST(Scanner, start_from_a_chain_reports_once) {
   EXPECT_EQ(shape(unlogged), "powershell -encodedcommand@100");
 }
 
+// Issue 14: what PsExec runs is analysed on the psexec line; when PSEXESVC's child (on the
+// target host, or locally for -s without a host) is logged, the child carries it, once.
+TEST(Scanner, psexec_command_pairs_with_the_service_child) {
+  const auto child_of_psexesvc = [](std::string line) {
+    line.insert(line.size() - 2, R"(,"ParentProcessName":"C:\\Windows\\PSEXESVC.exe")");
+    return line;
+  };
+  const std::string psexec = "C:\\Tools\\PsExec.exe";
+  const auto local =
+      run(ev("10:00:00.000", 100, 9, psexec, "PsExec.exe -accepteula -s reg save HKLM\\sam s") +
+          child_of_psexesvc(
+              ev("10:00:01.000", 204, 200, sys("reg.exe"), "reg  save HKLM\\sam s")));
+  EXPECT_EQ(shape(local), "psexec@100 reg@204<100");
+  const auto remote = run(
+      ev("10:00:00.000", 100, 9, psexec, "psexec \\\\DC01 -s whoami /all", "WS01") +
+      child_of_psexesvc(ev("10:00:01.000", 304, 300, sys("whoami.exe"), "whoami /all", "DC01")));
+  EXPECT_EQ(shape(remote), "psexec@100 whoami@304<100");
+  const auto unlogged = run(ev("10:00:00.000", 100, 9, psexec, "psexec \\\\DC01 -s whoami /all"));
+  EXPECT_EQ(shape(unlogged), "psexec@100 whoami@100");
+}
+
 // Issue 14: the most specific entry's name and tactic label the finding; the study phase
 // stays; an idiom is not counted as the study's command.
 TEST(Scanner, labels_come_from_the_most_specific_entry) {
