@@ -102,10 +102,10 @@ def main():
     policies = {}
     policies["recommended"] = os.path.join(a.work, "recommended.xml")
     run([a.cmdsentry, "policy", "generate", "--from-recommendation", rec, "--mode", "enforce",
-         "-o", policies["recommended"]])
+         "-o", policies["recommended"], "--force"])
     policies["naive"] = os.path.join(a.work, "naive.xml")
-    run([a.cmdsentry, "policy", "generate", "--deny", ",".join(NAIVE), "--mode", "enforce", "-o",
-         policies["naive"]])
+    run([a.cmdsentry, "policy", "generate", "--deny", ",".join(NAIVE), "--mode", "enforce",
+         "--force", "-o", policies["naive"]])
 
     print(f"organisation: {a.hosts} hosts, {a.users} users, {a.days} days, {len(parts)} intrusion "
           f"parts; learned days 1-{a.learn_days} without {len(dirty)} host(s) an intrusion "

@@ -8,6 +8,7 @@ packages=(
   libdeflate-dev libarchive-dev libsqlite3-dev libmimalloc-dev libvectorscan-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
   libevtx-utils python3-evtx python3 python3-yaml python3-jsonschema time jq
+  chromium  # headless browser for the HTML report's tests (tests/cli/html_report_test.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -49,6 +49,13 @@ inline constexpr std::chrono::milliseconds kDefaultIdleFlush{1000};
 /// A Sysmon UtcTime this far from its record's time is a clock offset, not logging delay.
 inline constexpr std::uint64_t kClockOffsetThreshold = 5 * 60 * kTicksPerSecond;
 
+/// Live counts of a run for a progress display, written by the engine's thread and read by any
+/// (relaxed atomics: a display, not a synchronisation point).
+struct EngineProgress {
+  std::atomic<std::uint64_t> events{0};      ///< events merged so far (executions, kept others)
+  std::atomic<std::uint64_t> event_time{0};  ///< FILETIME ticks of the latest merged event
+};
+
 /// What to run.
 struct EngineOptions {
   int threads = 0;     ///< reader/decoder threads (0: all cores)
@@ -68,6 +75,8 @@ struct EngineOptions {
   /// inputs, until `*follow` becomes true (the CLI sets it on SIGINT/SIGTERM); then the run
   /// ends as at the end of its inputs.
   const std::atomic<bool>* follow = nullptr;
+  /// Set: updated as events are merged (the CLI's progress line).
+  EngineProgress* progress = nullptr;
 };
 
 /// End-of-run counts: what was read, merged, analysed and found. Counts, never events.

@@ -8,9 +8,11 @@ int g_exit_code = kExitOk;
 void register_commands(CLI::App& app) {
   register_baseline(app);
   register_dump(app);
+  register_docs(app);
   register_events(app);
   register_policy(app);
   register_recommend(app);
+  register_report(app);
   register_scan(app);
   register_rules(app);
 }

@@ -20,10 +20,12 @@ int exit_code();
 void set_exit_code(int code);
 
 void register_baseline(CLI::App& app);
+void register_docs(CLI::App& app);
 void register_dump(CLI::App& app);
 void register_events(CLI::App& app);
 void register_policy(CLI::App& app);
 void register_recommend(CLI::App& app);
+void register_report(CLI::App& app);
 void register_scan(CLI::App& app);
 void register_rules(CLI::App& app);
 

@@ -22,6 +22,7 @@ struct DumpArgs {
   bool carve = false;
   bool quiet = false;
   std::string output;
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 int run_dump(const DumpArgs& a) {
@@ -34,7 +35,7 @@ int run_dump(const DumpArgs& a) {
       });
   Output out;
   std::string err;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -88,6 +89,10 @@ void register_dump(CLI::App& app) {
       "Render EVTX records as JSON lines (the shape of the Rust evtx_dump tool, plus a \"#source\" "
       "member with the file, record header number and chunk) or as XML the way Windows renders "
       "events.");
+  cmd->footer("Examples:\n"
+              "  cmdsentry dump Security.evtx logs/ --format jsonl -o all.jsonl\n"
+              "  cmdsentry dump logs/ --event-id 4688,1 --threads 8\n"
+              "  cmdsentry dump damaged.evtx --carve\n");
   cmd->add_option("paths", args->paths, "EVTX files or directories (searched recursively)")
       ->required();
   cmd->add_option("--format", args->format, "jsonl (default) or xml")
@@ -101,6 +106,8 @@ void register_dump(CLI::App& app) {
   cmd->add_flag("--carve", args->carve,
                 "also recover records left in chunk slack space (marked \"carved\")");
   cmd->add_option("-o,--output", args->output, "write to FILE instead of standard output");
+  cmd->add_flag("--force", args->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   cmd->add_flag("-q,--quiet", args->quiet, "do not print warnings about damaged input");
   cmd->callback([args] { set_exit_code(run_dump(*args)); });
 }

@@ -25,6 +25,7 @@ struct EventsOptions {
   bool quiet = false;
   std::string output;
   std::string diagnostics = "text";
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 /// Writes each merged event as one JSON line.
@@ -54,7 +55,7 @@ class EventsSink final : public Sink {
 void run_events(const EventsOptions& o) {
   Output out;
   std::string err;
-  if (!out.open(o.output, err)) {
+  if (!open_output(out, o.output, o.force, err)) {
     error(err);
     set_exit_code(kExitFatal);
     return;
@@ -96,10 +97,15 @@ void register_events(CLI::App& app) {
   auto opts = std::make_shared<EventsOptions>();
   auto* cmd = app.add_subcommand(
       "events", "Print the normalized process executions (JSONL) from logs in any format");
+  cmd->footer("Examples:\n"
+              "  cmdsentry events logs/ winlogbeat.json export.xml dataset.zip\n"
+              "  cmdsentry events --all logs/\n");
   cmd->add_option("paths", opts->paths, "EVTX/JSON/XML files, directories, archives, - for stdin")
       ->required();
   cmd->add_flag("--all", opts->all, "Also print logons, process exits and other events");
   cmd->add_option("-o,--output", opts->output, "write events to FILE instead of standard output");
+  cmd->add_flag("--force", opts->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");

@@ -1,12 +1,14 @@
 #include "cli/output.h"
 
 #include <csignal>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/text_escape.h"
@@ -27,8 +29,9 @@ bool Output::open(const std::string& path, std::string& error) {
     }
     owned_ = true;
   }
-  static thread_local char buf[1 << 20];
-  std::setvbuf(file_, buf, _IOFBF, sizeof(buf));
+  // Each Output has its own buffer: scan writes its findings and the HTML report at once.
+  if (!buffer_) buffer_ = std::make_unique<char[]>(kBufferBytes);
+  std::setvbuf(file_, buffer_.get(), _IOFBF, kBufferBytes);
   return true;
 }
 
@@ -65,22 +68,54 @@ bool Output::close() {
   return !failed_;
 }
 
-void warn(std::string_view text) {
-  std::fprintf(stderr, "cmdsentry: warning: %s\n", terminal_safe(text).c_str());
+bool open_output(Output& out, const std::string& path, bool force, std::string& error) {
+  if (!force && !path.empty() && path != "-") {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      error = path + ": exists; not overwritten (use --force to overwrite it)";
+      return false;
+    }
+  }
+  return out.open(path, error);
 }
 
-void error(std::string_view text) {
-  std::fprintf(stderr, "cmdsentry: error: %s\n", terminal_safe(text).c_str());
+namespace {
+
+std::mutex g_stderr_mu;
+bool g_progress_shown = false;
+
+/// Writes one message to stderr, clearing a progress line first.
+void to_stderr(const std::string& text) {
+  std::lock_guard lock(g_stderr_mu);
+  if (g_progress_shown) {
+    std::fputs("\r\x1b[K", stderr);
+    g_progress_shown = false;
+  }
+  std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
-void note(std::string_view text) { std::fprintf(stderr, "%s\n", terminal_safe(text).c_str()); }
+}  // namespace
+
+void draw_progress(const std::string& line) {
+  std::lock_guard lock(g_stderr_mu);
+  std::fputs("\r\x1b[K", stderr);
+  std::fputs(terminal_safe(line).c_str(), stderr);
+  std::fflush(stderr);
+  g_progress_shown = !line.empty();
+}
+
+void warn(std::string_view text) { to_stderr("cmdsentry: warning: " + terminal_safe(text) + "\n"); }
+
+void error(std::string_view text) { to_stderr("cmdsentry: error: " + terminal_safe(text) + "\n"); }
+
+void note(std::string_view text) { to_stderr(terminal_safe(text) + "\n"); }
 
 void print_diagnostic(const Diagnostic& d, bool quiet, const std::string& format) {
   if (quiet && d.severity == DiagnosticSeverity::kNote) return;
   std::string line = format == "json" ? render_json(d) : render_text(d);
   line += '\n';
   std::fflush(stdout);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  to_stderr(line);
 }
 
 namespace {

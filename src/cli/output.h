@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,10 +29,23 @@ class Output {
   bool close();
 
  private:
+  static constexpr std::size_t kBufferBytes = 1 << 20;
   std::FILE* file_ = nullptr;
+  std::unique_ptr<char[]> buffer_;
   bool owned_ = false;
   bool failed_ = false;
 };
+
+/// Opens `path` for a command's output with Hayabusa's clobber rule: an existing regular file is
+/// not overwritten unless `force` (devices and pipes, like /dev/null, are written as always).
+/// "" or "-" is stdout.
+[[nodiscard]] bool open_output(Output& out, const std::string& path, bool force,
+                               std::string& error);
+
+/// Draws `line` as the progress line on stderr (in place; empty: clears it). While one is
+/// shown, warn/error/note/print_diagnostic clear it before they print, and the next draw puts it
+/// back; all of them take one lock, so lines never mix.
+void draw_progress(const std::string& line);
 
 /// Prints "cmdsentry: warning: <text>" to stderr, control characters made visible.
 void warn(std::string_view text);

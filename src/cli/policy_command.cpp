@@ -39,6 +39,7 @@ struct GenerateArgs {
   std::vector<std::string> collections{"exe"};
   std::string format = "applocker";
   std::string output;
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 struct SimulateArgs {
@@ -50,6 +51,7 @@ struct SimulateArgs {
   int threads = 0;
   bool quiet = false;
   std::string diagnostics = "text";
+  bool force = false;  ///< -o may overwrite an existing file
 };
 
 /// Reads a whole file; false with a message.
@@ -163,7 +165,7 @@ int run_generate(const GenerateArgs& a) {
       a.format == "srp" ? policy::write_srp_reg(*p) : policy::write_policy_xml(*p);
   Output out;
   std::string err;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -321,7 +323,7 @@ int run_simulate(const SimulateArgs& a) {
   const bool to_terminal = (a.output.empty() || a.output == "-") && ::isatty(STDOUT_FILENO) != 0;
   const bool table = !a.format.empty() ? a.format == "table" : to_terminal;
   Output out;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -368,6 +370,9 @@ void register_policy(CLI::App& app) {
       "generate",
       "Write an AppLocker policy (Exe rules, default allow rules kept) that keeps ordinary users "
       "from running the given commands; Administrators and --exempt groups keep them");
+  gen->footer("Examples:\n"
+              "  cmdsentry policy generate --deny net,wmic,at -o restrict.xml\n"
+              "  cmdsentry policy generate --from-recommendation rec.json --mode enforce -o restrict.xml\n");
   auto* from = gen->add_option("--from-recommendation", g->recommendation,
                                "cmdsentry-recommendation JSON FILE listing the restrictions");
   auto* deny = gen->add_option("--deny", g->deny,
@@ -397,6 +402,8 @@ void register_policy(CLI::App& app) {
       ->check(CLI::IsMember({"applocker", "srp"}));
   gen->add_option("-o,--output", g->output, "FILE to write the policy to (- for standard output)")
       ->required();
+  gen->add_flag("--force", g->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   gen->callback([g] { set_exit_code(run_generate(*g)); });
 
   auto s = std::make_shared<SimulateArgs>();
@@ -404,6 +411,8 @@ void register_policy(CLI::App& app) {
       "simulate",
       "Replay the process executions of logs against an AppLocker policy XML: allowed, audited "
       "(AuditOnly) or blocked, and the rule that decided");
+  sim->footer("Examples:\n"
+              "  cmdsentry policy simulate restrict.xml logs/ --groups groups.csv\n");
   sim->add_option("policy", s->policy, "AppLocker policy XML (ours or Get-AppLockerPolicy -Xml)")
       ->required();
   sim->add_option("paths", s->paths,
@@ -416,6 +425,8 @@ void register_policy(CLI::App& app) {
   sim->add_option("--groups", s->groups,
                   "CSV FILE of group memberships: user or SID,group name,group SID");
   sim->add_option("-o,--output", s->output, "write decisions to FILE instead of standard output");
+  sim->add_flag("--force", s->force,
+                "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   sim->add_option("-t,--threads", s->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   sim->add_flag("-q,--quiet", s->quiet, "no notes and no end-of-run counts on stderr");

@@ -140,6 +140,9 @@ void register_rules(CLI::App& app) {
       "check",
       "Load Sigma rules and list every one that cannot be loaded, with its file, line and "
       "reason (exit 0 when all load, 1 otherwise).");
+  check->footer("Examples:\n"
+              "  cmdsentry rules check my-sigma-rules/\n"
+              "  cmdsentry rules check sigma/rules/windows/process_creation/ --format json\n");
   check->add_option("paths", args->paths, "Sigma rule files or directories (*.yml, *.yaml)")
       ->required();
   check->add_option("-f,--format", args->format, "text (default) or json")

@@ -18,13 +18,18 @@
 #include "baseline/rarity.h"
 #include "baseline/store.h"
 #include "cli/commands.h"
+#include "cli/filters.h"
+#include "cli/html_report.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "core/text_escape.h"
 #include "cmdsentry/engine.h"
 #include "correlate/correlator.h"
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
 #include "report/fields.h"
+#include "report/filter.h"
+#include "report/html_writer.h"
 #include "report/sink.h"
 #include "report/table_writer.h"
 #include "report/summary_writer.h"
@@ -39,6 +44,14 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::string format;  // empty: table on a terminal, else jsonl
   std::string output;
+  std::string html;  // --html FILE: the HTML report besides the other output
+  bool force = false;  // -o / --html may overwrite an existing file
+  FilterArgs filter;
+  std::string color = "auto";  // --color
+  std::string profile = "standard";
+  bool local_time = false;  // --local
+  std::string tz;           // --tz
+  bool iso_time = false;    // --iso
   std::vector<std::string> rules;
   int threads = 0;
   bool carve = false;
@@ -73,6 +86,17 @@ int terminal_width() {
   winsize ws{};
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
   return 120;
+}
+
+/// --color: `always` and `never` as said; `auto` on a terminal unless NO_COLOR is set (non-empty,
+/// no-color.org) or TERM is dumb.
+bool use_color(const std::string& mode, bool to_terminal) {
+  if (mode == "always") return true;
+  if (mode == "never" || !to_terminal) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string_view(term) != "dumb";
 }
 
 std::optional<kb::Noise> parse_noise(std::string_view s) {
@@ -154,6 +178,7 @@ class SummarySink final : public Sink {
  public:
   explicit SummarySink(Output& out) : out_(out) {}
   void on_finding(const Finding& f) override {
+    written.fetch_add(1, std::memory_order_relaxed);
     if (f.kb() != nullptr) builder.add(f);
   }
   void on_incident(const Incident& inc) override {
@@ -191,6 +216,7 @@ class SummarySink final : public Sink {
     return text;
   }
   scan::SummaryBuilder builder;
+  std::atomic<std::uint64_t> written{0};  ///< findings written (the progress line reads it)
   std::uint64_t incidents = 0;
   std::vector<std::string> incident_lines;
   std::vector<std::string> automation_lines;
@@ -207,6 +233,12 @@ int run_scan(const ScanArgs& a) {
 
   std::optional<kb::Noise> max_noise;
   if (!a.max_noise.empty()) max_noise = parse_noise(a.max_noise);
+  report::FilterSpec filter_spec;
+  std::string filter_error;
+  if (!make_filter(a.filter, filter_spec, filter_error)) {
+    error(filter_error);
+    return kExitUsage;
+  }
 
   const bool to_terminal = (a.output.empty() || a.output == "-") && ::isatty(STDOUT_FILENO) != 0;
   const std::string format_name = !a.format.empty() ? a.format : to_terminal ? "table" : "jsonl";
@@ -214,7 +246,7 @@ int run_scan(const ScanArgs& a) {
 
   Output out;
   std::string err;
-  if (!out.open(a.output, err)) {
+  if (!open_output(out, a.output, a.force, err)) {
     error(err);
     return kExitFatal;
   }
@@ -226,6 +258,8 @@ int run_scan(const ScanArgs& a) {
   if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
   if (a.max_open_inputs > 0) eo.max_open_inputs = static_cast<std::size_t>(a.max_open_inputs);
   if (a.follow) eo.follow = stop_on_signals();
+  EngineProgress progress;
+  eo.progress = &progress;
   Engine engine(eo);
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
@@ -241,13 +275,50 @@ int run_scan(const ScanArgs& a) {
     engine.add_detector(*rarity);  // after the knowledge base: it reads its matches
   }
   report::SinkOptions sink_options;
-  sink_options.width = to_terminal ? terminal_width() : 160;
+  // COLUMNS when set (also into a file or pipe), else the terminal's width, else 168.
+  const char* columns = std::getenv("COLUMNS");
+  const bool columns_set = columns != nullptr && std::atoi(columns) > 0;
+  sink_options.width = to_terminal || columns_set ? terminal_width() : 168;
+  sink_options.color = use_color(a.color, to_terminal);
+  sink_options.profile = report::parse_profile(a.profile).value_or(report::Profile::kStandard);
+  if (!a.tz.empty()) {
+    // An IANA name must exist (glibc would silently fall back to UTC); a POSIX TZ string
+    // ("JST-9") has a digit.
+    const bool posix = a.tz.find_first_of("0123456789") != std::string::npos;
+    std::error_code ec;
+    if (!posix && !std::filesystem::exists("/usr/share/zoneinfo/" + a.tz, ec)) {
+      error("--tz: unknown time zone '" + a.tz + "' (an IANA name like Asia/Tokyo)");
+      return kExitUsage;
+    }
+    ::setenv("TZ", a.tz.c_str(), 1);
+    ::tzset();
+  }
+  sink_options.time.local = a.local_time || !a.tz.empty();
+  sink_options.time.iso = a.iso_time;
+  sink_options.time.zone = a.tz;
   auto writer = report::make_sink(
       format, [&](std::string_view s) { out.write(s); }, sink_options);
   SummarySink summary_sink(out);
   std::vector<Sink*> outputs;
   if (!a.summary_only) outputs.push_back(writer.get());
   outputs.push_back(&summary_sink);
+  Output html_out;
+  std::optional<report::HtmlWriter> html;
+  if (!a.html.empty()) {
+    if (!open_output(html_out, a.html, a.force, err)) {
+      error(err);
+      return kExitFatal;
+    }
+    html.emplace([&](std::string_view s) { html_out.write(s); }, html_options(a.paths));
+    outputs.push_back(&*html);
+  }
+  // --from/--to/--host/--user/--phase: between correlation (which sees every finding) and the
+  // outputs, the summary included.
+  std::optional<report::FilterSink> filter;
+  if (!filter_spec.empty()) {
+    filter.emplace(filter_spec, outputs);
+    outputs = {&*filter};
+  }
   // Correlation (docs/incidents.md) runs last among the detectors and sits between the engine
   // and the outputs; without it the outputs take findings straight from the engine.
   correlate::CorrelateOptions co;
@@ -265,7 +336,15 @@ int run_scan(const ScanArgs& a) {
     for (Sink* s : outputs) engine.add_sink(*s);
   }
   engine.on_diagnostic([&](const Diagnostic& d) { print_diagnostic(d, a.quiet, a.diagnostics); });
+  // The progress line: on a terminal's stderr, when the findings do not go to that terminal
+  // (it would break up the table), not with --quiet or --follow.
+  ProgressLine progress_line;
+  const bool findings_on_terminal = to_terminal && !a.summary_only;
+  if (!a.quiet && !a.follow && ::isatty(STDERR_FILENO) != 0 && !findings_on_terminal) {
+    progress_line.start(progress, summary_sink.written);
+  }
   const RunReport r = engine.run(a.paths);
+  progress_line.stop();
 
   if (!a.no_summary || a.summary_only) {
     const scan::Summary summary = summary_sink.builder.build();
@@ -292,6 +371,10 @@ int run_scan(const ScanArgs& a) {
     error("writing the output failed");
     return kExitFatal;
   }
+  if (html && !html_out.close()) {
+    error("writing the HTML report failed: " + a.html);
+    return kExitFatal;
+  }
 
   std::uint64_t hidden = 0;
   for (const auto& [name, v] : r.detector_counters) {
@@ -312,6 +395,10 @@ int run_scan(const ScanArgs& a) {
         read_counts(s), r.analysed, r.commands,
         r.findings, r.paired, r.on_shell, r.shells, r.helpers,
         max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
+    if (filter) {
+      note(fmt::format("cmdsentry: scan: {} finding(s) left out by the filters",
+                       filter->dropped()));
+    }
     if (!a.no_incidents) {
       note(fmt::format("cmdsentry: scan: {} incident(s); {} finding(s) of known automation {}",
                        incidents, automation,
@@ -347,6 +434,13 @@ void register_scan(CLI::App& app) {
       "scan",
       "Find the commands attackers type (JPCERT/CC 2015 study + modern additions) in event logs "
       "and print them as a timeline, then a per-phase summary in the study's form.");
+  cmd->footer("Examples:\n"
+              "  cmdsentry scan logs/                                   # table, then the summary\n"
+              "  cmdsentry scan logs/ -f jsonl -o run.jsonl --html report.html\n"
+              "  cmdsentry scan logs/ -f csv --profile timesketch -o timeline.csv\n"
+              "  cmdsentry scan logs/ --host ws01,dc01 --from 7d --phase spread\n"
+              "  cmdsentry scan evidence.zip --summary-only\n"
+              "  tail -f forwarded.jsonl | cmdsentry scan - -f jsonl\n");
   cmd->add_option("paths", args->paths,
                   "EVTX/JSON/JSONL/XML files, directories, archives (zip, gz...), - for stdin")
       ->required();
@@ -354,6 +448,25 @@ void register_scan(CLI::App& app) {
                   "table (default on a terminal), csv, or jsonl (default otherwise)")
       ->check(CLI::IsMember({"table", "csv", "jsonl"}));
   cmd->add_option("-o,--output", args->output, "write findings to FILE instead of standard output");
+  cmd->add_option("--html", args->html,
+                  "also write the self-contained HTML report to FILE (docs/report.md)");
+  add_filter_options(cmd, args->filter);
+  cmd->add_option("--profile", args->profile,
+                  "fields of CSV and JSONL: minimal, standard (default), verbose, timesketch "
+                  "(adds message, datetime, timestamp_desc for Timesketch import)")
+      ->check(CLI::IsMember({"minimal", "standard", "verbose", "timesketch"}));
+  cmd->add_flag("--local", args->local_time,
+                "table: times in the machine's local time zone instead of UTC");
+  cmd->add_option("--tz", args->tz,
+                  "table: times in this time zone (IANA name, e.g. Asia/Tokyo) instead of UTC");
+  cmd->add_flag("--iso", args->iso_time,
+                "table: times in ISO 8601 with their offset (2026-03-02T22:12:05+09:00, or Z)");
+  cmd->add_option("--color", args->color,
+                  "colour the table by phase and level: auto (default: on a terminal, unless "
+                  "NO_COLOR is set or TERM=dumb), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd->add_flag("--force", args->force,
+                "overwrite the -o / --html FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("-r,--rules", args->rules,
                   "knowledge-base FILE adding or replacing entries (repeatable; docs/kb-format.md)")
       ->allow_extra_args(false);  // `-r a.yaml log.evtx`: the log is a path, not a rules file

@@ -353,6 +353,10 @@ class Run {
       Open& op = open[best];
       reorder(std::move(std::get<Event>(op.batch[op.pos])), best_time);
       op.pos++;
+      if (o_.progress != nullptr) {
+        o_.progress->events.fetch_add(1, std::memory_order_relaxed);
+        o_.progress->event_time.store(best_time, std::memory_order_relaxed);
+      }
       if (op.p->live() && op.pos == op.batch.size()) flushed_idle = false;
     }
     flush_all();

@@ -10,8 +10,8 @@ namespace {
 constexpr std::size_t kFlushBytes = 1 << 16;
 }  // namespace
 
-const std::vector<std::string_view>& csv_columns() {
-  static const std::vector<std::string_view> kColumns = {"timestamp",
+namespace {
+const std::vector<std::string_view> kStandardColumns = {"timestamp",
                                                          "host",
                                                          "user",
                                                          "phase",
@@ -46,12 +46,28 @@ const std::vector<std::string_view>& csv_columns() {
                                                          "incident",
                                                          "ancestry",
                                                          "automation"};
-  return kColumns;
+const std::vector<std::string_view> kMinimalColumns = {
+    "timestamp", "host", "user", "phase", "command", "rule", "level", "command_line", "source",
+    "record", "incident"};
+const std::vector<std::string_view> kTimesketchColumns = {"message", "datetime", "timestamp_desc"};
+const std::vector<std::string_view> kVerboseColumns = {
+    "level", "process_guid", "parent_process_guid", "current_directory", "original_file_name"};
+}  // namespace
+
+std::vector<std::string_view> csv_columns(Profile profile) {
+  if (profile == Profile::kMinimal) return kMinimalColumns;
+  std::vector<std::string_view> out;
+  if (profile == Profile::kTimesketch) out = kTimesketchColumns;
+  out.insert(out.end(), kStandardColumns.begin(), kStandardColumns.end());
+  if (profile == Profile::kVerbose) {
+    out.insert(out.end(), kVerboseColumns.begin(), kVerboseColumns.end());
+  }
+  return out;
 }
 
 void CsvWriter::begin() {
   bool first = true;
-  for (std::string_view c : csv_columns()) {
+  for (std::string_view c : csv_columns(profile_)) {
     if (!first) buf_ += ',';
     first = false;
     buf_ += c;
@@ -66,9 +82,31 @@ void CsvWriter::write(const Finding& f) {
   auto field = [&](std::string_view v) {
     if (!first) buf_ += ',';
     first = false;
-    append_csv_field(buf_, v);
+    // Controls (ESC, BEL, CR, LF...) and bidi overrides made visible first, so a row is one line
+    // and no cell carries a terminal sequence; then RFC 4180 quoting and formula neutralising.
+    append_csv_field(buf_, terminal_text(v));
   };
   auto number = [&](std::uint64_t v, bool present) { field(present ? std::to_string(v) : ""); };
+  if (profile_ == Profile::kMinimal) {
+    field(iso_time(e.time));
+    field(e.host());
+    field(user_of(e));
+    field(f.phase());
+    field(f.command());
+    field(f.rule());
+    field(to_string(headline_level(f)));
+    field(e.command_line());
+    field(src.file);
+    number(record_of(src), record_of(src) != 0);
+    field(f.incident);
+    end_row();
+    return;
+  }
+  if (profile_ == Profile::kTimesketch) {
+    field(timeline_message(f));
+    field(iso_time(e.time));
+    field("Process creation");
+  }
   field(iso_time(e.time));
   field(e.host());
   field(user_of(e));
@@ -104,6 +142,17 @@ void CsvWriter::write(const Finding& f) {
   field(f.incident);
   field(f.ancestry);
   field(f.automation);
+  if (profile_ == Profile::kVerbose) {
+    field(to_string(headline_level(f)));
+    field(e.process_guid());
+    field(e.parent_process_guid());
+    field(e.current_directory());
+    field(e.original_file_name());
+  }
+  end_row();
+}
+
+void CsvWriter::end_row() {
   buf_ += "\r\n";
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

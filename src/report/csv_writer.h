@@ -1,7 +1,8 @@
 #pragma once
 /// CsvWriter: RFC 4180 CSV with a header row, one finding per row. Every field goes through
-/// append_csv_field (core/text_escape.h): quoted when needed, and a value a spreadsheet would
-/// evaluate (leading = + - @ TAB CR) is prefixed with a single quote. Multi-valued fields
+/// terminal_text (report/fields.h: C0/C1 controls, DEL as \x1b, bidi overrides as \u{202e}, so
+/// each row is one line) and then append_csv_field (core/text_escape.h): quoted when needed, and
+/// a value a spreadsheet would evaluate (leading = + - @) is prefixed with a single quote. Multi-valued fields
 /// (technique, obfuscation reasons, targets) are joined with spaces.
 
 #include <string>
@@ -10,13 +11,14 @@
 
 namespace cmdsentry::report {
 
-/// The header row's column names, in order.
-[[nodiscard]] const std::vector<std::string_view>& csv_columns();
+/// The header row's column names, in order, for `profile` (docs/scan.md).
+[[nodiscard]] std::vector<std::string_view> csv_columns(Profile profile = Profile::kStandard);
 
 /// CSV sink.
 class CsvWriter final : public Sink {
  public:
-  explicit CsvWriter(TextOut out) : out_(std::move(out)) {}
+  explicit CsvWriter(TextOut out, Profile profile = Profile::kStandard)
+      : out_(std::move(out)), profile_(profile) {}
   void begin() override;
   void write(const Finding& finding) override;
   void finish() override;
@@ -26,7 +28,10 @@ class CsvWriter final : public Sink {
   }
 
  private:
+  void end_row();
+
   TextOut out_;
+  Profile profile_;
   std::string buf_;
 };
 

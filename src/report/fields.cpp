@@ -1,6 +1,9 @@
 #include "report/fields.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "core/time.h"
 
@@ -45,6 +48,58 @@ std::string reasons_text(const Finding& f) {
     if (!out.empty()) out += ' ';
     out += cmdline::to_string(r);
   }
+  return out;
+}
+
+std::string display_time(std::uint64_t filetime, const TimeStyle& style) {
+  if (filetime == 0) return {};
+  if (!style.local) {
+    std::string t = iso_time(filetime).substr(0, 19);
+    if (style.iso) return t + "Z";
+    if (t.size() > 10) t[10] = ' ';
+    return t;
+  }
+  constexpr std::uint64_t kEpoch = 116'444'736'000'000'000ULL;
+  const auto secs =
+      static_cast<std::time_t>(filetime >= kEpoch ? (filetime - kEpoch) / 10'000'000 : 0);
+  std::tm tm{};
+  if (::localtime_r(&secs, &tm) == nullptr) return iso_time(filetime).substr(0, 19);
+  char buf[40];
+  std::strftime(buf, sizeof buf, style.iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm);
+  std::string out = buf;
+  if (style.iso) {
+    const long off = tm.tm_gmtoff / 60;
+    std::snprintf(buf, sizeof buf, "%c%02ld:%02ld", off < 0 ? '-' : '+', std::labs(off) / 60,
+                  std::labs(off) % 60);
+    out += buf;
+  }
+  return out;
+}
+
+std::string zone_label(const TimeStyle& style) {
+  if (!style.local) return "UTC";
+  return style.zone.empty() ? "local" : style.zone;
+}
+
+Level headline_level(const Finding& f) {
+  Level l = Level::kInformational;
+  for (const Match& m : f.matches) l = std::max(l, m.level);
+  return l;
+}
+
+std::string timeline_message(const Finding& f) {
+  const ProcessEvent& e = *f.process;
+  std::string out = "[";
+  out += f.phase().empty() ? std::string_view("-") : f.phase();
+  out += "] ";
+  out += f.command();
+  out += ": ";
+  out += e.command_line().empty() ? e.image() : e.command_line();
+  out += " (";
+  out += e.host();
+  const std::string user = user_of(e);
+  if (!user.empty()) out += ", " + user;
+  out += ')';
   return out;
 }
 

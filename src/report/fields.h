@@ -22,6 +22,24 @@ namespace cmdsentry::report {
 [[nodiscard]] std::string join(const std::vector<std::string>& items, char sep = ' ');
 /// Obfuscation reasons joined with ' ' ("caret odd-quoting").
 [[nodiscard]] std::string reasons_text(const Finding& f);
+/// How the table shows times: UTC (default) or the process's local time zone (the CLI sets TZ
+/// for --tz), plain ("2026-03-02 13:12:05") or ISO 8601 ("2026-03-02T13:12:05Z",
+/// "2026-03-02T22:12:05+09:00").
+struct TimeStyle {
+  bool local = false;
+  bool iso = false;
+  std::string zone;  ///< label for headers when local ("Asia/Tokyo", "local")
+};
+/// `filetime` in `style` (seconds precision); empty for 0.
+[[nodiscard]] std::string display_time(std::uint64_t filetime, const TimeStyle& style);
+/// "UTC", or the zone label.
+[[nodiscard]] std::string zone_label(const TimeStyle& style);
+
+/// The finding's level: the highest of its matches' (the knowledge base's follows its noise).
+[[nodiscard]] Level headline_level(const Finding& f);
+/// One line for a timeline (Timesketch's `message`): "[recon] tasklist: tasklist /v (WS01,
+/// CORP\alice)". Raw text: each writer escapes it.
+[[nodiscard]] std::string timeline_message(const Finding& f);
 /// "0x5c3a1f", empty for 0.
 [[nodiscard]] std::string hex_id(std::uint64_t v);
 

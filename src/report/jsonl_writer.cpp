@@ -53,12 +53,17 @@ class Obj {
   bool first_ = true;
 };
 
-}  // namespace
+/// Timesketch's three required fields, first in each record of the timesketch profile.
+void timesketch_fields(Obj& o, std::string_view message, std::uint64_t time,
+                       std::string_view desc) {
+  o.str("message", message);
+  o.str("datetime", iso_time(time));
+  o.str("timestamp_desc", desc);
+}
 
-void append_finding_json(std::string& out, const Finding& f) {
+/// The fields every profile starts a finding with (after Timesketch's).
+void finding_head(Obj& o, std::string& out, const Finding& f) {
   const ProcessEvent& e = *f.process;
-  const SourceRef& src = source_of(e);
-  Obj o(out);
   o.str("type", "finding");
   o.key("incident");
   if (f.incident.empty()) {
@@ -72,6 +77,35 @@ void append_finding_json(std::string& out, const Finding& f) {
   o.str("phase", f.phase());
   o.str("command", f.command());
   o.str("rule", f.rule());
+}
+
+void append_minimal_json(std::string& out, const Finding& f) {
+  const ProcessEvent& e = *f.process;
+  const SourceRef& src = source_of(e);
+  Obj o(out);
+  finding_head(o, out, f);
+  o.str("level", to_string(headline_level(f)));
+  o.str("command_line", e.command_line());
+  o.str("source", src.file);
+  o.num("record", record_of(src));
+  o.close();
+  out += '\n';
+}
+
+}  // namespace
+
+void append_finding_json(std::string& out, const Finding& f, Profile profile) {
+  if (profile == Profile::kMinimal) {
+    append_minimal_json(out, f);
+    return;
+  }
+  const ProcessEvent& e = *f.process;
+  const SourceRef& src = source_of(e);
+  Obj o(out);
+  if (profile == Profile::kTimesketch) {
+    timesketch_fields(o, timeline_message(f), e.time, "Process creation");
+  }
+  finding_head(o, out, f);
   o.str("tactic", f.tactic());
   o.list("technique", f.techniques());
   if (f.kb() != nullptr) o.str("noise", kb::to_string(f.noise()));
@@ -129,6 +163,16 @@ void append_finding_json(std::string& out, const Finding& f) {
     o.num("offset", src.offset);
   }
   if (src.carved) o.boolean("carved", true);
+  if (profile == Profile::kVerbose) {
+    o.str("level", to_string(headline_level(f)));
+    o.opt_str("process_guid", e.process_guid());
+    o.opt_str("parent_process_guid", e.parent_process_guid());
+    o.opt_str("current_directory", e.current_directory());
+    // A renamed copy's original_file_name is written above already.
+    if (f.kb() == nullptr || !f.kb()->renamed) {
+      o.opt_str("original_file_name", e.original_file_name());
+    }
+  }
   // The knowledge base's match is the headline fields above; other detectors' matches
   // (Sigma, baseline, policy, correlation) are listed.
   if (f.matches.size() > 1 || (f.matches.size() == 1 && f.kb() == nullptr)) {
@@ -171,7 +215,7 @@ void append_finding_json(std::string& out, const Finding& f) {
 }
 
 void JsonlWriter::write(const Finding& f) {
-  append_finding_json(buf_, f);
+  append_finding_json(buf_, f, profile_);
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);
     buf_.clear();
@@ -197,8 +241,16 @@ void evidence_json(std::string& out, const EvidenceRef& r, bool full) {
 
 }  // namespace
 
-void append_incident_json(std::string& out, const Incident& inc) {
+void append_incident_json(std::string& out, const Incident& inc, Profile profile) {
   Obj o(out);
+  if (profile == Profile::kTimesketch) {
+    std::string phases;
+    for (const std::string& p : inc.phases) phases += (phases.empty() ? "" : " -> ") + p;
+    timesketch_fields(o,
+                      "incident " + inc.id + " score " + std::to_string(inc.score) + " on " +
+                          inc.host + " (" + inc.user + ")" + (phases.empty() ? "" : ": " + phases),
+                      inc.start, "Incident start");
+  }
   o.str("type", "incident");
   o.str("id", inc.id);
   o.str("host", inc.host);
@@ -222,8 +274,14 @@ void append_incident_json(std::string& out, const Incident& inc) {
   out += '\n';
 }
 
-void append_automation_json(std::string& out, const AutomationLine& a) {
+void append_automation_json(std::string& out, const AutomationLine& a, Profile profile) {
   Obj o(out);
+  if (profile == Profile::kTimesketch) {
+    timesketch_fields(o,
+                      "known automation " + a.pattern + ": " + std::to_string(a.count) +
+                          " finding(s) on " + std::to_string(a.hosts) + " host(s)",
+                      a.first, "Automation first seen");
+  }
   o.str("type", "automation");
   o.str("pattern", a.pattern);
   o.str("evidence", a.evidence);
@@ -240,11 +298,13 @@ void append_automation_json(std::string& out, const AutomationLine& a) {
 }
 
 void JsonlWriter::on_incident(const Incident& incident) {
-  append_incident_json(buf_, incident);
+  append_incident_json(buf_, incident, profile_);
   if (buf_.size() >= kFlushBytes) flush();
 }
 
-void JsonlWriter::on_automation(const AutomationLine& line) { append_automation_json(buf_, line); }
+void JsonlWriter::on_automation(const AutomationLine& line) {
+  append_automation_json(buf_, line, profile_);
+}
 
 void JsonlWriter::finish() {
   if (!buf_.empty()) out_(buf_);

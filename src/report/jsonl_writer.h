@@ -21,17 +21,21 @@
 
 namespace cmdsentry::report {
 
-/// Appends one finding as a JSON object and '\n'.
-void append_finding_json(std::string& out, const Finding& finding);
-/// Appends one incident record and '\n'.
-void append_incident_json(std::string& out, const Incident& incident);
+/// Appends one finding as a JSON object and '\n', with the fields of `profile`.
+void append_finding_json(std::string& out, const Finding& finding,
+                         Profile profile = Profile::kStandard);
+/// Appends one incident record and '\n' (timesketch: with message, datetime, timestamp_desc).
+void append_incident_json(std::string& out, const Incident& incident,
+                          Profile profile = Profile::kStandard);
 /// Appends one known-automation record and '\n'.
-void append_automation_json(std::string& out, const AutomationLine& line);
+void append_automation_json(std::string& out, const AutomationLine& line,
+                            Profile profile = Profile::kStandard);
 
 /// JSON Lines sink.
 class JsonlWriter final : public Sink {
  public:
-  explicit JsonlWriter(TextOut out) : out_(std::move(out)) {}
+  explicit JsonlWriter(TextOut out, Profile profile = Profile::kStandard)
+      : out_(std::move(out)), profile_(profile) {}
   void write(const Finding& finding) override;
   void on_incident(const Incident& incident) override;
   void on_automation(const AutomationLine& line) override;
@@ -43,6 +47,7 @@ class JsonlWriter final : public Sink {
 
  private:
   TextOut out_;
+  Profile profile_;
   std::string buf_;
 };
 

@@ -18,6 +18,7 @@
 #include "cmdsentry/engine.h"
 #include "cmdsentry/finding.h"
 #include "cmdsentry/sink.h"
+#include "report/fields.h"
 
 namespace cmdsentry::report {
 
@@ -30,9 +31,21 @@ enum class Format : std::uint8_t { kTable, kCsv, kJsonl };
 /// "table", "csv", "jsonl" -> Format.
 [[nodiscard]] std::optional<Format> parse_format(std::string_view name);
 
+/// Which fields CSV and JSON Lines carry (docs/scan.md, "Profiles"): `minimal` the few a
+/// responder reads first, `standard` (default) every field of a finding, `verbose` standard plus
+/// the headline level, process GUIDs, current directory and OriginalFileName, `timesketch`
+/// standard plus Timesketch's required `message`, `datetime` and `timestamp_desc` (first).
+enum class Profile : std::uint8_t { kMinimal, kStandard, kVerbose, kTimesketch };
+
+/// "minimal", "standard", "verbose", "timesketch" -> Profile.
+[[nodiscard]] std::optional<Profile> parse_profile(std::string_view name);
+
 /// Settings shared by the writers.
 struct SinkOptions {
-  int width = 120;  ///< table: total line width (terminal columns)
+  Profile profile = Profile::kStandard;  ///< CSV and JSON Lines fields
+  int width = 120;     ///< table: total line width (terminal columns)
+  bool color = false;  ///< table: ANSI colours for phase and level (the CLI decides: TTY, NO_COLOR)
+  TimeStyle time;      ///< table: how times are shown
 };
 
 /// A findings writer: an engine sink (cmdsentry::Sink) that formats findings as text.

@@ -10,6 +10,13 @@ namespace {
 
 std::string options_text(const std::vector<std::string>& options) { return join(options); }
 
+/// "2026-03-02 13:12" (UTC), "-" when unknown.
+std::string minute(std::uint64_t t) {
+  std::string s = iso_time(t).substr(0, 16);
+  if (s.size() > 10) s[10] = ' ';
+  return s.empty() ? "-" : s;
+}
+
 void scope_text(std::string& out, const scan::SummaryScope& s) {
   if (s.phases.empty()) {
     out += "  (no findings)\n";
@@ -18,11 +25,13 @@ void scope_text(std::string& out, const scan::SummaryScope& s) {
   for (const scan::PhaseTable& t : s.phases) {
     out += terminal_text(t.phase);
     out += '\n';
-    out += "  Rank  Command                 Count  Options\n";
+    out += "  Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)"
+           "   Options\n";
     for (const scan::SummaryRow& r : t.rows) {
-      std::string line =
-          fmt::format("  {:>4}  {}  {:>5}  {}", r.rank, fit(terminal_text(r.command), 22), r.count,
-                      terminal_text(options_text(r.options)));
+      std::string line = fmt::format("  {:>4}  {}  {:>5}  {:>5}  {:>5}  {:<16}  {:<16}  {}", r.rank,
+                                     fit(terminal_text(r.command), 22), r.count, r.hosts, r.users,
+                                     minute(r.first), minute(r.last),
+                                     terminal_text(options_text(r.options)));
       while (line.back() == ' ') line.pop_back();
       out += line;
       out += '\n';
@@ -53,7 +62,8 @@ void scope_json(std::string& out, const scan::SummaryScope& s) {
         if (k > 0) out += ',';
         events::append_json_string(out, r.options[k]);
       }
-      out += "]}";
+      out += fmt::format("],\"first\":\"{}\",\"last\":\"{}\",\"hosts\":{},\"users\":{}}}",
+                         iso_time(r.first), iso_time(r.last), r.hosts, r.users);
     }
     out += "]}";
   }
@@ -66,11 +76,14 @@ void append_summary_text(std::string& out, const scan::Summary& s) {
   out +=
       fmt::format("Summary (JPCERT/CC 2015 form): {} finding{}, {} host{}\n\n", s.all.findings,
                   s.all.findings == 1 ? "" : "s", s.hosts.size(), s.hosts.size() == 1 ? "" : "s");
-  out += "== All hosts ==\n";
-  scope_text(out, s.all);
+  // One host: its block is the whole run's, printed once.
+  if (s.hosts.size() != 1) {
+    out += "== All hosts ==\n";
+    scope_text(out, s.all);
+  }
   for (const scan::SummaryScope& h : s.hosts) {
-    out += fmt::format("\n== Host {} ({} finding{}) ==\n", terminal_text(h.host), h.findings,
-                       h.findings == 1 ? "" : "s");
+    out += fmt::format("{}== Host {} ({} finding{}) ==\n", s.hosts.size() == 1 ? "" : "\n",
+                       terminal_text(h.host), h.findings, h.findings == 1 ? "" : "s");
     scope_text(out, h);
   }
 }

@@ -7,14 +7,16 @@
 ///
 ///   == All hosts ==
 ///   recon
-///     Rank  Command             Count  Options
-///        1  tasklist                3  /v
+///     Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)   Options
+///        1  tasklist                    3      1      1  2026-03-02 13:12  2026-03-02 14:40  /v
 ///   ...
 ///   == Host WKS-FIN-07.corp.example (41 findings) ==
 ///
+/// A run with one host prints only that host's block (it equals the all-hosts one).
+///
 /// JSON: {"type":"summary","findings":57,"all":{...},"hosts":[{"host":..,"findings":..,
 ///        "phases":[{"phase":"recon","rows":[{"rank":1,"command":"tasklist","count":3,
-///        "options":["/v"]}]}]}]}
+///        "options":["/v"],"first":"2026-03-02T13:12:04.1Z","last":...,"hosts":1,"users":1}]}]}]}
 
 #include <string>
 

@@ -8,14 +8,57 @@ namespace cmdsentry::report {
 namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
-// Column widths (code points) before the last column, and the two-space gutter. The USER column
-// is dropped when keeping it would leave ARGS fewer than kMinArgs columns.
-constexpr std::size_t kTime = 19, kHost = 12, kUser = 16, kPhase = 9, kTactic = 17, kRule = 24,
+// Column widths (code points) before the last column, and the two-space gutter.
+constexpr std::size_t kHost = 12, kUser = 16, kPhase = 17, kTactic = 17, kRule = 24,
                       kNoise = 8, kObf = 3, kGutter = 2, kMinArgs = 16;
-constexpr std::size_t kFixed =
-    kTime + kHost + kUser + kPhase + kTactic + kRule + kNoise + kObf + 8 * kGutter;
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+/// ANSI SGR for a phase (study phases in the study's order of alarm) and a level.
+std::string_view phase_color(std::string_view phase) {
+  if (phase == "recon") return "\x1b[34m";
+  if (phase == "discovery") return "\x1b[33m";
+  if (phase == "spread") return "\x1b[31m";
+  return phase.empty() ? "" : "\x1b[35m";
+}
+std::string_view level_color(std::string_view level) {
+  if (level == "critical" || level == "high") return "\x1b[1;31m";
+  if (level == "medium") return "\x1b[33m";
+  if (level == "informational") return "\x1b[2m";
+  return "";
+}
 
 }  // namespace
+
+std::vector<std::string> wrap(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  if (width == 0) width = 1;
+  while (code_points(text) > width) {
+    // Byte offset after `width` code points, and the last break character before it.
+    std::size_t i = 0, cols = 0, brk = 0;
+    while (i < text.size() && cols < width) {
+      std::size_t len = 1;
+      while (i + len < text.size() && (static_cast<unsigned char>(text[i + len]) & 0xC0) == 0x80) {
+        ++len;
+      }
+      const char c = text[i];
+      i += len;
+      ++cols;
+      if (c == ' ' || c == '-' || c == '\\' || c == '.' || c == ',') brk = i;
+    }
+    const std::size_t cut = brk > 0 ? brk : i;
+    std::string line(text.substr(0, cut));
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    lines.push_back(std::move(line));
+    text.remove_prefix(cut);
+  }
+  lines.emplace_back(text);
+  return lines;
+}
 
 std::string short_host(std::string_view host) {
   const bool ip = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
@@ -26,37 +69,83 @@ std::string short_host(std::string_view host) {
 
 void TableWriter::row(std::string_view time, std::string_view host, std::string_view user,
                       std::string_view phase, std::string_view tactic, std::string_view rule,
-                      std::string_view noise, std::string_view obf, std::string_view args) {
+                      std::string_view noise, std::string_view obf, std::string_view args,
+                      std::string_view level) {
   const std::size_t width = width_ > 0 ? static_cast<std::size_t>(width_) : 0;
-  const bool with_user = width >= kFixed + kMinArgs;
-  const std::size_t fixed = with_user ? kFixed : kFixed - kUser - kGutter;
-  const std::size_t rest = std::max(kMinArgs, width > fixed ? width - fixed : 0);
+  const bool paint = color_ && !level.empty();  // header rows have no level
+  struct Column {
+    std::string_view text;
+    std::size_t width;
+    bool shown;
+    std::string_view color;
+    bool right = false;
+  };
+  // 19 columns for "2026-03-02 13:12:05", 20 with a Z, 25 with an offset.
+  const std::size_t time_width = !time_.iso ? 19 : time_.local ? 25 : 20;
+  Column cols[] = {{time, time_width, true, ""},
+                   {host, kHost, true, ""},
+                   {user, kUser, true, ""},
+                   {phase, kPhase, true, paint ? phase_color(phase) : ""},
+                   {tactic, kTactic, true, ""},
+                   {rule, kRule, true, paint ? level_color(level) : ""},
+                   {noise, kNoise, true, ""},
+                   {obf, kObf, true, "", true}};
+  auto fixed = [&] {
+    std::size_t n = 0;
+    for (const Column& c : cols) n += c.shown ? c.width + kGutter : 0;
+    return n;
+  };
+  // Narrow terminal: leave out OBF, then NOISE, then TACTIC, before ARGS gets under kMinArgs.
+  for (std::size_t drop : {7u, 6u, 4u}) {
+    if (fixed() + kMinArgs <= width) break;
+    cols[drop].shown = false;
+  }
+  const std::size_t rest = std::max(kMinArgs, width > fixed() ? width - fixed() : 0);
+  std::vector<std::vector<std::string>> cells;
+  std::size_t lines = 1;
+  for (const Column& c : cols) {
+    cells.push_back(c.shown ? wrap(terminal_text(c.text), c.width) : std::vector<std::string>{});
+    lines = std::max(lines, cells.back().size());
+  }
   const std::string gutter(kGutter, ' ');
-  std::string obf_text = fit(terminal_text(obf), kObf, false);
-  obf_text.insert(0, kObf > obf_text.size() ? kObf - obf_text.size() : 0, ' ');  // right-align
-  std::string line = fit(terminal_text(time), kTime) + gutter + fit(terminal_text(host), kHost);
-  if (with_user) line += gutter + fit(terminal_text(user), kUser);
-  line += gutter + fit(terminal_text(phase), kPhase) + gutter +
-          fit(terminal_text(tactic), kTactic) + gutter + fit(terminal_text(rule), kRule) + gutter +
-          fit(terminal_text(noise), kNoise) + gutter + obf_text + gutter +
-          fit(terminal_text(args), rest, false);
-  while (!line.empty() && line.back() == ' ') line.pop_back();
-  buf_ += line;
-  buf_ += '\n';
+  for (std::size_t l = 0; l < lines; ++l) {
+    std::string line;
+    for (std::size_t k = 0; k < std::size(cols); ++k) {
+      const Column& c = cols[k];
+      if (!c.shown) continue;
+      const std::string value = l < cells[k].size() ? cells[k][l] : std::string();
+      const std::size_t pad = c.width > code_points(value) ? c.width - code_points(value) : 0;
+      if (c.right) line.append(pad, ' ');
+      if (!c.color.empty() && !value.empty()) {
+        line += c.color;
+        line += value;
+        line += "\x1b[0m";
+      } else {
+        line += value;
+      }
+      if (!c.right) line.append(pad, ' ');
+      line += gutter;
+    }
+    if (l == 0) line += fit(terminal_text(args), rest, false);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    buf_ += line;
+    buf_ += '\n';
+  }
 }
 
 void TableWriter::begin() {
-  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
+  row("TIME (" + zone_label(time_) + ")", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF",
+      "ARGS");
 }
 
 void TableWriter::write(const Finding& f) {
   const ProcessEvent& e = *f.process;
-  std::string time = iso_time(e.time).substr(0, 19);
-  if (time.size() > 10) time[10] = ' ';
+  const std::string time = display_time(e.time, time_);
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
+  const Level level = headline_level(f);
   row(time, short_host(e.host()), user_of(e), f.phase(), f.tactic(), f.rule(),
-      kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args);
+      kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args, to_string(level));
   ++rows_;
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);
@@ -69,7 +158,9 @@ namespace {
 /// Lines of an incident's evidence shown in a table block.
 constexpr std::size_t kIncidentLines = 40;
 
-std::string clock_of(std::uint64_t t) { return iso_time(t).substr(11, 8); }
+std::string clock_of(std::uint64_t t, const TimeStyle& style) {
+  return display_time(t, style).substr(11, 8);
+}
 
 std::string span_text(std::uint64_t start, std::uint64_t end) {
   const std::uint64_t secs = end > start ? (end - start) / 10'000'000 : 0;
@@ -82,13 +173,13 @@ std::string span_text(std::uint64_t start, std::uint64_t end) {
 
 void TableWriter::on_incident(const Incident& inc) {
   const std::size_t width = width_ > 40 ? static_cast<std::size_t>(width_) : 40;
-  std::string t0 = iso_time(inc.start).substr(0, 19);
-  if (t0.size() > 10) t0[10] = ' ';
+  const std::string t0 = display_time(inc.start, time_);
   std::string head = "== INCIDENT " + inc.id + "  score " + std::to_string(inc.score) + "  " +
                      short_host(inc.host) + "  " + inc.user + "  " + t0 + " -> " +
-                     clock_of(inc.end) + " UTC (" + span_text(inc.start, inc.end) + ", " +
+                     clock_of(inc.end, time_) + " " + zone_label(time_) + " (" + span_text(inc.start, inc.end) + ", " +
                      std::to_string(inc.findings_total) + " findings)";
-  buf_ += "\n" + fit(terminal_text(head), width, false) + "\n";
+  const std::string head_text = fit(terminal_text(head), width, false);
+  buf_ += color_ ? "\n\x1b[1m" + head_text + "\x1b[0m\n" : "\n" + head_text + "\n";
   std::string phases;
   for (const std::string& p : inc.phases) phases += (phases.empty() ? "" : " -> ") + p;
   if (!phases.empty()) buf_ += fit(terminal_text("   phases   " + phases), width, false) + "\n";
@@ -119,7 +210,7 @@ void TableWriter::on_incident(const Incident& inc) {
     for (const EvidenceRef& r : inc.findings) {
       if (r.ancestry != g) continue;
       if (shown++ >= kIncidentLines) break;
-      std::string line = "     " + clock_of(r.time) + "  " + fit(r.command, 20) + "  " +
+      std::string line = "     " + clock_of(r.time, time_) + "  " + fit(r.command, 20) + "  " +
                          (r.command_line.empty() ? r.image : r.command_line);
       buf_ += fit(terminal_text(line), width, false) + "\n";
     }
@@ -129,7 +220,8 @@ void TableWriter::on_incident(const Incident& inc) {
             " more (see the timeline, --format jsonl)\n";
   }
   buf_ += "\n";
-  row("TIME (UTC)", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF", "ARGS");
+  row("TIME (" + zone_label(time_) + ")", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF",
+      "ARGS");
 }
 
 void TableWriter::on_automation(const AutomationLine& a) {

@@ -69,9 +69,27 @@ void SummaryBuilder::Scope::add(const Finding& f) {
   ++findings;
   const std::string command(f.command());
   auto [it, fresh] = index.try_emplace(command, tallies.size());
-  if (fresh) tallies.push_back({command, std::string(f.phase()), tallies.size(), 0, {}});
+  if (fresh) {
+    Tally fresh_tally;
+    fresh_tally.command = command;
+    fresh_tally.phase = f.phase();
+    fresh_tally.first_seen = tallies.size();
+    tallies.push_back(std::move(fresh_tally));
+  }
   Tally& t = tallies[it->second];
   ++t.count;
+  const ProcessEvent& e = *f.process;
+  if (e.time != 0) {
+    t.first = t.first == 0 ? e.time : std::min(t.first, e.time);
+    t.last = std::max(t.last, e.time);
+  }
+  if (t.hosts.size() < kMaxSummaryDistinct) t.hosts.insert(events::host_key(e.host()));
+  if (t.users.size() < kMaxSummaryDistinct) {
+    std::string user = e.user_name().empty()
+                           ? std::string(e.user_sid())
+                           : std::string(e.user_domain()) + '\\' + std::string(e.user_name());
+    t.users.insert(to_lower(user));
+  }
   for (std::string& tok : option_tokens(f)) {
     auto o = std::find_if(t.options.begin(), t.options.end(),
                           [&](const auto& p) { return p.first == tok; });
@@ -115,6 +133,10 @@ SummaryScope SummaryBuilder::Scope::build() const {
       row.rank = static_cast<int>(table.rows.size()) + 1;
       row.command = t->command;
       row.count = t->count;
+      row.first = t->first;
+      row.last = t->last;
+      row.hosts = t->hosts.size();
+      row.users = t->users.size();
       std::vector<std::pair<std::string, std::uint64_t>> opts = t->options;
       std::stable_sort(opts.begin(), opts.end(),
                        [](const auto& a, const auto& b) { return a.second > b.second; });

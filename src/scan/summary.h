@@ -17,6 +17,7 @@
 #include <string>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct SummaryRow {
   std::string command;               ///< canonical name
   std::uint64_t count = 0;           ///< findings
   std::vector<std::string> options;  ///< most common first, at most kMaxSummaryOptions
+  std::uint64_t first = 0;           ///< FILETIME ticks UTC of the first finding
+  std::uint64_t last = 0;            ///< of the last
+  std::uint64_t hosts = 0;           ///< distinct hosts (at most kMaxSummaryDistinct)
+  std::uint64_t users = 0;           ///< distinct users (at most kMaxSummaryDistinct)
 };
 
 /// One phase's ranked table.
@@ -56,6 +61,8 @@ struct Summary {
 
 /// Distinct options counted per command (attacker-chosen switches must not grow the summary).
 inline constexpr std::size_t kMaxSummaryOptionKinds = 256;
+/// Distinct hosts and users remembered per command and scope; counts stop there.
+inline constexpr std::size_t kMaxSummaryDistinct = 4096;
 
 /// Builds the summary from findings as they stream in: counts per command, phase and host, no
 /// findings kept.
@@ -72,6 +79,8 @@ class SummaryBuilder {
     std::size_t first_seen = 0;
     std::uint64_t count = 0;
     std::vector<std::pair<std::string, std::uint64_t>> options;  ///< first-seen order
+    std::uint64_t first = 0, last = 0;
+    std::unordered_set<std::string> hosts, users;  ///< keys, capped at kMaxSummaryDistinct
   };
   struct Scope {
     std::string host;

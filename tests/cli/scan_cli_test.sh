@@ -103,10 +103,11 @@ quickstart_incidents() {
 quickstart_table() {
   COLUMNS=160 "$bin" scan -f table "$sample" > out.txt 2> err.txt || fail "exit $?"
   expect_line out.txt 'TIME (UTC)           HOST'
-  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon      discovery          tasklist'
+  expect_line out.txt 'WKS-FIN-07    CORP\akimura      recon              discovery          tasklist'
   expect_line out.txt 'Summary (JPCERT/CC 2015 form):'
   expect_line out.txt '== Host DC01.corp.example ('
-  expect_line out.txt '  Rank  Command                 Count  Options'
+  expect_line out.txt '  Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)   Options'
+  expect_line out.txt '     3  whoami                      2      2      2  2026-03-02 13:15  2026-03-02 14:36  /all'
   expect_line err.txt 'cmdsentry: scan: 1 file(s) read'
 }
 
@@ -125,7 +126,7 @@ summary_only_json() {
   "$bin" scan --summary-only --summary-format json -q "$sample" > out.json || fail "exit $?"
   [ "$(wc -l < out.json)" = 1 ] || fail "one line expected"
   expect_line out.json '{"type":"summary","findings":'
-  expect_line out.json '{"phase":"spread","rows":[{"rank":1,"command":"sc","count":2,"options":["create","start"]}'
+  expect_line out.json '{"phase":"spread","rows":[{"rank":1,"command":"sc","count":2,"options":["create","start"],"first":"2026-03-02T14:31:10'
   expect_line out.json '"hosts":[{"host":"DC01.corp.example"'
 }
 
@@ -138,7 +139,7 @@ hostile_csv() {
 }
 
 hostile_table() {
-  COLUMNS=200 "$bin" scan -f table "$golden/hostile_text/input.jsonl" > out.txt 2> err.txt \
+  COLUMNS=240 "$bin" scan -f table "$golden/hostile_text/input.jsonl" > out.txt 2> err.txt \
     || fail "exit $?"
   for b in 1b 07 0d 9b; do
     if has_byte out.txt $b; then fail "byte 0x$b in the table"; fi
@@ -213,6 +214,183 @@ max_noise() {
   expect_line out.jsonl '"noise":"very-low"'
 }
 
+filters() {
+  "$bin" scan -f jsonl --no-summary -q "$sample" > all.jsonl || fail "exit $?"
+  total=$(grep -c '"type":"finding"' all.jsonl)
+  # --host by first DNS label, any case: only DC01's findings and incident.
+  "$bin" scan -f jsonl --no-summary -q --host dc01 "$sample" > out.jsonl || fail "exit $?"
+  dc=$(grep '"type":"finding"' all.jsonl | grep -c '"host":"DC01.corp.example"')
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$dc" ] || fail "--host: $(grep -c finding out.jsonl) vs $dc"
+  no_line out.jsonl '"host":"WKS-FIN-07'
+  expect_line out.jsonl '"type":"incident","id":"inc-000002","host":"DC01.corp.example"'
+  # --user by name alone, --phase as a list.
+  "$bin" scan -f jsonl --no-summary -q --user AKIMURA --phase spread,impact "$sample" > out.jsonl ||
+    fail "exit $?"
+  n=$(jq -s '[.[] | select(.type=="finding" and .user=="CORP\\akimura" and
+               (.phase=="spread" or .phase=="impact"))] | length' all.jsonl)
+  [ "$n" -gt 0 ] || fail "no spread/impact findings of akimura in the sample"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$n" ] || fail "--user/--phase: expected $n"
+  # --from/--to, inclusive, ISO 8601 with or without T/Z; the summary counts what is written.
+  "$bin" scan -f jsonl -q --from 2026-03-02T14:00:00Z --to "2026-03-02 14:30" "$sample" \
+    > out.jsonl 2> summary.txt || fail "exit $?"
+  n=$(jq -s '[.[] | select(.type=="finding" and .timestamp >= "2026-03-02T14:00" and
+               .timestamp <= "2026-03-02T14:30")] | length' all.jsonl)
+  [ "$n" -gt 0 ] && [ "$n" -lt "$total" ] || fail "the window should hold some findings: $n"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$n" ] || fail "--from/--to: expected $n"
+  expect_line summary.txt "Summary (JPCERT/CC 2015 form): $n findings"
+  # A span back from now: the sample is from March 2026.
+  "$bin" scan -f jsonl --no-summary -q --from 1h "$sample" > out.jsonl || fail "exit $?"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = 0 ] || fail "--from 1h kept old findings"
+  "$bin" scan -f jsonl --no-summary -q --to 1h "$sample" > out.jsonl || fail "exit $?"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = "$total" ] || fail "--to 1h dropped findings"
+  usage_exit 2 scan --from yesterday "$sample"
+  expect_line err.txt "--from wants an ISO 8601 time"
+  usage_exit 2 scan --from 2026-03-03 --to 2026-03-02 "$sample"
+}
+
+no_clobber() {
+  echo keep > taken.jsonl
+  "$bin" scan -q -f jsonl -o taken.jsonl "$sample" 2> err.txt
+  [ $? = 2 ] || fail "exit 2 expected when -o exists"
+  expect_line err.txt 'use --force'
+  [ "$(cat taken.jsonl)" = keep ] || fail "-o overwrote an existing file"
+  "$bin" scan -q --no-summary -f jsonl -o taken.jsonl --force "$sample" || fail "--force exit $?"
+  expect_line taken.jsonl '"type":"finding"'
+  echo keep > taken.html
+  "$bin" scan -q --no-summary -f jsonl --html taken.html "$sample" > /dev/null 2> err.txt
+  [ $? = 2 ] || fail "exit 2 expected when --html exists"
+  [ "$(cat taken.html)" = keep ] || fail "--html overwrote an existing file"
+  # Devices are not files to protect.
+  "$bin" scan -q -f jsonl -o /dev/null "$sample" || fail "-o /dev/null exit $?"
+  # The same rule for the other commands that write files.
+  for cmd in "dump -q $sample" "events -q $sample" "policy generate --deny net" \
+             "policy simulate -q restrict.xml $sample"; do
+    [ -f restrict.xml ] || "$bin" policy generate --deny net -o restrict.xml || fail "generate"
+    echo keep > taken.out
+    # shellcheck disable=SC2086
+    "$bin" $cmd -o taken.out > /dev/null 2> err.txt
+    [ $? = 2 ] || fail "$cmd: exit 2 expected when -o exists"
+    [ "$(cat taken.out)" = keep ] || fail "$cmd overwrote an existing file"
+    # shellcheck disable=SC2086
+    "$bin" $cmd -o taken.out --force > /dev/null 2>&1 || fail "$cmd --force exit $?"
+    [ "$(cat taken.out)" != keep ] || fail "$cmd --force did not write"
+  done
+}
+
+progress() {
+  # A run that lasts over a second (stdin held open 2 s) with stderr on a pseudo-terminal and the
+  # findings in a file: the progress line is drawn in place and cleared; not with -q, not when
+  # stderr is no terminal.
+  in=$golden/chain_with_children/input.jsonl
+  script -qec "sh -c '(cat $in; sleep 2) | $bin scan - -f jsonl -o $work/p.jsonl --no-summary'" \
+    /dev/null < /dev/null > tty.txt
+  expect_line tty.txt '/s), '
+  expect_line tty.txt '5 findings, event time 2024-05-01 10:05'
+  grep -q "$(printf '\r\033\[K')" tty.txt || fail "progress line not redrawn in place"
+  [ "$(grep -c '"type":"finding"' p.jsonl)" = 5 ] || fail "findings file"
+  script -qec "sh -c '(cat $in; sleep 2) | $bin scan - -q -f jsonl -o $work/q.jsonl --no-summary'" \
+    /dev/null < /dev/null > tty.txt
+  no_line tty.txt '/s), '
+  (cat "$in"; sleep 2) | "$bin" scan - -f jsonl -o r.jsonl --no-summary 2> err.txt || fail "exit $?"
+  no_line err.txt '/s), '
+}
+
+docs() {
+  # Completions and the man page come from the option definitions: every option is there.
+  "$bin" completion bash > c.bash || fail "completion bash exit $?"
+  bash -n c.bash || fail "bash completion is not valid bash"
+  cat > try.bash <<'BASH'
+. ./c.bash
+comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _cmdsentry; echo "${COMPREPLY[*]}"; }
+comp cmdsentry sc
+comp cmdsentry scan --ht
+comp cmdsentry policy ""
+comp cmdsentry -q policy generate --de
+comp cmdsentry report run.jsonl --fo
+BASH
+  bash try.bash > got.txt || fail "completion run"
+  printf 'scan\n--html\ngenerate simulate\n--deny --deny-group\n--force\n' > want.txt
+  cmp -s got.txt want.txt || fail "completions: $(cat got.txt)"
+  "$bin" completion zsh > _cmdsentry || fail "completion zsh exit $?"
+  expect_line _cmdsentry '#compdef cmdsentry'
+  expect_line _cmdsentry "'--profile[fields of CSV and JSONL"
+  if command -v zsh > /dev/null; then zsh -n _cmdsentry || fail "zsh completion syntax"; fi
+  "$bin" manpage > cmdsentry.1 || fail "manpage exit $?"
+  expect_line cmdsentry.1 '.TH CMDSENTRY 1'
+  for c in "scan" "report" "dump" "events" "baseline learn" "policy simulate" "rules check"; do
+    expect_line cmdsentry.1 ".SS \"cmdsentry $c\""
+  done
+  expect_line cmdsentry.1 '\-\-html VALUE'
+  if command -v man > /dev/null; then
+    MANWIDTH=100 man -l cmdsentry.1 > man.txt 2> man.err || fail "man -l: $(cat man.err)"
+    expect_line man.txt 'cmdsentry - find attacker commands in Windows event logs'
+    expect_line man.txt '--from VALUE'
+  fi
+  usage_exit 2 completion fish
+}
+
+time_zones() {
+  # The table in UTC by default, or in a zone (POSIX form here: no tzdata needed), plain or ISO.
+  COLUMNS=200 "$bin" scan -q --no-summary -f table "$sample" > utc.txt || fail "exit $?"
+  expect_line utc.txt 'TIME (UTC)'
+  expect_line utc.txt '2026-03-02 13:12:04  WKS-FIN-07'
+  expect_line utc.txt '== INCIDENT inc-000001  score 44  WKS-FIN-07  CORP\akimura  2026-03-02 13:12:04 -> 14:54:02 UTC'
+  COLUMNS=200 "$bin" scan -q --no-summary -f table --tz JST-9 --iso "$sample" > jst.txt || fail "exit $?"
+  expect_line jst.txt 'TIME (JST-9)'
+  expect_line jst.txt '2026-03-02T22:12:04+09:00  WKS-FIN-07'
+  expect_line jst.txt '2026-03-02T22:12:04+09:00 -> 23:54:02 JST-9'
+  COLUMNS=200 TZ=EST5 "$bin" scan -q --no-summary -f table --local "$sample" > local.txt || fail "exit $?"
+  expect_line local.txt 'TIME (local)'
+  expect_line local.txt '2026-03-02 08:12:04  WKS-FIN-07'
+  COLUMNS=200 "$bin" scan -q --no-summary -f table --iso "$sample" > iso.txt || fail "exit $?"
+  expect_line iso.txt '2026-03-02T13:12:04Z  WKS-FIN-07'
+  # JSONL and CSV stay UTC ISO 8601 whatever the table shows.
+  "$bin" scan -q --no-summary -f jsonl --tz JST-9 "$sample" > out.jsonl || fail "exit $?"
+  expect_line out.jsonl '"timestamp":"2026-03-02T13:12:04'
+  usage_exit 2 scan --tz Mars/Olympus "$sample"
+}
+
+profiles() {
+  # Timesketch: every record (findings, incidents, automation) has message, datetime and
+  # timestamp_desc, datetime ISO 8601 UTC.
+  "$bin" scan -q --no-summary -f jsonl --profile timesketch "$sample" > ts.jsonl || fail "exit $?"
+  bad=$(jq -s '[.[] | select((.message | type) != "string" or (.timestamp_desc | type) != "string"
+               or (.datetime | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$") | not))] | length' ts.jsonl)
+  [ "$bad" = 0 ] || fail "$bad record(s) without the Timesketch fields"
+  expect_line ts.jsonl '"timestamp_desc":"Incident start","type":"incident"'
+  expect_line ts.jsonl '{"message":"[recon] tasklist: tasklist  /v (WKS-FIN-07.corp.example, CORP\\akimura)"'
+  "$bin" scan -q --no-summary -f csv --profile timesketch "$sample" > ts.csv || fail "exit $?"
+  head -1 ts.csv | grep -q '^message,datetime,timestamp_desc,timestamp,host,' || fail "timesketch CSV header"
+  # Minimal: the short shape; verbose: standard plus GUIDs.
+  "$bin" scan -q --no-summary --no-incidents -f jsonl --profile minimal "$sample" > min.jsonl || fail "exit $?"
+  [ "$(jq -c 'keys' min.jsonl | sort -u)" = \
+    '["command","command_line","host","incident","level","phase","record","rule","source","timestamp","type","user"]' ] ||
+    fail "minimal keys: $(jq -c keys min.jsonl | sort -u)"
+  "$bin" scan -q --no-summary -f jsonl --profile verbose "$sample" > v.jsonl || fail "exit $?"
+  expect_line v.jsonl '"process_guid":"{'
+  usage_exit 2 scan --profile huge "$sample"
+}
+
+color() {
+  # On a terminal (util-linux `script` gives the scan a pseudo-terminal): coloured by phase and
+  # level, unless NO_COLOR or --color never; into a file only with --color always.
+  tty_run() { script -qec "$*" /dev/null < /dev/null | tr -d '\r'; }
+  tty_run env -u NO_COLOR TERM=xterm COLUMNS=200 "$bin" scan -q --no-summary "$sample" > tty.txt
+  expect_line tty.txt "$(printf '\033[34mrecon\033[0m')"
+  expect_line tty.txt "$(printf '\033[1;31m')"
+  expect_line tty.txt 'TIME (UTC)'
+  tty_run env NO_COLOR=1 TERM=xterm COLUMNS=200 "$bin" scan -q --no-summary "$sample" > tty.txt
+  expect_line tty.txt 'TIME (UTC)'
+  ! grep -q "$(printf '\033')" tty.txt || fail "colour despite NO_COLOR"
+  tty_run env -u NO_COLOR TERM=xterm "$bin" scan -q --no-summary --color never "$sample" > tty.txt
+  ! grep -q "$(printf '\033')" tty.txt || fail "colour despite --color never"
+  "$bin" scan -q --no-summary -f table "$sample" > file.txt || fail "exit $?"
+  ! grep -q "$(printf '\033')" file.txt || fail "colour into a file"
+  NO_COLOR=1 "$bin" scan -q --no-summary -f table --color always "$sample" > file.txt || fail "exit $?"
+  expect_line file.txt "$(printf '\033[34mrecon')"
+  usage_exit 2 scan --color sometimes "$sample"
+}
+
 # usage_exit CODE ARGS...: the binary run with ARGS exits with CODE.
 usage_exit() {
   want=$1
@@ -238,6 +416,14 @@ usage_errors() {
   usage_exit 0 --help
   expect_line out.txt 'scan'
   usage_exit 0 scan --help
+  # Every subcommand's help ends with examples.
+  for c in scan report dump events "baseline learn" "baseline show" recommend "policy generate" \
+           "policy simulate" "rules check"; do
+    # shellcheck disable=SC2086
+    "$bin" $c --help > help.txt || fail "$c --help exit $?"
+    expect_line help.txt 'Examples:'
+    expect_line help.txt "  cmdsentry $c "
+  done
   usage_exit 0 --version
 }
 

@@ -2,6 +2,8 @@
 // neutralised for its format (CSV formulas, JSON escapes, terminal control sequences).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <string>
 
@@ -11,65 +13,11 @@
 #include "report/sink.h"
 #include "report/summary_writer.h"
 #include "report/table_writer.h"
+#include "report_test_support.h"
 #include "scan/summary.h"
 
 namespace cmdsentry::report {
 namespace {
-
-std::shared_ptr<const ProcessEvent> event(std::string command_line, std::string host = "WS01",
-                                          std::string user = "alice") {
-  ProcessEvent e;
-  e.time = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
-  e.set_host(std::move(host));
-  e.set_user_domain("CORP");
-  e.set_user_name(std::move(user));
-  e.pid = 0x1234;
-  e.parent_pid = 0x900;
-  e.logon_id = 0x5c3a1f;
-  e.set_image("C:\\Windows\\System32\\whoami.exe");
-  e.set_command_line(std::move(command_line));
-  e.set_parent_image("C:\\Windows\\System32\\cmd.exe");
-  auto raw = std::make_shared<RawEvent>();
-  raw->source.file = "logs/Security.evtx";
-  raw->source.record_id = 4242;
-  e.evidence.push_back(raw);
-  return std::make_shared<const ProcessEvent>(std::move(e));
-}
-
-Finding finding(std::string command_line, std::string args) {
-  Finding f;
-  Match m;
-  m.engine = MatchEngine::kKb;
-  m.rule_id = "whoami";
-  m.title = "whoami";
-  m.phase = "recon";
-  m.tactic = "discovery";
-  m.techniques = {"T1033"};
-  m.kb = KbMatch{.command = "whoami", .rule = "whoami", .noise = kb::Noise::kLow, .study = true};
-  f.matches.push_back(std::move(m));
-  f.program = "whoami";
-  f.args = std::move(args);
-  f.process = event(std::move(command_line));
-  return f;
-}
-
-std::string render(Format format, const std::vector<Finding>& findings, int width = 120) {
-  std::string out;
-  auto sink = make_sink(format, [&](std::string_view s) { out.append(s); }, {.width = width});
-  sink->begin();
-  for (const auto& f : findings) sink->write(f);
-  sink->finish();
-  return out;
-}
-
-bool has_control(std::string_view s, bool allow_newline) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u == '\n' && allow_newline) continue;
-    if (u < 0x20 || u == 0x7f) return true;
-  }
-  return false;
-}
 
 TEST(CsvWriter, header_and_fields) {
   const std::string out = render(Format::kCsv, {finding("whoami /all", "/all")});
@@ -122,7 +70,7 @@ TEST(JsonlWriter, chunk_and_offset_only_for_evtx_positions) {
 }
 
 TEST(CsvWriter, neutralises_formulas_in_every_field) {
-  for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"}) {
+  for (const char* hostile : {"=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"}) {
     auto f = finding(hostile, hostile);
     const std::string out = render(Format::kCsv, {f});
     std::string row = out.substr(out.find("\r\n") + 2);
@@ -137,10 +85,35 @@ TEST(CsvWriter, neutralises_formulas_in_every_field) {
   }
 }
 
-TEST(CsvWriter, quotes_commas_quotes_and_newlines) {
+TEST(CsvWriter, tab_and_cr_openers_become_visible_text) {
+  for (const char* hostile : {"\t=1", "\r=1"}) {
+    const std::string out = render(Format::kCsv, {finding(hostile, hostile)});
+    const std::string row = out.substr(out.find("\r\n") + 2);
+    EXPECT_EQ(row.find_first_of("\t"), std::string::npos) << row;
+    EXPECT_EQ(row.find('\r'), row.size() - 2) << row;  // only the row's own CRLF
+    EXPECT_NE(row.find(hostile[0] == '\t' ? ",\\x09=1," : ",\\x0d=1,"), std::string::npos) << row;
+  }
+}
+
+TEST(CsvWriter, quotes_commas_quotes_and_escapes_newlines) {
   const std::string out =
       render(Format::kCsv, {finding("whoami /fo csv \"a,b\"\r\nnext", "/fo csv \"a,b\"")});
-  EXPECT_NE(out.find(",\"whoami /fo csv \"\"a,b\"\"\r\nnext\","), std::string::npos) << out;
+  EXPECT_NE(out.find(",\"whoami /fo csv \"\"a,b\"\"\\x0d\\x0anext\","), std::string::npos) << out;
+}
+
+TEST(CsvWriter, no_control_bytes_or_bidi_overrides) {
+  auto f = finding("whoami \x1b[2J\x07 \xE2\x80\xAE" "exe.ssasl", "\x1b]0;owned\x07");
+  f.process = event("x \x1b[31m \xE2\x80\xAE" "exe.ssasl", "WS01\x1b[31m", "\x1b[2Jbob");
+  const std::string out = render(Format::kCsv, {f});
+  std::size_t crlf = 0;
+  for (std::size_t p = out.find("\r\n"); p != std::string::npos; p = out.find("\r\n", p + 2)) ++crlf;
+  EXPECT_EQ(crlf, 2u) << out;  // header and one row, nothing else breaks a line
+  std::string without_crlf = out;
+  std::erase(without_crlf, '\r');
+  EXPECT_FALSE(has_control(without_crlf, true)) << out;
+  EXPECT_EQ(out.find("\xE2\x80\xAE"), std::string::npos) << out;
+  EXPECT_NE(out.find("WS01\\x1b[31m"), std::string::npos) << out;
+  EXPECT_NE(out.find("\\u{202e}exe.ssasl"), std::string::npos) << out;
 }
 
 TEST(JsonlWriter, escapes_controls_quotes_and_separators) {
@@ -166,6 +139,90 @@ TEST(JsonlWriter, via_and_obfuscation) {
   EXPECT_NE(out.find("\"obfuscation\":{\"score\":20,\"reasons\":[\"caret\"]}"), std::string::npos);
 }
 
+/// Cells of one CSV row (quoted cells hold no newline: controls are escaped).
+std::size_t csv_cells(std::string_view row) {
+  std::size_t n = 1;
+  bool quoted = false;
+  for (char c : row) {
+    if (c == '"') quoted = !quoted;
+    if (c == ',' && !quoted) ++n;
+  }
+  return n;
+}
+
+TEST(Profiles, csv_columns_and_rows_agree) {
+  for (Profile p : {Profile::kMinimal, Profile::kStandard, Profile::kVerbose, Profile::kTimesketch}) {
+    std::string out;
+    auto sink = make_sink(Format::kCsv, [&](std::string_view s) { out.append(s); }, {.profile = p});
+    sink->begin();
+    sink->write(finding("whoami /all, \"x\"", "/all"));
+    sink->finish();
+    const std::string header = out.substr(0, out.find("\r\n"));
+    const std::string row = out.substr(header.size() + 2, out.size() - header.size() - 4);
+    EXPECT_EQ(csv_cells(header), csv_columns(p).size());
+    EXPECT_EQ(csv_cells(row), csv_columns(p).size()) << row;
+  }
+  EXPECT_EQ(csv_columns(Profile::kMinimal).size(), 11u);
+  const auto ts = csv_columns(Profile::kTimesketch);
+  EXPECT_EQ(std::vector<std::string_view>(ts.begin(), ts.begin() + 3),
+            (std::vector<std::string_view>{"message", "datetime", "timestamp_desc"}));
+  EXPECT_EQ(csv_columns(Profile::kVerbose).back(), "original_file_name");
+}
+
+TEST(Profiles, jsonl_timesketch_minimal_verbose) {
+  auto render_profile = [](Profile p, const Finding& f) {
+    std::string out;
+    auto sink = make_sink(Format::kJsonl, [&](std::string_view s) { out.append(s); }, {.profile = p});
+    sink->begin();
+    sink->write(f);
+    sink->finish();
+    return out;
+  };
+  const Finding f = finding("whoami /all", "/all");
+  const std::string ts = render_profile(Profile::kTimesketch, f);
+  EXPECT_TRUE(ts.starts_with("{\"message\":\"[recon] whoami: whoami /all (WS01, CORP\\\\alice)\","
+                             "\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                             "\"timestamp_desc\":\"Process creation\",\"type\":\"finding\","))
+      << ts;
+  const std::string min = render_profile(Profile::kMinimal, f);
+  EXPECT_EQ(min,
+            "{\"type\":\"finding\",\"incident\":null,\"timestamp\":\"2012-12-14T23:06:40.000000Z\","
+            "\"host\":\"WS01\",\"user\":\"CORP\\\\alice\",\"phase\":\"recon\",\"command\":\"whoami\","
+            "\"rule\":\"whoami\",\"level\":\"medium\",\"command_line\":\"whoami /all\","
+            "\"source\":\"logs/Security.evtx\",\"record\":4242}\n");
+  Finding renamed = f;
+  renamed.matches.front().kb->renamed = true;
+  const std::string verbose = render_profile(Profile::kVerbose, renamed);
+  EXPECT_NE(verbose.find("\"level\":\"medium\""), std::string::npos) << verbose;
+  std::size_t n = 0;
+  for (std::size_t p = verbose.find("\"original_file_name\""); p != std::string::npos;
+       p = verbose.find("\"original_file_name\"", p + 1)) {
+    ++n;
+  }
+  EXPECT_EQ(n, 1u) << verbose;  // never twice
+  EXPECT_EQ(render_profile(Profile::kStandard, f), render(Format::kJsonl, {f}));
+  // Incidents in the timesketch profile carry the three fields too.
+  Incident inc;
+  inc.id = "inc-000001";
+  inc.host = "WS01";
+  inc.user = "CORP\\alice";
+  inc.start = f.time();
+  inc.score = 9;
+  inc.phases = {"recon", "spread"};
+  std::string out;
+  append_incident_json(out, inc, Profile::kTimesketch);
+  EXPECT_TRUE(out.starts_with("{\"message\":\"incident inc-000001 score 9 on WS01 (CORP\\\\alice): "
+                              "recon -> spread\",\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                              "\"timestamp_desc\":\"Incident start\",\"type\":\"incident\","))
+      << out;
+}
+
+TEST(Profiles, parse) {
+  EXPECT_EQ(parse_profile("timesketch"), Profile::kTimesketch);
+  EXPECT_EQ(parse_profile("minimal"), Profile::kMinimal);
+  EXPECT_FALSE(parse_profile("super"));
+}
+
 TEST(TableWriter, no_control_sequences_or_bidi_overrides) {
   auto f = finding("x",
                    "/fi \"\xE2\x80\xAE"
@@ -180,7 +237,7 @@ TEST(TableWriter, no_control_sequences_or_bidi_overrides) {
 }
 
 TEST(TableWriter, rows_fit_the_width) {
-  for (const int width : {122, 140, 200}) {  // under 122 columns rows overrun (documented)
+  for (const int width : {TableWriter::kMinWidth, 122, 140, 200}) {
     const std::string out = render(Format::kTable, {finding("x", std::string(500, 'a'))}, width);
     std::size_t start = 0;
     while (start < out.size()) {
@@ -191,9 +248,81 @@ TEST(TableWriter, rows_fit_the_width) {
       EXPECT_LE(cols, static_cast<std::size_t>(width)) << line;
       start = nl + 1;
     }
-    EXPECT_NE(out.find("\xE2\x80\xA6"), std::string::npos);  // cut marked
-    EXPECT_EQ(out.find("USER") != std::string::npos, width >= 140) << out;
+    EXPECT_NE(out.find("\xE2\x80\xA6"), std::string::npos);  // ARGS abbreviated, marked
+    EXPECT_NE(out.find("USER"), std::string::npos) << out;   // at every width
+    EXPECT_NE(out.find("PHASE"), std::string::npos) << out;
+    EXPECT_EQ(out.find("TACTIC") != std::string::npos, width >= 140) << out;
   }
+}
+
+/// The text of the column at [begin, begin + width) over every line of `out`, joined.
+std::string column(const std::string& out, std::size_t begin, std::size_t width) {
+  std::string joined;
+  std::size_t start = out.find('\n') + 1;  // after the header
+  while (start < out.size()) {
+    const std::size_t nl = out.find('\n', start);
+    std::string cell = out.substr(start, nl - start);
+    cell = cell.size() > begin ? cell.substr(begin, width) : "";
+    while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+    joined += cell;
+    start = nl + 1;
+  }
+  return joined;
+}
+
+TEST(TableWriter, never_cuts_host_user_or_phase) {
+  auto f = finding("x", "/all");
+  f.process = event("x", "FINANCE-WORKSTATION-0042.corp.example", "administrator-backup-svc");
+  f.matches.front().phase = "command-and-control";
+  for (const int width : {100, 140, 200}) {
+    const std::string out = render(Format::kTable, {f}, width);
+    EXPECT_EQ(column(out, 21, 12), "FINANCE-WORKSTATION-0042") << out;
+    EXPECT_EQ(column(out, 35, 16), "CORP\\administrator-backup-svc") << out;
+    EXPECT_EQ(column(out, 53, 17), "command-and-control") << out;
+    EXPECT_EQ(out.find("\xE2\x80\xA6"), std::string::npos) << out;  // nothing cut
+  }
+}
+
+TEST(TableWriter, color_by_phase_and_level_only_when_asked) {
+  auto f = finding("whoami /all", "/all");
+  f.matches.front().level = Level::kHigh;
+  std::string plain, colored;
+  TableWriter p([&](std::string_view s) { plain.append(s); }, 200, false);
+  TableWriter c([&](std::string_view s) { colored.append(s); }, 200, true);
+  for (TableWriter* w : {&p, &c}) {
+    w->begin();
+    w->write(f);
+    w->finish();
+  }
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+  EXPECT_NE(colored.find("\x1b[34mrecon\x1b[0m"), std::string::npos) << colored;
+  EXPECT_NE(colored.find("\x1b[1;31mwhoami\x1b[0m"), std::string::npos) << colored;
+  // Colour codes do not shift the columns: the same line without them.
+  std::string stripped = colored;
+  for (const char* code : {"\x1b[34m", "\x1b[1;31m", "\x1b[0m"}) {
+    for (std::size_t at = stripped.find(code); at != std::string::npos; at = stripped.find(code)) {
+      stripped.erase(at, std::string_view(code).size());
+    }
+  }
+  EXPECT_EQ(stripped, plain);
+  // Log text cannot bring its own: an ESC in a value is shown as text even with colour on.
+  auto hostile = finding("x", "\x1b[31mred");
+  std::string out;
+  TableWriter h([&](std::string_view s) { out.append(s); }, 200, true);
+  h.begin();
+  h.write(hostile);
+  h.finish();
+  EXPECT_NE(out.find("\\x1b[31mred"), std::string::npos) << out;
+}
+
+TEST(TableWriter, wrap_prefers_separators) {
+  EXPECT_EQ(wrap("short", 10), std::vector<std::string>{"short"});
+  EXPECT_EQ(wrap("command-and-control", 17),
+            (std::vector<std::string>{"command-and-", "control"}));
+  EXPECT_EQ(wrap("CORP\\administrator", 10), (std::vector<std::string>{"CORP\\", "administra", "tor"}));
+  EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
+  EXPECT_EQ(wrap("\xE6\x96\x87\xE6\x9B\xB8\xE6\x96\x87", 2),
+            (std::vector<std::string>{"\xE6\x96\x87\xE6\x9B\xB8", "\xE6\x96\x87"}));
 }
 
 TEST(TableWriter, empty_run_says_so) {
@@ -217,23 +346,71 @@ TEST(Fields, record_falls_back_to_line) {
   EXPECT_EQ(record_of(s), 99u);
 }
 
+TEST(Fields, display_time_utc_local_iso) {
+  const std::uint64_t t = 130'000'000'000'000'000ULL;  // 2012-12-14T23:06:40Z
+  EXPECT_EQ(display_time(t, {}), "2012-12-14 23:06:40");
+  EXPECT_EQ(display_time(t, {.iso = true}), "2012-12-14T23:06:40Z");
+  EXPECT_EQ(display_time(0, {}), "");
+  const char* old = std::getenv("TZ");
+  const std::string saved = old != nullptr ? old : "";
+  ::setenv("TZ", "JST-9", 1);  // POSIX form: no tzdata needed
+  ::tzset();
+  EXPECT_EQ(display_time(t, {.local = true}), "2012-12-15 08:06:40");
+  EXPECT_EQ(display_time(t, {.local = true, .iso = true}), "2012-12-15T08:06:40+09:00");
+  ::setenv("TZ", "EST5", 1);
+  ::tzset();
+  EXPECT_EQ(display_time(t, {.local = true, .iso = true}), "2012-12-14T18:06:40-05:00");
+  EXPECT_EQ(zone_label({.local = true, .zone = "EST5"}), "EST5");
+  EXPECT_EQ(zone_label({}), "UTC");
+  if (old != nullptr) {
+    ::setenv("TZ", saved.c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+}
+
 TEST(SummaryWriter, text_and_json) {
-  std::vector<Finding> fs = {finding("whoami /all", "/all"), finding("whoami", "")};
+  std::vector<Finding> fs = {finding("whoami /all", "/all"), finding("whoami", ""),
+                             finding("whoami", "")};
   fs[1].argv = {};
   fs[0].argv = {"/all"};
+  fs[1].process = event("whoami", "DC01.corp.example", "bob");
+  fs[2].process = event("whoami", "dc01", "BOB");  // same host and user, other spelling
   const scan::Summary s = scan::summarize(fs);
   std::string text, json;
   append_summary_text(text, s);
   append_summary_json(json, s);
   EXPECT_NE(text.find("== All hosts ==\nrecon\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("     1  whoami                      2  /all\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("== Host WS01 (2 findings) =="), std::string::npos);
-  EXPECT_EQ(json,
-            "{\"type\":\"summary\",\"findings\":2,\"all\":{\"findings\":2,\"phases\":[{\"phase\":"
-            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
-            "all\"]}]}]},\"hosts\":[{\"host\":\"WS01\",\"findings\":2,\"phases\":[{\"phase\":"
-            "\"recon\",\"rows\":[{\"rank\":1,\"command\":\"whoami\",\"count\":2,\"options\":[\"/"
-            "all\"]}]}]}]}\n");
+  EXPECT_NE(text.find("  Rank  Command                 Count  Hosts  Users  First seen (UTC)  "
+                      "Last seen (UTC)   Options\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("     1  whoami                      3      2      2  2012-12-14 23:06  "
+                      "2012-12-14 23:06  /all\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("== Host WS01 (1 finding) =="), std::string::npos) << text;
+  EXPECT_NE(text.find("== Host DC01.corp.example (2 findings) =="), std::string::npos) << text;
+  const std::string row_all =
+      "{\"rank\":1,\"command\":\"whoami\",\"count\":3,\"options\":[\"/all\"],"
+      "\"first\":\"2012-12-14T23:06:40.000000Z\",\"last\":\"2012-12-14T23:06:40.000000Z\","
+      "\"hosts\":2,\"users\":2}";
+  EXPECT_TRUE(json.starts_with("{\"type\":\"summary\",\"findings\":3,\"all\":{\"findings\":3,"
+                               "\"phases\":[{\"phase\":\"recon\",\"rows\":[" + row_all + "]}]},"))
+      << json;
+  EXPECT_NE(json.find("\"hosts\":[{\"host\":\"DC01.corp.example\",\"findings\":2,"), std::string::npos)
+      << json;
+}
+
+TEST(SummaryWriter, one_host_prints_one_block) {
+  const scan::Summary s = scan::summarize(std::vector<Finding>{finding("whoami", "")});
+  std::string text;
+  append_summary_text(text, s);
+  EXPECT_EQ(text.find("== All hosts =="), std::string::npos) << text;
+  EXPECT_NE(text.find("Summary (JPCERT/CC 2015 form): 1 finding, 1 host\n\n== Host WS01 (1 finding) ==\nrecon\n"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace
