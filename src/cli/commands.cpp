@@ -13,6 +13,7 @@ void register_commands(CLI::App& app) {
   register_recommend(app);
   register_scan(app);
   register_rules(app);
+  register_trend(app);
 }
 
 int exit_code() { return g_exit_code; }
