@@ -55,7 +55,7 @@ std::vector<ObservedRow> rank_rows(const std::map<std::string, Tally>& tallies,
     r.count = t->count;
     r.weight = t->weight;
     r.units = t->units;
-    r.share = total > 0 ? t->weight / total : 0;
+    r.share = total > 0 ? std::min(t->weight / total, 1.0) : 0;
     r.options = t->options;
     for (const StudyRow& s : study) {
       if (s.command == r.command) r.study_rank = s.rank;
@@ -182,6 +182,7 @@ Trend TrendSink::build(const StudyTables& study) const {
       const auto o = observed.find(p.study[i].command);
       if (o != observed.end() && p.weight > 0) p.study_top_share += o->second / p.weight;
     }
+    p.study_top_share = std::min(p.study_top_share, 1.0);  // a sum of fractions: no 1 + epsilon
     for (const StudyRow& s : p.study) {
       if (!observed.contains(s.command)) p.not_seen.push_back(s);
     }
