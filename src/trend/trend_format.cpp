@@ -1,7 +1,5 @@
 #include "trend/trend_format.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
 
 #include "core/text_escape.h"
@@ -20,10 +18,8 @@ std::string coefficient(const std::optional<double>& v) {
   return v ? fmt::format("{:.3f}", *v) : std::string("n/a");
 }
 
-std::string number(double v) {
-  return v == std::floor(v) && std::fabs(v) < 1e15 ? fmt::format("{:.0f}", v)
-                                                   : fmt::format("{:.2f}", v);
-}
+/// A weight (a sum of shares) for the text table.
+std::string number(double v) { return fmt::format("{:.2f}", v); }
 
 /// JSON number, or null.
 std::string json_number(const std::optional<double>& v) {
@@ -131,7 +127,7 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
       tactic = c.tactic;
       out += fmt::format("  {}:\n", terminal_safe(tactic));
     }
-    out += fmt::format("    {:>3}  {:<26} {:>8} {:>5.1f}%  {}\n", c.row.rank,
+    out += fmt::format("    {:>3}  {:<32} {:>8} {:>5.1f}%  {}\n", c.row.rank,
                        terminal_safe(c.row.command),
                        t.by == Weighting::kExecution ? std::to_string(c.row.count) : number(c.row.weight),
                        100 * c.row.share, terminal_safe(joined(c.row.options)));
