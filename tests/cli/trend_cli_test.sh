@@ -93,4 +93,25 @@ default_tables() {
   expect_line out.json '"groups":[{"group":"A",'
 }
 
+# trend counts what scan's summary counts (the same engine stages and SummaryBuilder).
+same_counts_as_scan() {
+  tables
+  command -v python3 > /dev/null || { echo "SKIP: no python3"; exit 77; }
+  "$bin" scan "$sample" "$hostile" --summary-only --summary-format json -o s.json 2> /dev/null
+  "$bin" trend "$sample" "$hostile" --tables t.csv --format json -o t.json 2> /dev/null
+  python3 - s.json t.json << 'PY' || fail "trend and scan --summary-only count differently"
+import json, sys
+s = json.load(open(sys.argv[1]))["all"]
+t = json.load(open(sys.argv[2]))
+assert s["findings"] == t["findings"], (s["findings"], t["findings"])
+scan = {p["phase"]: {r["command"]: r["count"] for r in p["rows"]} for p in s["phases"]}
+seen = 0
+for p in t["phases"]:
+    trend = {r["command"]: r["count"] for r in p["observed"]}
+    assert trend == scan.get(p["phase"], {}), p["phase"]
+    seen += len(trend)
+assert seen > 0
+PY
+}
+
 "$case_name"
