@@ -169,6 +169,33 @@ TEST(Trend, by_host_weighs_each_host_once_per_phase) {
   EXPECT_EQ(run(r.jsonl, *study, Weighting::kFile).units, 1u);
 }
 
+TEST(Trend, by_incident_weighs_each_incident_once_and_the_rest_per_host) {
+  auto study = parse_study_tables(kSmallStudy, "small.csv");
+  ASSERT_TRUE(study);
+  testing::Replay r;
+  for (int i = 0; i < 8; ++i) r.execute("H1", "tasklist", "", 0);  // incident 1
+  r.execute("H1", "whoami", "", 0);                                  // incident 2
+  r.execute("H1", "ipconfig", "", 0);                                // no incident
+  scan::ScanResult found = scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", r.jsonl}},
+                                             knowledge_base());
+  ASSERT_EQ(found.findings.size(), 10u);
+  TrendSink sink(Weighting::kIncident);
+  for (Finding& f : found.findings) {
+    f.incident = f.command() == "tasklist" ? "1" : f.command() == "whoami" ? "2" : "";
+    sink.on_finding(f);
+  }
+  const Trend t = sink.build(*study);
+  EXPECT_EQ(t.units, 3u);
+  const PhaseTrend& recon = phase(t, "recon");
+  ASSERT_EQ(recon.observed.size(), 3u);
+  for (const ObservedRow& row : recon.observed) {
+    EXPECT_NEAR(row.weight, 1.0, 1e-12) << row.command;  // each unit ran one command
+    EXPECT_EQ(row.units, 1u);
+  }
+  EXPECT_EQ(recon.observed[0].command, "tasklist");  // ties keep scan's order (count first)
+  EXPECT_EQ(recon.observed[0].count, 8u);
+}
+
 TEST(Trend, json_and_csv_carry_the_documented_fields_escaped) {
   auto study = parse_study_tables(kSmallStudy, "small.csv");
   ASSERT_TRUE(study);
