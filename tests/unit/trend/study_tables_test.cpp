@@ -32,8 +32,18 @@ TEST(StudyTables, reads_the_reference_file) {
   const StudyTable* all = t->table("all", "recon");
   ASSERT_GE(recon.size(), all->size());
   EXPECT_EQ(recon.size(), 16u);  // A's 14, C's arp and chcp
-  for (std::size_t i = 0; i < all->size(); ++i) EXPECT_EQ(recon[i].command, (*all)[i].command);
   EXPECT_EQ(recon[5].count, 30u);
+  for (const char* phase : {"recon", "discovery", "spread"}) {
+    const StudyTable sum = t->overall(phase);
+    const StudyTable* published = t->table("all", phase);
+    ASSERT_NE(published, nullptr) << phase;
+    ASSERT_GE(sum.size(), published->size()) << phase;
+    for (std::size_t i = 0; i < published->size(); ++i) {
+      EXPECT_EQ(sum[i].command, (*published)[i].command) << phase << " rank " << i + 1;
+    }
+  }
+  EXPECT_EQ(t->overall("discovery").size(), 18u);
+  EXPECT_EQ(t->overall("spread").size(), 7u);
   EXPECT_TRUE(t->lists("qwinsta"));
   EXPECT_FALSE(t->lists("powershell"));
 }
