@@ -7,7 +7,7 @@ packages=(
   libfmt-dev libexpected-dev libsimdjson-dev libpugixml-dev libyaml-cpp-dev libcli11-dev
   libdeflate-dev libarchive-dev libsqlite3-dev libmimalloc-dev libvectorscan-dev
   libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
-  libevtx-utils python3-evtx python3 python3-jsonschema time jq
+  libevtx-utils python3-evtx python3 time jq
 )
 missing=()
 for p in "${packages[@]}"; do
