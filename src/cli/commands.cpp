@@ -15,6 +15,7 @@ void register_commands(CLI::App& app) {
   register_report(app);
   register_scan(app);
   register_rules(app);
+  register_trend(app);
 }
 
 int exit_code() { return g_exit_code; }

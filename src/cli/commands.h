@@ -28,5 +28,6 @@ void register_recommend(CLI::App& app);
 void register_report(CLI::App& app);
 void register_scan(CLI::App& app);
 void register_rules(CLI::App& app);
+void register_trend(CLI::App& app);
 
 }  // namespace cmdsentry::cli
