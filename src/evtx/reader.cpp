@@ -17,6 +17,7 @@
 #include "core/utf.h"
 #include "evtx/chunk_decoder.h"
 #include "evtx/file_header.h"
+#include "evtx/value_format.h"
 
 namespace cmdsentry::evtx {
 namespace {
@@ -199,21 +200,21 @@ void append_source(std::string& out, std::string_view file_json, std::int64_t ch
   out += ",\"#source\":{\"file\":\"";
   out += file_json;
   out += "\",\"record_id\":";
-  out += std::to_string(r.id);
+  detail::append_uint(out, r.id);
   out += ",\"chunk\":";
-  out += std::to_string(chunk);
+  detail::append_uint(out, static_cast<std::uint64_t>(chunk));
   if (r.carved) out += ",\"carved\":true";
   out += "}}";
 }
 
-/// `<!-- source file='...' record_id='N' chunk='C' -->` before each XML event: XML readers skip
-/// comments, people and our own reader see where the record came from. "--" cannot appear in a
-/// comment, so dashes that would form one are written as character references.
-void append_source_comment(std::string& out, std::string_view file, std::int64_t chunk,
-                           const RecordRef& r) {
-  out += "<!-- source file='";
+/// The start of `<!-- source file='...' record_id='N' chunk='C' -->`, written before each XML
+/// event: XML readers skip comments, people and our own reader see where the record came from.
+/// "--" cannot appear in a comment, so dashes that would form one are written as character
+/// references. Built once per batch (the file name is escaped once, not once per record).
+std::string source_comment_prefix(std::string_view file) {
   std::string escaped;
   append_escaped(escaped, file, Escape::kXmlAttr);
+  std::string out = "<!-- source file='";
   for (std::size_t i = 0; i < escaped.size(); ++i) {
     if (escaped[i] == '-' && (i + 1 == escaped.size() || escaped[i + 1] == '-' ||
                               (i > 0 && escaped[i - 1] == '-'))) {
@@ -223,9 +224,16 @@ void append_source_comment(std::string& out, std::string_view file, std::int64_t
     }
   }
   out += "' record_id='";
-  out += std::to_string(r.id);
+  return out;
+}
+
+/// The source comment of record `r` of chunk `chunk` (prefix from source_comment_prefix).
+void append_source_comment(std::string& out, std::string_view prefix, std::int64_t chunk,
+                           const RecordRef& r) {
+  out += prefix;
+  detail::append_uint(out, r.id);
   out += "' chunk='";
-  out += std::to_string(chunk);
+  detail::append_uint(out, static_cast<std::uint64_t>(chunk));
   out += r.carved ? "' carved='true' -->" : "' -->";
 }
 
@@ -235,6 +243,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   if (job.chunk_count == 0) return;
   std::string file_json;
   append_escaped(file_json, f.name, Escape::kJson);
+  const std::string comment = mode == Mode::kXml ? source_comment_prefix(f.name) : std::string();
   if (w.open_file != job.file) {
     w.fd = Fd(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC));
     w.open_file = job.file;
@@ -330,7 +339,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
           }
           case Mode::kXml: {
             const std::size_t mark = out.text.size();
-            append_source_comment(out.text, f.name, chunk_no, rec);
+            append_source_comment(out.text, comment, chunk_no, rec);
             done = w.decoder.render_xml(*doc, out.text);
             if (done) {
               out.text += '\n';

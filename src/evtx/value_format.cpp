@@ -24,16 +24,6 @@ T load(std::span<const std::uint8_t> b) {
   return v;
 }
 
-void append_uint(std::string& out, std::uint64_t v) {
-  char buf[24];
-  char* p = buf + sizeof(buf);
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  out.append(p, static_cast<std::size_t>(buf + sizeof(buf) - p));
-}
-
 void append_int(std::string& out, std::int64_t v) {
   if (v < 0) {
     out += '-';
@@ -124,6 +114,16 @@ std::size_t fixed_width(std::uint8_t base) {
 }
 
 }  // namespace
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  char* p = buf + sizeof(buf);
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  out.append(p, static_cast<std::size_t>(buf + sizeof(buf) - p));
+}
 
 bool is_json_scalar_type(std::uint8_t type) {
   switch (type) {

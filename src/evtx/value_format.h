@@ -32,6 +32,9 @@ bool append_value(std::string& out, std::span<const std::uint8_t> bytes, std::ui
 void split_array(std::span<const std::uint8_t> bytes, std::uint8_t type,
                  std::vector<std::span<const std::uint8_t>>& items);
 
+/// Appends `v` in decimal.
+void append_uint(std::string& out, std::uint64_t v);
+
 /// Appends `bytes` as upper-case hex.
 void append_hex_upper(std::string& out, std::span<const std::uint8_t> bytes);
 
