@@ -17,39 +17,39 @@ using detail::Tree;
 
 namespace detail {
 
-std::string_view StringTable::store(std::string_view s) {
+std::string_view StringTable::Part::store(std::string_view s) {
   constexpr std::size_t kBlock = 64 * 1024;
   if (s.empty()) return {};
   while (true) {
-    if (block_ < blocks_.size() && block_sizes_[block_] - used_ >= s.size()) {
-      char* p = blocks_[block_].get() + used_;
+    if (block < blocks.size() && block_sizes[block] - used >= s.size()) {
+      char* p = blocks[block].get() + used;
       std::memcpy(p, s.data(), s.size());
-      used_ += s.size();
-      stored_ += s.size();
+      used += s.size();
+      stored += s.size();
       return {p, s.size()};
     }
-    if (block_ < blocks_.size() && used_ > 0) {
-      ++block_;
-      used_ = 0;
+    if (block < blocks.size() && used > 0) {
+      ++block;
+      used = 0;
       continue;
     }
-    if (block_ >= blocks_.size() || block_sizes_[block_] < s.size()) {
+    if (block >= blocks.size() || block_sizes[block] < s.size()) {
       const std::size_t size = std::max(kBlock, s.size());
-      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(block_), std::make_unique<char[]>(size));
-      block_sizes_.insert(block_sizes_.begin() + static_cast<std::ptrdiff_t>(block_), size);
-      used_ = 0;
+      blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(block), std::make_unique<char[]>(size));
+      block_sizes.insert(block_sizes.begin() + static_cast<std::ptrdiff_t>(block), size);
+      used = 0;
     }
   }
 }
 
-std::uint32_t StringTable::add(std::string_view utf8) {
-  const std::string_view r = store(utf8);
-  scratch_.clear();
-  append_escaped(scratch_, utf8, Escape::kJson);
-  const std::string_view j = scratch_ == utf8 ? r : store(scratch_);
-  raw_.push_back(r);
-  json_.push_back(j);
-  return static_cast<std::uint32_t>(raw_.size() - 1);
+std::uint32_t StringTable::add_to(Part& p, std::string_view utf8) {
+  const std::string_view r = p.store(utf8);
+  escape_scratch_.clear();
+  append_escaped(escape_scratch_, utf8, Escape::kJson);
+  const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
+  p.raw.push_back(r);
+  p.json.push_back(j);
+  return static_cast<std::uint32_t>(p.raw.size() - 1);
 }
 
 void finalize_tree(Tree& t, const StringTable& strings) {
@@ -250,6 +250,7 @@ void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
 
 void ChunkDecoder::Impl::reset_record() {
   scratch_used = 0;
+  strings.clear_scratch();
   values.clear();
   item_pool.clear();
   docs.clear();
@@ -310,7 +311,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_text(ByteReader& r) {
   if (r.failed()) return fail(ErrorCode::kTruncated, "text runs past the data", r.pos());
   text_scratch.clear();
   append_utf16le(text_scratch, b.data(), n, Escape::kNone);
-  return strings.add(text_scratch);
+  return scratch_text ? strings.add_scratch(text_scratch) : strings.add(text_scratch);
 }
 
 // ---- Impl: tree parsing ------------------------------------------------------------------
@@ -378,7 +379,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_content_node(ByteReader& r, Tree
         if (!data) return tl::unexpected(data.error());
         n.text = *data;
       } else {
-        n.text = strings.add({});
+        n.text = scratch_text ? strings.add_scratch({}) : strings.add({});
       }
       break;
     }
@@ -494,7 +495,10 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   if (r.peek_u8() == detail::kTokFragmentHeader) r.skip(4);
   name_refs.clear();
   recording_names = true;
+  const bool was_scratch = scratch_text;
+  scratch_text = false;  // a kept tree must never name record text
   auto root = parse_element(r, *t, /*has_dep=*/true, 0);
+  scratch_text = was_scratch;
   recording_names = false;
   if (!root) {
     --templates_used;
@@ -580,7 +584,11 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
   }
   if ((tok & ~detail::kTokMore) == detail::kTokOpenStart) {
     Tree* t = take(scratch_pool, scratch_used);
+    // The fragment's text lives with the record (names are kept: a chunk repeats them).
+    const bool was_scratch = scratch_text;
+    scratch_text = true;
     auto root = parse_element(r, *t, /*has_dep=*/false, 0);
+    scratch_text = was_scratch;
     if (!root) return tl::unexpected(root.error());
     t->root = *root;
     finalize_tree(*t, strings);
