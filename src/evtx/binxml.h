@@ -108,14 +108,23 @@ class StringTable {
  public:
   static constexpr std::uint32_t kScratchBit = 0x80000000u;
   /// Adds a string to the kept part.
-  std::uint32_t add(std::string_view utf8) { return add_to(kept_, utf8); }
+  std::uint32_t add(std::string_view utf8) { return add_to(kept_, utf8, false); }
+  /// Adds a name (element, attribute, entity, PI target) to the kept part, with its XML form.
+  std::uint32_t add_name(std::string_view utf8) { return add_to(kept_, utf8, true); }
   /// Adds a string that lives until clear_scratch().
-  std::uint32_t add_scratch(std::string_view utf8) { return add_to(scratch_, utf8) | kScratchBit; }
+  std::uint32_t add_scratch(std::string_view utf8) {
+    return add_to(scratch_, utf8, false) | kScratchBit;
+  }
   [[nodiscard]] std::string_view raw(std::uint32_t id) const {
     return (id & kScratchBit) == 0 ? kept_.raw[id] : scratch_.raw[id & ~kScratchBit];
   }
   [[nodiscard]] std::string_view json(std::uint32_t id) const {
     return (id & kScratchBit) == 0 ? kept_.json[id] : scratch_.json[id & ~kScratchBit];
+  }
+  /// A name escaped for XML (as an attribute value: names never hold markup, but the bytes
+  /// come from the log). Only for ids from add_name(); others give the raw text.
+  [[nodiscard]] std::string_view xml(std::uint32_t id) const {
+    return (id & kScratchBit) == 0 ? kept_.xml[id] : scratch_.xml[id & ~kScratchBit];
   }
   void clear() {
     kept_.clear();
@@ -124,12 +133,12 @@ class StringTable {
   void clear_scratch() { scratch_.clear(); }
   /// Bytes of kept text held (the kept part lives across chunks while templates are kept).
   [[nodiscard]] std::size_t bytes() const {
-    return kept_.stored + 2 * sizeof(std::string_view) * kept_.raw.size();
+    return kept_.stored + 3 * sizeof(std::string_view) * kept_.raw.size();
   }
 
  private:
   struct Part {
-    std::vector<std::string_view> raw, json;
+    std::vector<std::string_view> raw, json, xml;
     std::vector<std::unique_ptr<char[]>> blocks;
     std::vector<std::size_t> block_sizes;
     std::size_t block = 0, used = 0, stored = 0;
@@ -137,12 +146,13 @@ class StringTable {
     void clear() {
       raw.clear();
       json.clear();
+      xml.clear();
       used = 0;
       block = 0;
       stored = 0;
     }
   };
-  std::uint32_t add_to(Part& p, std::string_view utf8);
+  std::uint32_t add_to(Part& p, std::string_view utf8, bool name);
   Part kept_, scratch_;
   std::string escape_scratch_;
 };

@@ -42,13 +42,21 @@ std::string_view StringTable::Part::store(std::string_view s) {
   }
 }
 
-std::uint32_t StringTable::add_to(Part& p, std::string_view utf8) {
+std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   const std::string_view r = p.store(utf8);
   escape_scratch_.clear();
   append_escaped(escape_scratch_, utf8, Escape::kJson);
   const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
+  std::string_view x = r;
+  if (name) {
+    // The XML renderer wrote each name through the escaper at every element it rendered.
+    escape_scratch_.clear();
+    append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
+    if (escape_scratch_ != utf8) x = p.store(escape_scratch_);
+  }
   p.raw.push_back(r);
   p.json.push_back(j);
+  p.xml.push_back(x);
   return static_cast<std::uint32_t>(p.raw.size() - 1);
 }
 
@@ -300,7 +308,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_name(ByteReader& r) {
   }
   text_scratch.clear();
   append_utf16le(text_scratch, chunk.data() + off + 8, n, Escape::kNone);
-  const std::uint32_t id = strings.add(text_scratch);
+  const std::uint32_t id = strings.add_name(text_scratch);
   names.emplace(off, id);
   return id;
 }

@@ -200,7 +200,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
       const std::string_view name = im.strings.raw(n.name);
       if (style == ValueStyle::kXml) {
         out += '&';
-        append_escaped(out, im.strings.raw(n.name), Escape::kXmlAttr);
+        out += im.strings.xml(n.name);
         out += ';';
       } else {
         std::string_view rep = name == "amp"    ? "&"
