@@ -49,10 +49,18 @@ std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
   std::string_view x = r;
   if (name) {
-    // The XML renderer wrote each name through the escaper at every element it rendered.
-    escape_scratch_.clear();
-    append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
-    if (escape_scratch_ != utf8) x = p.store(escape_scratch_);
+    // The XML renderer wrote each name through the escaper at every element it rendered. Real
+    // names never need it: look before escaping.
+    bool plain = true;
+    for (const char ch : utf8) {
+      const auto c = static_cast<unsigned char>(ch);
+      plain = plain && c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+    }
+    if (!plain) {
+      escape_scratch_.clear();
+      append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
+      x = p.store(escape_scratch_);
+    }
   }
   p.raw.push_back(r);
   p.json.push_back(j);
