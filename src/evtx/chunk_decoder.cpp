@@ -654,9 +654,10 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
     if (d.tree->structure_id == 0) cacheable = false;
     put(d.tree->structure_id);
     put(d.value_count);
+    const std::size_t ordinals = child_ordinals.size();
+    child_ordinals.resize(ordinals + d.value_count, detail::kNoNode);
     for (std::uint32_t k = 0; k < d.value_count; ++k) {
       const Value v = values[d.first_value + k];
-      child_ordinals.push_back(detail::kNoNode);
       std::uint8_t flag = v.size == 0 ? 1 : 0;
       if (v.type == detail::kString && flag == 0) {
         auto b = bytes(v);
@@ -664,8 +665,8 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
         for (std::size_t j = 0; j + 1 < b.size() && empty; j += 2) empty = b[j] == 0 && b[j + 1] == 0;
         flag = empty ? 2 : 0;
       }
-      put(v.type);
-      put(flag);
+      // Type and flag in one write: the signature grows by a few bytes per value.
+      put(static_cast<std::uint16_t>(v.type | (flag << 8)));
       if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
@@ -677,7 +678,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
           continue;
         }
         nested->ordinal = static_cast<std::uint32_t>(docs.size());
-        child_ordinals.back() = nested->ordinal;
+        child_ordinals[ordinals + k] = nested->ordinal;
         docs.push_back(*nested);
       }
     }
