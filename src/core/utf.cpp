@@ -106,15 +106,10 @@ char* put_escape(char* w, unsigned c, Escape e) {
 namespace {
 
 #if defined(__SSE2__)
-/// Packs eight UTF-16 units at `src` to eight bytes at `w` (all eight are stored: the caller
-/// has room) and returns how many leading units are printable ASCII needing no escape in
-/// `escape`, the ones to keep. Checks: high bytes zero, 0x20 <= unit < 0x7F, and none of the
-/// sink's escaped characters (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'' too).
-/// Returning the clean prefix, not all-or-nothing, matters for Windows paths: a block with a
-/// backslash used to fail whole, then again at each of the next units while the backslash
-/// stayed in the window.
-inline unsigned ascii_prefix8(const std::uint8_t* src, char* w, Escape escape) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+/// Two bits per unit of `v` (eight UTF-16 units) that is not printable ASCII needing no escape
+/// in `escape`: a high byte set, below 0x20 or from 0x7F, or one of the sink's escaped characters
+/// (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'' too).
+inline unsigned bad_units8(__m128i v, Escape escape) {
   const __m128i lo = _mm_set1_epi16(0x20), hi = _mm_set1_epi16(0x7E);
   __m128i bad = _mm_or_si128(_mm_cmplt_epi16(v, lo), _mm_cmpgt_epi16(v, hi));
   const auto is = [&v](char c) { return _mm_cmpeq_epi16(v, _mm_set1_epi16(c)); };
@@ -124,9 +119,34 @@ inline unsigned ascii_prefix8(const std::uint8_t* src, char* w, Escape escape) {
     bad = _mm_or_si128(bad, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
     if (escape == Escape::kXmlAttr) bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\'')));
   }
+  return static_cast<unsigned>(_mm_movemask_epi8(bad));  // two bits per unit
+}
+
+/// Packs eight UTF-16 units at `src` to eight bytes at `w` (all eight are stored: the caller
+/// has room) and returns how many leading units are printable ASCII needing no escape in
+/// `escape`, the ones to keep.
+/// Returning the clean prefix, not all-or-nothing, matters for Windows paths: a block with a
+/// backslash used to fail whole, then again at each of the next units while the backslash
+/// stayed in the window.
+inline unsigned ascii_prefix8(const std::uint8_t* src, char* w, Escape escape) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(w), _mm_packus_epi16(v, v));
-  const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(bad));
+  const unsigned mask = bad_units8(v, escape);
   return mask == 0 ? 8u : static_cast<unsigned>(__builtin_ctz(mask)) / 2;
+}
+
+/// The last `rem` (1-7) units of a string of at least eight, read as the eight units ending at
+/// `last8` + 16 (never past the string): writes them packed at `w` (eight bytes stored) and
+/// returns how many leading ones are clean, as ascii_prefix8 does. Tails of strings were the
+/// bulk of the units left to the scalar code.
+inline unsigned ascii_tail8(const std::uint8_t* last8, unsigned rem, char* w, Escape escape) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(last8));
+  const unsigned skip = 8 - rem;
+  std::uint64_t packed =
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(v, v))) >> (8 * skip);
+  std::memcpy(w, &packed, 8);
+  const unsigned mask = bad_units8(v, escape) >> (2 * skip);
+  return mask == 0 ? rem : static_cast<unsigned>(__builtin_ctz(mask)) / 2;
 }
 #endif
 
@@ -226,6 +246,11 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
       w += k;
       i += k;
       if (k == 8) continue;
+    } else if (units >= 8 && i < units) {
+      const unsigned k =
+          ascii_tail8(bytes + 2 * (units - 8), static_cast<unsigned>(units - i), w, escape);
+      w += k;
+      i += k;
     }
 #endif
     if (i >= units) break;
