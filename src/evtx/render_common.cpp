@@ -152,7 +152,11 @@ Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out) 
     if ((v.type & kArrayFlag) == 0) {
       // A single value: its text is bounded by its bytes, and the output growth is counted by
       // the spend below, so it skips render_value's per-value bookkeeping.
-      if (v.type != kNull && v.type != kBinXml) append_value(out, im.bytes(v), v.type, op.style);
+      if (v.type == kString) {
+        append_string_value(out, im.bytes(v), op.style);
+      } else if (v.type != kNull && v.type != kBinXml) {
+        append_value(out, im.bytes(v), v.type, op.style);
+      }
       ++plain;
       continue;
     }

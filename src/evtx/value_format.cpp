@@ -195,10 +195,8 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
     return false;
   }
   if (type == kString) {
-    // The hot case: one pass writes quotes and text.
-    std::size_t units = b.size() / 2;
-    while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
-    append_utf16le_quoted(out, b.data(), units, esc, false, quote);
+    // The hot case: one pass writes quotes and text (quote == kJsonTyped for strings).
+    append_string_value(out, b, style);
     return true;
   }
   if (quote) out += '"';
