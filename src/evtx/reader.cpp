@@ -218,6 +218,7 @@ struct Worker {
   std::vector<std::uint8_t> buffer;
   std::size_t open_file = SIZE_MAX;
   Fd fd;
+  bool reported_shrink = false;  ///< the open file's shrink warning was given
 };
 
 enum class Mode { kEvents, kJson, kXml };
@@ -274,14 +275,31 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   if (w.open_file != job.file) {
     w.fd = Fd(::open(f.path.c_str(), O_RDONLY | O_CLOEXEC));
     w.open_file = job.file;
+    w.reported_shrink = false;
   }
   const std::uint64_t offset = kFileHeaderSize + job.first_chunk * kChunkSize;
+  // A live log that rotates or is truncated while we read it: touching a mapped page past the
+  // new end of file would fault (SIGBUS). Look at the size before each batch, map only what is
+  // still there and say so; the batches after it find nothing and end the file. (A file cut in
+  // the middle of one batch's decoding can still fault: the window is one batch, ~1 MiB.)
+  std::uint64_t size_now = f.size;
+  if (struct stat st{}; w.fd.get() >= 0 && ::fstat(w.fd.get(), &st) == 0 &&
+                        static_cast<std::uint64_t>(st.st_size) < f.size) {
+    size_now = static_cast<std::uint64_t>(st.st_size);
+    if (offset < f.size && !w.reported_shrink) {
+      w.reported_shrink = true;
+      out.diags.push_back({f.name, static_cast<std::int64_t>(job.first_chunk), offset, 0,
+                           fmt::format("the file shrank while it was read ({} bytes at the start, "
+                                       "{} now): the rest is not read",
+                                       f.size, size_now)});
+    }
+  }
   // Map the batch (chunk offsets are page aligned) instead of copying it: with pread the kernel's
   // copy into our buffer was a quarter of single-thread decoding time. Only the bytes the file
   // has when it was inspected are mapped; the mapping ends with the job, so resident memory
   // stays at the batches in flight. pread remains the fallback when mapping fails.
   const std::uint64_t want = std::min<std::uint64_t>(job.chunk_count * kChunkSize,
-                                                     f.size > offset ? f.size - offset : 0);
+                                                     size_now > offset ? size_now - offset : 0);
   Mapping map;
   std::int64_t got = -1;
   const std::uint8_t* base = nullptr;
