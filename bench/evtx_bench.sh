@@ -2,10 +2,11 @@
 # EVTX decoding benchmark: cmdsentry dump beside the Rust evtx_dump (and libevtx's evtxexport),
 # side by side on the same corpora, JSONL and XML, one thread and all threads.
 #
-#   bench/evtx_bench.sh [SIZE_MIB] [EVTX_DIR]      (defaults: 256, ../shared/data/evtx)
+#   bench/evtx_bench.sh [SIZE_MIB] [EVTX_DIR]      (defaults: 512, ../shared/data/evtx)
 #
 # Corpora (built with ../shared/tools/build-evtx-corpus, which repeats the valid chunks of the
-# given files and prints the record count a reader must find):
+# given files and prints the record count a reader must find; cached in build/bench-data/ with
+# that line beside them, never committed):
 #   - all:    SIZE_MIB of chunks from every EVTX file under EVTX_DIR;
 #   - attack: ATTACK_MIB (default SIZE_MIB/2) of chunks from EVTX_DIR/sbousseaden_EVTX-ATTACK-SAMPLES
 #             (fewer, larger records: Sysmon command lines, PowerShell script blocks).
@@ -16,13 +17,16 @@
 # (> 1: cmdsentry is faster) and the largest maximum resident set size of each. Record counts
 # are checked: cmdsentry's from its end-of-run summary on every run, evtx_dump's from one extra
 # untimed run piped into a counter (`Record N` headers in XML, lines in JSONL).
+# Targets (issue 15), printed as PASS/FAIL lines after the table, on the all-data-set corpus:
+# ratio >= 1.5 for JSONL on 1 thread and on all threads and for XML on 1 thread, and
+# cmdsentry's peak RSS < 64 MiB on every row.
 # libevtx (evtxexport -f xml, single-threaded) is the second reference: it stops at the first
 # record it cannot parse and takes ~75 s per GiB, so it runs LIBEVTX_RUNS times (default 1) on a
 # LIBEVTX_MIB corpus (default 32) of the files it reads to the end, beside cmdsentry --format xml
 # -t 1 on the same corpus. LIBEVTX=0 skips it. A row whose peer is missing says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-size=${1:-256}
+size=${1:-512}
 data=${2:-../shared/data/evtx}
 attack_size=${ATTACK_MIB:-$((size / 2))}
 runs=${RUNS:-7}
@@ -32,7 +36,7 @@ builder=../shared/tools/build-evtx-corpus
 [ -x "$bin" ] || { cmake --preset release >/dev/null && cmake --build --preset release --target cmdsentry; }
 [ -x "$builder" ] || { echo "missing $builder (the shared data set)"; exit 2; }
 threads=$(nproc)
-mkdir -p build/bench
+mkdir -p build/bench build/bench-data
 
 echo "machine: $threads cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
   "load $(cut -d' ' -f1-3 /proc/loadavg) at start"
@@ -48,9 +52,16 @@ echo
 # build_corpus NAME SIZE INPUT... -> sets corpus (path) and records (promised count)
 build_corpus() {
   local name=$1 mib=$2; shift 2
-  corpus=build/bench/corpus-${name}-${mib}.evtx
+  corpus=build/bench-data/evtx-corpus-${name}-${mib}.evtx
   local info
-  info=$("$builder" "$corpus" "$mib" "$@" | tail -n 1)
+  # The builder is deterministic (same input and size, same bytes): keep the corpus and its
+  # summary line, and build again only when either is missing.
+  if [ -s "$corpus" ] && [ -s "$corpus.info" ]; then
+    info=$(cat "$corpus.info")
+  else
+    info=$("$builder" "$corpus" "$mib" "$@" | tail -n 1)
+    echo "$info" >"$corpus.info"
+  fi
   records=$(echo "$info" | sed -n 's/.* \([0-9]*\) records.*/\1/p')
   echo "corpus $name: $info"
 }
@@ -127,6 +138,27 @@ for r in "${table[@]}"; do
     "$ma" "$mb" "$c" "$cp" "$note"
 done
 echo "ratio = evtx_dump median / cmdsentry median (above 1: cmdsentry is faster)."
+# Targets: PASS/FAIL per line (n/a when the peer is absent).
+target() {  # target LABEL CORPUS FORMAT THREADS
+  local r
+  for r in "${table[@]}"; do
+    IFS='|' read -r n f t _ _ ratio _ _ _ _ note <<<"$r"
+    [ "$n" = "$2" ] && [ "$f" = "$3" ] && [ "$t" = "$4" ] || continue
+    if [ "$ratio" = n/a ]; then
+      echo "target $1: n/a ($note)"
+    else
+      awk -v x="${ratio%x}" -v l="$1" -v n="$note" 'BEGIN{
+        v = (x >= 1.5 && n == "ok") ? "PASS" : "FAIL"
+        printf "target %s >= 1.50x: %s (%.2fx%s)\n", l, v, x, n == "ok" ? "" : "; " n }'
+    fi
+  done
+}
+target "all-data-set JSONL, 1 thread" all jsonl 1
+target "all-data-set JSONL, $threads threads" all jsonl "$threads"
+target "all-data-set XML, 1 thread" all xml 1
+peak=$(for r in "${table[@]}"; do IFS='|' read -r _ _ _ _ _ _ ma _ <<<"$r"; echo "0 $ma"; done |
+  awk '{if ($2 != "n/a" && $2 + 0 > m) m = $2 + 0} END{printf "%.1f", m}')
+awk -v m="$peak" 'BEGIN{printf "target cmdsentry peak RSS < 64 MiB on every row: %s (%.1f MiB)\n", m < 64 ? "PASS" : "FAIL", m}'
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg) (a shared machine: compare rows of one run, not runs)"
 
 # ---- libevtx, the second reference --------------------------------------------------------

@@ -45,11 +45,17 @@ inline void put_digits(char* p, std::uint64_t v, int n) {
 void append_filetime_iso(std::string& out, std::uint64_t ft, int digits) {
   if (digits < 0) digits = 0;
   if (digits > 7) digits = 7;
-  const std::int64_t unix_ticks = static_cast<std::int64_t>(ft) - kFiletimeUnixEpoch;
-  std::int64_t secs = unix_ticks >= 0 ? unix_ticks / 10000000 : (unix_ticks - 9999999) / 10000000;
-  const std::int64_t frac = unix_ticks - secs * 10000000;
-  std::int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  const std::int64_t sod = secs - days * 86400;
+  // FILETIMEs from 2^63 on are attacker bytes too: subtract in unsigned arithmetic (the signed
+  // subtraction overflowed, UBSan in fuzz_evtx_chunk) and floor-divide without an offset that
+  // could overflow near INT64_MIN. Results are unchanged wherever the old arithmetic was defined.
+  const auto unix_ticks = static_cast<std::int64_t>(
+      ft - static_cast<std::uint64_t>(kFiletimeUnixEpoch));
+  std::int64_t secs = unix_ticks / 10000000;
+  std::int64_t frac = unix_ticks % 10000000;
+  if (frac < 0) --secs, frac += 10000000;
+  std::int64_t days = secs / 86400;
+  std::int64_t sod = secs % 86400;
+  if (sod < 0) --days, sod += 86400;
   const Civil c = civil_from_days(days);
   char buf[40];
   put_digits(buf, static_cast<std::uint64_t>(c.y < 0 ? 0 : c.y), 4);

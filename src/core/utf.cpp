@@ -1,9 +1,13 @@
 #include "core/utf.h"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace cmdsentry {
@@ -102,13 +106,12 @@ char* put_escape(char* w, unsigned c, Escape e) {
 namespace {
 
 #if defined(__SSE2__)
-/// Eight UTF-16 units that are printable ASCII needing no escape in `escape`: packs them to
-/// eight bytes at `w` and returns true. Checks: high bytes zero, 0x20 <= unit < 0x7F, and none
-/// of the sink's escaped characters (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'' too).
-inline bool copy8_ascii(const std::uint8_t* src, char* w, Escape escape) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
-  const __m128i lo = _mm_set1_epi16(0x20), hi = _mm_set1_epi16(0x7F);
-  __m128i bad = _mm_or_si128(_mm_cmplt_epi16(v, lo), _mm_cmpgt_epi16(v, _mm_sub_epi16(hi, _mm_set1_epi16(1))));
+/// Two bits per unit of `v` (eight UTF-16 units) that is not printable ASCII needing no escape
+/// in `escape`: a high byte set, below 0x20 or from 0x7F, or one of the sink's escaped characters
+/// (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'' too).
+inline unsigned bad_units8(__m128i v, Escape escape) {
+  const __m128i lo = _mm_set1_epi16(0x20), hi = _mm_set1_epi16(0x7E);
+  __m128i bad = _mm_or_si128(_mm_cmplt_epi16(v, lo), _mm_cmpgt_epi16(v, hi));
   const auto is = [&v](char c) { return _mm_cmpeq_epi16(v, _mm_set1_epi16(c)); };
   if (escape == Escape::kJson) {
     bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\\')));
@@ -116,9 +119,82 @@ inline bool copy8_ascii(const std::uint8_t* src, char* w, Escape escape) {
     bad = _mm_or_si128(bad, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
     if (escape == Escape::kXmlAttr) bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\'')));
   }
-  if (_mm_movemask_epi8(bad) != 0) return false;
+  return static_cast<unsigned>(_mm_movemask_epi8(bad));  // two bits per unit
+}
+
+/// Packs eight UTF-16 units at `src` to eight bytes at `w` (all eight are stored: the caller
+/// has room) and returns how many leading units are printable ASCII needing no escape in
+/// `escape`, the ones to keep.
+/// Returning the clean prefix, not all-or-nothing, matters for Windows paths: a block with a
+/// backslash used to fail whole, then again at each of the next units while the backslash
+/// stayed in the window.
+inline unsigned ascii_prefix8(const std::uint8_t* src, char* w, Escape escape) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
   _mm_storel_epi64(reinterpret_cast<__m128i*>(w), _mm_packus_epi16(v, v));
-  return true;
+  const unsigned mask = bad_units8(v, escape);
+  return mask == 0 ? 8u : static_cast<unsigned>(__builtin_ctz(mask)) / 2;
+}
+
+/// The last `rem` (1-7) units of a string of at least eight, read as the eight units ending at
+/// `last8` + 16 (never past the string): writes them packed at `w` (eight bytes stored) and
+/// returns how many leading ones are clean, as ascii_prefix8 does. Tails of strings were the
+/// bulk of the units left to the scalar code.
+inline unsigned ascii_tail8(const std::uint8_t* last8, unsigned rem, char* w, Escape escape) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(last8));
+  const unsigned skip = 8 - rem;
+  std::uint64_t packed =
+      static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_packus_epi16(v, v))) >> (8 * skip);
+  std::memcpy(w, &packed, 8);
+  const unsigned mask = bad_units8(v, escape) >> (2 * skip);
+  return mask == 0 ? rem : static_cast<unsigned>(__builtin_ctz(mask)) / 2;
+}
+#endif
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CMDSENTRY_UTF16_AVX2 1
+/// The AVX2 kernel of the UTF-16 conversion: copies printable ASCII needing no escape in
+/// `escape`, 16 units per step, from `src` (at most `n` units, and `w` has room for n + 16
+/// bytes) and returns how many units it consumed (each wrote one byte). Stops before the first
+/// unit needing a look, or when fewer than 16 units are left.
+///
+/// Only this function is compiled for AVX2 (a target attribute, not -mavx2 on the file): it
+/// calls nothing but intrinsics, so no inline function of the project is ever emitted with
+/// AVX2 instructions for the linker to keep for the whole program (a CPU without AVX2 reaches
+/// it only through the runtime check in has_avx2).
+__attribute__((target("avx2"))) inline __m256i units_equal(__m256i v, char c) {
+  return _mm256_cmpeq_epi16(v, _mm256_set1_epi16(c));
+}
+
+__attribute__((target("avx2"))) std::size_t ascii_run_avx2(const std::uint8_t* src,
+                                                             std::size_t n, char* w,
+                                                             Escape escape) {
+  std::size_t i = 0;
+  const __m256i lo = _mm256_set1_epi16(0x20), hi = _mm256_set1_epi16(0x7E);
+  for (; i + 16 <= n; i += 16) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 2 * i));
+    __m256i bad = _mm256_or_si256(_mm256_cmpgt_epi16(lo, v), _mm256_cmpgt_epi16(v, hi));
+    if (escape == Escape::kJson) {
+      bad = _mm256_or_si256(bad, _mm256_or_si256(units_equal(v, '"'), units_equal(v, '\\')));
+    } else if (escape != Escape::kNone) {
+      bad = _mm256_or_si256(bad, _mm256_or_si256(units_equal(v, '&'), units_equal(v, '<')));
+      bad = _mm256_or_si256(bad, units_equal(v, '>'));
+      if (escape == Escape::kXmlAttr) {
+        bad = _mm256_or_si256(bad, _mm256_or_si256(units_equal(v, '"'), units_equal(v, '\'')));
+      }
+    }
+    // packus works per 128-bit lane: bytes 0-7 and 16-23 hold the units; gather them.
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(v, v), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w + i), _mm256_castsi256_si128(packed));
+    const unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(bad));
+    if (mask != 0) return i + static_cast<unsigned>(__builtin_ctz(mask)) / 2;
+  }
+  return i;
+}
+
+/// Whether the CPU runs AVX2 (asked once).
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
 }
 #endif
 
@@ -134,29 +210,50 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
   // Sized for the common case (ASCII, one byte per unit, plus quotes); grows when escapes or
   // multi-byte characters need more. One pass through a raw pointer, then trim.
   const std::size_t start = out.size();
-  out.resize(start + units + 2 + 16);
+  out.resize(start + units + 2 + 32);
   char* base = out.data();
   char* w = base + start;
   char* end = base + out.size();
   if (quote) *w++ = '"';
   const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
+#if defined(CMDSENTRY_UTF16_AVX2)
+  const bool avx2 = units >= 16 && has_avx2();
+#endif
   std::size_t i = 0;
   while (i < units) {
-    if (static_cast<std::size_t>(end - w) < 16) {
-      // Worst case for the rest: 6 bytes per unit, plus the closing quote.
+    if (static_cast<std::size_t>(end - w) < 32) {
+      // Worst case for the rest: 6 bytes per unit, plus room for a vector store and the quote.
       const std::size_t used = static_cast<std::size_t>(w - base);
-      out.resize(used + (units - i) * 6 + 16);
+      out.resize(used + (units - i) * 6 + 32);
       base = out.data();
       w = base + used;
       end = base + out.size();
     }
-#if defined(__SSE2__)
-    if (i + 8 <= units && copy8_ascii(bytes + 2 * i, w, escape)) {
-      w += 8;
-      i += 8;
-      continue;
+    // Vector steps copy clean ASCII and stop at the first unit that needs a look; that unit
+    // (or a tail shorter than a step) goes through the scalar code below.
+#if defined(CMDSENTRY_UTF16_AVX2)
+    if (avx2 && units - i >= 16) {
+      // A run of n units stores up to n + 16 bytes.
+      const std::size_t room = static_cast<std::size_t>(end - w) - 16;
+      const std::size_t k = ascii_run_avx2(bytes + 2 * i, std::min(units - i, room), w, escape);
+      w += k;
+      i += k;
     }
 #endif
+#if defined(__SSE2__)
+    if (units - i >= 8) {
+      const unsigned k = ascii_prefix8(bytes + 2 * i, w, escape);
+      w += k;
+      i += k;
+      if (k == 8) continue;
+    } else if (units >= 8 && i < units) {
+      const unsigned k =
+          ascii_tail8(bytes + 2 * (units - 8), static_cast<unsigned>(units - i), w, escape);
+      w += k;
+      i += k;
+    }
+#endif
+    if (i >= units) break;
     const unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
     if (c < 0x80) {
       if (c == 0) {
@@ -229,22 +326,33 @@ void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape
       end = base + out.size();
     }
 #if defined(__SSE2__)
-    if (i + 16 <= n && (escape == Escape::kJson || escape == Escape::kNone)) {
+    if (i + 16 <= n) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes.data() + i));
-      // Printable ASCII: 0x20 <= b < 0x7F (signed compare keeps bytes >= 0x80 out), and for
-      // JSON no '"' or '\\'.
+      // Printable ASCII: 0x20 <= b < 0x7F (signed compare keeps bytes >= 0x80 out), and none of
+      // the sink's escaped characters (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'').
       __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
+      const auto drop = [&](char c) { ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), ok); };
       if (escape == Escape::kJson) {
-        ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), ok);
-        ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')), ok);
+        drop('"');
+        drop('\\');
+      } else if (escape != Escape::kNone) {
+        drop('&');
+        drop('<');
+        drop('>');
+        if (escape == Escape::kXmlAttr) {
+          drop('"');
+          drop('\'');
+        }
       }
-      if (_mm_movemask_epi8(ok) == 0xFFFF) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
-        w += 16;
-        i += 16;
-        continue;
-      }
+      // Keep the clean prefix (the room check above leaves 16 bytes): retrying the window at
+      // each next byte cost 16 compares per byte of text dense in escapes.
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+      const unsigned bad = ~static_cast<unsigned>(_mm_movemask_epi8(ok)) & 0xFFFFu;
+      const unsigned k = bad == 0 ? 16u : static_cast<unsigned>(__builtin_ctz(bad));
+      w += k;
+      i += k;
+      if (k == 16) continue;
     }
 #endif
     const std::uint8_t c = bytes[i++];
@@ -283,6 +391,20 @@ void append_escaped(std::string& out, std::string_view s, Escape escape) {
   const std::uint8_t* tab = kEscapeTables.t[static_cast<int>(escape)];
   std::size_t run = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
+#if defined(__SSE2__)
+    // Skip 16 bytes at a time while none needs an escape: no control character (unsigned
+    // compare: bytes of multi-byte characters pass), no '&' '<' '>' (nor '"' '\'' in attributes).
+    while (i + 16 <= s.size()) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      const auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+      __m128i bad = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+      bad = _mm_or_si128(bad, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
+      if (escape == Escape::kXmlAttr) bad = _mm_or_si128(bad, _mm_or_si128(is('"'), is('\'')));
+      if (_mm_movemask_epi8(bad) != 0) break;
+      i += 16;
+    }
+    if (i >= s.size()) break;
+#endif
     const unsigned c = static_cast<unsigned char>(s[i]);
     if (c < 0x80 && tab[c]) {
       out.append(s.data() + run, i - run);

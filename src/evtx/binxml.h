@@ -96,30 +96,65 @@ struct Node {
   std::uint32_t width = 0;
 };
 
-/// Strings of one chunk, each kept raw and JSON-escaped. The bytes live in fixed blocks, so
+/// Strings of the decoder, each kept raw and JSON-escaped. The bytes live in fixed blocks, so
 /// views stay valid while nested fragments add strings during rendering.
+///
+/// Two parts: names and template text, kept as long as the template definitions that name them
+/// (template_cache.h), and scratch text, the text of one record's bare-element fragments
+/// (CAPI2 logs carry kilobytes of it per record), dropped with the record. Before the split
+/// every record's text stayed until the kept part passed its cap, which then cleared the kept
+/// templates too, and each thread held the cap in text. Scratch ids have kScratchBit set.
 class StringTable {
  public:
-  std::uint32_t add(std::string_view utf8);
-  [[nodiscard]] std::string_view raw(std::uint32_t id) const { return raw_[id]; }
-  [[nodiscard]] std::string_view json(std::uint32_t id) const { return json_[id]; }
-  void clear() {
-    raw_.clear();
-    json_.clear();
-    used_ = 0;
-    block_ = 0;
-    stored_ = 0;
+  static constexpr std::uint32_t kScratchBit = 0x80000000u;
+  /// Adds a string to the kept part.
+  std::uint32_t add(std::string_view utf8) { return add_to(kept_, utf8, false); }
+  /// Adds a name (element, attribute, entity, PI target) to the kept part, with its XML form.
+  std::uint32_t add_name(std::string_view utf8) { return add_to(kept_, utf8, true); }
+  /// Adds a string that lives until clear_scratch().
+  std::uint32_t add_scratch(std::string_view utf8) {
+    return add_to(scratch_, utf8, false) | kScratchBit;
   }
-  /// Bytes of text held (the table lives across chunks while templates are kept).
-  [[nodiscard]] std::size_t bytes() const { return stored_ + 2 * sizeof(std::string_view) * raw_.size(); }
+  [[nodiscard]] std::string_view raw(std::uint32_t id) const {
+    return (id & kScratchBit) == 0 ? kept_.raw[id] : scratch_.raw[id & ~kScratchBit];
+  }
+  [[nodiscard]] std::string_view json(std::uint32_t id) const {
+    return (id & kScratchBit) == 0 ? kept_.json[id] : scratch_.json[id & ~kScratchBit];
+  }
+  /// A name escaped for XML (as an attribute value: names never hold markup, but the bytes
+  /// come from the log). Only for ids from add_name(); others give the raw text.
+  [[nodiscard]] std::string_view xml(std::uint32_t id) const {
+    return (id & kScratchBit) == 0 ? kept_.xml[id] : scratch_.xml[id & ~kScratchBit];
+  }
+  void clear() {
+    kept_.clear();
+    scratch_.clear();
+  }
+  void clear_scratch() { scratch_.clear(); }
+  /// Bytes of kept text held (the kept part lives across chunks while templates are kept).
+  [[nodiscard]] std::size_t bytes() const {
+    return kept_.stored + 3 * sizeof(std::string_view) * kept_.raw.size();
+  }
 
  private:
-  std::string_view store(std::string_view s);
-  std::vector<std::string_view> raw_, json_;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::vector<std::size_t> block_sizes_;
-  std::size_t block_ = 0, used_ = 0, stored_ = 0;
-  std::string scratch_;
+  struct Part {
+    std::vector<std::string_view> raw, json, xml;
+    std::vector<std::unique_ptr<char[]>> blocks;
+    std::vector<std::size_t> block_sizes;
+    std::size_t block = 0, used = 0, stored = 0;
+    std::string_view store(std::string_view s);
+    void clear() {
+      raw.clear();
+      json.clear();
+      xml.clear();
+      used = 0;
+      block = 0;
+      stored = 0;
+    }
+  };
+  std::uint32_t add_to(Part& p, std::string_view utf8, bool name);
+  Part kept_, scratch_;
+  std::string escape_scratch_;
 };
 
 /// Where a template keeps the values a filter looks at.

@@ -17,39 +17,55 @@ using detail::Tree;
 
 namespace detail {
 
-std::string_view StringTable::store(std::string_view s) {
+std::string_view StringTable::Part::store(std::string_view s) {
   constexpr std::size_t kBlock = 64 * 1024;
   if (s.empty()) return {};
   while (true) {
-    if (block_ < blocks_.size() && block_sizes_[block_] - used_ >= s.size()) {
-      char* p = blocks_[block_].get() + used_;
+    if (block < blocks.size() && block_sizes[block] - used >= s.size()) {
+      char* p = blocks[block].get() + used;
       std::memcpy(p, s.data(), s.size());
-      used_ += s.size();
-      stored_ += s.size();
+      used += s.size();
+      stored += s.size();
       return {p, s.size()};
     }
-    if (block_ < blocks_.size() && used_ > 0) {
-      ++block_;
-      used_ = 0;
+    if (block < blocks.size() && used > 0) {
+      ++block;
+      used = 0;
       continue;
     }
-    if (block_ >= blocks_.size() || block_sizes_[block_] < s.size()) {
+    if (block >= blocks.size() || block_sizes[block] < s.size()) {
       const std::size_t size = std::max(kBlock, s.size());
-      blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(block_), std::make_unique<char[]>(size));
-      block_sizes_.insert(block_sizes_.begin() + static_cast<std::ptrdiff_t>(block_), size);
-      used_ = 0;
+      blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(block), std::make_unique<char[]>(size));
+      block_sizes.insert(block_sizes.begin() + static_cast<std::ptrdiff_t>(block), size);
+      used = 0;
     }
   }
 }
 
-std::uint32_t StringTable::add(std::string_view utf8) {
-  const std::string_view r = store(utf8);
-  scratch_.clear();
-  append_escaped(scratch_, utf8, Escape::kJson);
-  const std::string_view j = scratch_ == utf8 ? r : store(scratch_);
-  raw_.push_back(r);
-  json_.push_back(j);
-  return static_cast<std::uint32_t>(raw_.size() - 1);
+std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
+  const std::string_view r = p.store(utf8);
+  escape_scratch_.clear();
+  append_escaped(escape_scratch_, utf8, Escape::kJson);
+  const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
+  std::string_view x = r;
+  if (name) {
+    // The XML renderer wrote each name through the escaper at every element it rendered. Real
+    // names never need it: look before escaping.
+    bool plain = true;
+    for (const char ch : utf8) {
+      const auto c = static_cast<unsigned char>(ch);
+      plain = plain && c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+    }
+    if (!plain) {
+      escape_scratch_.clear();
+      append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
+      x = p.store(escape_scratch_);
+    }
+  }
+  p.raw.push_back(r);
+  p.json.push_back(j);
+  p.xml.push_back(x);
+  return static_cast<std::uint32_t>(p.raw.size() - 1);
 }
 
 void finalize_tree(Tree& t, const StringTable& strings) {
@@ -250,6 +266,7 @@ void ChunkDecoder::Impl::reset_chunk(std::span<const std::uint8_t> c) {
 
 void ChunkDecoder::Impl::reset_record() {
   scratch_used = 0;
+  strings.clear_scratch();
   values.clear();
   item_pool.clear();
   docs.clear();
@@ -299,7 +316,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_name(ByteReader& r) {
   }
   text_scratch.clear();
   append_utf16le(text_scratch, chunk.data() + off + 8, n, Escape::kNone);
-  const std::uint32_t id = strings.add(text_scratch);
+  const std::uint32_t id = strings.add_name(text_scratch);
   names.emplace(off, id);
   return id;
 }
@@ -310,7 +327,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_text(ByteReader& r) {
   if (r.failed()) return fail(ErrorCode::kTruncated, "text runs past the data", r.pos());
   text_scratch.clear();
   append_utf16le(text_scratch, b.data(), n, Escape::kNone);
-  return strings.add(text_scratch);
+  return scratch_text ? strings.add_scratch(text_scratch) : strings.add(text_scratch);
 }
 
 // ---- Impl: tree parsing ------------------------------------------------------------------
@@ -378,7 +395,7 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_content_node(ByteReader& r, Tree
         if (!data) return tl::unexpected(data.error());
         n.text = *data;
       } else {
-        n.text = strings.add({});
+        n.text = scratch_text ? strings.add_scratch({}) : strings.add({});
       }
       break;
     }
@@ -494,7 +511,10 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
   if (r.peek_u8() == detail::kTokFragmentHeader) r.skip(4);
   name_refs.clear();
   recording_names = true;
+  const bool was_scratch = scratch_text;
+  scratch_text = false;  // a kept tree must never name record text
   auto root = parse_element(r, *t, /*has_dep=*/true, 0);
+  scratch_text = was_scratch;
   recording_names = false;
   if (!root) {
     --templates_used;
@@ -580,7 +600,11 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
   }
   if ((tok & ~detail::kTokMore) == detail::kTokOpenStart) {
     Tree* t = take(scratch_pool, scratch_used);
+    // The fragment's text lives with the record (names are kept: a chunk repeats them).
+    const bool was_scratch = scratch_text;
+    scratch_text = true;
     auto root = parse_element(r, *t, /*has_dep=*/false, 0);
+    scratch_text = was_scratch;
     if (!root) return tl::unexpected(root.error());
     t->root = *root;
     finalize_tree(*t, strings);
@@ -630,9 +654,10 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
     if (d.tree->structure_id == 0) cacheable = false;
     put(d.tree->structure_id);
     put(d.value_count);
+    const std::size_t ordinals = child_ordinals.size();
+    child_ordinals.resize(ordinals + d.value_count, detail::kNoNode);
     for (std::uint32_t k = 0; k < d.value_count; ++k) {
       const Value v = values[d.first_value + k];
-      child_ordinals.push_back(detail::kNoNode);
       std::uint8_t flag = v.size == 0 ? 1 : 0;
       if (v.type == detail::kString && flag == 0) {
         auto b = bytes(v);
@@ -640,8 +665,8 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
         for (std::size_t j = 0; j + 1 < b.size() && empty; j += 2) empty = b[j] == 0 && b[j + 1] == 0;
         flag = empty ? 2 : 0;
       }
-      put(v.type);
-      put(flag);
+      // Type and flag in one write: the signature grows by a few bytes per value.
+      put(static_cast<std::uint16_t>(v.type | (flag << 8)));
       if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
@@ -653,7 +678,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
           continue;
         }
         nested->ordinal = static_cast<std::uint32_t>(docs.size());
-        child_ordinals.back() = nested->ordinal;
+        child_ordinals[ordinals + k] = nested->ordinal;
         docs.push_back(*nested);
       }
     }

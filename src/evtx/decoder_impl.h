@@ -108,6 +108,8 @@ struct ChunkDecoder::Impl {
   static constexpr std::size_t kMaxKeptStringBytes = 8u << 20;
   std::vector<detail::NameRef> name_refs;  ///< name offsets read by the definition being parsed
   bool recording_names = false;
+  /// Text read now belongs to a bare-element fragment: it goes to the strings' scratch part.
+  bool scratch_text = false;
   std::vector<Value> values;         ///< values of the current record (all nesting levels)
   std::vector<std::span<const std::uint8_t>> array_items;
   /// Items of the record's array values, split once each (see items()).

@@ -141,14 +141,30 @@ void emit_value(ChunkDecoder::Impl& im, const Doc& d, std::uint16_t index, int i
 Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out) {
   // Replaying copies the literals whole: check they fit before copying.
   if (!im.budget.admits(p.literals.size(), p.ops.size())) return over_budget();
+  const char* literals = p.literals.data();
   std::uint32_t pos = 0;
+  std::size_t plain = 0;  // values written here, counted once at the end
   for (const Program::Op& op : p.ops) {
-    out.append(p.literals, pos, op.literal_end - pos);
+    out.append(literals + pos, op.literal_end - pos);
     pos = op.literal_end;
-    render_value(im, im.docs[op.doc], op.index, op.item, op.style, out);
+    const Doc& d = im.docs[op.doc];
+    const Value v = im.value(d, op.index);
+    if ((v.type & kArrayFlag) == 0) {
+      // A single value: its text is bounded by its bytes, and the output growth is counted by
+      // the spend below, so it skips render_value's per-value bookkeeping.
+      if (v.type == kString) {
+        append_string_value(out, im.bytes(v), op.style);
+      } else if (v.type != kNull && v.type != kBinXml) {
+        append_value(out, im.bytes(v), v.type, op.style);
+      }
+      ++plain;
+      continue;
+    }
+    render_value(im, d, op.index, op.item, op.style, out);
     if (im.budget.exceeded()) return over_budget();
   }
-  out.append(p.literals, pos, std::string::npos);
+  out.append(literals + pos, p.literals.size() - pos);
+  if (!im.budget.spend(0, plain)) return over_budget();
   return {};
 }
 
@@ -200,7 +216,7 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
       const std::string_view name = im.strings.raw(n.name);
       if (style == ValueStyle::kXml) {
         out += '&';
-        append_escaped(out, im.strings.raw(n.name), Escape::kXmlAttr);
+        out += im.strings.xml(n.name);
         out += ';';
       } else {
         std::string_view rep = name == "amp"    ? "&"

@@ -22,11 +22,11 @@ class XmlRenderer {
     const Tree& t = *d.tree;
     const Node& n = t.nodes[e];
     out_ += '<';
-    append_escaped(out_, im_.strings.raw(n.name), Escape::kXmlAttr);
+    out_ += im_.strings.xml(n.name);
     for (std::uint32_t a = n.first_attr; a != kNoNode; a = t.nodes[a].next) {
       if (!attribute_present(im_, d, a)) continue;
       out_ += ' ';
-      append_escaped(out_, im_.strings.raw(t.nodes[a].name), Escape::kXmlAttr);
+      out_ += im_.strings.xml(t.nodes[a].name);
       out_ += "='";
       append_pieces(im_, d, t.nodes[a].first_child, -1, ValueStyle::kXmlAttr, out_);
       out_ += '\'';
@@ -54,7 +54,7 @@ class XmlRenderer {
         if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
       } else if (cn.kind == NodeKind::kPI) {
         out_ += "<?";
-        append_escaped(out_, im_.strings.raw(cn.name), Escape::kXmlAttr);
+        out_ += im_.strings.xml(cn.name);
         out_ += ' ';
         out_ += im_.strings.raw(cn.text);
         out_ += "?>";
@@ -63,7 +63,7 @@ class XmlRenderer {
       }
     }
     out_ += "</";
-    append_escaped(out_, im_.strings.raw(n.name), Escape::kXmlAttr);
+    out_ += im_.strings.xml(n.name);
     out_ += '>';
     return {};
   }

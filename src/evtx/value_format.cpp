@@ -24,16 +24,6 @@ T load(std::span<const std::uint8_t> b) {
   return v;
 }
 
-void append_uint(std::string& out, std::uint64_t v) {
-  char buf[24];
-  char* p = buf + sizeof(buf);
-  do {
-    *--p = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  out.append(p, static_cast<std::size_t>(buf + sizeof(buf) - p));
-}
-
 void append_int(std::string& out, std::int64_t v) {
   if (v < 0) {
     out += '-';
@@ -125,6 +115,31 @@ std::size_t fixed_width(std::uint8_t base) {
 
 }  // namespace
 
+void append_uint(std::string& out, std::uint64_t v) {
+  // Two digits per step from a table of pairs: record ids, process ids and sizes are numbers
+  // in nearly every record.
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  char buf[24];
+  char* p = buf + sizeof(buf);
+  while (v >= 100) {
+    const std::uint64_t q = v / 100;
+    const auto r = static_cast<unsigned>(v - q * 100);
+    p -= 2;
+    std::memcpy(p, kPairs + 2 * r, 2);
+    v = q;
+  }
+  if (v >= 10) {
+    p -= 2;
+    std::memcpy(p, kPairs + 2 * v, 2);
+  } else {
+    *--p = static_cast<char>('0' + v);
+  }
+  out.append(p, static_cast<std::size_t>(buf + sizeof(buf) - p));
+}
+
 bool is_json_scalar_type(std::uint8_t type) {
   switch (type) {
     case kInt8: case kUInt8: case kInt16: case kUInt16: case kInt32: case kUInt32:
@@ -180,10 +195,8 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
     return false;
   }
   if (type == kString) {
-    // The hot case: one pass writes quotes and text.
-    std::size_t units = b.size() / 2;
-    while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
-    append_utf16le_quoted(out, b.data(), units, esc, false, quote);
+    // The hot case: one pass writes quotes and text (quote == kJsonTyped for strings).
+    append_string_value(out, b, style);
     return true;
   }
   if (quote) out += '"';

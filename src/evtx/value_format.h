@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/utf.h"
+
 namespace cmdsentry::evtx::detail {
 
 enum class ValueStyle : std::uint8_t {
@@ -28,9 +30,24 @@ bool is_json_scalar_type(std::uint8_t type);
 bool append_value(std::string& out, std::span<const std::uint8_t> bytes, std::uint8_t type,
                   ValueStyle style);
 
+/// append_value for a kString value (the most common type), inlined where values are replayed.
+inline void append_string_value(std::string& out, std::span<const std::uint8_t> b, ValueStyle style) {
+  std::size_t units = b.size() / 2;
+  while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
+  const Escape esc = style == ValueStyle::kJsonTyped || style == ValueStyle::kJsonInString
+                         ? Escape::kJson
+                     : style == ValueStyle::kXml     ? Escape::kXmlText
+                     : style == ValueStyle::kXmlAttr ? Escape::kXmlAttr
+                                                     : Escape::kNone;
+  append_utf16le_quoted(out, b.data(), units, esc, false, style == ValueStyle::kJsonTyped);
+}
+
 /// Splits an array value (type with 0x80) into its items.
 void split_array(std::span<const std::uint8_t> bytes, std::uint8_t type,
                  std::vector<std::span<const std::uint8_t>>& items);
+
+/// Appends `v` in decimal.
+void append_uint(std::string& out, std::uint64_t v);
 
 /// Appends `bytes` as upper-case hex.
 void append_hex_upper(std::string& out, std::span<const std::uint8_t> bytes);

@@ -3,12 +3,33 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 
 namespace cmdsentry {
 namespace {
 
 constexpr std::uint64_t kTicks = 129761722633545620ULL;  // 2012-03-14T04:17:43.3545620Z
 constexpr std::uint64_t kSecond = 10'000'000;
+
+TEST(FiletimeIso, any_64_bit_value_formats_without_overflow) {
+  // FILETIME values are attacker bytes: the largest ones used to overflow the signed arithmetic
+  // (UBSan). Known values keep their spelling; the extremes give some well-formed text.
+  std::string out;
+  append_filetime_iso(out, 116444736000000000ULL, 7);
+  EXPECT_EQ(out, "1970-01-01T00:00:00.0000000Z");
+  out.clear();
+  append_filetime_iso(out, 116444736000000000ULL - 1, 7);
+  EXPECT_EQ(out, "1969-12-31T23:59:59.9999999Z");
+  const std::uint64_t extremes[] = {0, std::uint64_t{1} << 63,
+                                    (std::uint64_t{1} << 63) + 116444736000000000ULL,
+                                    ~std::uint64_t{0}};
+  for (std::uint64_t ft : extremes) {
+    out.clear();
+    append_filetime_iso(out, ft, 6);
+    EXPECT_EQ(out.size(), 27u) << ft << ": " << out;
+    EXPECT_EQ(out.back(), 'Z');
+  }
+}
 
 TEST(IsoTime, the_usual_shapes) {
   EXPECT_EQ(parse_iso_time("2012-03-14T04:17:43.3545620Z").value(), kTicks);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cmdsentry {
 
@@ -64,6 +65,83 @@ TEST(JsonString, utf16_values_escape_like_utf8_text) {
   append_json_escaped(from_utf8, "a\"\\\n\x01\x7f\xe2\x80\xa8\xe2\x80\xa9\xe6\x97\xa5\xef\xbf\xbd");
   EXPECT_EQ(from_utf16, from_utf8);
   EXPECT_NE(from_utf16.find("\\u2028\\u2029"), std::string::npos);
+}
+
+/// The text of `in` (one character per piece) escaped for `e` piece by piece: each piece is
+/// shorter than any vector step, so this is the scalar code's answer.
+std::string escaped_piecewise(const std::vector<std::string>& in, Escape e) {
+  std::string out;
+  for (const std::string& piece : in) append_escaped(out, piece, e);
+  return out;
+}
+
+TEST(Utf16, vector_steps_stop_at_every_unit_that_needs_a_look) {
+  // UTF-16 text is copied 16 units (AVX2, when the CPU has it) or 8 units (SSE2) at a time up to
+  // the first unit needing an escape or more than one byte. Put each such unit at every position
+  // of runs around those widths, in every sink, and compare with the same text as UTF-8 escaped
+  // one character at a time.
+  const std::u16string specials[] = {u"\"", u"\\", u"\n", u"\t", std::u16string(1, u'\0'),
+                                     u"\x7f", u"&", u"<", u">", u"'", u"\u00e9",
+                                     u"\u65e5", u"\u2028", std::u16string{0xD83D, 0xDE00}};
+  const std::string utf8[] = {"\"", "\\", "\n", "\t", std::string(1, '\0'),
+                              "\x7f", "&", "<", ">", "'", "\xc3\xa9",
+                              "\xe6\x97\xa5", "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
+  for (Escape e : {Escape::kNone, Escape::kJson, Escape::kXmlText, Escape::kXmlAttr}) {
+    for (std::size_t k = 0; k < std::size(specials); ++k) {
+      for (std::size_t len = 0; len < 72; len += (len < 40 ? 1 : 7)) {
+        for (std::size_t at = 0; at <= len; ++at) {
+          const std::u16string in = std::u16string(at, u'a') + specials[k] + std::u16string(len - at, u'b');
+          std::vector<std::string> pieces(at, "a");
+          pieces.push_back(utf8[k]);
+          pieces.insert(pieces.end(), len - at, "b");
+          std::string got;
+          append_utf16le(got, reinterpret_cast<const std::uint8_t*>(in.data()), in.size(), e);
+          ASSERT_EQ(got, escaped_piecewise(pieces, e))
+              << "escape " << static_cast<int>(e) << ", special " << k << " at " << at << " of " << len;
+        }
+      }
+    }
+  }
+}
+
+TEST(Utf16, stop_at_nul_ends_the_text_inside_a_vector_step) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    const std::u16string in = std::u16string(at, u'a') + u'\0' + std::u16string(20, u'b');
+    std::string got;
+    append_utf16le(got, reinterpret_cast<const std::uint8_t*>(in.data()), in.size(), Escape::kJson,
+                   /*stop_at_nul=*/true);
+    ASSERT_EQ(got, std::string(at, 'a')) << at;
+  }
+}
+
+TEST(XmlEscape, long_runs_escape_like_single_characters) {
+  // append_escaped (XML) and append_latin1 skip 16 plain bytes at a time: a special byte at
+  // every position of runs around that width gives what escaping it alone gives.
+  const std::string specials[] = {"&", "<", ">", "\"", "'", "\n", "\t", "\x01", std::string(1, '\0'), "\x7f"};
+  for (Escape e : {Escape::kXmlText, Escape::kXmlAttr, Escape::kJson, Escape::kNone}) {
+    for (const std::string& sp : specials) {
+      for (std::size_t len = 0; len < 40; ++len) {
+        for (std::size_t at = 0; at <= len; ++at) {
+          const std::string in = std::string(at, 'a') + sp + std::string(len - at, 'b');
+          std::vector<std::string> pieces(at, "a");
+          pieces.push_back(sp);
+          pieces.insert(pieces.end(), len - at, "b");
+          const std::string want = escaped_piecewise(pieces, e);
+          std::string got;
+          append_escaped(got, in, e);
+          ASSERT_EQ(got, want) << "escape " << static_cast<int>(e) << " at " << at << " of " << len;
+          // Latin-1 drops NUL bytes and maps bytes >= 0x80; for ASCII it escapes the same way.
+          std::string latin;
+          append_latin1(latin, std::span(reinterpret_cast<const std::uint8_t*>(in.data()), in.size()), e);
+          std::string want_latin;
+          for (const std::string& p : pieces) {
+            if (p != std::string(1, '\0')) append_escaped(want_latin, p, e);
+          }
+          ASSERT_EQ(latin, want_latin) << "latin-1, escape " << static_cast<int>(e) << " at " << at;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace cmdsentry

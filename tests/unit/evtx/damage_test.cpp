@@ -91,6 +91,36 @@ TEST(EvtxDamage, truncated_file_keeps_whole_records) {
   EXPECT_TRUE(any_diag(r, "truncated"));
 }
 
+TEST(EvtxDamage, file_shrinking_while_read_ends_with_a_clear_warning) {
+  // A live log rotated under the reader: 20 chunks (two batches of work), cut to its first
+  // chunk once the first event arrives. The second batch must not touch the lost pages (a
+  // mapping past the end of file faults): it reads nothing and says why.
+  std::vector<Bytes> chunks;
+  for (std::uint64_t c = 0; c < 20; ++c) chunks.push_back(chunk_of(3, 1 + 3 * c));
+  const auto path = write_temp(testing::make_file(chunks));
+  ReadOptions opt;
+  opt.threads = 1;  // batches in order: the cut happens between the two
+  std::size_t events = 0;
+  std::vector<Diagnostic> diags;
+  auto res = read_events(
+      path, opt,
+      [&](RawEvent&&) {
+        if (events++ == 0) std::filesystem::resize_file(path, 4096 + 65536);
+      },
+      [&](const Diagnostic& d) { diags.push_back(d); });
+  std::filesystem::remove(path);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(events, 16u * 3);  // the first batch was decoded whole before the cut
+  const auto it = std::find_if(diags.begin(), diags.end(), [](const Diagnostic& d) {
+    return d.message.find("shrank while it was read") != std::string::npos;
+  });
+  ASSERT_NE(it, diags.end());
+  EXPECT_NE(it->message.find(fmt::format("({} bytes at the start, {} now)",
+                                         4096 + 20 * 65536, 4096 + 65536)),
+            std::string::npos)
+      << it->message;
+}
+
 TEST(EvtxDamage, file_shorter_than_its_header_promises_is_warned_with_both_counts) {
   Bytes f = testing::make_file({chunk_of(6, 1), chunk_of(6, 7), chunk_of(6, 13)});
   testing::set64(f, 24, 19);  // next record number: records 1..18 were written

@@ -78,5 +78,44 @@ TEST(EvtxTemplateCache, same_guid_and_size_with_other_names_is_not_reused) {
             "{\"EventB\":{\"#attributes\":{\"Attr2\":\"y\"},\"#text\":\"y\"}}");
 }
 
+TEST(EvtxStrings, hostile_names_are_escaped_in_xml_when_rendered_and_when_replayed) {
+  // Names keep their XML form from when they were read (StringTable::xml): the first record
+  // renders through the tree, the second replays the recorded program.
+  ChunkDecoder decoder;
+  const std::string name = "E&<x>'\"";
+  Bytes first = templated_record(512, 1, 9, name, "a'b", "v&1");
+  const Bytes chunk = testing::make_chunk(
+      {first, templated_record(512 + static_cast<std::uint32_t>(first.size()), 2, 9, name, "a'b",
+                               "v<2")},
+      1);
+  const auto out = render_all(decoder, chunk);
+  ASSERT_EQ(out.size(), 2u);
+  const std::string esc = "E&amp;&lt;x&gt;&apos;&quot;";
+  const std::string want[] = {"<" + esc + " a&apos;b='v&amp;1'>v&amp;1</" + esc + "> ",
+                              "<" + esc + " a&apos;b='v&lt;2'>v&lt;2</" + esc + "> "};
+  EXPECT_EQ(out[0].substr(0, want[0].size()), want[0]);
+  EXPECT_EQ(out[1].substr(0, want[1].size()), want[1]);
+}
+
+TEST(EvtxStrings, bare_fragment_text_lives_with_its_record) {
+  // A bare-element record's text goes to the strings' scratch part, dropped when the next
+  // record opens; names stay. Each record must render its own text, in either order of reading.
+  auto bare = [](std::uint32_t offset, std::uint64_t id, const std::string& text) {
+    testing::BinXmlBuilder x(offset + 24);
+    x.fragment_header().open("Event").close_start().leaf("Msg", text).end().eof();
+    return testing::make_record(id, x.bytes());
+  };
+  Bytes a = bare(512, 1, "first text");
+  Bytes b = bare(512 + static_cast<std::uint32_t>(a.size()), 2, "second");
+  ChunkDecoder decoder;
+  const Bytes chunk = testing::make_chunk({a, b}, 1);
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto out = render_all(decoder, chunk);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0], "<Event><Msg>first text</Msg></Event> {\"Event\":{\"Msg\":\"first text\"}}");
+    EXPECT_EQ(out[1], "<Event><Msg>second</Msg></Event> {\"Event\":{\"Msg\":\"second\"}}");
+  }
+}
+
 }  // namespace
 }  // namespace cmdsentry::evtx

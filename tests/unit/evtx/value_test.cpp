@@ -36,6 +36,22 @@ TEST(ValueFormat, sid_and_hex_and_numbers) {
   EXPECT_EQ(render({0xD9, 0x06}, kBinary, ValueStyle::kJsonTyped), "\"D906\"");
 }
 
+TEST(ValueFormat, decimal_digits_two_at_a_time_at_every_length) {
+  // append_uint writes digit pairs: check each length and the pair boundaries.
+  std::uint64_t v = 1;
+  for (int digits = 1; digits <= 20; ++digits, v = v * 10) {
+    for (std::uint64_t x : {v - 1, v, v + 1, v * 9 / 10 * 10 + 9}) {
+      std::string out;
+      append_uint(out, x);
+      EXPECT_EQ(out, std::to_string(x));
+    }
+    if (digits == 20) break;
+  }
+  std::string max;
+  append_uint(max, UINT64_MAX);
+  EXPECT_EQ(max, "18446744073709551615");
+}
+
 TEST(ValueFormat, short_values_do_not_read_past_their_bytes) {
   EXPECT_EQ(render({1, 2}, kUInt64, ValueStyle::kJsonTyped), "null");
   EXPECT_EQ(render({1, 5, 0}, kSid, ValueStyle::kPlain), "");
