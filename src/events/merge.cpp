@@ -174,7 +174,7 @@ StreamMerger::Slot* StreamMerger::slot(std::uint64_t h) {
   if (index >= pool_.size()) return nullptr;
   Slot& s = pool_[index];
   if (s.seq == 0 || handle(static_cast<std::uint32_t>(index), s.seq) != h) return nullptr;
-  return s.gone ? nullptr : &s;
+  return &s;
 }
 
 void StreamMerger::free_slot(std::uint64_t h) {
@@ -400,12 +400,9 @@ void StreamMerger::add(Event&& event) {
   }
   Slot& s = pool_[at];
   s.seq = seq;
-  s.time = t;
   s.host = host;
   s.image = image;
-  s.copy_key = key;
   s.process = process;
-  s.gone = false;
   s.event = std::move(event);
   ++live_;
   due_.push(Due{t, seq, h});

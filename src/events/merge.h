@@ -81,12 +81,9 @@ class StreamMerger {
   struct Slot {
     Event event;
     std::uint64_t seq = 0;    ///< arrival number of the event in it (0: free)
-    std::uint64_t time = 0;
     std::uint64_t host = 0;   ///< hash of host_key
     std::uint64_t image = 0;  ///< hash of image_name (0: none)
-    std::uint64_t copy_key = 0;
     bool process = false;
-    bool gone = false;
   };
   ProcessEvent* proc(std::uint64_t seq);
   Slot* slot(std::uint64_t seq);
