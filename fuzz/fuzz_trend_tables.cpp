@@ -5,14 +5,14 @@
 #include <string>
 #include <string_view>
 
-#include "trend/study_tables.h"
+#include "kb/study_tables.h"
 #include "trend/trend.h"
 #include "trend/trend_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cmdsentry::trend;
   const std::string_view in(reinterpret_cast<const char*>(data), size);
-  auto tables = parse_study_tables(in, "fuzz.csv");
+  auto tables = cmdsentry::kb::parse_study_tables(in, "fuzz.csv");
   if (!tables) return 0;
   const Trend t = TrendSink(Weighting::kHost).build(*tables);
   std::string out;

@@ -1,11 +1,6 @@
 #include "baseline/study.h"
 
-#include <charconv>
-#include <vector>
-
-#include <fmt/format.h>
-
-#include "baseline/sqlite.h"
+#include "kb/study_tables.h"
 
 namespace cmdsentry::baseline {
 
@@ -17,35 +12,20 @@ std::int64_t StudyCounts::total(std::string_view command) const {
   return n;
 }
 
-Result<StudyCounts> parse_study_counts(std::string_view text, std::string_view name) {
+namespace {
+
+/// The counts `recommend` needs, from the study's tables: the "all" rows, and for a command
+/// without one, its per-group rows summed.
+StudyCounts counts_of(const kb::StudyTables& tables) {
   StudyCounts all;
   StudyCounts groups;
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line_no == 1) continue;  // header
-    std::vector<std::string_view> f;
-    for (std::size_t start = 0;;) {
-      const std::size_t comma = line.find(',', start);
-      f.push_back(line.substr(start, comma - start));
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
+  for (const auto& [scope, phases] : tables.scopes) {
+    StudyCounts& into = scope == "all" ? all : groups;
+    for (const auto& [phase, rows] : phases) {
+      for (const kb::StudyRow& r : rows) {
+        into.by_command[r.command][phase] += static_cast<std::int64_t>(r.count);
+      }
     }
-    std::int64_t count = 0;
-    const bool numeric =
-        f.size() >= 5 &&
-        std::from_chars(f[4].data(), f[4].data() + f[4].size(), count).ec == std::errc();
-    if (!numeric) {
-      return fail(ErrorCode::kInvalidArgument,
-                  fmt::format("{} line {}: expected scope,phase,rank,command,count,options", name,
-                              line_no));
-    }
-    StudyCounts& into = f[0] == "all" ? all : groups;
-    into.by_command[std::string(f[3])][std::string(f[1])] += count;
   }
   for (auto& [command, phases] : groups.by_command) {
     all.by_command.try_emplace(command, std::move(phases));
@@ -53,10 +33,18 @@ Result<StudyCounts> parse_study_counts(std::string_view text, std::string_view n
   return all;
 }
 
+}  // namespace
+
+Result<StudyCounts> parse_study_counts(std::string_view text, std::string_view name) {
+  auto tables = kb::parse_study_tables(text, name);
+  if (!tables) return tl::unexpected(tables.error());
+  return counts_of(*tables);
+}
+
 Result<StudyCounts> read_study_counts(const std::string& path) {
-  auto text = detail::read_text(path, "the study tables");
-  if (!text) return tl::unexpected(text.error());
-  return parse_study_counts(*text, path);
+  auto tables = kb::read_study_tables(path);
+  if (!tables) return tl::unexpected(tables.error());
+  return counts_of(*tables);
 }
 
 }  // namespace cmdsentry::baseline

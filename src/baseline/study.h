@@ -20,8 +20,9 @@ struct StudyCounts {
   [[nodiscard]] std::int64_t total(std::string_view command) const;
 };
 
-/// Parses the CSV text (`name` for messages). Rows of scope "all" are used; when a command has
-/// no "all" row, the per-group rows (A, B, C) are summed.
+/// Parses the CSV text with the study tables' reader (kb/study_tables.h: bounded, every error
+/// names file:line). Rows of scope "all" are used; when a command has no "all" row, the
+/// per-group rows (A, B, C) are summed.
 [[nodiscard]] Result<StudyCounts> parse_study_counts(std::string_view text, std::string_view name);
 /// Reads the CSV file.
 [[nodiscard]] Result<StudyCounts> read_study_counts(const std::string& path);

@@ -15,7 +15,7 @@
 #include "correlate/correlator.h"
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
-#include "trend/study_tables.h"
+#include "kb/study_tables.h"
 #include "trend/trend.h"
 #include "trend/trend_format.h"
 
@@ -44,7 +44,7 @@ int run_trend(const TrendArgs& a) {
     error("no study tables: give the JPCERT/CC 2015 tables with --tables FILE");
     return kExitFatal;
   }
-  auto study = trend::read_study_tables(a.tables);
+  auto study = kb::read_study_tables(a.tables);
   if (!study) {
     error(study.error().message);
     return kExitFatal;

@@ -1,4 +1,4 @@
-#include "trend/study_tables.h"
+#include "kb/study_tables.h"
 
 #include <algorithm>
 #include <charconv>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace cmdsentry::trend {
+namespace cmdsentry::kb {
 namespace {
 
 constexpr std::string_view kHeader = "scope,phase,rank,command,count,options";
@@ -184,4 +184,4 @@ Result<StudyTables> read_study_tables(const std::string& path) {
   return parse_study_tables(text, path);
 }
 
-}  // namespace cmdsentry::trend
+}  // namespace cmdsentry::kb

@@ -21,7 +21,7 @@
 
 #include "core/error.h"
 
-namespace cmdsentry::trend {
+namespace cmdsentry::kb {
 
 /// Caps of the reader (the real file is 4 KiB and 97 rows).
 inline constexpr std::size_t kMaxStudyTableBytes = 1 << 20;
@@ -60,4 +60,4 @@ struct StudyTables {
 /// Reads and parses the file (at most kMaxStudyTableBytes).
 [[nodiscard]] Result<StudyTables> read_study_tables(const std::string& path);
 
-}  // namespace cmdsentry::trend
+}  // namespace cmdsentry::kb

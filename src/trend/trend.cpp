@@ -38,7 +38,7 @@ std::uint64_t table_total(const scan::PhaseTable& t) {
 
 /// The observed rows of one phase, heaviest first.
 std::vector<ObservedRow> rank_rows(const std::map<std::string, Tally>& tallies,
-                                   const StudyTable& study) {
+                                   const kb::StudyTable& study) {
   std::vector<std::pair<const std::string*, const Tally*>> order;
   for (const auto& [command, t] : tallies) order.emplace_back(&command, &t);
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
@@ -57,7 +57,7 @@ std::vector<ObservedRow> rank_rows(const std::map<std::string, Tally>& tallies,
     r.units = t->units;
     r.share = total > 0 ? std::min(t->weight / total, 1.0) : 0;
     r.options = t->options;
-    for (const StudyRow& s : study) {
+    for (const kb::StudyRow& s : study) {
       if (s.command == r.command) r.study_rank = s.rank;
     }
     rows.push_back(std::move(r));
@@ -65,9 +65,9 @@ std::vector<ObservedRow> rank_rows(const std::map<std::string, Tally>& tallies,
   return rows;
 }
 
-std::map<std::string, double> weights_of(const StudyTable& t) {
+std::map<std::string, double> weights_of(const kb::StudyTable& t) {
   std::map<std::string, double> out;
-  for (const StudyRow& r : t) out[r.command] += static_cast<double>(r.count);
+  for (const kb::StudyRow& r : t) out[r.command] += static_cast<double>(r.count);
   return out;
 }
 
@@ -125,7 +125,7 @@ void TrendSink::on_finding(const Finding& f) {
   it->second.add(f);
 }
 
-Trend TrendSink::build(const StudyTables& study) const {
+Trend TrendSink::build(const kb::StudyTables& study) const {
   Trend out;
   out.by = by_;
   out.findings = all_.findings();
@@ -183,11 +183,11 @@ Trend TrendSink::build(const StudyTables& study) const {
       if (o != observed.end() && p.weight > 0) p.study_top_share += o->second / p.weight;
     }
     p.study_top_share = std::min(p.study_top_share, 1.0);  // a sum of fractions: no 1 + epsilon
-    for (const StudyRow& s : p.study) {
+    for (const kb::StudyRow& s : p.study) {
       if (!observed.contains(s.command)) p.not_seen.push_back(s);
     }
     for (const std::string& g : groups) {
-      const StudyTable* t = study.table(g, phase_name);
+      const kb::StudyTable* t = study.table(g, phase_name);
       GroupSimilarity gs{g, correlate(t != nullptr ? weights_of(*t) : std::map<std::string, double>{},
                                       observed)};
       if (gs.correlation.spearman) {

@@ -12,7 +12,7 @@
 /// outside any incident form one unit per host under `--by incident`.
 ///
 /// The comparison per phase runs over the union of the study's commands (its overall profile:
-/// the groups' counts summed, see StudyTables::overall) and the observed ones, absent commands
+/// the groups' counts summed, see kb::StudyTables::overall) and the observed ones, absent commands
 /// tied last (trend/similarity.h). The closest group is the one with the highest mean Spearman
 /// over the phases where it is defined.
 
@@ -27,7 +27,7 @@
 #include "cmdsentry/sink.h"
 #include "scan/summary.h"
 #include "trend/similarity.h"
-#include "trend/study_tables.h"
+#include "kb/study_tables.h"
 
 namespace cmdsentry::trend {
 
@@ -68,14 +68,14 @@ struct GroupSimilarity {
 /// One study phase.
 struct PhaseTrend {
   std::string phase;
-  StudyTable study;                   ///< the study's overall profile
+  kb::StudyTable study;                   ///< the study's overall profile
   std::vector<ObservedRow> observed;  ///< every command counted in this phase
   std::uint64_t executions = 0;
   double weight = 0;                  ///< sum of the observed weights
   Correlation similarity;             ///< observed vs the study's overall profile
   double study_top_share = 0;         ///< observed weight on the study's first kStudyTop commands
   std::vector<GroupSimilarity> groups;
-  std::vector<StudyRow> not_seen;     ///< study commands with no execution, in study order
+  std::vector<kb::StudyRow> not_seen;     ///< study commands with no execution, in study order
 };
 
 /// A command the study did not list, among the heaviest of its tactic.
@@ -109,7 +109,7 @@ class TrendSink final : public Sink {
   explicit TrendSink(Weighting by) : by_(by) {}
   void on_finding(const Finding& finding) override;
   /// The comparison with `study`.
-  [[nodiscard]] Trend build(const StudyTables& study) const;
+  [[nodiscard]] Trend build(const kb::StudyTables& study) const;
 
  private:
   [[nodiscard]] std::string unit_of(const Finding& f) const;

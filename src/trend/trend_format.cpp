@@ -116,7 +116,7 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
     }
     if (!groups.empty()) out += "  groups (Spearman/Kendall): " + groups + "\n";
     std::string gone;
-    for (const StudyRow& s : p.not_seen) gone += (gone.empty() ? "" : ", ") + s.command;
+    for (const kb::StudyRow& s : p.not_seen) gone += (gone.empty() ? "" : ", ") + s.command;
     out += "  study commands not seen: " + (gone.empty() ? std::string("none") : gone) + "\n";
   }
   out += "\nCommands the study did not list (heaviest per tactic):\n";
@@ -232,12 +232,12 @@ void append_trend_csv(std::string& out, const Trend& t) {
                     std::to_string(g.correlation.commands), "", "", "", "", "",
                     opt_str(g.correlation.spearman), opt_str(g.correlation.kendall)});
     }
-    for (const StudyRow& s : p.study) {
+    for (const kb::StudyRow& s : p.study) {
       csv_row(out, {"study", p.phase, std::to_string(s.rank), s.command, std::to_string(s.count),
                     "", "", "", joined(s.options), std::to_string(s.rank), "", ""});
     }
     for (const ObservedRow& r : p.observed) observed("observed", p.phase, r);
-    for (const StudyRow& s : p.not_seen) {
+    for (const kb::StudyRow& s : p.not_seen) {
       csv_row(out, {"not_seen", p.phase, "", s.command, std::to_string(s.count), "", "", "",
                     "", std::to_string(s.rank), "", ""});
     }

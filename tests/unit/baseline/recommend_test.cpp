@@ -45,8 +45,8 @@ Baseline crafted() {
 
 StudyCounts study() {
   return *parse_study_counts(
-      "scope,phase,rank,command,count,options\nall,discovery,2,net view,226,\n"
-      "all,discovery,6,net user,74,\nall,recon,3,ipconfig,76,/all\nA,recon,5,systeminfo,24,\n",
+      "scope,phase,rank,command,count,options\nall,discovery,1,net view,226,\n"
+      "all,discovery,2,net user,74,\nall,recon,1,ipconfig,76,/all\nA,recon,1,systeminfo,24,\n",
       "t.csv");
 }
 

@@ -1,4 +1,4 @@
-#include "trend/study_tables.h"
+#include "kb/study_tables.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "testing.h"
 
-namespace cmdsentry::trend {
+namespace cmdsentry::kb {
 namespace {
 
 constexpr std::string_view kHead = "scope,phase,rank,command,count,options\n";
@@ -93,4 +93,4 @@ TEST(StudyTables, crlf_bom_and_blank_lines) {
 }
 
 }  // namespace
-}  // namespace cmdsentry::trend
+}  // namespace cmdsentry::kb

@@ -23,7 +23,7 @@ const kb::KnowledgeBase& knowledge_base() {
   return kKb.kb;
 }
 
-Trend run(const std::string& jsonl, const StudyTables& study, Weighting by) {
+Trend run(const std::string& jsonl, const kb::StudyTables& study, Weighting by) {
   scan::ScanResult r = scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", jsonl}},
                                          knowledge_base());
   TrendSink sink(by);
@@ -45,12 +45,12 @@ class StudyReplay : public ::testing::Test {
   void SetUp() override {
     const auto ref = testing::shared_reference();
     if (ref.empty()) GTEST_SKIP() << "../shared/reference is absent";
-    auto t = read_study_tables((ref / "jpcert-2015-tables.csv").string());
+    auto t = kb::read_study_tables((ref / "jpcert-2015-tables.csv").string());
     ASSERT_TRUE(t) << t.error().message;
     study_ = std::move(*t);
     rows_ = testing::read_study_rows();
   }
-  StudyTables study_;
+  kb::StudyTables study_;
   std::vector<testing::Row> rows_;
 };
 
@@ -109,7 +109,7 @@ std::string synthetic() {
 }
 
 TEST(Trend, synthetic_ranking_gives_the_hand_computed_correlation) {
-  auto study = parse_study_tables(kSmallStudy, "small.csv");
+  auto study = kb::parse_study_tables(kSmallStudy, "small.csv");
   ASSERT_TRUE(study) << study.error().message;
   const Trend t = run(synthetic(), *study, Weighting::kExecution);
   const PhaseTrend& recon = phase(t, "recon");
@@ -142,7 +142,7 @@ TEST(Trend, synthetic_ranking_gives_the_hand_computed_correlation) {
 }
 
 TEST(Trend, by_host_weighs_each_host_once_per_phase) {
-  auto study = parse_study_tables(kSmallStudy, "small.csv");
+  auto study = kb::parse_study_tables(kSmallStudy, "small.csv");
   ASSERT_TRUE(study);
   // H1: tasklist x9, whoami x1. H2: whoami x1, ipconfig x1. Executions rank tasklist first;
   // by host: tasklist 0.9, whoami 0.1 + 0.5 = 0.6, ipconfig 0.5.
@@ -170,7 +170,7 @@ TEST(Trend, by_host_weighs_each_host_once_per_phase) {
 }
 
 TEST(Trend, by_incident_weighs_each_incident_once_and_the_rest_per_host) {
-  auto study = parse_study_tables(kSmallStudy, "small.csv");
+  auto study = kb::parse_study_tables(kSmallStudy, "small.csv");
   ASSERT_TRUE(study);
   testing::Replay r;
   for (int i = 0; i < 8; ++i) r.execute("H1", "tasklist", "", 0);  // incident 1
@@ -197,7 +197,7 @@ TEST(Trend, by_incident_weighs_each_incident_once_and_the_rest_per_host) {
 }
 
 TEST(Trend, json_and_csv_carry_the_documented_fields_escaped) {
-  auto study = parse_study_tables(kSmallStudy, "small.csv");
+  auto study = kb::parse_study_tables(kSmallStudy, "small.csv");
   ASSERT_TRUE(study);
   testing::Replay r;
   r.execute("H1", "ipconfig", "/all", 0);
