@@ -26,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "events/normalize.h"
 #include "cmdsentry/engine.h"
+#include "events/normalize.h"
 #include "sources/source.h"
 
 namespace {
@@ -72,13 +72,16 @@ std::string make_winlogbeat(int n) {
     const int pid = 1000 + i * 4;
     out += R"({"@timestamp":"2025-03-14T09:)";
     out += clock_of(i);
-    out += R"(.441Z","event":{"code":"4688","provider":"Microsoft-Windows-Security-Auditing","action":"created-process"},"host":{"name":"ws-fin-07"},"process":{"pid":)";
+    out +=
+        R"(.441Z","event":{"code":"4688","provider":"Microsoft-Windows-Security-Auditing","action":"created-process"},"host":{"name":"ws-fin-07"},"process":{"pid":)";
     out += std::to_string(pid);
     out += R"(,"executable":"C:\\Windows\\System32\\net.exe","command_line":")";
     out += kCommands[i % kCommandCount].line;
-    out += R"(","parent":{"executable":"C:\\Windows\\System32\\cmd.exe"}},"winlog":{"channel":"Security","event_id":"4688","record_id":")";
+    out +=
+        R"(","parent":{"executable":"C:\\Windows\\System32\\cmd.exe"}},"winlog":{"channel":"Security","event_id":"4688","record_id":")";
     out += std::to_string(100000 + i);
-    out += R"(","computer_name":"WS-FIN-07.corp.example","event_data":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","ProcessId":"0x2214","TargetUserName":"-","MandatoryLabel":"S-1-16-8192"}}})";
+    out +=
+        R"(","computer_name":"WS-FIN-07.corp.example","event_data":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","ProcessId":"0x2214","TargetUserName":"-","MandatoryLabel":"S-1-16-8192"}}})";
     out += '\n';
   }
   return out;
@@ -98,15 +101,19 @@ std::string make_winlogbeat_full(int n) {
     const std::string clock = clock_of(i);
     out += R"({"@timestamp":"2025-03-14T09:)";
     out += clock;
-    out += R"(.441Z","agent":{"ephemeral_id":"4c8e2b52-7c1d-4a8e-9f0e-2d5b3a6c7e11","id":"9a1f5c3e-2b7d-4e8a-b6c4-0d9e8f7a6b5c","name":"WS-FIN-07","type":"winlogbeat","version":"8.12.2"},"ecs":{"version":"8.0.0"},"event":{"action":"created-process","category":["process"],"code":"4688","created":"2025-03-14T09:)";
+    out +=
+        R"(.441Z","agent":{"ephemeral_id":"4c8e2b52-7c1d-4a8e-9f0e-2d5b3a6c7e11","id":"9a1f5c3e-2b7d-4e8a-b6c4-0d9e8f7a6b5c","name":"WS-FIN-07","type":"winlogbeat","version":"8.12.2"},"ecs":{"version":"8.0.0"},"event":{"action":"created-process","category":["process"],"code":"4688","created":"2025-03-14T09:)";
     out += clock;
-    out += R"(.902Z","kind":"event","module":"security","outcome":"success","provider":"Microsoft-Windows-Security-Auditing","type":["start"]},"host":{"name":"ws-fin-07"},"log":{"level":"information"},"message":"A new process has been created.\n\nCreator Subject:\n\tSecurity ID:\t\tS-1-5-21-1111111111-2222222222-3333333333-1104\n\tAccount Name:\t\tjdoe\n\tAccount Domain:\t\tCORP\n\tLogon ID:\t\t0x5C3A1F\n\nTarget Subject:\n\tSecurity ID:\t\tS-1-0-0\n\tAccount Name:\t\t-\n\tAccount Domain:\t\t-\n\tLogon ID:\t\t0x0\n\nProcess Information:\n\tNew Process ID:\t\t)";
+    out +=
+        R"(.902Z","kind":"event","module":"security","outcome":"success","provider":"Microsoft-Windows-Security-Auditing","type":["start"]},"host":{"name":"ws-fin-07"},"log":{"level":"information"},"message":"A new process has been created.\n\nCreator Subject:\n\tSecurity ID:\t\tS-1-5-21-1111111111-2222222222-3333333333-1104\n\tAccount Name:\t\tjdoe\n\tAccount Domain:\t\tCORP\n\tLogon ID:\t\t0x5C3A1F\n\nTarget Subject:\n\tSecurity ID:\t\tS-1-0-0\n\tAccount Name:\t\t-\n\tAccount Domain:\t\t-\n\tLogon ID:\t\t0x0\n\nProcess Information:\n\tNew Process ID:\t\t)";
     out += hex;
     out += R"(\n\tNew Process Name:\t)";
     out += c.exe;
-    out += R"(\n\tToken Elevation Type:\tTokenElevationTypeLimited (3)\n\tMandatory Label:\t\tS-1-16-8192\n\tCreator Process ID:\t0x2214\n\tCreator Process Name:\tC:\\Windows\\System32\\cmd.exe\n\tProcess Command Line:\t)";
+    out +=
+        R"(\n\tToken Elevation Type:\tTokenElevationTypeLimited (3)\n\tMandatory Label:\t\tS-1-16-8192\n\tCreator Process ID:\t0x2214\n\tCreator Process Name:\tC:\\Windows\\System32\\cmd.exe\n\tProcess Command Line:\t)";
     out += c.line;
-    out += R"(\n\nToken Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.\n\nType 1 is a full token with no privileges removed or groups disabled.  A full token is only used if User Account Control is disabled or if the user is the built-in Administrator account or a service account.\n\nType 2 is an elevated token with no privileges removed or groups disabled.  An elevated token is used when User Account Control is enabled and the user chooses to start the program using Run as administrator.  An elevated token is also used when an application is configured to always require administrative privilege or to always require maximum privilege, and the user is a member of the Administrators group.\n\nType 3 is a limited token with administrative privileges removed and administrative groups disabled.  The limited token is used when User Account Control is enabled, the application does not require administrative privilege, and the user does not choose to start the program using Run as administrator.","process":{"args":)";
+    out +=
+        R"(\n\nToken Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.\n\nType 1 is a full token with no privileges removed or groups disabled.  A full token is only used if User Account Control is disabled or if the user is the built-in Administrator account or a service account.\n\nType 2 is an elevated token with no privileges removed or groups disabled.  An elevated token is used when User Account Control is enabled and the user chooses to start the program using Run as administrator.  An elevated token is also used when an application is configured to always require administrative privilege or to always require maximum privilege, and the user is a member of the Administrators group.\n\nType 3 is a limited token with administrative privileges removed and administrative groups disabled.  The limited token is used when User Account Control is enabled, the application does not require administrative privilege, and the user does not choose to start the program using Run as administrator.","process":{"args":)";
     out += c.args;
     out += R"(,"command_line":")";
     out += c.line;
@@ -116,9 +123,11 @@ std::string make_winlogbeat_full(int n) {
     out += c.name;
     out += R"(","parent":{"executable":"C:\\Windows\\System32\\cmd.exe","name":"cmd.exe"},"pid":)";
     out += std::to_string(pid);
-    out += R"(},"related":{"user":["jdoe"]},"user":{"domain":"CORP","id":"S-1-5-21-1111111111-2222222222-3333333333-1104","name":"jdoe"},"winlog":{"api":"wineventlog","channel":"Security","computer_name":"WS-FIN-07.corp.example","event_data":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","TokenElevationType":"%%1938","ProcessId":"0x2214","CommandLine":")";
+    out +=
+        R"(},"related":{"user":["jdoe"]},"user":{"domain":"CORP","id":"S-1-5-21-1111111111-2222222222-3333333333-1104","name":"jdoe"},"winlog":{"api":"wineventlog","channel":"Security","computer_name":"WS-FIN-07.corp.example","event_data":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","TokenElevationType":"%%1938","ProcessId":"0x2214","CommandLine":")";
     out += c.line;
-    out += R"(","TargetUserSid":"S-1-0-0","TargetUserName":"-","TargetDomainName":"-","TargetLogonId":"0x0","MandatoryLabel":"S-1-16-8192"},"event_id":"4688","keywords":["Audit Success"],"logon":{"id":"0x5c3a1f"},"opcode":"Info","process":{"pid":4,"thread":{"id":7316}},"provider_guid":"{54849625-5478-4994-a5ba-3e3b0328c30d}","provider_name":"Microsoft-Windows-Security-Auditing","record_id":")";
+    out +=
+        R"(","TargetUserSid":"S-1-0-0","TargetUserName":"-","TargetDomainName":"-","TargetLogonId":"0x0","MandatoryLabel":"S-1-16-8192"},"event_id":"4688","keywords":["Audit Success"],"logon":{"id":"0x5c3a1f"},"opcode":"Info","process":{"pid":4,"thread":{"id":7316}},"provider_guid":"{54849625-5478-4994-a5ba-3e3b0328c30d}","provider_name":"Microsoft-Windows-Security-Auditing","record_id":")";
     out += std::to_string(100000 + i);
     out += R"(","task":"Process Creation","version":2}})";
     out += '\n';
@@ -132,15 +141,19 @@ std::string make_evtx_dump(int n) {
   char hex[16];
   for (int i = 0; i < n; ++i) {
     std::snprintf(hex, sizeof hex, "0x%x", 1000 + i * 4);
-    out += R"({"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Security-Auditing","Guid":"54849625-5478-4994-A5BA-3E3B0328C30D"}},"EventID":4688,"Version":2,"Level":0,"Task":13312,"Opcode":0,"Keywords":"0x8020000000000000","TimeCreated":{"#attributes":{"SystemTime":"2025-03-14T09:)";
+    out +=
+        R"({"Event":{"#attributes":{"xmlns":"http://schemas.microsoft.com/win/2004/08/events/event"},"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Security-Auditing","Guid":"54849625-5478-4994-A5BA-3E3B0328C30D"}},"EventID":4688,"Version":2,"Level":0,"Task":13312,"Opcode":0,"Keywords":"0x8020000000000000","TimeCreated":{"#attributes":{"SystemTime":"2025-03-14T09:)";
     out += clock_of(i);
     out += R"(.441182Z"}},"EventRecordID":)";
     out += std::to_string(100000 + i);
-    out += R"(,"Correlation":null,"Execution":{"#attributes":{"ProcessID":4,"ThreadID":7316}},"Channel":"Security","Computer":"WS-FIN-07.corp.example","Security":null},"EventData":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","NewProcessId":")";
+    out +=
+        R"(,"Correlation":null,"Execution":{"#attributes":{"ProcessID":4,"ThreadID":7316}},"Channel":"Security","Computer":"WS-FIN-07.corp.example","Security":null},"EventData":{"SubjectUserSid":"S-1-5-21-1111111111-2222222222-3333333333-1104","SubjectUserName":"jdoe","SubjectDomainName":"CORP","SubjectLogonId":"0x5c3a1f","NewProcessId":")";
     out += hex;
-    out += R"(","NewProcessName":"C:\\Windows\\System32\\net.exe","TokenElevationType":"%%1938","ProcessId":"0x2214","CommandLine":")";
+    out +=
+        R"(","NewProcessName":"C:\\Windows\\System32\\net.exe","TokenElevationType":"%%1938","ProcessId":"0x2214","CommandLine":")";
     out += kCommands[i % kCommandCount].line;
-    out += R"(","TargetUserSid":"S-1-0-0","TargetUserName":"-","TargetDomainName":"-","TargetLogonId":"0x0","ParentProcessName":"C:\\Windows\\System32\\cmd.exe","MandatoryLabel":"S-1-16-8192"}}})";
+    out +=
+        R"(","TargetUserSid":"S-1-0-0","TargetUserName":"-","TargetDomainName":"-","TargetLogonId":"0x0","ParentProcessName":"C:\\Windows\\System32\\cmd.exe","MandatoryLabel":"S-1-16-8192"}}})";
     out += '\n';
   }
   return out;
@@ -205,7 +218,10 @@ void read_only(benchmark::State& state, const std::string& in) {
   std::uint64_t n = 0;
   for (auto _ : state) {
     sources::SourceSink sink;
-    sink.on_event = [&](RawEvent&& e) { benchmark::DoNotOptimize(e.event_id); ++n; };
+    sink.on_event = [&](RawEvent&& e) {
+      benchmark::DoNotOptimize(e.event_id);
+      ++n;
+    };
     auto stats = sources::read_buffer("bench.jsonl", in, sources::SourceOptions{}, sink);
     benchmark::DoNotOptimize(stats);
   }

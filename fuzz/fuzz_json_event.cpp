@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   RawEvent raw;
   if (reader.read(text, raw)) events::append_jsonl(out, events::normalize(std::move(raw)));
 
-  static const sources::detail::OnDemandReaderPtr ondemand = sources::detail::make_ondemand_reader();
+  static const sources::detail::OnDemandReaderPtr ondemand =
+      sources::detail::make_ondemand_reader();
   if (ondemand) {
     std::string padded(text);
     padded.append(simdjson::SIMDJSON_PADDING, ' ');
@@ -39,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         *ondemand, std::string_view(padded.data(), text.size()), fast, not_winlogbeat);
     simdjson::dom::parser parser;
     simdjson::dom::element root;
-    if (accepted && !parser.parse(padded.data(), text.size(), false).get(root) && root.is_object()) {
+    if (accepted && !parser.parse(padded.data(), text.size(), false).get(root) &&
+        root.is_object()) {
       RawEvent slow;
       sources::detail::read_winlogbeat(root.get_object().value_unsafe(), slow);
       if (!fast.same_content(slow)) __builtin_trap();

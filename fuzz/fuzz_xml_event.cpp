@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   doc.append(text);
   (void)sources::read_buffer("fuzz.xml", doc, sources::SourceOptions{}, sink);
   RawEvent raw;
-  if (sources::read_xml_event(text, raw)) events::append_jsonl(out, events::normalize(std::move(raw)));
+  if (sources::read_xml_event(text, raw))
+    events::append_jsonl(out, events::normalize(std::move(raw)));
   return 0;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Second command of the quick start: the whole test suite.
+#   0. every C++ file formatted as .clang-format says (scripts/check-format.sh)
 #   1. release build with warnings as errors (the `ci` preset: release flags + -Werror), all
 #      unit/golden/CLI tests and the layering check (the data-set tests read ../shared/data if
 #      present)
@@ -9,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/check-format.sh
 jobs=$(nproc)
 
 cmake --preset ci >/dev/null

@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -137,7 +137,6 @@ class Replay {
   std::map<std::string, std::vector<std::string>> batches_;
 };
 
-
 /// The rows of ../shared/reference/jpcert-2015-tables.csv (empty when it is absent).
 inline std::vector<Row> read_study_rows() {
   std::vector<Row> rows;
@@ -160,13 +159,15 @@ inline std::vector<Row> read_study_rows() {
 /// The executions of `groups`' rows, one host per group ("GRP-A"), interleaved round by round in
 /// the CSV's row order so that every command's first execution comes in rank order (equal counts
 /// rank by first sighting, as the study's ties read).
-inline std::string replay_groups(const std::vector<Row>& rows, const std::vector<std::string>& groups) {
+inline std::string replay_groups(const std::vector<Row>& rows,
+                                 const std::vector<std::string>& groups) {
   Replay replay;
   int max_count = 0;
   for (const Row& r : rows) max_count = std::max(max_count, r.count);
   for (int k = 0; k < max_count; ++k) {
     for (const Row& r : rows) {
-      if (k >= r.count || std::find(groups.begin(), groups.end(), r.scope) == groups.end()) continue;
+      if (k >= r.count || std::find(groups.begin(), groups.end(), r.scope) == groups.end())
+        continue;
       replay.execute("GRP-" + r.scope, r.command, args_of(r, k), k == 0 ? 0 : k % 3);
     }
   }

@@ -52,9 +52,9 @@ inline void replace_all(std::string& s, const std::string& from, const std::stri
 }  // namespace cmdsentry::testing
 
 /// Skips the current test when ../shared/data is missing, saying so.
-#define CMDSENTRY_REQUIRE_SHARED_DATA()                                                       \
-  do {                                                                                        \
-    if (::cmdsentry::testing::shared_data().empty()) {                                        \
-      GTEST_SKIP() << "../shared/data is absent: this test needs the third-party log set";    \
-    }                                                                                         \
+#define CMDSENTRY_REQUIRE_SHARED_DATA()                                                    \
+  do {                                                                                     \
+    if (::cmdsentry::testing::shared_data().empty()) {                                     \
+      GTEST_SKIP() << "../shared/data is absent: this test needs the third-party log set"; \
+    }                                                                                      \
   } while (0)

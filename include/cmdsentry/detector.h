@@ -24,7 +24,7 @@ namespace cmdsentry {
 /// One command an execution counts: its own process's command, or a command typed on its shell
 /// line whose own process is not in the logs (every cmd builtin, or an unlogged child).
 struct ExecutedCommand {
-  std::size_t index = 0;  ///< in AnalyzedEvent::analysis->commands
+  std::size_t index = 0;                               ///< in AnalyzedEvent::analysis->commands
   cmdline::Origin origin = cmdline::Origin::kProcess;  ///< how it was reached
   bool via_cmd = false;                                ///< typed on a cmd.exe line
   bool on_shell = false;  ///< reported on the shell's record (its process was not logged)
@@ -53,9 +53,9 @@ struct AnalyzedEvent {
 
 /// Bits of Detector::interests(): the non-execution events a detector wants to see.
 enum Interest : std::uint8_t {
-  kInterestLogons = 1,     ///< Security 4624
-  kInterestExits = 2,      ///< Security 4689
-  kInterestOther = 4,      ///< anything else (service installs, AppLocker policy events, ...)
+  kInterestLogons = 1,  ///< Security 4624
+  kInterestExits = 2,   ///< Security 4689
+  kInterestOther = 4,   ///< anything else (service installs, AppLocker policy events, ...)
 };
 
 /// A named counter a detector reports at the end of the run.

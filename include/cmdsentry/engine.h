@@ -87,20 +87,20 @@ struct RunReport {
   std::uint64_t other = 0;           ///< non-execution events normalized and kept
   std::uint64_t not_executions = 0;  ///< non-execution events dropped (nobody wanted them)
   events::MergeStats merge;
-  std::uint64_t late = 0;          ///< events older than the reorder window when they arrived
-  std::uint64_t reorder_forced = 0;  ///< released early because the reorder window was full
+  std::uint64_t late = 0;             ///< events older than the reorder window when they arrived
+  std::uint64_t reorder_forced = 0;   ///< released early because the reorder window was full
   std::uint64_t clock_corrected = 0;  ///< Sysmon events whose time was taken from the record
   std::uint64_t idle_flushes = 0;     ///< times a live input went idle and state was flushed
 
   // Analysis (when EngineOptions::analyze).
-  std::uint64_t analysed = 0;   ///< executions analysed
-  std::uint64_t commands = 0;   ///< commands found in them (programs and builtins)
-  std::uint64_t counted = 0;    ///< commands counted (passed to detectors as ExecutedCommand)
-  std::uint64_t paired = 0;     ///< chain commands counted on their own child event
-  std::uint64_t on_shell = 0;   ///< chain commands counted on the shell's record
-  std::uint64_t shells = 0;     ///< cmd.exe containers not counted themselves
-  std::uint64_t helpers = 0;    ///< net1/quser/qwinsta/qprocess/conhost helpers not counted
-  std::uint64_t truncated = 0;  ///< command lines that hit an analysis cap
+  std::uint64_t analysed = 0;     ///< executions analysed
+  std::uint64_t commands = 0;     ///< commands found in them (programs and builtins)
+  std::uint64_t counted = 0;      ///< commands counted (passed to detectors as ExecutedCommand)
+  std::uint64_t paired = 0;       ///< chain commands counted on their own child event
+  std::uint64_t on_shell = 0;     ///< chain commands counted on the shell's record
+  std::uint64_t shells = 0;       ///< cmd.exe containers not counted themselves
+  std::uint64_t helpers = 0;      ///< net1/quser/qwinsta/qprocess/conhost helpers not counted
+  std::uint64_t truncated = 0;    ///< command lines that hit an analysis cap
   std::uint64_t held_forced = 0;  ///< executions decided early (pairing window full)
   std::uint64_t findings = 0;
   std::uint64_t matches = 0;

@@ -106,7 +106,8 @@ class EvidenceList {
 
   EvidenceList() = default;
   EvidenceList(const EvidenceList& o)
-      : first_(o.first_), rest_(o.rest_ ? std::make_unique<std::vector<value_type>>(*o.rest_) : nullptr) {}
+      : first_(o.first_),
+        rest_(o.rest_ ? std::make_unique<std::vector<value_type>>(*o.rest_) : nullptr) {}
   EvidenceList(EvidenceList&&) noexcept = default;
   EvidenceList& operator=(const EvidenceList& o) {
     if (this != &o) *this = EvidenceList(o);
@@ -204,20 +205,20 @@ struct ProcessEvent {
     kCount
   };
 
-  std::uint64_t time = 0;          ///< creation time, FILETIME ticks UTC
-  std::uint64_t logon_id = 0;      ///< logon session (correlates with 4624's TargetLogonId)
-  std::uint32_t pid = 0;            ///< 0: not recorded (no created process has PID 0)
+  std::uint64_t time = 0;      ///< creation time, FILETIME ticks UTC
+  std::uint64_t logon_id = 0;  ///< logon session (correlates with 4624's TargetLogonId)
+  std::uint32_t pid = 0;       ///< 0: not recorded (no created process has PID 0)
   std::optional<std::uint32_t> parent_pid;
-  bool command_line_logged = true; ///< false: 4688 with command-line auditing off
+  bool command_line_logged = true;  ///< false: 4688 with command-line auditing off
   Integrity integrity = Integrity::kUnknown;
-  std::uint8_t kinds = 0;          ///< EvidenceKind bits of every record merged into this event
+  std::uint8_t kinds = 0;  ///< EvidenceKind bits of every record merged into this event
   /// Sysmon 1 only: the record's time minus UtcTime, in FILETIME ticks, when the two disagree by
   /// more than a logging delay (a clock offset: NXLog local times, a mis-set time zone); `time`
   /// is then the record's time, so the event merges with the host's other logs. 0 otherwise.
   std::int64_t clock_offset = 0;
-  OptionalPart<FileHashes> hashes;     ///< Sysmon only
+  OptionalPart<FileHashes> hashes;        ///< Sysmon only
   OptionalPart<AppLockerInfo> applocker;  ///< AppLocker records only
-  OptionalPart<HelperChild> helper;    ///< net1.exe launched by this net.exe with the same args
+  OptionalPart<HelperChild> helper;       ///< net1.exe launched by this net.exe with the same args
   /// Every record that describes this execution (first one first); carries SourceRef and the
   /// original field map for Sigma-style matching.
   EvidenceList evidence;
@@ -239,15 +240,21 @@ struct ProcessEvent {
   void set_command_line(std::string_view v) { set_text(Text::kCommandLine, v); }
   [[nodiscard]] std::string_view parent_image() const { return text(Text::kParentImage); }
   void set_parent_image(std::string_view v) { set_text(Text::kParentImage, v); }
-  [[nodiscard]] std::string_view parent_command_line() const { return text(Text::kParentCommandLine); }
+  [[nodiscard]] std::string_view parent_command_line() const {
+    return text(Text::kParentCommandLine);
+  }
   void set_parent_command_line(std::string_view v) { set_text(Text::kParentCommandLine, v); }
   /// Sysmon ProcessGuid, "{lower-case}"
   [[nodiscard]] std::string_view process_guid() const { return text(Text::kProcessGuid); }
   void set_process_guid(std::string_view v) { set_text(Text::kProcessGuid, v); }
-  [[nodiscard]] std::string_view parent_process_guid() const { return text(Text::kParentProcessGuid); }
+  [[nodiscard]] std::string_view parent_process_guid() const {
+    return text(Text::kParentProcessGuid);
+  }
   void set_parent_process_guid(std::string_view v) { set_text(Text::kParentProcessGuid, v); }
   /// Sysmon OriginalFileName (catches renamed copies)
-  [[nodiscard]] std::string_view original_file_name() const { return text(Text::kOriginalFileName); }
+  [[nodiscard]] std::string_view original_file_name() const {
+    return text(Text::kOriginalFileName);
+  }
   void set_original_file_name(std::string_view v) { set_text(Text::kOriginalFileName, v); }
   [[nodiscard]] std::string_view current_directory() const { return text(Text::kCurrentDirectory); }
   void set_current_directory(std::string_view v) { set_text(Text::kCurrentDirectory, v); }
@@ -261,7 +268,8 @@ struct ProcessEvent {
   void set_text(Text field, std::string_view v) {
     Span& s = spans_[static_cast<std::size_t>(field)];
     if (text_.owns(v.data())) {
-      s = {static_cast<std::uint32_t>(v.data() - text_.data()), static_cast<std::uint32_t>(v.size())};
+      s = {static_cast<std::uint32_t>(v.data() - text_.data()),
+           static_cast<std::uint32_t>(v.size())};
       return;
     }
     s = {text_.append(v), static_cast<std::uint32_t>(v.size())};
@@ -294,8 +302,8 @@ struct LogonEvent {
   std::string user_domain;
   std::string user_name;
   std::uint64_t logon_id = 0;
-  std::uint32_t logon_type = 0;    ///< 2 interactive, 3 network, 10 remote interactive, ...
-  std::string source_address;      ///< IpAddress, "-" when local
+  std::uint32_t logon_type = 0;  ///< 2 interactive, 3 network, 10 remote interactive, ...
+  std::string source_address;    ///< IpAddress, "-" when local
   std::string workstation;
   std::string logon_process;
   std::string authentication_package;

@@ -178,11 +178,12 @@ std::string profile_program_folder(std::string_view image) {
   // parts: the folders between AppData\Local (or Roaming) and the file.
   if (parts.empty() || parts[0] == "temp" || parts[0] == "tmp" || parts[0].empty()) return {};
   static constexpr std::array<std::string_view, 6> kVendors = {"programs", "microsoft", "google",
-                                                               "mozilla", "apps", "packages"};
+                                                               "mozilla",  "apps",      "packages"};
   std::size_t depth = 1;
   if (std::find(kVendors.begin(), kVendors.end(), parts[0]) != kVendors.end()) depth = 2;
   if (parts.size() < depth) return {};
-  if (depth == 2 && parts[0] == "microsoft" && parts[1] == "windows") return {};  // caches, INetCache
+  if (depth == 2 && parts[0] == "microsoft" && parts[1] == "windows")
+    return {};  // caches, INetCache
   std::string folder(std::string_view(p).substr(0, name_end + 1 + at));
   for (std::size_t i = 0; i < depth; ++i) {
     folder += parts[i];
@@ -218,7 +219,8 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     if (row.path_class == "user-writable" && !row.user_sid.empty()) {
       const std::string folder = profile_program_folder(row.image);
       bool service = false;
-      for (const std::string& g : groups.of(row.user_sid, row.user_name)) service = service || roles.service(g);
+      for (const std::string& g : groups.of(row.user_sid, row.user_name))
+        service = service || roles.service(g);
       if (!folder.empty() && !service) {
         ProgramUse& u = profile_programs[{row.user_sid, folder}];
         u.user = row.user_name;
@@ -318,7 +320,8 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
     rec.restrictions.push_back(std::move(r));
   }
   for (const auto& [key, u] : profile_programs) {
-    if (u.known_tool || static_cast<std::int64_t>(u.days.size()) < options.min_program_days) continue;
+    if (u.known_tool || static_cast<std::int64_t>(u.days.size()) < options.min_program_days)
+      continue;
     UserProgram up;
     up.user = u.user;
     up.sid = key.first;
@@ -331,7 +334,8 @@ Recommendation recommend(const Baseline& baseline, const kb::KnowledgeBase& kb,
   // AppLocker governs a service account's scheduled tasks and logon sessions (only services
   // themselves are outside it): its group keeps what it ran.
   for (Restriction& r : rec.restrictions) {
-    for (const std::string& g : options.service_groups) r.exempt_groups.push_back({g, groups.sid_of(g)});
+    for (const std::string& g : options.service_groups)
+      r.exempt_groups.push_back({g, groups.sid_of(g)});
     // A group without a known SID is exempted through its members' SIDs (rules need SIDs).
     std::vector<NamedGroup> exempt;
     for (NamedGroup& g : r.exempt_groups) {

@@ -105,7 +105,8 @@ struct CommandView {
 struct UserProgram {
   std::string user;  ///< DOMAIN\name as logged
   std::string sid;
-  std::string path;  ///< AppLocker path of the program's folder: "%OSDRIVE%\users\bob\appdata\local\programs\microsoft vs code\*"
+  std::string path;  ///< AppLocker path of the program's folder:
+                     ///< "%OSDRIVE%\users\bob\appdata\local\programs\microsoft vs code\*"
   std::vector<std::string> executables;  ///< file names seen there
   std::int64_t executions = 0;
   std::int64_t days = 0;

@@ -228,17 +228,19 @@ void register_baseline(CLI::App& app) {
       "learn",
       "Add the executions of PATH... to the baseline: per executable, knowledge-base command, "
       "user, group and host. Logs read again are not counted twice.");
-  learn->footer("Examples:\n"
-              "  cmdsentry baseline learn logs/ --db org.db --groups groups.csv\n"
-              "  cmdsentry baseline learn next-week/ --db org.db\n");
+  learn->footer(
+      "Examples:\n"
+      "  cmdsentry baseline learn logs/ --db org.db --groups groups.csv\n"
+      "  cmdsentry baseline learn next-week/ --db org.db\n");
   learn->add_option("paths", la->paths, "EVTX/JSON/JSONL/XML files, directories, archives")
       ->required();
   learn->add_option("--db", la->db, "baseline database FILE (created when missing)")->required();
   learn->add_option("--groups", la->groups,
                     "CSV FILE member,group[,group_sid] mapping users (SID or name) to groups; "
                     "replaces the stored mapping");
-  learn->add_option("--exclude-host", la->exclude_hosts,
-                    "do not learn from host H (repeatable; e.g. a host known to be compromised)")
+  learn
+      ->add_option("--exclude-host", la->exclude_hosts,
+                   "do not learn from host H (repeatable; e.g. a host known to be compromised)")
       ->allow_extra_args(false);  // `--exclude-host ws1 logs/`: logs/ is a path
   learn->add_option("--since", la->since, "learn only executions at or after T (date or ISO time)");
   learn->add_option("--until", la->until, "learn only executions before T (date or ISO time)");
@@ -254,8 +256,9 @@ void register_baseline(CLI::App& app) {
       "show",
       "Print the baseline per group, command and executable: executions, users, hosts, "
       "distinct days, first and last seen, typical parents");
-  show->footer("Examples:\n"
-              "  cmdsentry baseline show --db org.db --group Staff --format json\n");
+  show->footer(
+      "Examples:\n"
+      "  cmdsentry baseline show --db org.db --group Staff --format json\n");
   show->add_option("--db", sa->db, "baseline database FILE")->required();
   show->add_option("--group", sa->group, "only group G");
   show->add_option("-f,--format", sa->format, "table (default) or json")
@@ -271,10 +274,11 @@ void register_recommend(CLI::App& app) {
       "From a baseline: which executables AppLocker can deny to all but the admin groups (with "
       "impact and the attack commands they stop), which to keep, and which commands no policy "
       "can stop (docs/baseline.md)");
-  cmd->footer("Examples:\n"
-              "  cmdsentry recommend --db org.db --admin-group \"Domain Admins\"\n"
-              "  cmdsentry recommend --db org.db --admin-group \"Domain Admins\" --format json "
-              "-o rec.json\n");
+  cmd->footer(
+      "Examples:\n"
+      "  cmdsentry recommend --db org.db --admin-group \"Domain Admins\"\n"
+      "  cmdsentry recommend --db org.db --admin-group \"Domain Admins\" --format json "
+      "-o rec.json\n");
   cmd->add_option("--db", ra->db, "baseline database FILE")->required();
   cmd->add_option("-f,--format", ra->format,
                   "table (default) or json (the input of `policy generate`)")

@@ -53,7 +53,8 @@ int run_dump(const DumpArgs& a) {
         if (d.chunk < 0) {
           warn(fmt::format("{}: file header: {}", d.file, d.message));
         } else {
-          warn(fmt::format("{}: chunk {} at offset 0x{:x}: {}", d.file, d.chunk, d.offset, d.message));
+          warn(fmt::format("{}: chunk {} at offset 0x{:x}: {}", d.file, d.chunk, d.offset,
+                           d.message));
         }
       },
       [&](const evtx::FileReport& r) {
@@ -73,9 +74,10 @@ int run_dump(const DumpArgs& a) {
       "corrupt, {} over a limit), {} carved; chunks: {} ({} empty, {} unusable, {} with CRC "
       "mismatch, {} promised by a file header but missing); {:.1f} MiB",
       files_ok, files.size() - files_ok, total.records - total.records_filtered,
-      total.records_filtered, total.records_skipped, total.records_skipped - total.records_over_limit,
-      total.records_over_limit, total.records_carved, total.chunks,
-      total.chunks_empty, total.chunks_bad, total.chunks_crc_mismatch, total.chunks_missing,
+      total.records_filtered, total.records_skipped,
+      total.records_skipped - total.records_over_limit, total.records_over_limit,
+      total.records_carved, total.chunks, total.chunks_empty, total.chunks_bad,
+      total.chunks_crc_mismatch, total.chunks_missing,
       static_cast<double>(total.bytes) / (1024.0 * 1024.0)));
   return problems ? kExitInputProblems : kExitOk;
 }
@@ -89,10 +91,11 @@ void register_dump(CLI::App& app) {
       "Render EVTX records as JSON lines (the shape of the Rust evtx_dump tool, plus a \"#source\" "
       "member with the file, record header number and chunk) or as XML the way Windows renders "
       "events.");
-  cmd->footer("Examples:\n"
-              "  cmdsentry dump Security.evtx logs/ --format jsonl -o all.jsonl\n"
-              "  cmdsentry dump logs/ --event-id 4688,1 --threads 8\n"
-              "  cmdsentry dump damaged.evtx --carve\n");
+  cmd->footer(
+      "Examples:\n"
+      "  cmdsentry dump Security.evtx logs/ --format jsonl -o all.jsonl\n"
+      "  cmdsentry dump logs/ --event-id 4688,1 --threads 8\n"
+      "  cmdsentry dump damaged.evtx --carve\n");
   cmd->add_option("paths", args->paths, "EVTX files or directories (searched recursively)")
       ->required();
   cmd->add_option("--format", args->format, "jsonl (default) or xml")

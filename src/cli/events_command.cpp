@@ -79,8 +79,8 @@ void run_events(const EventsOptions& o) {
   }
   const auto& s = r.read;
   if (!o.quiet) {
-    note(fmt::format(
-        "cmdsentry: {}, {} filtered out", read_counts(s), s.filtered + r.not_executions));
+    note(fmt::format("cmdsentry: {}, {} filtered out", read_counts(s),
+                     s.filtered + r.not_executions));
     note(fmt::format(
         "cmdsentry: {} execution records normalized -> {} executions ({} duplicate copies, {} "
         "same process in several logs, {} net1 helpers folded); {} other events",
@@ -97,9 +97,10 @@ void register_events(CLI::App& app) {
   auto opts = std::make_shared<EventsOptions>();
   auto* cmd = app.add_subcommand(
       "events", "Print the normalized process executions (JSONL) from logs in any format");
-  cmd->footer("Examples:\n"
-              "  cmdsentry events logs/ winlogbeat.json export.xml dataset.zip\n"
-              "  cmdsentry events --all logs/\n");
+  cmd->footer(
+      "Examples:\n"
+      "  cmdsentry events logs/ winlogbeat.json export.xml dataset.zip\n"
+      "  cmdsentry events --all logs/\n");
   cmd->add_option("paths", opts->paths, "EVTX/JSON/XML files, directories, archives, - for stdin")
       ->required();
   cmd->add_flag("--all", opts->all, "Also print logons, process exits and other events");

@@ -149,8 +149,10 @@ std::string engine_counts(const RunReport& r) {
       "clock-corrected",
       r.inputs, r.executions, r.merge.executions_out, r.merge.copies_merged,
       r.merge.same_process_merged, r.merge.helpers_folded, r.late, r.clock_corrected);
-  if (r.reorder_forced > 0) s += fmt::format(", {} released early (reorder window full)", r.reorder_forced);
-  if (r.held_forced > 0) s += fmt::format(", {} decided early (pairing window full)", r.held_forced);
+  if (r.reorder_forced > 0)
+    s += fmt::format(", {} released early (reorder window full)", r.reorder_forced);
+  if (r.held_forced > 0)
+    s += fmt::format(", {} decided early (pairing window full)", r.held_forced);
   if (r.idle_flushes > 0) s += fmt::format(", {} idle flushes", r.idle_flushes);
   s += fmt::format("; {} warning(s), {} error(s)", r.warnings, r.errors);
   return s;

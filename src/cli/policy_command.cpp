@@ -152,9 +152,10 @@ int run_generate(const GenerateArgs& a) {
     if (c == "msi") o.collections.insert(policy::CollectionType::kMsi);
   }
   if (const auto skipped = policy::outside_windows(o.restrictions); !skipped.empty()) {
-    note(fmt::format("cmdsentry: policy: no rule for {} tool(s) Windows does not ship ({}): the "
-                     "default rules already block them outside %WINDIR% and %PROGRAMFILES%",
-                     skipped.size(), fmt::join(skipped, ", ")));
+    note(
+        fmt::format("cmdsentry: policy: no rule for {} tool(s) Windows does not ship ({}): the "
+                    "default rules already block them outside %WINDIR% and %PROGRAMFILES%",
+                    skipped.size(), fmt::join(skipped, ", ")));
   }
   auto p = policy::generate_policy(o);
   if (!p) {
@@ -370,9 +371,11 @@ void register_policy(CLI::App& app) {
       "generate",
       "Write an AppLocker policy (Exe rules, default allow rules kept) that keeps ordinary users "
       "from running the given commands; Administrators and --exempt groups keep them");
-  gen->footer("Examples:\n"
-              "  cmdsentry policy generate --deny net,wmic,at -o restrict.xml\n"
-              "  cmdsentry policy generate --from-recommendation rec.json --mode enforce -o restrict.xml\n");
+  gen->footer(
+      "Examples:\n"
+      "  cmdsentry policy generate --deny net,wmic,at -o restrict.xml\n"
+      "  cmdsentry policy generate --from-recommendation rec.json --mode enforce -o "
+      "restrict.xml\n");
   auto* from = gen->add_option("--from-recommendation", g->recommendation,
                                "cmdsentry-recommendation JSON FILE listing the restrictions");
   auto* deny = gen->add_option("--deny", g->deny,
@@ -411,8 +414,9 @@ void register_policy(CLI::App& app) {
       "simulate",
       "Replay the process executions of logs against an AppLocker policy XML: allowed, audited "
       "(AuditOnly) or blocked, and the rule that decided");
-  sim->footer("Examples:\n"
-              "  cmdsentry policy simulate restrict.xml logs/ --groups groups.csv\n");
+  sim->footer(
+      "Examples:\n"
+      "  cmdsentry policy simulate restrict.xml logs/ --groups groups.csv\n");
   sim->add_option("policy", s->policy, "AppLocker policy XML (ours or Get-AppLockerPolicy -Xml)")
       ->required();
   sim->add_option("paths", s->paths,

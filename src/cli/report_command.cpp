@@ -97,11 +97,12 @@ void register_report(CLI::App& app) {
       "Write the self-contained HTML report of a saved run (the output of `cmdsentry scan "
       "--format jsonl`): overview, timeline per host, incidents, top commands per phase and a "
       "filterable findings table, in one file that opens offline (docs/report.md).");
-  cmd->footer("Examples:\n"
-              "  cmdsentry scan logs/ -f jsonl -o run.jsonl\n"
-              "  cmdsentry report run.jsonl --html report.html\n"
-              "  cmdsentry scan logs/ -q -f jsonl | cmdsentry report - --html report.html\n"
-              "  cmdsentry report run.jsonl --html dc01.html --host dc01 --from 2026-03-02\n");
+  cmd->footer(
+      "Examples:\n"
+      "  cmdsentry scan logs/ -f jsonl -o run.jsonl\n"
+      "  cmdsentry report run.jsonl --html report.html\n"
+      "  cmdsentry scan logs/ -q -f jsonl | cmdsentry report - --html report.html\n"
+      "  cmdsentry report run.jsonl --html dc01.html --host dc01 --from 2026-03-02\n");
   cmd->add_option("run", args->run, "JSON Lines FILE from `scan --format jsonl`, - for stdin")
       ->required();
   cmd->add_option("--html", args->html, "the report FILE to write")->required();

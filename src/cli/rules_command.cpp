@@ -115,7 +115,8 @@ int run_rules_export(const RulesExportArgs& a) {
     for (const kb::SigmaExport::Rule& r : exported.rules) {
       const fs::path file = fs::path(a.out) / r.file;
       std::FILE* f = std::fopen(file.c_str(), "wb");
-      const bool ok = f != nullptr && std::fwrite(r.yaml.data(), 1, r.yaml.size(), f) == r.yaml.size();
+      const bool ok =
+          f != nullptr && std::fwrite(r.yaml.data(), 1, r.yaml.size(), f) == r.yaml.size();
       if (f != nullptr && std::fclose(f) != 0) f = nullptr;
       if (!ok || f == nullptr) {
         error(fmt::format("{}: cannot write the rule", file.string()));
@@ -123,10 +124,11 @@ int run_rules_export(const RulesExportArgs& a) {
       }
     }
   }
-  note(fmt::format("cmdsentry: rules export: {} Sigma rule(s) from the knowledge base{}; {} entr{} "
-                   "not exported (cmd.exe builtins start no process)",
-                   exported.rules.size(), a.out == "-" ? "" : " in " + a.out, exported.skipped.size(),
-                   exported.skipped.size() == 1 ? "y" : "ies"));
+  note(
+      fmt::format("cmdsentry: rules export: {} Sigma rule(s) from the knowledge base{}; {} entr{} "
+                  "not exported (cmd.exe builtins start no process)",
+                  exported.rules.size(), a.out == "-" ? "" : " in " + a.out,
+                  exported.skipped.size(), exported.skipped.size() == 1 ? "y" : "ies"));
   return kExitOk;
 }
 
@@ -140,9 +142,10 @@ void register_rules(CLI::App& app) {
       "check",
       "Load Sigma rules and list every one that cannot be loaded, with its file, line and "
       "reason (exit 0 when all load, 1 otherwise).");
-  check->footer("Examples:\n"
-              "  cmdsentry rules check my-sigma-rules/\n"
-              "  cmdsentry rules check sigma/rules/windows/process_creation/ --format json\n");
+  check->footer(
+      "Examples:\n"
+      "  cmdsentry rules check my-sigma-rules/\n"
+      "  cmdsentry rules check sigma/rules/windows/process_creation/ --format json\n");
   check->add_option("paths", args->paths, "Sigma rule files or directories (*.yml, *.yaml)")
       ->required();
   check->add_option("-f,--format", args->format, "text (default) or json")
@@ -161,8 +164,9 @@ void register_rules(CLI::App& app) {
       "for SIEMs that run Sigma. Example: cmdsentry rules export -o sigma-rules/");
   exp->add_option("--format", ex->format, "sigma (the only format)")
       ->check(CLI::IsMember({"sigma"}));
-  exp->add_option("-o,--output", ex->out, "output folder (created if missing), or - for one "
-                                           "multi-document YAML stream on standard output")
+  exp->add_option("-o,--output", ex->out,
+                  "output folder (created if missing), or - for one "
+                  "multi-document YAML stream on standard output")
       ->required();
   exp->add_option("--date", ex->date, "the rules' date, YYYY-MM-DD (default: today, UTC)");
   exp->add_flag("--force", ex->force, "overwrite rule files that exist in the folder");

@@ -22,8 +22,8 @@
 #include "cli/html_report.h"
 #include "cli/output.h"
 #include "cli/progress.h"
-#include "core/text_escape.h"
 #include "cmdsentry/engine.h"
+#include "core/text_escape.h"
 #include "correlate/correlator.h"
 #include "kb/detector.h"
 #include "kb/knowledge_base.h"
@@ -31,8 +31,8 @@
 #include "report/filter.h"
 #include "report/html_writer.h"
 #include "report/sink.h"
-#include "report/table_writer.h"
 #include "report/summary_writer.h"
+#include "report/table_writer.h"
 #include "scan/summary.h"
 #include "sigma/detector.h"
 #include "sigma/loader.h"
@@ -44,7 +44,7 @@ struct ScanArgs {
   std::vector<std::string> paths;
   std::string format;  // empty: table on a terminal, else jsonl
   std::string output;
-  std::string html;  // --html FILE: the HTML report besides the other output
+  std::string html;    // --html FILE: the HTML report besides the other output
   bool force = false;  // -o / --html may overwrite an existing file
   FilterArgs filter;
   std::string color = "auto";  // --color
@@ -144,8 +144,8 @@ bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
     return false;
   }
   sigma::DetectorOptions o;
-  for (Level l : {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh,
-                  Level::kCritical}) {
+  for (Level l :
+       {Level::kInformational, Level::kLow, Level::kMedium, Level::kHigh, Level::kCritical}) {
     if (to_string(l) == a.min_level) o.min_level = l;
   }
   o.statuses = a.sigma_status;
@@ -161,9 +161,10 @@ bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
                      loaded.failed, read));
   }
   if (!a.quiet) {
-    note(fmt::format("cmdsentry: sigma: {} rule(s) from {} file(s): {} run, {} left out by "
-                     "--min-level/--sigma-status, {} for log sources cmdsentry does not read",
-                     read, loaded.files, out->active(), out->filtered(), out->inactive()));
+    note(
+        fmt::format("cmdsentry: sigma: {} rule(s) from {} file(s): {} run, {} left out by "
+                    "--min-level/--sigma-status, {} for log sources cmdsentry does not read",
+                    read, loaded.files, out->active(), out->filtered(), out->inactive()));
   }
   return true;
 }
@@ -188,15 +189,15 @@ class SummarySink final : public Sink {
     for (const std::string& p : inc.phases) phases += (phases.empty() ? "" : "->") + p;
     std::string t = report::iso_time(inc.start).substr(0, 16);
     if (t.size() > 10) t[10] = ' ';
-    incident_lines.push_back(fmt::format(
-        "  {}  score {:>3}  {}  {}  {}  {} findings  {}{}", inc.id, inc.score,
-        report::short_host(inc.host), inc.user, t, inc.findings_total,
-        phases.empty() ? "-" : phases,
-        inc.targets.empty() ? "" : "  -> " + report::join(inc.targets, ' ')));
+    incident_lines.push_back(
+        fmt::format("  {}  score {:>3}  {}  {}  {}  {} findings  {}{}", inc.id, inc.score,
+                    report::short_host(inc.host), inc.user, t, inc.findings_total,
+                    phases.empty() ? "-" : phases,
+                    inc.targets.empty() ? "" : "  -> " + report::join(inc.targets, ' ')));
   }
   void on_automation(const AutomationLine& a) override {
-    automation_lines.push_back(fmt::format("  {}: {} finding(s) on {} host(s)", a.pattern, a.count,
-                                           a.hosts));
+    automation_lines.push_back(
+        fmt::format("  {}: {} finding(s) on {} host(s)", a.pattern, a.count, a.hosts));
   }
   void flush() override { out_.flush(); }
   /// The incident and automation sections of the text summary.
@@ -254,7 +255,8 @@ int run_scan(const ScanArgs& a) {
   EngineOptions eo;
   eo.threads = a.threads;
   eo.carve = a.carve;
-  if (a.reorder_window >= 0) eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
+  if (a.reorder_window >= 0)
+    eo.reorder_window = static_cast<std::uint64_t>(a.reorder_window) * kTicksPerSecond;
   if (a.max_held > 0) eo.max_held = static_cast<std::size_t>(a.max_held);
   if (a.max_open_inputs > 0) eo.max_open_inputs = static_cast<std::size_t>(a.max_open_inputs);
   if (a.follow) eo.follow = stop_on_signals();
@@ -392,12 +394,11 @@ int run_scan(const ScanArgs& a) {
         "cmdsentry: scan: {}; {} executions analysed, {} commands, {} findings "
         "({} chain commands on their own child process, {} on the shell's record; {} shells and {} "
         "helper processes not counted){}",
-        read_counts(s), r.analysed, r.commands,
-        r.findings, r.paired, r.on_shell, r.shells, r.helpers,
-        max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
+        read_counts(s), r.analysed, r.commands, r.findings, r.paired, r.on_shell, r.shells,
+        r.helpers, max_noise ? fmt::format(", {} hidden by --max-noise", hidden) : std::string()));
     if (filter) {
-      note(fmt::format("cmdsentry: scan: {} finding(s) left out by the filters",
-                       filter->dropped()));
+      note(
+          fmt::format("cmdsentry: scan: {} finding(s) left out by the filters", filter->dropped()));
     }
     if (!a.no_incidents) {
       note(fmt::format("cmdsentry: scan: {} incident(s); {} finding(s) of known automation {}",
@@ -414,9 +415,10 @@ int run_scan(const ScanArgs& a) {
         if (name == "sigma.evaluated") evaluated = v;
         if (name == "sigma.skipped_by_prefilter") skipped = v;
       }
-      note(fmt::format("cmdsentry: sigma: {} rule match(es); {} rule evaluations, {} skipped by "
-                       "the literal prefilter",
-                       matched, evaluated, skipped));
+      note(
+          fmt::format("cmdsentry: sigma: {} rule match(es); {} rule evaluations, {} skipped by "
+                      "the literal prefilter",
+                      matched, evaluated, skipped));
     }
   }
   if (r.truncated > 0) {
@@ -434,13 +436,14 @@ void register_scan(CLI::App& app) {
       "scan",
       "Find the commands attackers type (JPCERT/CC 2015 study + modern additions) in event logs "
       "and print them as a timeline, then a per-phase summary in the study's form.");
-  cmd->footer("Examples:\n"
-              "  cmdsentry scan logs/                                   # table, then the summary\n"
-              "  cmdsentry scan logs/ -f jsonl -o run.jsonl --html report.html\n"
-              "  cmdsentry scan logs/ -f csv --profile timesketch -o timeline.csv\n"
-              "  cmdsentry scan logs/ --host ws01,dc01 --from 7d --phase spread\n"
-              "  cmdsentry scan evidence.zip --summary-only\n"
-              "  tail -f forwarded.jsonl | cmdsentry scan - -f jsonl\n");
+  cmd->footer(
+      "Examples:\n"
+      "  cmdsentry scan logs/                                   # table, then the summary\n"
+      "  cmdsentry scan logs/ -f jsonl -o run.jsonl --html report.html\n"
+      "  cmdsentry scan logs/ -f csv --profile timesketch -o timeline.csv\n"
+      "  cmdsentry scan logs/ --host ws01,dc01 --from 7d --phase spread\n"
+      "  cmdsentry scan evidence.zip --summary-only\n"
+      "  tail -f forwarded.jsonl | cmdsentry scan - -f jsonl\n");
   cmd->add_option("paths", args->paths,
                   "EVTX/JSON/JSONL/XML files, directories, archives (zip, gz...), - for stdin")
       ->required();

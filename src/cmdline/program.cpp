@@ -35,8 +35,8 @@ constexpr std::array<Alias, 14> kOfnAliases = {{
     {"tsthemes", "tstheme"},    // tstheme.exe (data: sbousseaden)
     {"pwsh.dll", "pwsh"},       // pwsh.exe (Sigma)
     {"bsdtar", "tar"},          // tar.exe (Sigma tar_compression)
-    {"adexp", "adexplorer"},    // ADExplorer.exe, ADExplorer64.exe (Sigma sysinternals_adexplorer_*)
-    {"certmgt", "certmgr"},     // CertMgr.exe (Sigma certmgr_certificate_installation)
+    {"adexp", "adexplorer"},  // ADExplorer.exe, ADExplorer64.exe (Sigma sysinternals_adexplorer_*)
+    {"certmgt", "certmgr"},   // CertMgr.exe (Sigma certmgr_certificate_installation)
     // createdump.exe of .NET Core leaves its version resource's placeholder (Sigma createdump_*).
     {"fx_ver_internalname_str", "createdump"},
     {"powershell_ise", "powershell_ise"},

@@ -9,9 +9,9 @@
 
 namespace cmdsentry::cmdline {
 
-using cmdsentry::ifind;
 using cmdsentry::iends_with;
 using cmdsentry::iequals;
+using cmdsentry::ifind;
 using cmdsentry::istarts_with;
 using cmdsentry::to_lower;
 using cmdsentry::trim;

@@ -1,7 +1,7 @@
 #pragma once
 /// ByteReader: a bounds-checked little-endian cursor over a byte span. All parser byte access goes
-/// through it (or through its static helpers), so an offset in a hostile file can never read outside
-/// the buffer: a failed read sets the reader's failed flag and returns zero.
+/// through it (or through its static helpers), so an offset in a hostile file can never read
+/// outside the buffer: a failed read sets the reader's failed flag and returns zero.
 
 #include <cstddef>
 #include <cstdint>

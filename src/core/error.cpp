@@ -6,14 +6,22 @@ namespace cmdsentry {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kIo: return "io";
-    case ErrorCode::kBadMagic: return "bad-magic";
-    case ErrorCode::kBadChecksum: return "bad-checksum";
-    case ErrorCode::kTruncated: return "truncated";
-    case ErrorCode::kCorrupt: return "corrupt";
-    case ErrorCode::kLimit: return "limit";
-    case ErrorCode::kUnsupported: return "unsupported";
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
+    case ErrorCode::kIo:
+      return "io";
+    case ErrorCode::kBadMagic:
+      return "bad-magic";
+    case ErrorCode::kBadChecksum:
+      return "bad-checksum";
+    case ErrorCode::kTruncated:
+      return "truncated";
+    case ErrorCode::kCorrupt:
+      return "corrupt";
+    case ErrorCode::kLimit:
+      return "limit";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
   }
   return "unknown";
 }

@@ -1,5 +1,6 @@
 #pragma once
-/// Error values and Result<T>: bad input is normal, so every parser returns a Result instead of throwing.
+/// Error values and Result<T>: bad input is normal, so every parser returns a Result instead of
+/// throwing.
 
 #include <cstdint>
 #include <string>
@@ -11,13 +12,13 @@ namespace cmdsentry {
 
 /// What went wrong, coarse enough for callers to branch on.
 enum class ErrorCode : std::uint8_t {
-  kIo,            ///< the operating system refused a read or open
-  kBadMagic,      ///< a signature did not match
-  kBadChecksum,   ///< a CRC did not match
-  kTruncated,     ///< a structure runs past the end of its buffer
-  kCorrupt,       ///< a field holds an impossible value
-  kLimit,         ///< a depth or size cap in core/limits.h was reached
-  kUnsupported,   ///< valid but not handled (e.g. an unknown value type)
+  kIo,           ///< the operating system refused a read or open
+  kBadMagic,     ///< a signature did not match
+  kBadChecksum,  ///< a CRC did not match
+  kTruncated,    ///< a structure runs past the end of its buffer
+  kCorrupt,      ///< a field holds an impossible value
+  kLimit,        ///< a depth or size cap in core/limits.h was reached
+  kUnsupported,  ///< valid but not handled (e.g. an unknown value type)
   kInvalidArgument,
 };
 

@@ -38,22 +38,71 @@ namespace cmdsentry {
 
 inline constexpr std::array<std::string_view, 62> kKnownFieldNames = {
     // Security 4688 (windows-events.md §2)
-    "SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "NewProcessId",
-    "NewProcessName", "TokenElevationType", "ProcessId", "CommandLine", "TargetUserSid",
-    "TargetUserName", "TargetDomainName", "TargetLogonId", "ParentProcessName", "MandatoryLabel",
+    "SubjectUserSid",
+    "SubjectUserName",
+    "SubjectDomainName",
+    "SubjectLogonId",
+    "NewProcessId",
+    "NewProcessName",
+    "TokenElevationType",
+    "ProcessId",
+    "CommandLine",
+    "TargetUserSid",
+    "TargetUserName",
+    "TargetDomainName",
+    "TargetLogonId",
+    "ParentProcessName",
+    "MandatoryLabel",
     // Sysmon 1 (§4)
-    "RuleName", "UtcTime", "ProcessGuid", "Image", "FileVersion", "Description", "Product",
-    "Company", "OriginalFileName", "CurrentDirectory", "User", "LogonGuid", "LogonId",
-    "TerminalSessionId", "IntegrityLevel", "Hashes", "ParentProcessGuid", "ParentProcessId",
-    "ParentImage", "ParentCommandLine", "ParentUser",
+    "RuleName",
+    "UtcTime",
+    "ProcessGuid",
+    "Image",
+    "FileVersion",
+    "Description",
+    "Product",
+    "Company",
+    "OriginalFileName",
+    "CurrentDirectory",
+    "User",
+    "LogonGuid",
+    "LogonId",
+    "TerminalSessionId",
+    "IntegrityLevel",
+    "Hashes",
+    "ParentProcessGuid",
+    "ParentProcessId",
+    "ParentImage",
+    "ParentCommandLine",
+    "ParentUser",
     // AppLocker 8002-8004 (§5)
-    "PolicyName", "PolicyNameBuffer", "RuleId", "RuleNameBuffer", "RuleSddl", "RuleSddlBuffer",
-    "TargetUser", "TargetProcessId", "FilePath", "FilePathBuffer", "FileHash", "Fqbn",
-    "FullFilePath", "FullFilePathBuffer",
+    "PolicyName",
+    "PolicyNameBuffer",
+    "RuleId",
+    "RuleNameBuffer",
+    "RuleSddl",
+    "RuleSddlBuffer",
+    "TargetUser",
+    "TargetProcessId",
+    "FilePath",
+    "FilePathBuffer",
+    "FileHash",
+    "Fqbn",
+    "FullFilePath",
+    "FullFilePathBuffer",
     // Security 4624 and 4689
-    "LogonType", "IpAddress", "IpPort", "WorkstationName", "LogonProcessName",
-    "AuthenticationPackageName", "ProcessName", "Status", "TargetLogonGuid", "ElevatedToken",
-    "VirtualAccount", "RestrictedAdminMode",
+    "LogonType",
+    "IpAddress",
+    "IpPort",
+    "WorkstationName",
+    "LogonProcessName",
+    "AuthenticationPackageName",
+    "ProcessName",
+    "Status",
+    "TargetLogonGuid",
+    "ElevatedToken",
+    "VirtualAccount",
+    "RestrictedAdminMode",
 };
 inline constexpr std::size_t kKnownFieldCount = kKnownFieldNames.size();
 static_assert(kKnownFieldCount < 255, "ids are one byte, 0 meaning unknown");
@@ -76,7 +125,8 @@ constexpr std::uint64_t load_le(const char* p, std::size_t n) {
     }
   }
   std::uint64_t v = 0;
-  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  for (std::size_t i = 0; i < n; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
   return v;
 }
 struct NameWords {

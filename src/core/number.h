@@ -12,8 +12,8 @@ namespace cmdsentry {
 /// Leading digits of `s` in base 10 or 16.
 struct ParsedDigits {
   std::uint64_t value = 0;
-  std::size_t used = 0;      ///< digits consumed (0: none)
-  bool overflow = false;     ///< the digits do not fit 64 bits (value is then 0)
+  std::size_t used = 0;   ///< digits consumed (0: none)
+  bool overflow = false;  ///< the digits do not fit 64 bits (value is then 0)
 };
 
 namespace detail {
@@ -32,7 +32,9 @@ inline constexpr auto kHexDigit = [] {
   ParsedDigits r;
   const std::uint64_t base = hex ? 16 : 10;
   // A digit is below `base` in the table; anything else ends the number.
-  const auto digit = [](char c) -> std::uint64_t { return detail::kHexDigit[static_cast<unsigned char>(c)]; };
+  const auto digit = [](char c) -> std::uint64_t {
+    return detail::kHexDigit[static_cast<unsigned char>(c)];
+  };
   // Up to 15 hex or 19 decimal digits cannot overflow: no check per digit (the common case).
   const std::size_t safe = hex ? 15 : 19;
   std::uint64_t v = 0;

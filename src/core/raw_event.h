@@ -35,7 +35,7 @@ class SourceName {
  public:
   SourceName() = default;
   SourceName(std::string_view name);  // NOLINT(google-explicit-constructor): a name is a name
-  SourceName(const char* name) : SourceName(std::string_view(name)) {}  // NOLINT
+  SourceName(const char* name) : SourceName(std::string_view(name)) {}         // NOLINT
   SourceName(const std::string& name) : SourceName(std::string_view(name)) {}  // NOLINT
 
   [[nodiscard]] const std::string& str() const { return name_ != nullptr ? *name_ : no_name(); }
@@ -59,15 +59,15 @@ class SourceName {
 /// exports. The other members are positions in this file only. An EVTX record's header number
 /// (`record_number`) is not its identity: logs saved from a filtered view renumber it from 1.
 struct SourceRef {
-  SourceName file;               ///< path as given on the command line (or archive!member)
+  SourceName file;  ///< path as given on the command line (or archive!member)
   /// System/EventRecordID; 0 when the event has none. EVTX: the record header's number when
   /// the BinXml's EventRecordID is absent, empty, not a number or 0.
   std::uint64_t record_id = 0;
-  std::uint64_t line = 0;        ///< 1-based line (JSONL) or element index (XML/JSON array); 0 for EVTX
-  std::uint64_t offset = 0;      ///< byte offset of the record/line in the file
+  std::uint64_t line = 0;    ///< 1-based line (JSONL) or element index (XML/JSON array); 0 for EVTX
+  std::uint64_t offset = 0;  ///< byte offset of the record/line in the file
   std::uint64_t record_number = 0;  ///< EVTX: the record header's number; 0 for other formats
   std::int32_t chunk = -1;          ///< EVTX: 0-based chunk index; -1 for other formats
-  bool carved = false;           ///< recovered from unused space, not from the live record walk
+  bool carved = false;              ///< recovered from unused space, not from the live record walk
 
   /// True for an EVTX record (chunk, record_number and offset are set).
   [[nodiscard]] bool has_evtx_position() const { return chunk >= 0; }
@@ -155,8 +155,9 @@ class RawEvent {
     }
     // The common case in one step: both copied, one capacity check.
     const std::uint32_t at = text_.append2(name, value);
-    fields_.push_back({{at, static_cast<std::uint32_t>(name.size())},
-                       {static_cast<std::uint32_t>(at + name.size()), static_cast<std::uint32_t>(value.size())}});
+    fields_.push_back(
+        {{at, static_cast<std::uint32_t>(name.size())},
+         {static_cast<std::uint32_t>(at + name.size()), static_cast<std::uint32_t>(value.size())}});
   }
 
   /// Value of a data field (exact name match first, then ASCII case-insensitive), or nullopt.
@@ -185,9 +186,8 @@ class RawEvent {
   [[nodiscard]] FieldValues<N> find_exact(const FieldNameSet<N>& names) const {
     FieldValues<N> out;
     // Unrolled: N is small and every step is an array read.
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (find_into(names, I, out), ...);
-    }(std::make_index_sequence<N>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (find_into(names, I, out), ...); }
+    (std::make_index_sequence<N>{});
     return out;
   }
 
@@ -253,10 +253,12 @@ class RawEvent {
   static constexpr std::uint8_t kBeyond = 0xFF;
   void note_known(std::uint8_t id) {
     if (id == 0 || known_[id] != 0) return;
-    known_[id] = fields_.size() < kBeyond - 1 ? static_cast<std::uint8_t>(fields_.size() + 1) : kBeyond;
+    known_[id] =
+        fields_.size() < kBeyond - 1 ? static_cast<std::uint8_t>(fields_.size() + 1) : kBeyond;
   }
   template <std::size_t N>
-  [[gnu::always_inline]] void find_into(const FieldNameSet<N>& names, std::size_t i, FieldValues<N>& out) const {
+  [[gnu::always_inline]] void find_into(const FieldNameSet<N>& names, std::size_t i,
+                                        FieldValues<N>& out) const {
     const std::uint8_t at = known_[names.id(i)];
     if (at == 0) return;
     if (at != kBeyond) [[likely]] {
@@ -285,7 +287,8 @@ class RawEvent {
     // A view into our own text (a field copied under another name) is referenced, not copied:
     // appending it could also move the bytes it points at.
     if (text_.owns(s.data())) {
-      return {static_cast<std::uint32_t>(s.data() - text_.data()), static_cast<std::uint32_t>(s.size())};
+      return {static_cast<std::uint32_t>(s.data() - text_.data()),
+              static_cast<std::uint32_t>(s.size())};
     }
     const std::uint32_t at = text_.append(s);
     return {at, static_cast<std::uint32_t>(s.size())};
@@ -310,8 +313,15 @@ class RawEvent::FieldList {
     iterator() = default;
     iterator(const RawEvent* e, std::size_t i) : e_(e), i_(i) {}
     RawField operator*() const { return e_->fields()[i_]; }
-    iterator& operator++() { ++i_; return *this; }
-    iterator operator++(int) { iterator t = *this; ++i_; return t; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator t = *this;
+      ++i_;
+      return t;
+    }
     bool operator==(const iterator& o) const { return i_ == o.i_; }
     difference_type operator-(const iterator& o) const {
       return static_cast<difference_type>(i_) - static_cast<difference_type>(o.i_);

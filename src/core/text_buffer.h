@@ -23,7 +23,9 @@ class TextBuffer {
     }
   }
   TextBuffer(TextBuffer&& o) noexcept
-      : data_(std::move(o.data_)), size_(std::exchange(o.size_, 0)), cap_(std::exchange(o.cap_, 0)) {}
+      : data_(std::move(o.data_)),
+        size_(std::exchange(o.size_, 0)),
+        cap_(std::exchange(o.cap_, 0)) {}
   TextBuffer& operator=(const TextBuffer& o) {
     if (this != &o) {
       size_ = 0;
@@ -46,7 +48,8 @@ class TextBuffer {
   [[nodiscard]] bool empty() const { return size_ == 0; }
   [[nodiscard]] bool owns(const char* p) const {
     // One unsigned comparison: below the buffer wraps around to a huge distance.
-    return reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(data_.get()) < size_;
+    return reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(data_.get()) <
+           size_;
   }
   void clear() { size_ = 0; }
   void reserve(std::size_t n) {

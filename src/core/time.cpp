@@ -48,8 +48,8 @@ void append_filetime_iso(std::string& out, std::uint64_t ft, int digits) {
   // FILETIMEs from 2^63 on are attacker bytes too: subtract in unsigned arithmetic (the signed
   // subtraction overflowed, UBSan in fuzz_evtx_chunk) and floor-divide without an offset that
   // could overflow near INT64_MIN. Results are unchanged wherever the old arithmetic was defined.
-  const auto unix_ticks = static_cast<std::int64_t>(
-      ft - static_cast<std::uint64_t>(kFiletimeUnixEpoch));
+  const auto unix_ticks =
+      static_cast<std::int64_t>(ft - static_cast<std::uint64_t>(kFiletimeUnixEpoch));
   std::int64_t secs = unix_ticks / 10000000;
   std::int64_t frac = unix_ticks % 10000000;
   if (frac < 0) --secs, frac += 10000000;
@@ -128,7 +128,8 @@ std::optional<std::uint64_t> parse_iso_time(std::string_view s) {
                     fixed(0, 4, y) && fixed(5, 2, mo) && fixed(8, 2, d) && fixed(11, 2, h) &&
                     fixed(14, 2, mi) && fixed(17, 2, se);
   if (fast) i = 19;
-  if (!fast && (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d))) return std::nullopt;
+  if (!fast && (!num(4, y) || !lit('-') || !num(2, mo) || !lit('-') || !num(2, d)))
+    return std::nullopt;
   if (fast || (i < s.size() && (s[i] == 'T' || s[i] == ' ' || s[i] == 't'))) {
     if (!fast) {
       ++i;

@@ -18,9 +18,12 @@ constexpr char kHex[] = "0123456789abcdef";
 /// Whether an ASCII character needs an escape in `e` (else it is copied as it is).
 inline bool needs_escape(unsigned c, Escape e) {
   switch (e) {
-    case Escape::kNone: return false;
-    case Escape::kJson: return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
-    case Escape::kXmlText: return c < 0x20 || c == '&' || c == '<' || c == '>';
+    case Escape::kNone:
+      return false;
+    case Escape::kJson:
+      return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+    case Escape::kXmlText:
+      return c < 0x20 || c == '&' || c == '<' || c == '>';
     case Escape::kXmlAttr:
       return c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'';
   }
@@ -40,9 +43,9 @@ void append_code_point(std::string& out, char32_t cp) {
                  static_cast<char>(0x80 | (cp & 0x3F))};
     out.append(b, 3);
   } else {
-    char b[4] = {static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
-                 static_cast<char>(0x80 | ((cp >> 6) & 0x3F)),
-                 static_cast<char>(0x80 | (cp & 0x3F))};
+    char b[4] = {
+        static_cast<char>(0xF0 | (cp >> 18)), static_cast<char>(0x80 | ((cp >> 12) & 0x3F)),
+        static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
     out.append(b, 4);
   }
 }
@@ -64,14 +67,33 @@ const EscapeTables kEscapeTables;
 char* put_escape(char* w, unsigned c, Escape e) {
   if (e == Escape::kJson) {
     switch (c) {
-      case '"': *w++ = '\\'; *w++ = '"'; return w;
-      case '\\': *w++ = '\\'; *w++ = '\\'; return w;
-      case '\n': *w++ = '\\'; *w++ = 'n'; return w;
-      case '\r': *w++ = '\\'; *w++ = 'r'; return w;
-      case '\t': *w++ = '\\'; *w++ = 't'; return w;
+      case '"':
+        *w++ = '\\';
+        *w++ = '"';
+        return w;
+      case '\\':
+        *w++ = '\\';
+        *w++ = '\\';
+        return w;
+      case '\n':
+        *w++ = '\\';
+        *w++ = 'n';
+        return w;
+      case '\r':
+        *w++ = '\\';
+        *w++ = 'r';
+        return w;
+      case '\t':
+        *w++ = '\\';
+        *w++ = 't';
+        return w;
       default:
-        *w++ = '\\'; *w++ = 'u'; *w++ = '0'; *w++ = '0';
-        *w++ = kHex[(c >> 4) & 0xF]; *w++ = kHex[c & 0xF];
+        *w++ = '\\';
+        *w++ = 'u';
+        *w++ = '0';
+        *w++ = '0';
+        *w++ = kHex[(c >> 4) & 0xF];
+        *w++ = kHex[c & 0xF];
         return w;
     }
   }
@@ -80,11 +102,21 @@ char* put_escape(char* w, unsigned c, Escape e) {
     while (*text) *w++ = *text++;
   };
   switch (c) {
-    case '&': put("&amp;"); return w;
-    case '<': put("&lt;"); return w;
-    case '>': put("&gt;"); return w;
-    case '"': put("&quot;"); return w;
-    case '\'': put("&apos;"); return w;
+    case '&':
+      put("&amp;");
+      return w;
+    case '<':
+      put("&lt;");
+      return w;
+    case '>':
+      put("&gt;");
+      return w;
+    case '"':
+      put("&quot;");
+      return w;
+    case '\'':
+      put("&apos;");
+      return w;
     default:
       if (e == Escape::kXmlText && (c == '\t' || c == '\n' || c == '\r')) {
         *w++ = static_cast<char>(c);
@@ -165,9 +197,8 @@ __attribute__((target("avx2"))) inline __m256i units_equal(__m256i v, char c) {
   return _mm256_cmpeq_epi16(v, _mm256_set1_epi16(c));
 }
 
-__attribute__((target("avx2"))) std::size_t ascii_run_avx2(const std::uint8_t* src,
-                                                             std::size_t n, char* w,
-                                                             Escape escape) {
+__attribute__((target("avx2"))) std::size_t ascii_run_avx2(const std::uint8_t* src, std::size_t n,
+                                                           char* w, Escape escape) {
   std::size_t i = 0;
   const __m256i lo = _mm256_set1_epi16(0x20), hi = _mm256_set1_epi16(0x7E);
   for (; i + 16 <= n; i += 16) {
@@ -254,7 +285,8 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
     }
 #endif
     if (i >= units) break;
-    const unsigned c = static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+    const unsigned c =
+        static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
     if (c < 0x80) {
       if (c == 0) {
         if (stop_at_nul) break;
@@ -275,7 +307,8 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
     if (c >= 0xD800 && c <= 0xDBFF) {
       cp = 0xFFFD;
       if (i + 1 < units) {
-        const unsigned d = static_cast<unsigned>(bytes[2 * i + 2]) | (static_cast<unsigned>(bytes[2 * i + 3]) << 8);
+        const unsigned d = static_cast<unsigned>(bytes[2 * i + 2]) |
+                           (static_cast<unsigned>(bytes[2 * i + 3]) << 8);
         if (d >= 0xDC00 && d <= 0xDFFF) {
           cp = 0x10000 + ((c - 0xD800) << 10) + (d - 0xDC00);
           ++i;
@@ -332,7 +365,9 @@ void append_latin1(std::string& out, std::span<const std::uint8_t> bytes, Escape
       // the sink's escaped characters (JSON '"' '\\'; XML '&' '<' '>', in attributes '"' '\'').
       __m128i ok = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F)),
                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x7F)));
-      const auto drop = [&](char c) { ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), ok); };
+      const auto drop = [&](char c) {
+        ok = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), ok);
+      };
       if (escape == Escape::kJson) {
         drop('"');
         drop('\\');

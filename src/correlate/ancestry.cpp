@@ -35,14 +35,14 @@ bool one_of(std::string_view name, const std::array<std::string_view, N>& names)
 }
 
 constexpr std::array<std::string_view, 12> kWebServers = {
-    "w3wp.exe",    "httpd.exe",  "nginx.exe",       "php-cgi.exe",
-    "sqlservr.exe", "tomcat.exe", "tomcat7.exe",    "tomcat8.exe",
-    "tomcat9.exe", "umworkerprocess.exe", "coldfusion.exe", "jrun.exe"};
-constexpr std::array<std::string_view, 6> kJavaWebRoots = {"tomcat", "jboss", "weblogic",
+    "w3wp.exe",     "httpd.exe",           "nginx.exe",      "php-cgi.exe",
+    "sqlservr.exe", "tomcat.exe",          "tomcat7.exe",    "tomcat8.exe",
+    "tomcat9.exe",  "umworkerprocess.exe", "coldfusion.exe", "jrun.exe"};
+constexpr std::array<std::string_view, 6> kJavaWebRoots = {"tomcat",    "jboss",     "weblogic",
                                                            "websphere", "glassfish", "wildfly"};
 constexpr std::array<std::string_view, 14> kDocuments = {
-    "winword.exe", "excel.exe",       "powerpnt.exe",     "outlook.exe", "msaccess.exe",
-    "mspub.exe",   "visio.exe",       "onenote.exe",      "eqnedt32.exe", "acrord32.exe",
+    "winword.exe", "excel.exe",       "powerpnt.exe",       "outlook.exe",  "msaccess.exe",
+    "mspub.exe",   "visio.exe",       "onenote.exe",        "eqnedt32.exe", "acrord32.exe",
     "acrobat.exe", "foxitreader.exe", "foxitpdfreader.exe", "hwp.exe"};
 constexpr std::array<std::string_view, 4> kRemoteServices = {"services.exe", "wmiprvse.exe",
                                                              "wsmprovhost.exe", "winrshost.exe"};
@@ -85,44 +85,59 @@ Shape shape_of(std::string_view image_name, std::string_view cl,
 
 std::string_view kind_name(AncestryKind kind) {
   switch (kind) {
-    case kKindWebServer: return "web-server";
-    case kKindDocument: return "document";
-    case kKindRemoteService: return "remote-service";
-    case kKindUserWritable: return "user-writable";
+    case kKindWebServer:
+      return "web-server";
+    case kKindDocument:
+      return "document";
+    case kKindRemoteService:
+      return "remote-service";
+    case kKindUserWritable:
+      return "user-writable";
   }
   return "unknown";
 }
 
 std::string_view kind_description(AncestryKind kind) {
   switch (kind) {
-    case kKindWebServer: return "a web or database server process (web shell, xp_cmdshell)";
-    case kKindDocument: return "a document program (a malicious document or attachment)";
+    case kKindWebServer:
+      return "a web or database server process (web shell, xp_cmdshell)";
+    case kKindDocument:
+      return "a document program (a malicious document or attachment)";
     case kKindRemoteService:
       return "a service or WMI/WinRM host (remote execution: sc, wmic /node, PsExec-like)";
-    case kKindUserWritable: return "a binary in a user-writable folder (a dropped implant)";
+    case kKindUserWritable:
+      return "a binary in a user-writable folder (a dropped implant)";
   }
   return "";
 }
 
 std::string_view shape_name(Shape shape) {
   switch (shape) {
-    case Shape::kNone: return "";
-    case Shape::kAdminShareOutput: return "admin-share-output";
-    case Shape::kPipeEcho: return "named-pipe-echo";
-    case Shape::kPsExecService: return "psexec-service";
-    case Shape::kAtExecOutput: return "atexec-output";
+    case Shape::kNone:
+      return "";
+    case Shape::kAdminShareOutput:
+      return "admin-share-output";
+    case Shape::kPipeEcho:
+      return "named-pipe-echo";
+    case Shape::kPsExecService:
+      return "psexec-service";
+    case Shape::kAtExecOutput:
+      return "atexec-output";
   }
   return "";
 }
 
 std::string_view shape_description(Shape shape) {
   switch (shape) {
-    case Shape::kNone: return "";
+    case Shape::kNone:
+      return "";
     case Shape::kAdminShareOutput:
-      return "output redirected to \\\\127.0.0.1\\ADMIN$ or C$\\__output (impacket wmiexec/smbexec)";
+      return "output redirected to \\\\127.0.0.1\\ADMIN$ or C$\\__output (impacket "
+             "wmiexec/smbexec)";
     case Shape::kPipeEcho:
       return "cmd.exe echoing into a named pipe (Meterpreter/Cobalt Strike getsystem)";
-    case Shape::kPsExecService: return "started by a PsExec-style service (PSEXESVC, PAExec, RemCom)";
+    case Shape::kPsExecService:
+      return "started by a PsExec-style service (PSEXESVC, PAExec, RemCom)";
     case Shape::kAtExecOutput:
       return "a scheduled task writing its output to %windir%\\Temp\\*.tmp (impacket atexec)";
   }
@@ -134,14 +149,16 @@ const std::vector<AutomationPattern>& automation_patterns() {
       {"azure-guest-agent",
        "the Azure VM guest agent and its extensions (C:\\WindowsAzure, C:\\Packages\\Plugins) run "
        "inventory and configuration commands on every Azure VM",
-       {"\\windowsazure\\", "\\packages\\plugins\\", "waappagent.exe", "windowsazureguestagent.exe"},
+       {"\\windowsazure\\", "\\packages\\plugins\\", "waappagent.exe",
+        "windowsazureguestagent.exe"},
        {}},
       {"aws-agent",
        "the AWS SSM agent and EC2Launch/EC2Config run configuration documents on EC2 instances",
        {"amazon-ssm-agent.exe", "ssm-document-worker.exe", "ssm-agent-worker.exe",
         "\\amazon\\ec2launch\\", "\\amazon\\ec2config"},
        {}},
-      {"gcp-agent", "the Google guest agent configures Compute Engine instances",
+      {"gcp-agent",
+       "the Google guest agent configures Compute Engine instances",
        {"googleguestagent.exe", "\\google\\compute engine\\"},
        {}},
       {"gather-network-info",
@@ -154,14 +171,17 @@ const std::vector<AutomationPattern>& automation_patterns() {
        "CompatTelRunner, MpCmdRun, TiWorker)",
        {"\\sdiagnhost.exe", "\\usoclient.exe", "\\musnotification.exe", "\\compattelrunner.exe",
         "\\mpcmdrun.exe", "\\programdata\\microsoft\\windows defender\\", "\\tiworker.exe",
-        "\\trustedinstaller.exe", "\\devicecensus.exe", "\\windows defender advanced threat "
-                                                        "protection\\"},
+        "\\trustedinstaller.exe", "\\devicecensus.exe",
+        "\\windows defender advanced threat "
+        "protection\\"},
        {}},
-      {"sccm-agent", "the Configuration Manager client (C:\\Windows\\CCM) runs inventory and "
-                     "deployment scripts",
+      {"sccm-agent",
+       "the Configuration Manager client (C:\\Windows\\CCM) runs inventory and "
+       "deployment scripts",
        {"\\windows\\ccm\\", "\\windows\\ccmsetup\\"},
        {}},
-      {"intune-agent", "the Intune management extension runs the scripts an administrator assigned",
+      {"intune-agent",
+       "the Intune management extension runs the scripts an administrator assigned",
        {"\\microsoft intune management extension\\", "\\agentexecutor.exe"},
        {}},
       {"ci-agent",
@@ -191,7 +211,7 @@ bool writable_lower(std::string_view p) {
     return false;
   }
   static constexpr std::array<std::string_view, 8> kFolders = {
-      "\\temp\\",           "\\tmp\\",           "\\downloads\\", "\\appdata\\",
+      "\\temp\\",          "\\tmp\\",          "\\downloads\\", "\\appdata\\",
       "\\users\\public\\", "\\$recycle.bin\\", "\\perflogs\\",  "\\windows\\tasks\\"};
   for (std::string_view f : kFolders) {
     if (contains(p, f)) return true;
@@ -268,17 +288,16 @@ const AutomationPattern* ProcessTable::automation_of(std::string_view path,
   // Command-line patterns only for the script hosts and runtimes that run such scripts: a shell
   // line that merely mentions a pattern is not the automation.
   const std::string name = file_name(path);
-  const bool runtime = name == "cscript.exe" || name == "wscript.exe" || name == "java.exe" ||
-                       name == "javaw.exe";
+  const bool runtime =
+      name == "cscript.exe" || name == "wscript.exe" || name == "java.exe" || name == "javaw.exe";
   for (const AutomationPattern& p : automation_patterns()) {
     if (std::find(disabled_.begin(), disabled_.end(), p.name) != disabled_.end()) continue;
     if (std::any_of(p.images.begin(), p.images.end(),
                     [&](std::string_view n) { return contains(path, n); })) {
       return &p;
     }
-    if (runtime && std::any_of(p.command_lines.begin(), p.command_lines.end(), [&](std::string_view n) {
-          return icontains(command_line, n);
-        })) {
+    if (runtime && std::any_of(p.command_lines.begin(), p.command_lines.end(),
+                               [&](std::string_view n) { return icontains(command_line, n); })) {
       return &p;
     }
   }
@@ -289,7 +308,9 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   AncestryInfo info;
   const std::string host(host_key);
   expire_host(host, e.time);
-  auto head = [](std::string_view line) { return line.substr(0, std::min(line.size(), kNodeCommandLine)); };
+  auto head = [](std::string_view line) {
+    return line.substr(0, std::min(line.size(), kNodeCommandLine));
+  };
   // The parent as this event names it, then the remembered ancestors above it.
   std::uint64_t parent_key = 0;
   if (!e.parent_process_guid().empty() || e.parent_pid) {
@@ -312,9 +333,8 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   bool ancestor_output = admin_share_output(pcl) || (node != nullptr && node->admin_share);
   for (int depth = 0; node != nullptr && depth < kMaxDepth; ++depth) {
     auto it = node->parent_key == 0 ? nodes_.end() : nodes_.find(node->parent_key);
-    const Node* up = it != nodes_.end() && it->second.time <= node->time + kParentSkew
-                         ? &it->second
-                         : nullptr;
+    const Node* up =
+        it != nodes_.end() && it->second.time <= node->time + kParentSkew ? &it->second : nullptr;
     if (up == nullptr) {
       // The parent's own creation is not in the logs (or expired): its image still is.
       if (!node->parent_path.empty()) info.paths.push_back(node->parent_path);
@@ -372,7 +392,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
 
   // Remember this process as a possible ancestor (under its GUID and its PID).
-  Node self{e.time, std::move(image), parent_key, std::move(parent_path), admin_share_output(cl),
+  Node self{e.time,    std::move(image), parent_key, std::move(parent_path), admin_share_output(cl),
             automation};
   if (!e.process_guid().empty()) put(host, key_of(host_key, e.process_guid(), e.pid), self);
   if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(self));

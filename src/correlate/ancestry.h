@@ -40,7 +40,10 @@ enum AncestryKind : std::uint8_t {
 inline constexpr std::size_t kKindCount = 4;
 /// Bit position of a kind (0..3).
 [[nodiscard]] constexpr std::size_t kind_index(AncestryKind kind) {
-  return kind == kKindWebServer ? 0 : kind == kKindDocument ? 1 : kind == kKindRemoteService ? 2 : 3;
+  return kind == kKindWebServer       ? 0
+         : kind == kKindDocument      ? 1
+         : kind == kKindRemoteService ? 2
+                                      : 3;
 }
 /// "web-server", "document", "remote-service", "user-writable".
 [[nodiscard]] std::string_view kind_name(AncestryKind kind);
@@ -79,7 +82,7 @@ struct AncestryInfo {
   std::vector<std::string> chain;
   /// Full paths of the same (lower-case), for the reasons.
   std::vector<std::string> paths;
-  std::uint8_t kinds = 0;  ///< AncestryKind bits
+  std::uint8_t kinds = 0;                           ///< AncestryKind bits
   std::array<std::string, kKindCount> kind_images;  ///< the ancestor behind each kind (path)
   Shape shape = Shape::kNone;
   const AutomationPattern* automation = nullptr;
@@ -118,10 +121,10 @@ class ProcessTable {
  private:
   struct Node {
     std::uint64_t time = 0;
-    std::string path;             ///< lower-case image path
+    std::string path;              ///< lower-case image path
     std::uint64_t parent_key = 0;  ///< key of the parent node (0: unknown)
-    std::string parent_path;  ///< lower-case parent image as logged (when its node is gone)
-    bool admin_share = false;  ///< its command line redirects output to an admin share
+    std::string parent_path;       ///< lower-case parent image as logged (when its node is gone)
+    bool admin_share = false;      ///< its command line redirects output to an admin share
     const AutomationPattern* automation = nullptr;  ///< its own or inherited verdict
   };
   struct Session {

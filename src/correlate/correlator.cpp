@@ -19,8 +19,8 @@ constexpr std::size_t kAutomationExamples = 8;
 /// Commands that execute on another host when they name one.
 bool remote_command(std::string_view command, std::string_view phase) {
   if (phase == "spread") return true;
-  static constexpr std::string_view kRemote[] = {"at",  "schtasks", "wmic", "sc",   "reg",
-                                                 "psexec", "net use", "winrs", "copy", "xcopy"};
+  static constexpr std::string_view kRemote[] = {"at",     "schtasks", "wmic",  "sc",   "reg",
+                                                 "psexec", "net use",  "winrs", "copy", "xcopy"};
   return std::find(std::begin(kRemote), std::end(kRemote), command) != std::end(kRemote);
 }
 
@@ -65,26 +65,34 @@ struct ShapeInfo {
 
 ShapeInfo shape_info(Shape s) {
   switch (s) {
-    case Shape::kAdminShareOutput: return {"lateral-movement", {"T1047", "T1021.002"}};
-    case Shape::kPipeEcho: return {"privilege-escalation", {"T1134.001"}};
-    case Shape::kPsExecService: return {"lateral-movement", {"T1569.002", "T1021.002"}};
-    case Shape::kAtExecOutput: return {"lateral-movement", {"T1053.005"}};
-    case Shape::kNone: break;
+    case Shape::kAdminShareOutput:
+      return {"lateral-movement", {"T1047", "T1021.002"}};
+    case Shape::kPipeEcho:
+      return {"privilege-escalation", {"T1134.001"}};
+    case Shape::kPsExecService:
+      return {"lateral-movement", {"T1569.002", "T1021.002"}};
+    case Shape::kAtExecOutput:
+      return {"lateral-movement", {"T1053.005"}};
+    case Shape::kNone:
+      break;
   }
   return {};
 }
 
 ShapeInfo kind_info(AncestryKind k, std::string_view image) {
   switch (k) {
-    case kKindWebServer: return {"persistence", {"T1505.003"}};
-    case kKindDocument: return {"execution", {"T1204.002"}};
+    case kKindWebServer:
+      return {"persistence", {"T1505.003"}};
+    case kKindDocument:
+      return {"execution", {"T1204.002"}};
     case kKindRemoteService:
       if (iends_with(image, "wmiprvse.exe")) return {"execution", {"T1047"}};
       if (iends_with(image, "wsmprovhost.exe") || iends_with(image, "winrshost.exe")) {
         return {"lateral-movement", {"T1021.006"}};
       }
       return {"execution", {"T1569.002"}};
-    case kKindUserWritable: return {"execution", {"T1204.002"}};
+    case kKindUserWritable:
+      return {"execution", {"T1204.002"}};
   }
   return {};
 }
@@ -109,8 +117,8 @@ struct IncidentStage::Cluster {
   std::uint64_t last = 0;
   std::vector<Finding> findings;
   ClusterFacts facts;
-  std::set<std::uint64_t> linked;       ///< cluster ids linked either way
-  std::vector<std::string> related;     ///< incident ids of linked clusters that closed first
+  std::set<std::uint64_t> linked;    ///< cluster ids linked either way
+  std::vector<std::string> related;  ///< incident ids of linked clusters that closed first
 };
 
 struct IncidentStage::Held {
@@ -155,7 +163,8 @@ void IncidentStage::advance(std::string_view host, std::uint64_t now) {
 /// records where it came from (SourceRef, channel, event id, times), which is what the sinks
 /// read. The raw field maps (1-2 KB per record, which the detectors have used already) are
 /// dropped: a busy host holds thousands of findings while its clusters stay open.
-std::shared_ptr<const ProcessEvent> IncidentStage::slim(const std::shared_ptr<const ProcessEvent>& p) {
+std::shared_ptr<const ProcessEvent> IncidentStage::slim(
+    const std::shared_ptr<const ProcessEvent>& p) {
   if (!p) return p;
   if (p == slim_from_) return slim_to_;
   auto copy = std::make_shared<ProcessEvent>(*p);
@@ -235,7 +244,8 @@ void IncidentStage::on_finding(const Finding& finding) {
   if (it != open_.end()) {
     Cluster& c = *it->second;
     const bool quiet = f.time() > c.last + kClusterGap;
-    const bool full = f.time() > c.start + kMaxClusterSpan || c.findings.size() >= kMaxClusterFindings;
+    const bool full =
+        f.time() > c.start + kMaxClusterSpan || c.findings.size() >= kMaxClusterFindings;
     if (quiet || full) {
       if (full && !quiet) stats_.forced_closes++;
       close(c);
@@ -377,9 +387,8 @@ void IncidentStage::close(Cluster& c) {
     for (std::uint64_t other : c.linked) {
       auto done = closed_ids_.find(other);
       if (done != closed_ids_.end()) {
-        if (!done->second.second.empty() &&
-            std::find(inc->related.begin(), inc->related.end(), done->second.second) ==
-                inc->related.end()) {
+        if (!done->second.second.empty() && std::find(inc->related.begin(), inc->related.end(),
+                                                      done->second.second) == inc->related.end()) {
           inc->related.push_back(done->second.second);
         }
         continue;
@@ -424,10 +433,12 @@ void IncidentStage::close_where(bool all) {
   for (auto& [k, c] : open_) {
     // A cluster ends by its own host's clock (see host_now_).
     const std::uint64_t now = host_now_[c->host_key];
-    if (all || c->last + kClusterGap < now || c->start + kMaxClusterSpan < now) done.push_back(c.get());
+    if (all || c->last + kClusterGap < now || c->start + kMaxClusterSpan < now)
+      done.push_back(c.get());
   }
   // Deterministic order: by cluster id (creation order).
-  std::sort(done.begin(), done.end(), [](const Cluster* a, const Cluster* b) { return a->id < b->id; });
+  std::sort(done.begin(), done.end(),
+            [](const Cluster* a, const Cluster* b) { return a->id < b->id; });
   for (Cluster* c : done) close(*c);
 }
 
@@ -555,8 +566,8 @@ void Correlator::on_execution(const AnalyzedEvent& ae, std::vector<Match>& out) 
       Match m;
       m.engine = MatchEngine::kCorrelation;
       m.rule_id = fmt::format("ancestry.{}", kind_name(k));
-      m.title = fmt::format("{} under {}", program.empty() ? "a command" : program,
-                            kind_description(k));
+      m.title =
+          fmt::format("{} under {}", program.empty() ? "a command" : program, kind_description(k));
       m.level = Level::kHigh;
       m.tactic = std::string(ki.tactic);
       m.techniques = std::move(ki.techniques);

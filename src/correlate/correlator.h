@@ -116,7 +116,8 @@ class IncidentStage final : public Sink {
   const ProcessEvent* context_process_ = nullptr;
   /// The execution slimmed last, and its slim copy (findings of one execution come together).
   std::shared_ptr<const ProcessEvent> slim_from_, slim_to_;
-  [[nodiscard]] std::shared_ptr<const ProcessEvent> slim(const std::shared_ptr<const ProcessEvent>& p);
+  [[nodiscard]] std::shared_ptr<const ProcessEvent> slim(
+      const std::shared_ptr<const ProcessEvent>& p);
   AncestryInfo context_;
   std::uint64_t now_ = 0;
   std::uint64_t next_sweep_ = 0;
@@ -148,9 +149,7 @@ class Correlator final : public Detector {
  public:
   Correlator(std::vector<Sink*> downstream, const CorrelateOptions& options = {});
   [[nodiscard]] std::string_view name() const override { return "correlation"; }
-  [[nodiscard]] std::uint8_t interests() const override {
-    return sessions_ ? kInterestLogons : 0;
-  }
+  [[nodiscard]] std::uint8_t interests() const override { return sessions_ ? kInterestLogons : 0; }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
   void on_event(const Event& event) override;
   void on_time(std::uint64_t time) override;

@@ -13,21 +13,30 @@ namespace {
 
 double noise_factor(kb::Noise n, const ScoreWeights& w) {
   switch (n) {
-    case kb::Noise::kVeryLow: return w.noise_very_low;
-    case kb::Noise::kLow: return w.noise_low;
-    case kb::Noise::kMedium: return w.noise_medium;
-    case kb::Noise::kHigh: return w.noise_high;
+    case kb::Noise::kVeryLow:
+      return w.noise_very_low;
+    case kb::Noise::kLow:
+      return w.noise_low;
+    case kb::Noise::kMedium:
+      return w.noise_medium;
+    case kb::Noise::kHigh:
+      return w.noise_high;
   }
   return w.noise_medium;
 }
 
 double level_points(Level l, const ScoreWeights& w) {
   switch (l) {
-    case Level::kCritical: return w.level_critical;
-    case Level::kHigh: return w.level_high;
-    case Level::kMedium: return w.level_medium;
-    case Level::kLow: return w.level_low;
-    case Level::kInformational: return 0;
+    case Level::kCritical:
+      return w.level_critical;
+    case Level::kHigh:
+      return w.level_high;
+    case Level::kMedium:
+      return w.level_medium;
+    case Level::kLow:
+      return w.level_low;
+    case Level::kInformational:
+      return 0;
   }
   return 0;
 }
@@ -99,8 +108,9 @@ ClusterScore score_cluster(const ClusterFacts& f, const ScoreWeights& w) {
     s.reasons.push_back(fmt::format("{} distinct command(s): {} ({:.1f} points by phase and noise)",
                                     f.commands.size(), list_commands(names), phase_points));
   }
-  const auto study_commands = static_cast<int>(std::count_if(
-      f.commands.begin(), f.commands.end(), [](const CommandFact& c) { return study_phase(c.phase); }));
+  const auto study_commands =
+      static_cast<int>(std::count_if(f.commands.begin(), f.commands.end(),
+                                     [](const CommandFact& c) { return study_phase(c.phase); }));
   if (s.phases.size() >= 2 && study_commands >= w.chain_min_commands &&
       phase_points >= w.chain_min_points) {
     total += w.chain_bonus;
@@ -111,9 +121,10 @@ ClusterScore score_cluster(const ClusterFacts& f, const ScoreWeights& w) {
   const int burst = burst_size(f, w.burst_window);
   if (burst >= w.burst_commands) {
     total += w.burst_bonus;
-    s.reasons.push_back(fmt::format("a burst of {} distinct recon/discovery commands within {} "
-                                    "minutes (+{:g})",
-                                    burst, w.burst_window / (60ULL * 10'000'000), w.burst_bonus));
+    s.reasons.push_back(
+        fmt::format("a burst of {} distinct recon/discovery commands within {} "
+                    "minutes (+{:g})",
+                    burst, w.burst_window / (60ULL * 10'000'000), w.burst_bonus));
   }
   for (AncestryKind k : {kKindWebServer, kKindDocument, kKindRemoteService, kKindUserWritable}) {
     if ((f.kinds & k) == 0) continue;

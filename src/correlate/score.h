@@ -34,8 +34,8 @@ struct ScoreWeights {
   double burst_bonus = 3;
   int burst_commands = 5;
   std::uint64_t burst_window = 600ULL * 10'000'000;
-  double ancestry = 4;     ///< per unusual-ancestry kind
-  double shape = 5;        ///< per remote-execution shape
+  double ancestry = 4;  ///< per unusual-ancestry kind
+  double shape = 5;     ///< per remote-execution shape
   /// The target side of a remote-execution link, when its activity looks remote itself.
   double link_target = 3;
   double obfuscation = 2;  ///< a command line scored at least obfuscation_min
@@ -58,13 +58,13 @@ struct ClusterFacts {
   std::vector<CommandFact> commands;  ///< distinct, in order of first appearance
   /// (time, command index) of every recon/discovery finding, in time order.
   std::vector<std::pair<std::uint64_t, std::size_t>> probes;
-  std::uint8_t kinds = 0;                 ///< AncestryKind bits seen
+  std::uint8_t kinds = 0;                  ///< AncestryKind bits seen
   std::array<std::string, 4> kind_images;  ///< the ancestor behind each kind (kind_index)
-  std::vector<std::string> shapes;        ///< shape names seen
-  std::vector<std::string> links_from;    ///< "ws01" hosts that reached this one
-  std::vector<std::string> targets;       ///< remote hosts named by spread commands
-  int obfuscation = 0;                    ///< highest score
-  std::uint32_t logon_type = 0;           ///< of the first finding's session
+  std::vector<std::string> shapes;         ///< shape names seen
+  std::vector<std::string> links_from;     ///< "ws01" hosts that reached this one
+  std::vector<std::string> targets;        ///< remote hosts named by spread commands
+  int obfuscation = 0;                     ///< highest score
+  std::uint32_t logon_type = 0;            ///< of the first finding's session
   std::string source_address;
 };
 

@@ -9,9 +9,12 @@ namespace cmdsentry {
 
 std::string_view to_string(DiagnosticSeverity severity) {
   switch (severity) {
-    case DiagnosticSeverity::kNote: return "note";
-    case DiagnosticSeverity::kWarning: return "warning";
-    case DiagnosticSeverity::kError: return "error";
+    case DiagnosticSeverity::kNote:
+      return "note";
+    case DiagnosticSeverity::kWarning:
+      return "warning";
+    case DiagnosticSeverity::kError:
+      return "error";
   }
   return "warning";
 }

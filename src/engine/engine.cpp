@@ -46,7 +46,7 @@ Diagnostic from_source(const sources::SourceDiagnostic& d) {
   out.severity = d.severity == sources::Severity::kError     ? DiagnosticSeverity::kError
                  : d.severity == sources::Severity::kWarning ? DiagnosticSeverity::kWarning
                                                              : DiagnosticSeverity::kNote;
-  out.code = !d.code.empty()                               ? d.code
+  out.code = !d.code.empty()                           ? d.code
              : d.severity == sources::Severity::kInfo  ? "not-a-log"
              : d.severity == sources::Severity::kError ? "unreadable"
                                                        : "skipped";
@@ -70,12 +70,14 @@ Diagnostic warning(std::string code, std::string message) {
 
 /// Takes a Sysmon event's time from its record when UtcTime disagrees by a clock offset.
 bool correct_clock(ProcessEvent& p) {
-  if (!p.has(EvidenceKind::kSysmon1) || p.kinds != static_cast<std::uint8_t>(EvidenceKind::kSysmon1)) {
+  if (!p.has(EvidenceKind::kSysmon1) ||
+      p.kinds != static_cast<std::uint8_t>(EvidenceKind::kSysmon1)) {
     return false;
   }
   const RawEvent* r = p.evidence.empty() ? nullptr : p.evidence.front().get();
   if (r == nullptr || r->time_created == 0 || p.time == 0) return false;
-  const std::int64_t d = static_cast<std::int64_t>(r->time_created) - static_cast<std::int64_t>(p.time);
+  const std::int64_t d =
+      static_cast<std::int64_t>(r->time_created) - static_cast<std::int64_t>(p.time);
   if (static_cast<std::uint64_t>(d < 0 ? -d : d) < kClockOffsetThreshold) return false;
   p.clock_offset = d;
   p.time = r->time_created;
@@ -87,8 +89,13 @@ class Producer {
  public:
   Producer(std::string name, const BufferInput* buffer, bool live, sources::SourceOptions options,
            bool keep_other, std::size_t queue_batches, std::size_t batch)
-      : name_(std::move(name)), buffer_(buffer), live_(live), options_(std::move(options)),
-        keep_other_(keep_other), queue_batches_(queue_batches), batch_(batch) {}
+      : name_(std::move(name)),
+        buffer_(buffer),
+        live_(live),
+        options_(std::move(options)),
+        keep_other_(keep_other),
+        queue_batches_(queue_batches),
+        batch_(batch) {}
   ~Producer() {
     {
       std::lock_guard lock(mu_);
@@ -97,7 +104,9 @@ class Producer {
     space_.notify_all();
     if (thread_.joinable()) thread_.join();
   }
-  void start() { thread_ = std::thread([this] { run(); }); }
+  void start() {
+    thread_ = std::thread([this] { run(); });
+  }
 
   /// Next batch: true with `out` filled, false at the end. With a timeout, returns true with
   /// an empty batch when nothing came in time.
@@ -205,10 +214,14 @@ class Run {
  public:
   Run(const EngineOptions& o, const std::vector<Detector*>& detectors,
       const std::vector<Sink*>& sinks, const DiagnosticHandler& on_diag)
-      : o_(o), detectors_(detectors), sinks_(sinks), on_diag_(on_diag),
+      : o_(o),
+        detectors_(detectors),
+        sinks_(sinks),
+        on_diag_(on_diag),
         merger_([this](Event&& e) { merged(std::move(e)); }),
-        stage_(o.max_held, engine::StageOutput{[this](AnalyzedEvent&& ae) { execution(std::move(ae)); },
-                                       [this](Event&& e) { other(std::move(e)); }},
+        stage_(o.max_held,
+               engine::StageOutput{[this](AnalyzedEvent&& ae) { execution(std::move(ae)); },
+                                   [this](Event&& e) { other(std::move(e)); }},
                resolve_threads(o.threads)) {
     for (Sink* s : sinks_) wants_events_ = wants_events_ || s->wants_events();
     for (Detector* d : detectors_) interests_ |= d->interests();
@@ -219,8 +232,9 @@ class Run {
     const bool keep_other = o_.all_events || interests_ != 0;
     const std::size_t n = names.size();
     // Followed inputs never end by themselves: all of them are open at once.
-    const std::size_t open_cap =
-        o_.follow != nullptr ? std::max<std::size_t>(1, n) : std::max<std::size_t>(1, o_.max_open_inputs);
+    const std::size_t open_cap = o_.follow != nullptr
+                                     ? std::max<std::size_t>(1, n)
+                                     : std::max<std::size_t>(1, o_.max_open_inputs);
     const int threads = resolve_threads(o_.threads);
     const int per_input =
         std::max(1, threads / static_cast<int>(std::max<std::size_t>(1, std::min(n, open_cap))));
@@ -365,16 +379,18 @@ class Run {
     stage_.add_counts(report_);
     for (Detector* d : detectors_) d->counters(report_.detector_counters);
     if (report_.late > 0) {
-      diagnose(warning("late-events",
-                fmt::format("{} event(s) arrived later than the reorder window ({} s) allows; "
-                            "they were processed, merged where their partners were still held",
-                            report_.late, o_.reorder_window / kTicksPerSecond)));
+      diagnose(
+          warning("late-events",
+                  fmt::format("{} event(s) arrived later than the reorder window ({} s) allows; "
+                              "they were processed, merged where their partners were still held",
+                              report_.late, o_.reorder_window / kTicksPerSecond)));
     }
     if (report_.held_forced > 0) {
-      diagnose(warning("window-full",
-                fmt::format("{} execution(s) were decided before their pairing window closed "
-                            "(more than {} held at once)",
-                            report_.held_forced, o_.max_held)));
+      diagnose(
+          warning("window-full",
+                  fmt::format("{} execution(s) were decided before their pairing window closed "
+                              "(more than {} held at once)",
+                              report_.held_forced, o_.max_held)));
     }
     for (Sink* s : sinks_) s->finish(report_);
     return report_;
@@ -383,9 +399,15 @@ class Run {
  private:
   void diagnose(const Diagnostic& d) {
     switch (d.severity) {
-      case DiagnosticSeverity::kNote: report_.notes++; break;
-      case DiagnosticSeverity::kWarning: report_.warnings++; break;
-      case DiagnosticSeverity::kError: report_.errors++; break;
+      case DiagnosticSeverity::kNote:
+        report_.notes++;
+        break;
+      case DiagnosticSeverity::kWarning:
+        report_.warnings++;
+        break;
+      case DiagnosticSeverity::kError:
+        report_.errors++;
+        break;
     }
     if (on_diag_) on_diag_(d);
   }
@@ -395,8 +417,8 @@ class Run {
       const std::string host = events::host_key(p->host());
       if (offset_hosts_.insert(host).second) {
         const std::int64_t off = p->clock_offset;
-        const std::uint64_t mins = static_cast<std::uint64_t>(off < 0 ? -off : off) /
-                                   (60 * kTicksPerSecond);
+        const std::uint64_t mins =
+            static_cast<std::uint64_t>(off < 0 ? -off : off) / (60 * kTicksPerSecond);
         Diagnostic d = warning(
             "clock-offset",
             fmt::format("host {}: Sysmon UtcTime is {}h{:02}m {} the record time; the record time "
@@ -505,7 +527,7 @@ class Run {
   events::StreamMerger merger_;
   engine::ExecutionStage stage_;
   std::priority_queue<Held, std::vector<Held>, std::greater<>> window_;
-  std::vector<Event> slots_;              ///< the window's events, by Held::slot
+  std::vector<Event> slots_;               ///< the window's events, by Held::slot
   std::vector<std::uint32_t> free_slots_;  ///< slots of released events, for reuse
   std::uint64_t seq_ = 0;
   std::uint64_t released_ = 0;
@@ -519,8 +541,8 @@ class Run {
 
 RunReport Engine::run(const std::vector<std::string>& paths) {
   Run run(options_, detectors_, sinks_, on_diagnostic_);
-  std::vector<std::string> inputs = sources::expand_inputs(
-      paths, [&](const sources::SourceDiagnostic& d) {
+  std::vector<std::string> inputs =
+      sources::expand_inputs(paths, [&](const sources::SourceDiagnostic& d) {
         if (on_diagnostic_) on_diagnostic_(from_source(d));
       });
   return run.go(std::move(inputs), nullptr);

@@ -216,8 +216,8 @@ struct ExecutionStage::Impl {
         [&](int, std::size_t k, cmdline::Analysis& result) {
           const ProcessEvent& e = std::get<ProcessEvent>(incoming[todo[k]]);
           result = cmdline::analyze({.image = std::string(e.image()),
-                                  .command_line = lines[todo[k]],
-                                  .original_file_name = std::string(e.original_file_name())});
+                                     .command_line = lines[todo[k]],
+                                     .original_file_name = std::string(e.original_file_name())});
         },
         [&](std::size_t k, cmdline::Analysis& result) {
           res[todo[k]] = std::make_shared<const cmdline::Analysis>(std::move(result));
@@ -621,7 +621,8 @@ std::string args_after_name(std::string_view args, std::string_view name) {
 }
 
 /// Groups a final execution's matches into findings (one per counted command, or per event).
-void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std::vector<Finding>& out) {
+void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches,
+                       std::vector<Finding>& out) {
   if (matches.empty()) return;
   // A match on the whole event belongs with the event's own command when that is counted here.
   int own = -1;
@@ -640,7 +641,8 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches, std
   while (i < matches.size()) {
     const int cmd = matches[i].command;
     Finding f;
-    while (i < matches.size() && matches[i].command == cmd) f.matches.push_back(std::move(matches[i++]));
+    while (i < matches.size() && matches[i].command == cmd)
+      f.matches.push_back(std::move(matches[i++]));
     std::stable_sort(f.matches.begin(), f.matches.end(), [](const Match& a, const Match& b) {
       return static_cast<int>(a.engine) < static_cast<int>(b.engine);
     });

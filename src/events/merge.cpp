@@ -11,7 +11,6 @@ namespace {
 
 constexpr std::uint64_t kSecond = 10'000'000;
 
-
 /// FNV-1a over lower-cased bytes, then mixed; never 0.
 std::uint64_t hash_lower(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;
@@ -120,13 +119,15 @@ std::uint64_t event_time(const Event& e) {
 /// The host name without its domain ("WKS-07.corp.example" and "WKS-07" are one machine), but
 /// an IPv4 address is kept whole ("10.0.0.5" is not host "10").
 std::string host_key(std::string_view host) {
-  const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+  const bool ipv4 =
+      !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
   if (ipv4 || host.find(':') != std::string_view::npos) return to_lower(host);  // IPv4 or IPv6
   return to_lower(host.substr(0, host.find('.')));
 }
 
 std::uint64_t host_key_hash(std::string_view host) {
-  const bool ipv4 = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+  const bool ipv4 =
+      !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
   if (ipv4 || host.find(':') != std::string_view::npos) return hash_lower(host);
   return hash_lower(host.substr(0, host.find('.')));
 }
@@ -197,7 +198,8 @@ void StreamMerger::index(std::uint64_t seq) {
   const ProcessEvent& p = std::get<ProcessEvent>(s.event);
   if (p.pid != 0) by_pid_[mix(s.host, p.pid)].push_back(seq);
   by_image_[mix(s.host, s.image)].push_back(seq);
-  if (s.image == kNet1Hash && p.parent_pid) net1_by_parent_[mix(s.host, *p.parent_pid)].push_back(seq);
+  if (s.image == kNet1Hash && p.parent_pid)
+    net1_by_parent_[mix(s.host, *p.parent_pid)].push_back(seq);
 }
 
 void StreamMerger::unindex(const Slot& s, std::uint64_t seq) {
@@ -205,7 +207,8 @@ void StreamMerger::unindex(const Slot& s, std::uint64_t seq) {
   const ProcessEvent& p = std::get<ProcessEvent>(s.event);
   if (p.pid != 0) erase_from(by_pid_, mix(s.host, p.pid), seq);
   erase_from(by_image_, mix(s.host, s.image), seq);
-  if (s.image == kNet1Hash && p.parent_pid) erase_from(net1_by_parent_, mix(s.host, *p.parent_pid), seq);
+  if (s.image == kNet1Hash && p.parent_pid)
+    erase_from(net1_by_parent_, mix(s.host, *p.parent_pid), seq);
 }
 
 /// 1. Exact copies. Returns true when `event` was a copy (merged into or dropped for its
@@ -429,8 +432,8 @@ void StreamMerger::release(std::uint64_t front) {
     free_slot(d.handle);
   }
   // Forget record identities past their span (or over the cap), unless their event is held.
-  while (!copy_order_.empty() &&
-         (copy_order_.front().first + kCopyMemory < watermark_ || copy_order_.size() > kMaxCopyKeys)) {
+  while (!copy_order_.empty() && (copy_order_.front().first + kCopyMemory < watermark_ ||
+                                  copy_order_.size() > kMaxCopyKeys)) {
     auto it = copies_.find(copy_order_.front().second);
     if (it != copies_.end() && slot(it->second) == nullptr) copies_.erase(it);
     copy_order_.pop_front();
@@ -456,9 +459,8 @@ std::vector<Event> EventMerger::finish(MergeStats* stats_out) {
   for (std::size_t i : order) merger.add(std::move(events_[i]));
   merger.flush();
   events_.clear();
-  std::stable_sort(out.begin(), out.end(), [](const Event& a, const Event& b) {
-    return event_time(a) < event_time(b);
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Event& a, const Event& b) { return event_time(a) < event_time(b); });
   if (stats_out != nullptr) *stats_out = merger.stats();
   return out;
 }

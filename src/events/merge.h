@@ -113,13 +113,13 @@ class StreamMerger {
     bool operator>(const Due& o) const { return time != o.time ? time > o.time : seq > o.seq; }
   };
 
-  std::vector<Slot> pool_;               ///< held events; free slots have seq 0
-  std::vector<std::uint32_t> free_;      ///< free slots of pool_
+  std::vector<Slot> pool_;           ///< held events; free slots have seq 0
+  std::vector<std::uint32_t> free_;  ///< free slots of pool_
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
-  std::size_t live_ = 0;                 ///< events held
+  std::size_t live_ = 0;  ///< events held
   std::uint64_t next_seq_ = 1;
-  std::uint64_t front_ = 0;              ///< time of the event added last
-  std::uint64_t watermark_ = 0;          ///< latest time seen (forgets record identities)
+  std::uint64_t front_ = 0;      ///< time of the event added last
+  std::uint64_t watermark_ = 0;  ///< latest time seen (forgets record identities)
   /// (host, pid) -> held process slots; (host, image) -> held slots without a PID or with one;
   /// (host, parent pid) -> held net1.exe slots.
   std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> by_pid_, by_image_, net1_by_parent_;

@@ -77,10 +77,16 @@ std::string_view field(const RawEvent& raw, std::string_view name) {
 
 bool is_execution(const RawEvent& raw) {
   switch (raw.event_id) {
-    case 4688: return is_security(raw);
-    case 1: return is_sysmon(raw);
-    case 8002: case 8003: case 8004: return is_applocker(raw);
-    default: return false;
+    case 4688:
+      return is_security(raw);
+    case 1:
+      return is_sysmon(raw);
+    case 8002:
+    case 8003:
+    case 8004:
+      return is_applocker(raw);
+    default:
+      return false;
   }
 }
 

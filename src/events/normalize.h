@@ -45,8 +45,8 @@ void split_user(std::string_view text, std::string& domain, std::string& name);
 /// "{7D1E2A3B-...}" / "7d1e2a3b-..." -> "{7d1e2a3b-...}" (renderers differ in case and braces).
 [[nodiscard]] std::string normalize_guid(std::string_view text);
 
-/// AppLocker's "%SYSTEM32%\NET.EXE" with the usual variables expanded ("C:\WINDOWS\SYSTEM32\NET.EXE").
-/// The drive is assumed to be C: (AppLocker does not record it).
+/// AppLocker's "%SYSTEM32%\NET.EXE" with the usual variables expanded
+/// ("C:\WINDOWS\SYSTEM32\NET.EXE"). The drive is assumed to be C: (AppLocker does not record it).
 [[nodiscard]] std::string expand_applocker_path(std::string_view path);
 
 namespace detail {

@@ -12,7 +12,6 @@ using detail::number;
 
 namespace {
 
-
 // First of several alternative field names that is present.
 std::string_view first_field(const RawEvent& raw, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
@@ -28,14 +27,23 @@ bool meaningful(std::string_view v) { return !v.empty() && v != "-"; }
 Integrity parse_integrity(std::string_view t) {
   if (t.starts_with("S-1-16-")) {
     switch (number(t.substr(7))) {
-      case 0: return Integrity::kUntrusted;
-      case 4096: return Integrity::kLow;
-      case 8192: return Integrity::kMedium;
-      case 8448: return Integrity::kMediumPlus;
-      case 12288: return Integrity::kHigh;
-      case 16384: return Integrity::kSystem;
-      case 20480: case 28672: return Integrity::kProtected;
-      default: return Integrity::kUnknown;
+      case 0:
+        return Integrity::kUntrusted;
+      case 4096:
+        return Integrity::kLow;
+      case 8192:
+        return Integrity::kMedium;
+      case 8448:
+        return Integrity::kMediumPlus;
+      case 12288:
+        return Integrity::kHigh;
+      case 16384:
+        return Integrity::kSystem;
+      case 20480:
+      case 28672:
+        return Integrity::kProtected;
+      default:
+        return Integrity::kUnknown;
     }
   }
   if (iequals(t, "Untrusted")) return Integrity::kUntrusted;
@@ -71,10 +79,14 @@ FileHashes parse_hashes(std::string_view text) {
     if (eq == std::string_view::npos) continue;
     const std::string_view alg = item.substr(0, eq);
     const std::string_view value = item.substr(eq + 1);
-    if (iequals(alg, "MD5")) h.md5 = value;
-    else if (iequals(alg, "SHA1")) h.sha1 = value;
-    else if (iequals(alg, "SHA256")) h.sha256 = value;
-    else if (iequals(alg, "IMPHASH")) h.imphash = value;
+    if (iequals(alg, "MD5"))
+      h.md5 = value;
+    else if (iequals(alg, "SHA1"))
+      h.sha1 = value;
+    else if (iequals(alg, "SHA256"))
+      h.sha256 = value;
+    else if (iequals(alg, "IMPHASH"))
+      h.imphash = value;
   }
   return h;
 }
@@ -113,9 +125,21 @@ namespace detail {
 void from_4688(const RawEvent& raw, ProcessEvent& p) {
   // Every field this needs, found in one pass over the record.
   enum : std::size_t {
-    kTargetUserName, kTargetDomainName, kTargetUserSid, kTargetLogonId, kSubjectUserSid,
-    kSubjectDomainName, kSubjectUserName, kSubjectLogonId, kNewProcessId, kProcessId,
-    kNewProcessName, kCommandLine, kParentProcessName, kMandatoryLabel, kCount
+    kTargetUserName,
+    kTargetDomainName,
+    kTargetUserSid,
+    kTargetLogonId,
+    kSubjectUserSid,
+    kSubjectDomainName,
+    kSubjectUserName,
+    kSubjectLogonId,
+    kNewProcessId,
+    kProcessId,
+    kNewProcessName,
+    kCommandLine,
+    kParentProcessName,
+    kMandatoryLabel,
+    kCount
   };
   static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
       "TargetUserName", "TargetDomainName", "TargetUserSid", "TargetLogonId", "SubjectUserSid",
@@ -126,11 +150,11 @@ void from_4688(const RawEvent& raw, ProcessEvent& p) {
 
   p.kinds = static_cast<std::uint8_t>(EvidenceKind::kSecurity4688);
   p.time = raw.time_created;
-  p.reserve_text(raw.computer().size() + get(kTargetUserName).size() + get(kSubjectUserName).size() +
-                 get(kTargetDomainName).size() + get(kSubjectDomainName).size() +
-                 get(kSubjectUserSid).size() + get(kTargetUserSid).size() +
-                 get(kNewProcessName).size() + get(kCommandLine).size() +
-                 get(kParentProcessName).size());
+  p.reserve_text(raw.computer().size() + get(kTargetUserName).size() +
+                 get(kSubjectUserName).size() + get(kTargetDomainName).size() +
+                 get(kSubjectDomainName).size() + get(kSubjectUserSid).size() +
+                 get(kTargetUserSid).size() + get(kNewProcessName).size() +
+                 get(kCommandLine).size() + get(kParentProcessName).size());
   p.set_host(raw.computer());
   // The new process runs as the target account when one is given (v2), else as the creator.
   const std::string_view target_name = get(kTargetUserName);
@@ -157,9 +181,22 @@ void from_4688(const RawEvent& raw, ProcessEvent& p) {
 
 void from_sysmon1(const RawEvent& raw, ProcessEvent& p) {
   enum : std::size_t {
-    kUtcTime, kUser, kLogonId, kProcessId, kParentProcessId, kImage, kCommandLine, kParentImage,
-    kParentCommandLine, kIntegrityLevel, kProcessGuid, kParentProcessGuid, kOriginalFileName,
-    kCurrentDirectory, kHashes, kCount
+    kUtcTime,
+    kUser,
+    kLogonId,
+    kProcessId,
+    kParentProcessId,
+    kImage,
+    kCommandLine,
+    kParentImage,
+    kParentCommandLine,
+    kIntegrityLevel,
+    kProcessGuid,
+    kParentProcessGuid,
+    kOriginalFileName,
+    kCurrentDirectory,
+    kHashes,
+    kCount
   };
   static constexpr FieldNameSet<kCount> kNames{std::array<std::string_view, kCount>{
       "UtcTime", "User", "LogonId", "ProcessId", "ParentProcessId", "Image", "CommandLine",
@@ -227,24 +264,36 @@ namespace cmdsentry {
 
 std::string_view to_string(Integrity level) {
   switch (level) {
-    case Integrity::kUnknown: return "unknown";
-    case Integrity::kUntrusted: return "untrusted";
-    case Integrity::kLow: return "low";
-    case Integrity::kMedium: return "medium";
-    case Integrity::kMediumPlus: return "medium_plus";
-    case Integrity::kHigh: return "high";
-    case Integrity::kSystem: return "system";
-    case Integrity::kProtected: return "protected";
+    case Integrity::kUnknown:
+      return "unknown";
+    case Integrity::kUntrusted:
+      return "untrusted";
+    case Integrity::kLow:
+      return "low";
+    case Integrity::kMedium:
+      return "medium";
+    case Integrity::kMediumPlus:
+      return "medium_plus";
+    case Integrity::kHigh:
+      return "high";
+    case Integrity::kSystem:
+      return "system";
+    case Integrity::kProtected:
+      return "protected";
   }
   return "unknown";
 }
 
 std::string_view to_string(AppLockerDecision d) {
   switch (d) {
-    case AppLockerDecision::kNone: return "none";
-    case AppLockerDecision::kAllowed: return "allowed";
-    case AppLockerDecision::kAudited: return "audited";
-    case AppLockerDecision::kBlocked: return "blocked";
+    case AppLockerDecision::kNone:
+      return "none";
+    case AppLockerDecision::kAllowed:
+      return "allowed";
+    case AppLockerDecision::kAudited:
+      return "audited";
+    case AppLockerDecision::kBlocked:
+      return "blocked";
   }
   return "none";
 }

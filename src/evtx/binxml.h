@@ -22,8 +22,8 @@
 
 #include <cstdint>
 #include <memory>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cmdsentry::evtx::detail {
@@ -50,11 +50,31 @@ inline constexpr std::uint8_t kTokMore = 0x40;
 
 /// Value types of substitutions.
 enum ValueType : std::uint8_t {
-  kNull = 0x00, kString = 0x01, kAnsiString = 0x02, kInt8 = 0x03, kUInt8 = 0x04,
-  kInt16 = 0x05, kUInt16 = 0x06, kInt32 = 0x07, kUInt32 = 0x08, kInt64 = 0x09,
-  kUInt64 = 0x0A, kReal32 = 0x0B, kReal64 = 0x0C, kBool = 0x0D, kBinary = 0x0E,
-  kGuid = 0x0F, kSizeT = 0x10, kFileTime = 0x11, kSysTime = 0x12, kSid = 0x13,
-  kHexInt32 = 0x14, kHexInt64 = 0x15, kEvtHandle = 0x20, kBinXml = 0x21, kEvtXml = 0x23,
+  kNull = 0x00,
+  kString = 0x01,
+  kAnsiString = 0x02,
+  kInt8 = 0x03,
+  kUInt8 = 0x04,
+  kInt16 = 0x05,
+  kUInt16 = 0x06,
+  kInt32 = 0x07,
+  kUInt32 = 0x08,
+  kInt64 = 0x09,
+  kUInt64 = 0x0A,
+  kReal32 = 0x0B,
+  kReal64 = 0x0C,
+  kBool = 0x0D,
+  kBinary = 0x0E,
+  kGuid = 0x0F,
+  kSizeT = 0x10,
+  kFileTime = 0x11,
+  kSysTime = 0x12,
+  kSid = 0x13,
+  kHexInt32 = 0x14,
+  kHexInt64 = 0x15,
+  kEvtHandle = 0x20,
+  kBinXml = 0x21,
+  kEvtXml = 0x23,
   kArrayFlag = 0x80,
 };
 
@@ -62,30 +82,37 @@ inline constexpr std::uint32_t kNoNode = 0xFFFFFFFF;
 inline constexpr std::uint16_t kNoDependency = 0xFFFF;
 
 enum class NodeKind : std::uint8_t {
-  kElement, kAttribute, kText, kSubstitution, kCharRef, kEntityRef, kCData, kPI,
+  kElement,
+  kAttribute,
+  kText,
+  kSubstitution,
+  kCharRef,
+  kEntityRef,
+  kCData,
+  kPI,
 };
 
 /// Facts about an element computed once per template (finalize_tree), so rendering a record
 /// only looks at values where the template has substitutions.
 enum NodeFlag : std::uint8_t {
-  kFlagIsData = 1,            ///< element named "Data"
-  kFlagSubstContent = 2,      ///< direct content holds a substitution
-  kFlagChildDeps = 4,         ///< a child element has a dependency id
-  kFlagStaticElements = 8,    ///< has child elements (when no substitution decides)
-  kFlagStaticText = 16,       ///< has non-empty literal text (when no substitution decides)
-  kFlagStaticKeys = 32,       ///< JSON keys of the children are literal and distinct
-  kFlagUnnamedData = 64,      ///< element is "Data" without a Name attribute
+  kFlagIsData = 1,          ///< element named "Data"
+  kFlagSubstContent = 2,    ///< direct content holds a substitution
+  kFlagChildDeps = 4,       ///< a child element has a dependency id
+  kFlagStaticElements = 8,  ///< has child elements (when no substitution decides)
+  kFlagStaticText = 16,     ///< has non-empty literal text (when no substitution decides)
+  kFlagStaticKeys = 32,     ///< JSON keys of the children are literal and distinct
+  kFlagUnnamedData = 64,    ///< element is "Data" without a Name attribute
 };
 
 /// One node. Lists (attributes, children) are singly linked through `next`.
 struct Node {
   NodeKind kind = NodeKind::kText;
-  std::uint8_t value_type = 0;   ///< substitution: type declared in the template
-  bool optional = false;         ///< substitution: 0x0E
-  std::uint16_t index = 0;       ///< substitution index; char ref code point
+  std::uint8_t value_type = 0;               ///< substitution: type declared in the template
+  bool optional = false;                     ///< substitution: 0x0E
+  std::uint16_t index = 0;                   ///< substitution index; char ref code point
   std::uint16_t dependency = kNoDependency;  ///< element: dependency id
-  std::uint32_t name = 0;        ///< string id: element/attribute/entity/PI target name
-  std::uint32_t text = 0;        ///< string id: text/CDATA/PI data
+  std::uint32_t name = 0;                    ///< string id: element/attribute/entity/PI target name
+  std::uint32_t text = 0;                    ///< string id: text/CDATA/PI data
   std::uint32_t first_attr = kNoNode;
   std::uint32_t first_child = kNoNode;
   std::uint32_t next = kNoNode;
@@ -159,10 +186,10 @@ class StringTable {
 
 /// Where a template keeps the values a filter looks at.
 struct FilterSlots {
-  std::int32_t event_id_subst = -1;   ///< substitution index of System/EventID text, or -1
-  std::int32_t channel_subst = -1;    ///< substitution index of System/Channel text, or -1
-  std::int64_t event_id_literal = -1; ///< EventID written as literal text in the template
-  std::int32_t channel_literal = -1;  ///< string id of a literal Channel text
+  std::int32_t event_id_subst = -1;    ///< substitution index of System/EventID text, or -1
+  std::int32_t channel_subst = -1;     ///< substitution index of System/Channel text, or -1
+  std::int64_t event_id_literal = -1;  ///< EventID written as literal text in the template
+  std::int32_t channel_literal = -1;   ///< string id of a literal Channel text
 };
 
 struct Tree;

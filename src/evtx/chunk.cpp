@@ -127,8 +127,8 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
       // A record whose trailing copy is wrong (a write cut short) is still decoded: its BinXml
       // is usually complete, and the decoder rejects it if not.
       if (problem != nullptr) {
-        out.issues.push_back({static_cast<std::uint32_t>(off),
-                              fmt::format("{} (decoding it anyway)", problem)});
+        out.issues.push_back(
+            {static_cast<std::uint32_t>(off), fmt::format("{} (decoding it anyway)", problem)});
       }
       out.records.push_back(make_ref(c, off, false));
       off += out.records.back().size;
@@ -136,11 +136,11 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
     }
     if (all_zero(c.subspan(off, live_end - off))) break;  // zero-filled tail of an archived log
     const std::size_t next = scan_for_record(c, off + 1, live_end, /*strict=*/false);
-    out.issues.push_back({static_cast<std::uint32_t>(off),
-                          fmt::format("{}; {}", problem,
-                                      next == std::string::npos
-                                          ? "rest of the chunk skipped"
-                                          : fmt::format("resynchronised at 0x{:x}", next))});
+    out.issues.push_back(
+        {static_cast<std::uint32_t>(off),
+         fmt::format("{}; {}", problem,
+                     next == std::string::npos ? "rest of the chunk skipped"
+                                               : fmt::format("resynchronised at 0x{:x}", next))});
     const std::size_t stop = next == std::string::npos ? live_end : next;
     out.skipped_bytes += stop - off;
     off = stop;
@@ -149,9 +149,8 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
   if (out.header_crc_ok && h.last_record_number >= h.first_record_number) {
     const std::uint64_t expected = h.last_record_number - h.first_record_number + 1;
     if (expected != out.records.size()) {
-      out.issues.push_back(
-          {8, fmt::format("chunk header promises {} records, the walk found {}", expected,
-                          out.records.size())});
+      out.issues.push_back({8, fmt::format("chunk header promises {} records, the walk found {}",
+                                           expected, out.records.size())});
     }
   }
 

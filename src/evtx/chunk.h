@@ -4,9 +4,9 @@
 /// chain makes the walk scan forward for the next valid record header.
 ///
 /// Chunk layout (all offsets chunk-relative): 512-byte header, records from 512 up to the free
-/// space offset, then slack. Header: magic "ElfChnk\0", first/last record number (8, 16), first/last
-/// record id (24, 32), header size (40), last record offset (44), free space offset (48),
-/// records CRC over [512, free) (52), flags (120), header CRC over [0,120)+[128,512) (124),
+/// space offset, then slack. Header: magic "ElfChnk\0", first/last record number (8, 16),
+/// first/last record id (24, 32), header size (40), last record offset (44), free space offset
+/// (48), records CRC over [512, free) (52), flags (120), header CRC over [0,120)+[128,512) (124),
 /// string table (128, 64 x u32), template table (384, 32 x u32).
 /// Record: "**\0\0", u32 size, u64 id, u64 written FILETIME, BinXml, u32 copy of size.
 
@@ -41,8 +41,8 @@ struct RecordRef {
   /// The record header's number. Equal to the BinXml's EventRecordID except in logs saved
   /// from a filtered view, which renumber their records from 1.
   std::uint64_t id = 0;
-  std::uint64_t written = 0; ///< FILETIME of the write
-  bool carved = false;       ///< found in slack, not in the live walk
+  std::uint64_t written = 0;  ///< FILETIME of the write
+  bool carved = false;        ///< found in slack, not in the live walk
 };
 
 /// A problem found while indexing, chunk-relative.

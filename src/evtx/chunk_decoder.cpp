@@ -35,7 +35,8 @@ std::string_view StringTable::Part::store(std::string_view s) {
     }
     if (block >= blocks.size() || block_sizes[block] < s.size()) {
       const std::size_t size = std::max(kBlock, s.size());
-      blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(block), std::make_unique<char[]>(size));
+      blocks.insert(blocks.begin() + static_cast<std::ptrdiff_t>(block),
+                    std::make_unique<char[]>(size));
       block_sizes.insert(block_sizes.begin() + static_cast<std::ptrdiff_t>(block), size);
       used = 0;
     }
@@ -107,7 +108,8 @@ void finalize_tree(Tree& t, const StringTable& strings) {
               static_keys = false;  // unnamed Data siblings are grouped
             } else {
               const std::uint32_t p = t.nodes[na].first_child;
-              if (p == kNoNode || t.nodes[p].kind != NodeKind::kText || t.nodes[p].next != kNoNode) {
+              if (p == kNoNode || t.nodes[p].kind != NodeKind::kText ||
+                  t.nodes[p].next != kNoNode) {
                 static_keys = false;
               } else {
                 key = strings.json(t.nodes[p].text);
@@ -144,7 +146,6 @@ void finalize_tree(Tree& t, const StringTable& strings) {
 }  // namespace detail
 
 namespace {
-
 
 /// Finds System/EventID and System/Channel in a template so filters can read them directly.
 void compute_filter_slots(Tree& t, const detail::StringTable& s) {
@@ -308,7 +309,8 @@ Result<std::uint32_t> ChunkDecoder::Impl::read_name(ByteReader& r) {
   }
   if (auto it = names.find(off); it != names.end()) return it->second;
   if (static_cast<std::size_t>(off) + 8 > chunk.size()) {
-    return fail(ErrorCode::kCorrupt, fmt::format("name offset 0x{:x} outside the chunk", off), r.pos());
+    return fail(ErrorCode::kCorrupt, fmt::format("name offset 0x{:x} outside the chunk", off),
+                r.pos());
   }
   const std::size_t n = ByteReader::at<std::uint16_t>(chunk, off + 6);
   if (off + 8 + 2 * n > chunk.size()) {
@@ -346,7 +348,8 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_content_node(ByteReader& r, Tree
       r.u8();
       const std::uint8_t type = r.u8();
       if (type != detail::kString && type != detail::kAnsiString) {
-        return fail(ErrorCode::kCorrupt, fmt::format("value token of type 0x{:02x}", type), r.pos());
+        return fail(ErrorCode::kCorrupt, fmt::format("value token of type 0x{:02x}", type),
+                    r.pos());
       }
       auto id = read_text(r);
       if (!id) return tl::unexpected(id.error());
@@ -400,7 +403,8 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_content_node(ByteReader& r, Tree
       break;
     }
     default:
-      return fail(ErrorCode::kCorrupt, fmt::format("unexpected BinXml token 0x{:02x}", tok), r.pos());
+      return fail(ErrorCode::kCorrupt, fmt::format("unexpected BinXml token 0x{:02x}", tok),
+                  r.pos());
   }
   if (r.failed()) return fail(ErrorCode::kTruncated, "BinXml token runs past the data", r.pos());
   t.nodes.push_back(n);
@@ -426,7 +430,8 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_element(ByteReader& r, Tree& t, 
   t.nodes.push_back(el);
 
   std::uint32_t last_attr = detail::kNoNode;
-  while ((r.peek_u8() & ~detail::kTokMore) == detail::kTokAttribute && !r.failed() && r.remaining()) {
+  while ((r.peek_u8() & ~detail::kTokMore) == detail::kTokAttribute && !r.failed() &&
+         r.remaining()) {
     r.u8();
     auto an = read_name(r);
     if (!an) return tl::unexpected(an.error());
@@ -445,8 +450,9 @@ Result<std::uint32_t> ChunkDecoder::Impl::parse_element(ByteReader& r, Tree& t, 
     std::uint32_t last_part = detail::kNoNode;
     while (r.remaining()) {
       const std::uint8_t k = r.peek_u8() & ~detail::kTokMore;
-      if (k != detail::kTokValue && k != detail::kTokNormalSubst && k != detail::kTokOptionalSubst &&
-          k != detail::kTokCharRef && k != detail::kTokEntityRef) {
+      if (k != detail::kTokValue && k != detail::kTokNormalSubst &&
+          k != detail::kTokOptionalSubst && k != detail::kTokCharRef &&
+          k != detail::kTokEntityRef) {
         break;
       }
       auto part = parse_content_node(r, t, has_dep, depth);
@@ -531,7 +537,8 @@ Result<Tree*> ChunkDecoder::Impl::load_template(std::uint32_t def_offset) {
 
 Result<void> ChunkDecoder::Impl::read_instance_values(ByteReader& r, Doc& d) {
   const std::uint32_t count = r.u32();
-  if (r.failed()) return fail(ErrorCode::kTruncated, "substitution count runs past the data", r.pos());
+  if (r.failed())
+    return fail(ErrorCode::kTruncated, "substitution count runs past the data", r.pos());
   if (count > limits::kMaxSubstitutions) {
     return fail(ErrorCode::kLimit, fmt::format("{} substitution values", count), r.pos());
   }
@@ -583,7 +590,8 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
     r.u8();   // unknown (1)
     r.u32();  // template id
     const std::uint32_t def = r.u32();
-    if (r.failed()) return fail(ErrorCode::kTruncated, "template instance runs past the record", pos);
+    if (r.failed())
+      return fail(ErrorCode::kTruncated, "template instance runs past the record", pos);
     if (def == r.pos()) {
       // Inline definition: skip header (24 bytes) and body.
       const std::uint32_t size = ByteReader::at<std::uint32_t>(chunk, def + 20);
@@ -618,7 +626,8 @@ Result<Doc> ChunkDecoder::Impl::parse_fragment(std::uint32_t pos, std::uint32_t 
     d.first_value = static_cast<std::uint32_t>(values.size());
     return d;
   }
-  return fail(ErrorCode::kCorrupt, fmt::format("fragment starts with token 0x{:02x}", tok), r.pos());
+  return fail(ErrorCode::kCorrupt, fmt::format("fragment starts with token 0x{:02x}", tok),
+              r.pos());
 }
 
 // ---- Impl: documents of a record (render cache) -------------------------------------------
@@ -662,7 +671,8 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       if (v.type == detail::kString && flag == 0) {
         auto b = bytes(v);
         bool empty = true;
-        for (std::size_t j = 0; j + 1 < b.size() && empty; j += 2) empty = b[j] == 0 && b[j + 1] == 0;
+        for (std::size_t j = 0; j + 1 < b.size() && empty; j += 2)
+          empty = b[j] == 0 && b[j + 1] == 0;
         flag = empty ? 2 : 0;
       }
       // Type and flag in one write: the signature grows by a few bytes per value.
@@ -688,8 +698,8 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
 }
 
 Result<Doc> ChunkDecoder::Impl::nested_doc(const Doc& parent, std::uint16_t index) {
-  if (parent.ordinal < child_base.size() && docs[parent.ordinal].first_value == parent.first_value &&
-      index < parent.value_count) {
+  if (parent.ordinal < child_base.size() &&
+      docs[parent.ordinal].first_value == parent.first_value && index < parent.value_count) {
     const std::uint32_t o = child_ordinals[child_base[parent.ordinal] + index];
     if (o != detail::kNoNode) return docs[o];
   }

@@ -110,7 +110,7 @@ struct ChunkDecoder::Impl {
   bool recording_names = false;
   /// Text read now belongs to a bare-element fragment: it goes to the strings' scratch part.
   bool scratch_text = false;
-  std::vector<Value> values;         ///< values of the current record (all nesting levels)
+  std::vector<Value> values;  ///< values of the current record (all nesting levels)
   std::vector<std::span<const std::uint8_t>> array_items;
   /// Items of the record's array values, split once each (see items()).
   std::vector<std::span<const std::uint8_t>> item_pool;

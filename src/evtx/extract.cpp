@@ -98,7 +98,8 @@ class Extractor {
   std::string attr_text(const Doc& d, std::uint32_t e, std::string_view name) {
     const std::uint32_t a = attr(d, e, name);
     std::string s;
-    if (a != kNoNode) append_pieces(im_, d, d.tree->nodes[a].first_child, -1, ValueStyle::kPlain, s);
+    if (a != kNoNode)
+      append_pieces(im_, d, d.tree->nodes[a].first_child, -1, ValueStyle::kPlain, s);
     return s;
   }
 
@@ -139,8 +140,10 @@ class Extractor {
       } else if (name == "Execution") {
         const std::uint32_t pid = attr(d, c, "ProcessID");
         const std::uint32_t tid = attr(d, c, "ThreadID");
-        if (pid != kNoNode) ev_.process_id = static_cast<std::uint32_t>(number(d, t.nodes[pid].first_child));
-        if (tid != kNoNode) ev_.thread_id = static_cast<std::uint32_t>(number(d, t.nodes[tid].first_child));
+        if (pid != kNoNode)
+          ev_.process_id = static_cast<std::uint32_t>(number(d, t.nodes[pid].first_child));
+        if (tid != kNoNode)
+          ev_.thread_id = static_cast<std::uint32_t>(number(d, t.nodes[tid].first_child));
       } else if (name == "Channel") {
         ev_.set_channel(text(d, c));
       } else if (name == "Computer") {
@@ -195,7 +198,8 @@ class Extractor {
     const ContentShape s = classify(im_, d, c, -1);
     if (s.has_elements) return fields(d, c, depth + 1);
     const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
-    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name") : std::string(im_.strings.raw(d.tree->nodes[c].name));
+    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name")
+                                           : std::string(im_.strings.raw(d.tree->nodes[c].name));
     const std::size_t reps = repeat_count(im_, d, c);
     for (std::size_t i = 0; i < reps && names_.size() < limits::kMaxEventFields; ++i) {
       if (i > 0 && !visit(im_, d, c)) return over_budget();  // the first one was counted

@@ -149,10 +149,12 @@ FileInfo inspect(const std::filesystem::path& p) {
   if (h->major_version != 3) diag(38, fmt::format("unexpected major version {}", h->major_version));
   if (h->dirty()) {
     diag(120, fmt::format("file is dirty (not closed cleanly): header says {} chunks, the file has "
-                          "room for {}; reading every chunk", h->chunk_count, f.slots));
+                          "room for {}; reading every chunk",
+                          h->chunk_count, f.slots));
   }
   if ((f.size - std::min<std::uint64_t>(f.size, kFileHeaderSize)) % kChunkSize != 0) {
-    diag(f.size, fmt::format("file size {} is not header + whole chunks: last chunk truncated", f.size));
+    diag(f.size,
+         fmt::format("file size {} is not header + whole chunks: last chunk truncated", f.size));
   }
   return f;
 }
@@ -246,8 +248,8 @@ std::string source_comment_prefix(std::string_view file) {
   append_escaped(escaped, file, Escape::kXmlAttr);
   std::string out = "<!-- source file='";
   for (std::size_t i = 0; i < escaped.size(); ++i) {
-    if (escaped[i] == '-' && (i + 1 == escaped.size() || escaped[i + 1] == '-' ||
-                              (i > 0 && escaped[i - 1] == '-'))) {
+    if (escaped[i] == '-' &&
+        (i + 1 == escaped.size() || escaped[i + 1] == '-' || (i > 0 && escaped[i - 1] == '-'))) {
       out += "&#45;";
     } else {
       out += escaped[i];
@@ -326,7 +328,8 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   for (std::uint64_t i = 0; i < job.chunk_count; ++i) {
     const std::uint64_t begin = i * kChunkSize;
     if (begin >= static_cast<std::uint64_t>(got)) break;
-    const std::uint64_t len = std::min<std::uint64_t>(kChunkSize, static_cast<std::uint64_t>(got) - begin);
+    const std::uint64_t len =
+        std::min<std::uint64_t>(kChunkSize, static_cast<std::uint64_t>(got) - begin);
     const std::int64_t chunk_no = static_cast<std::int64_t>(job.first_chunk + i);
     const std::uint64_t chunk_off = offset + begin;
     const ChunkIndex& idx = w.decoder.load(std::span(base + begin, len), opt.carve);

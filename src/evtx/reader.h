@@ -24,9 +24,9 @@ struct EventFilter {
 
 /// How to read.
 struct ReadOptions {
-  int threads = 0;        ///< worker threads; 0 = all cores
+  int threads = 0;  ///< worker threads; 0 = all cores
   EventFilter filter;
-  bool carve = false;     ///< also recover records left in chunk slack (flagged as carved)
+  bool carve = false;  ///< also recover records left in chunk slack (flagged as carved)
   /// Decode little ahead (small batches, one in flight per thread): for a reader that is one of
   /// many open at once, whose decoded-ahead events would otherwise add up (16 chunks x 4
   /// batches of events per reader).
@@ -36,28 +36,28 @@ struct ReadOptions {
 /// A problem found in a file: what and where. Never fatal for the other chunks.
 struct Diagnostic {
   std::string file;
-  std::int64_t chunk = -1;        ///< chunk index, -1 for the file header
-  std::uint64_t offset = 0;       ///< file offset
-  std::uint64_t record_id = 0;    ///< 0 when not known
+  std::int64_t chunk = -1;      ///< chunk index, -1 for the file header
+  std::uint64_t offset = 0;     ///< file offset
+  std::uint64_t record_id = 0;  ///< 0 when not known
   std::string message;
 };
 
 /// Counts for one file (or a sum over files).
 struct ReadStats {
-  std::uint64_t chunks = 0;           ///< chunk slots looked at
-  std::uint64_t chunks_empty = 0;     ///< all-zero slots (normal at the end of a log)
-  std::uint64_t chunks_bad = 0;       ///< unusable chunks (bad magic, unreadable header)
+  std::uint64_t chunks = 0;               ///< chunk slots looked at
+  std::uint64_t chunks_empty = 0;         ///< all-zero slots (normal at the end of a log)
+  std::uint64_t chunks_bad = 0;           ///< unusable chunks (bad magic, unreadable header)
   std::uint64_t chunks_crc_mismatch = 0;  ///< header or data CRC mismatch (still decoded)
-  std::uint64_t records = 0;          ///< records decoded and delivered (or filtered out)
-  std::uint64_t records_filtered = 0; ///< records skipped by the filter (subset of `records`)
-  std::uint64_t records_skipped = 0;  ///< records that could not be decoded
+  std::uint64_t records = 0;              ///< records decoded and delivered (or filtered out)
+  std::uint64_t records_filtered = 0;     ///< records skipped by the filter (subset of `records`)
+  std::uint64_t records_skipped = 0;      ///< records that could not be decoded
   /// Of `records_skipped`: records over a cap of core/limits.h (rendered size, template nodes,
   /// nesting, substitutions), not damaged as far as read.
   std::uint64_t records_over_limit = 0;
-  std::uint64_t records_carved = 0;   ///< records recovered from slack (with carve)
+  std::uint64_t records_carved = 0;  ///< records recovered from slack (with carve)
   /// Chunks the file header promises but the file does not hold (cut short, zeroed), warned.
   std::uint64_t chunks_missing = 0;
-  std::uint64_t bytes = 0;            ///< file bytes read
+  std::uint64_t bytes = 0;  ///< file bytes read
 
   ReadStats& operator+=(const ReadStats& o);
 };

@@ -73,7 +73,7 @@ class RenderCache {
   std::unordered_map<std::string, std::uint32_t> shapes_;
   std::unordered_map<std::string, Program> programs_[2];  ///< by Output
   std::size_t program_bytes_ = 0;                         ///< literal text held by programs_
-  std::uint32_t last_shape_id_ = 0;                        ///< ids handed out so far
+  std::uint32_t last_shape_id_ = 0;                       ///< ids handed out so far
   std::string scratch_;
 };
 

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "core/byte_reader.h"
+#include "core/limits.h"
 #include "core/time.h"
 #include "core/utf.h"
-#include "core/limits.h"
 #include "evtx/binxml.h"
 
 namespace cmdsentry::evtx::detail {
@@ -104,12 +104,29 @@ void append_real(std::string& out, double v) {
 
 std::size_t fixed_width(std::uint8_t base) {
   switch (base) {
-    case kInt8: case kUInt8: return 1;
-    case kInt16: case kUInt16: return 2;
-    case kInt32: case kUInt32: case kReal32: case kBool: case kHexInt32: return 4;
-    case kInt64: case kUInt64: case kReal64: case kFileTime: case kHexInt64: return 8;
-    case kGuid: case kSysTime: return 16;
-    default: return 0;
+    case kInt8:
+    case kUInt8:
+      return 1;
+    case kInt16:
+    case kUInt16:
+      return 2;
+    case kInt32:
+    case kUInt32:
+    case kReal32:
+    case kBool:
+    case kHexInt32:
+      return 4;
+    case kInt64:
+    case kUInt64:
+    case kReal64:
+    case kFileTime:
+    case kHexInt64:
+      return 8;
+    case kGuid:
+    case kSysTime:
+      return 16;
+    default:
+      return 0;
   }
 }
 
@@ -142,8 +159,17 @@ void append_uint(std::string& out, std::uint64_t v) {
 
 bool is_json_scalar_type(std::uint8_t type) {
   switch (type) {
-    case kInt8: case kUInt8: case kInt16: case kUInt16: case kInt32: case kUInt32:
-    case kInt64: case kUInt64: case kReal32: case kReal64: case kBool:
+    case kInt8:
+    case kUInt8:
+    case kInt16:
+    case kUInt16:
+    case kInt32:
+    case kUInt32:
+    case kInt64:
+    case kUInt64:
+    case kReal32:
+    case kReal64:
+    case kBool:
       return true;
     default:
       return false;
@@ -162,19 +188,39 @@ void append_hex_upper(std::string& out, std::span<const std::uint8_t> b) {
 
 bool value_as_uint(std::span<const std::uint8_t> b, std::uint8_t type, std::uint64_t& v) {
   switch (type) {
-    case kInt8: case kUInt8: if (b.size() < 1) return false; v = b[0]; return true;
-    case kInt16: case kUInt16: if (b.size() < 2) return false; v = load<std::uint16_t>(b); return true;
-    case kInt32: case kUInt32: case kHexInt32: case kBool:
+    case kInt8:
+    case kUInt8:
+      if (b.size() < 1) return false;
+      v = b[0];
+      return true;
+    case kInt16:
+    case kUInt16:
+      if (b.size() < 2) return false;
+      v = load<std::uint16_t>(b);
+      return true;
+    case kInt32:
+    case kUInt32:
+    case kHexInt32:
+    case kBool:
       if (b.size() < 4) return false;
       v = load<std::uint32_t>(b);
       return true;
-    case kInt64: case kUInt64: case kHexInt64: case kFileTime:
+    case kInt64:
+    case kUInt64:
+    case kHexInt64:
+    case kFileTime:
       if (b.size() < 8) return false;
       v = load<std::uint64_t>(b);
       return true;
     case kSizeT:
-      if (b.size() == 4) { v = load<std::uint32_t>(b); return true; }
-      if (b.size() == 8) { v = load<std::uint64_t>(b); return true; }
+      if (b.size() == 4) {
+        v = load<std::uint32_t>(b);
+        return true;
+      }
+      if (b.size() == 8) {
+        v = load<std::uint64_t>(b);
+        return true;
+      }
       return false;
     default:
       return false;
@@ -184,7 +230,7 @@ bool value_as_uint(std::span<const std::uint8_t> b, std::uint8_t type, std::uint
 bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_t type,
                   ValueStyle style) {
   const bool json = style == ValueStyle::kJsonTyped || style == ValueStyle::kJsonInString;
-  const Escape esc = json                           ? Escape::kJson
+  const Escape esc = json                            ? Escape::kJson
                      : style == ValueStyle::kXml     ? Escape::kXmlText
                      : style == ValueStyle::kXmlAttr ? Escape::kXmlAttr
                                                      : Escape::kNone;
@@ -202,7 +248,8 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
   if (quote) out += '"';
   bool ok = true;
   switch (type) {
-    case kNull: break;
+    case kNull:
+      break;
     case kString: {
       std::size_t units = b.size() / 2;
       while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
@@ -214,23 +261,47 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
       append_latin1(out, b, esc);
       break;
     }
-    case kInt8: append_int(out, static_cast<std::int8_t>(b[0])); break;
-    case kUInt8: append_uint(out, b[0]); break;
-    case kInt16: append_int(out, load<std::int16_t>(b)); break;
-    case kUInt16: append_uint(out, load<std::uint16_t>(b)); break;
-    case kInt32: append_int(out, load<std::int32_t>(b)); break;
-    case kUInt32: append_uint(out, load<std::uint32_t>(b)); break;
-    case kInt64: append_int(out, load<std::int64_t>(b)); break;
-    case kUInt64: append_uint(out, load<std::uint64_t>(b)); break;
-    case kReal32: append_real(out, load<float>(b)); break;
-    case kReal64: append_real(out, load<double>(b)); break;
+    case kInt8:
+      append_int(out, static_cast<std::int8_t>(b[0]));
+      break;
+    case kUInt8:
+      append_uint(out, b[0]);
+      break;
+    case kInt16:
+      append_int(out, load<std::int16_t>(b));
+      break;
+    case kUInt16:
+      append_uint(out, load<std::uint16_t>(b));
+      break;
+    case kInt32:
+      append_int(out, load<std::int32_t>(b));
+      break;
+    case kUInt32:
+      append_uint(out, load<std::uint32_t>(b));
+      break;
+    case kInt64:
+      append_int(out, load<std::int64_t>(b));
+      break;
+    case kUInt64:
+      append_uint(out, load<std::uint64_t>(b));
+      break;
+    case kReal32:
+      append_real(out, load<float>(b));
+      break;
+    case kReal64:
+      append_real(out, load<double>(b));
+      break;
     case kBool: {
       const bool t = load<std::uint32_t>(b) != 0;
       out += json ? (t ? "true" : "false") : (t ? "true" : "false");
       break;
     }
-    case kBinary: append_hex_upper(out, b); break;
-    case kGuid: append_guid(out, b, !json); break;
+    case kBinary:
+      append_hex_upper(out, b);
+      break;
+    case kGuid:
+      append_guid(out, b, !json);
+      break;
     case kSizeT:
       if (b.size() == 4) {
         append_hex_lower(out, load<std::uint32_t>(b));
@@ -240,17 +311,25 @@ bool append_value(std::string& out, std::span<const std::uint8_t> b, std::uint8_
         ok = false;
       }
       break;
-    case kFileTime: append_filetime_iso(out, load<std::uint64_t>(b), json ? 6 : 7); break;
+    case kFileTime:
+      append_filetime_iso(out, load<std::uint64_t>(b), json ? 6 : 7);
+      break;
     case kSysTime: {
       const auto f = [&](int i) { return ByteReader::at<std::uint16_t>(b, 2 * i); };
       // evtx_dump writes microseconds, Windows 100 ns units: keep each output's precision.
-      out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:0{}}Z", f(0), f(1), f(3), f(4), f(5),
-                         f(6), json ? f(7) * 1000u : f(7) * 10000u, json ? 6 : 7);
+      out += fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:0{}}Z", f(0), f(1), f(3), f(4),
+                         f(5), f(6), json ? f(7) * 1000u : f(7) * 10000u, json ? 6 : 7);
       break;
     }
-    case kSid: ok = append_sid(out, b); break;
-    case kHexInt32: append_hex_lower(out, load<std::uint32_t>(b)); break;
-    case kHexInt64: append_hex_lower(out, load<std::uint64_t>(b)); break;
+    case kSid:
+      ok = append_sid(out, b);
+      break;
+    case kHexInt32:
+      append_hex_lower(out, load<std::uint32_t>(b));
+      break;
+    case kHexInt64:
+      append_hex_lower(out, load<std::uint64_t>(b));
+      break;
     default:
       // EvtHandle, EvtXml and unknown types: show the bytes rather than lose them.
       append_hex_upper(out, b);

@@ -31,7 +31,8 @@ bool append_value(std::string& out, std::span<const std::uint8_t> bytes, std::ui
                   ValueStyle style);
 
 /// append_value for a kString value (the most common type), inlined where values are replayed.
-inline void append_string_value(std::string& out, std::span<const std::uint8_t> b, ValueStyle style) {
+inline void append_string_value(std::string& out, std::span<const std::uint8_t> b,
+                                ValueStyle style) {
   std::size_t units = b.size() / 2;
   while (units > 0 && b[2 * units - 2] == 0 && b[2 * units - 1] == 0) --units;
   const Escape esc = style == ValueStyle::kJsonTyped || style == ValueStyle::kJsonInString

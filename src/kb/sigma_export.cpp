@@ -15,10 +15,14 @@ namespace {
 /// Sigma levels from how often legitimate software runs the command.
 std::string_view level_of(Noise n) {
   switch (n) {
-    case Noise::kVeryLow: return "high";
-    case Noise::kLow: return "medium";
-    case Noise::kMedium: return "low";
-    case Noise::kHigh: return "informational";
+    case Noise::kVeryLow:
+      return "high";
+    case Noise::kLow:
+      return "medium";
+    case Noise::kMedium:
+      return "low";
+    case Noise::kHigh:
+      return "informational";
   }
   return "low";
 }
@@ -96,7 +100,8 @@ SigmaExport export_sigma(const KnowledgeBase& kb, const std::string& date) {
     rule.entry = e.name;
     rule.id = content_uuid("cmdsentry-kb|" + e.name);
     std::string base;
-    for (char c : e.name) base += std::isalnum(static_cast<unsigned char>(c)) ? ascii_lower(c) : '_';
+    for (char c : e.name)
+      base += std::isalnum(static_cast<unsigned char>(c)) ? ascii_lower(c) : '_';
     rule.file = "cmdsentry_" + base + ".yml";
 
     YAML::Emitter y;
@@ -105,7 +110,8 @@ SigmaExport export_sigma(const KnowledgeBase& kb, const std::string& date) {
     y << YAML::Key << "id" << YAML::Value << rule.id;
     y << YAML::Key << "status" << YAML::Value << "experimental";
     std::string description = e.description.empty() ? e.name : e.description;
-    if (e.study) description += " One of the commands of the JPCERT/CC 2015 study (phase " + e.phase + ").";
+    if (e.study)
+      description += " One of the commands of the JPCERT/CC 2015 study (phase " + e.phase + ").";
     description += " Exported from the cmdsentry knowledge base";
     if (!e.where.file.empty()) description += fmt::format(" ({}:{})", e.where.file, e.where.line);
     description += "; sources: " + fmt::format("{}", fmt::join(e.sources, "; ")) + ".";
@@ -159,30 +165,32 @@ SigmaExport export_sigma(const KnowledgeBase& kb, const std::string& date) {
       condition("subcommand", "CommandLine|contains", subs);
       // (selection name, field with modifiers, the spec's list, how one item is written)
       using Convert = std::string (*)(std::string_view);
-      const std::tuple<const char*, const char*, const std::vector<std::string>*, Convert> kLists[] = {
-          {"flag", "CommandLine|contains|windash", &m.flags_any, switch_value},
-          {"flags", "CommandLine|contains|windash|all", &m.flags_all, switch_value},
-          {"argument", "CommandLine|contains", &m.args_any, glob_value},
-          {"arguments", "CommandLine|contains|all", &m.args_all, glob_value},
-          {"text", "CommandLine|contains", &m.contains_any, literal},
-          {"texts", "CommandLine|contains|all", &m.contains_all, literal},
-      };
+      const std::tuple<const char*, const char*, const std::vector<std::string>*, Convert>
+          kLists[] = {
+              {"flag", "CommandLine|contains|windash", &m.flags_any, switch_value},
+              {"flags", "CommandLine|contains|windash|all", &m.flags_all, switch_value},
+              {"argument", "CommandLine|contains", &m.args_any, glob_value},
+              {"arguments", "CommandLine|contains|all", &m.args_all, glob_value},
+              {"text", "CommandLine|contains", &m.contains_any, literal},
+              {"texts", "CommandLine|contains|all", &m.contains_all, literal},
+          };
       for (const auto& [key, field, list, convert] : kLists) {
         std::vector<std::string> v;
         for (const std::string& item : *list) v.push_back(convert(item));
         condition(key, field, v);
       }
-      alternatives.push_back(parts.size() == 1 ? parts[0]
-                                               : "(" + fmt::format("{}", fmt::join(parts, " and ")) + ")");
+      alternatives.push_back(
+          parts.size() == 1 ? parts[0] : "(" + fmt::format("{}", fmt::join(parts, " and ")) + ")");
     }
     y << YAML::Key << "condition" << YAML::Value
       << fmt::format("{}", fmt::join(alternatives, " or "));
     y << YAML::EndMap;
     y << YAML::Key << "falsepositives" << YAML::Value << YAML::BeginSeq
-      << fmt::format("{} noise in the cmdsentry knowledge base: legitimate software and admins run it "
-                     "{}",
-                     to_string(e.noise),
-                     e.noise == Noise::kHigh || e.noise == Noise::kMedium ? "routinely" : "rarely")
+      << fmt::format(
+             "{} noise in the cmdsentry knowledge base: legitimate software and admins run it "
+             "{}",
+             to_string(e.noise),
+             e.noise == Noise::kHigh || e.noise == Noise::kMedium ? "routinely" : "rarely")
       << YAML::EndSeq;
     y << YAML::Key << "level" << YAML::Value << std::string(level_of(e.noise));
     y << YAML::EndMap;

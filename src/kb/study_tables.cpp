@@ -104,8 +104,8 @@ bool StudyTables::lists(std::string_view command) const {
 
 Result<StudyTables> parse_study_tables(std::string_view text, std::string_view name) {
   if (text.size() > kMaxStudyTableBytes) {
-    return fail(ErrorCode::kLimit, fmt::format("{}: larger than {} bytes", name,
-                                               kMaxStudyTableBytes));
+    return fail(ErrorCode::kLimit,
+                fmt::format("{}: larger than {} bytes", name, kMaxStudyTableBytes));
   }
   StudyTables out;
   std::set<std::pair<std::string, std::string>> seen;  // (scope/phase, command)
@@ -119,7 +119,8 @@ Result<StudyTables> parse_study_tables(std::string_view text, std::string_view n
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line_no == 1) {
       if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
-      if (line != kHeader) return bad(name, line_no, fmt::format("expected the header '{}'", kHeader));
+      if (line != kHeader)
+        return bad(name, line_no, fmt::format("expected the header '{}'", kHeader));
       continue;
     }
     if (line.empty()) continue;
@@ -161,8 +162,9 @@ Result<StudyTables> parse_study_tables(std::string_view text, std::string_view n
                  fmt::format("rank {} of {} {} follows rank {}", rank, f[0], f[1], table.size()));
     }
     if (!table.empty() && count > table.back().count) {
-      return bad(name, line_no, fmt::format("count {} is above the count of rank {} ({})", count,
-                                            table.size(), table.back().count));
+      return bad(name, line_no,
+                 fmt::format("count {} is above the count of rank {} ({})", count, table.size(),
+                             table.back().count));
     }
     const std::string key = fmt::format("{}/{}", f[0], f[1]);
     if (!seen.emplace(key, std::string(f[3])).second) {

@@ -70,8 +70,8 @@ struct Recommendation {
 struct GenerateOptions {
   std::vector<Restriction> restrictions;
   EnforcementMode mode = EnforcementMode::kAuditOnly;
-  std::vector<ExemptGroup> exempt;     ///< Administrators are always exempt
-  std::vector<std::string> deny_sids;  ///< groups that get explicit Deny rules
+  std::vector<ExemptGroup> exempt;         ///< Administrators are always exempt
+  std::vector<std::string> deny_sids;      ///< groups that get explicit Deny rules
   std::vector<UserProgram> user_programs;  ///< per-user Allow path rules
   std::set<CollectionType> collections{CollectionType::kExe};
 };
@@ -80,7 +80,8 @@ struct GenerateOptions {
 /// name but no path): no rule is written for them. The default rules already block them outside
 /// %WINDIR% and %PROGRAMFILES%; a copy installed under Program Files stays allowed, since its
 /// publisher is not known.
-[[nodiscard]] std::vector<std::string> outside_windows(const std::vector<Restriction>& restrictions);
+[[nodiscard]] std::vector<std::string> outside_windows(
+    const std::vector<Restriction>& restrictions);
 
 /// The policy, or an error naming a command the built-in table does not know (and that the
 /// restriction gives no original file name for). Restrictions outside_windows() are skipped.

@@ -2,8 +2,8 @@
 /// CsvWriter: RFC 4180 CSV with a header row, one finding per row. Every field goes through
 /// terminal_text (report/fields.h: C0/C1 controls, DEL as \x1b, bidi overrides as \u{202e}, so
 /// each row is one line) and then append_csv_field (core/text_escape.h): quoted when needed, and
-/// a value a spreadsheet would evaluate (leading = + - @) is prefixed with a single quote. Multi-valued fields
-/// (technique, obfuscation reasons, targets) are joined with spaces.
+/// a value a spreadsheet would evaluate (leading = + - @) is prefixed with a single quote.
+/// Multi-valued fields (technique, obfuscation reasons, targets) are joined with spaces.
 
 #include <string>
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "core/raw_event.h"
 #include "cmdsentry/finding.h"
+#include "core/raw_event.h"
 
 namespace cmdsentry::report {
 

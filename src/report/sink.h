@@ -43,7 +43,7 @@ enum class Profile : std::uint8_t { kMinimal, kStandard, kVerbose, kTimesketch }
 /// Settings shared by the writers.
 struct SinkOptions {
   Profile profile = Profile::kStandard;  ///< CSV and JSON Lines fields
-  int width = 120;     ///< table: total line width (terminal columns)
+  int width = 120;                       ///< table: total line width (terminal columns)
   bool color = false;  ///< table: ANSI colours for phase and level (the CLI decides: TTY, NO_COLOR)
   TimeStyle time;      ///< table: how times are shown
 };

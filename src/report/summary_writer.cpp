@@ -25,13 +25,14 @@ void scope_text(std::string& out, const scan::SummaryScope& s) {
   for (const scan::PhaseTable& t : s.phases) {
     out += terminal_text(t.phase);
     out += '\n';
-    out += "  Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)"
-           "   Options\n";
+    out +=
+        "  Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)"
+        "   Options\n";
     for (const scan::SummaryRow& r : t.rows) {
-      std::string line = fmt::format("  {:>4}  {}  {:>5}  {:>5}  {:>5}  {:<16}  {:<16}  {}", r.rank,
-                                     fit(terminal_text(r.command), 22), r.count, r.hosts, r.users,
-                                     minute(r.first), minute(r.last),
-                                     terminal_text(options_text(r.options)));
+      std::string line =
+          fmt::format("  {:>4}  {}  {:>5}  {:>5}  {:>5}  {:<16}  {:<16}  {}", r.rank,
+                      fit(terminal_text(r.command), 22), r.count, r.hosts, r.users, minute(r.first),
+                      minute(r.last), terminal_text(options_text(r.options)));
       while (line.back() == ' ') line.pop_back();
       out += line;
       out += '\n';

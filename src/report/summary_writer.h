@@ -7,7 +7,7 @@
 ///
 ///   == All hosts ==
 ///   recon
-///     Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC)   Options
+///     Rank  Command                 Count  Hosts  Users  First seen (UTC)  Last seen (UTC) Options
 ///        1  tasklist                    3      1      1  2026-03-02 13:12  2026-03-02 14:40  /v
 ///   ...
 ///   == Host WKS-FIN-07.corp.example (41 findings) ==

@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
 // Column widths (code points) before the last column, and the two-space gutter.
-constexpr std::size_t kHost = 12, kUser = 16, kPhase = 17, kTactic = 17, kRule = 24,
-                      kNoise = 8, kObf = 3, kGutter = 2, kMinArgs = 16;
+constexpr std::size_t kHost = 12, kUser = 16, kPhase = 17, kTactic = 17, kRule = 24, kNoise = 8,
+                      kObf = 3, kGutter = 2, kMinArgs = 16;
 
 std::size_t code_points(std::string_view s) {
   std::size_t n = 0;
@@ -82,14 +82,11 @@ void TableWriter::row(std::string_view time, std::string_view host, std::string_
   };
   // 19 columns for "2026-03-02 13:12:05", 20 with a Z, 25 with an offset.
   const std::size_t time_width = !time_.iso ? 19 : time_.local ? 25 : 20;
-  Column cols[] = {{time, time_width, true, ""},
-                   {host, kHost, true, ""},
-                   {user, kUser, true, ""},
-                   {phase, kPhase, true, paint ? phase_color(phase) : ""},
-                   {tactic, kTactic, true, ""},
-                   {rule, kRule, true, paint ? level_color(level) : ""},
-                   {noise, kNoise, true, ""},
-                   {obf, kObf, true, "", true}};
+  Column cols[] = {
+      {time, time_width, true, ""}, {host, kHost, true, ""},
+      {user, kUser, true, ""},      {phase, kPhase, true, paint ? phase_color(phase) : ""},
+      {tactic, kTactic, true, ""},  {rule, kRule, true, paint ? level_color(level) : ""},
+      {noise, kNoise, true, ""},    {obf, kObf, true, "", true}};
   auto fixed = [&] {
     std::size_t n = 0;
     for (const Column& c : cols) n += c.shown ? c.width + kGutter : 0;
@@ -176,8 +173,9 @@ void TableWriter::on_incident(const Incident& inc) {
   const std::string t0 = display_time(inc.start, time_);
   std::string head = "== INCIDENT " + inc.id + "  score " + std::to_string(inc.score) + "  " +
                      short_host(inc.host) + "  " + inc.user + "  " + t0 + " -> " +
-                     clock_of(inc.end, time_) + " " + zone_label(time_) + " (" + span_text(inc.start, inc.end) + ", " +
-                     std::to_string(inc.findings_total) + " findings)";
+                     clock_of(inc.end, time_) + " " + zone_label(time_) + " (" +
+                     span_text(inc.start, inc.end) + ", " + std::to_string(inc.findings_total) +
+                     " findings)";
   const std::string head_text = fit(terminal_text(head), width, false);
   buf_ += color_ ? "\n\x1b[1m" + head_text + "\x1b[0m\n" : "\n" + head_text + "\n";
   std::string phases;
@@ -216,8 +214,10 @@ void TableWriter::on_incident(const Incident& inc) {
     }
   }
   if (inc.findings_total > shown) {
-    buf_ += "     ... " + std::to_string(inc.findings_total - std::min<std::uint64_t>(shown, inc.findings_total)) +
-            " more (see the timeline, --format jsonl)\n";
+    buf_ +=
+        "     ... " +
+        std::to_string(inc.findings_total - std::min<std::uint64_t>(shown, inc.findings_total)) +
+        " more (see the timeline, --format jsonl)\n";
   }
   buf_ += "\n";
   row("TIME (" + zone_label(time_) + ")", "HOST", "USER", "PHASE", "TACTIC", "RULE", "NOISE", "OBF",
@@ -228,15 +228,18 @@ void TableWriter::on_automation(const AutomationLine& a) {
   std::string line = "   " + a.pattern + ": " + std::to_string(a.count) + " finding(s) on " +
                      std::to_string(a.hosts) + " host(s) (" + join(a.commands, ' ') + "); " +
                      a.evidence;
-  automation_ += fit(terminal_text(line), width_ > 40 ? static_cast<std::size_t>(width_) : 40, false);
+  automation_ +=
+      fit(terminal_text(line), width_ > 40 ? static_cast<std::size_t>(width_) : 40, false);
   automation_ += '\n';
 }
 
 void TableWriter::finish() {
   if (rows_ == 0) buf_ += "(no findings)\n";
   if (!automation_.empty()) {
-    buf_ += "\nKnown automation, kept out of incidents and of the timeline (--show-automation lists "
-            "them):\n" + automation_;
+    buf_ +=
+        "\nKnown automation, kept out of incidents and of the timeline (--show-automation lists "
+        "them):\n" +
+        automation_;
   }
   if (!buf_.empty()) out_(buf_);
   buf_.clear();

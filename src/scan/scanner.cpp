@@ -31,13 +31,14 @@ ScanResult scan_events(std::vector<Event>&& events, const kb::KnowledgeBase& kb,
   ScanResult result;
   kb::KbDetector detector(kb);
   std::vector<Match> matches;
-  engine::ExecutionStage stage(
-      SIZE_MAX, engine::StageOutput{[&](AnalyzedEvent&& ae) {
-                                      detector.on_execution(ae, matches);
-                                      engine::assemble_findings(ae, matches, result.findings);
-                                    },
-                                    nullptr},
-      resolve_threads(options.threads));
+  engine::ExecutionStage stage(SIZE_MAX,
+                               engine::StageOutput{[&](AnalyzedEvent&& ae) {
+                                                     detector.on_execution(ae, matches);
+                                                     engine::assemble_findings(ae, matches,
+                                                                               result.findings);
+                                                   },
+                                                   nullptr},
+                               resolve_threads(options.threads));
   for (Event& e : events) {
     if (std::holds_alternative<ProcessEvent>(e)) stage.add(std::move(e));
   }

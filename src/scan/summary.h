@@ -13,9 +13,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
-#include <map>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <unordered_map>
 #include <system_error>
+#include <unordered_map>
 
 #include "core/ascii.h"
 #include "core/limits.h"

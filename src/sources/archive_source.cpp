@@ -70,7 +70,8 @@ struct ArchiveDeleter {
 void read_archive_stream(const std::string& name, ByteStream& in, const ReadContext& ctx) {
   if (ctx.archive_depth >= limits::kMaxArchiveDepth) {
     ctx.stats.files_failed++;
-    ctx.diagnose(Severity::kWarning, name, 0, 0, "archive nested deeper than kMaxArchiveDepth: skipped");
+    ctx.diagnose(Severity::kWarning, name, 0, 0,
+                 "archive nested deeper than kMaxArchiveDepth: skipped");
     return;
   }
   std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
@@ -101,7 +102,8 @@ void read_archive_stream(const std::string& name, ByteStream& in, const ReadCont
                        (msg != nullptr ? msg : "unknown error"));
       break;
     }
-    if (archive_entry_filetype(entry) != AE_IFREG && archive_format(a.get()) != ARCHIVE_FORMAT_RAW) {
+    if (archive_entry_filetype(entry) != AE_IFREG &&
+        archive_format(a.get()) != ARCHIVE_FORMAT_RAW) {
       continue;
     }
     const char* path = archive_entry_pathname(entry);

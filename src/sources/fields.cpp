@@ -18,7 +18,6 @@ std::optional<std::uint64_t> parse_keywords(std::string_view s) {
   return parse_number(s);
 }
 
-
 void canonicalize_channel(RawEvent& event) {
   const std::string_view channel = event.channel();
   static constexpr std::array<std::string_view, 10> kKnown = {

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/number.h"
 #include "core/ascii.h"
+#include "core/number.h"
 #include "core/raw_event.h"
 
 namespace cmdsentry::sources {
@@ -40,7 +40,7 @@ void add_unnamed_field(RawEvent& event, std::string_view value, int& unnamed_cou
 
 /// Value of a data field by exact name, or nullopt.
 [[nodiscard]] inline std::optional<std::string_view> find_field(const RawEvent& event,
-                                                               std::string_view name) {
+                                                                std::string_view name) {
   return event.find_exact(name);
 }
 

@@ -50,13 +50,20 @@ bool is_cut_json_lines(std::string_view s) {
 
 std::string_view to_string(Format format) {
   switch (format) {
-    case Format::kUnknown: return "unknown";
-    case Format::kEvtx: return "evtx";
-    case Format::kJson: return "json";
-    case Format::kXml: return "xml";
-    case Format::kArchive: return "archive";
-    case Format::kCompressed: return "compressed";
-    case Format::kUtf16Text: return "utf16";
+    case Format::kUnknown:
+      return "unknown";
+    case Format::kEvtx:
+      return "evtx";
+    case Format::kJson:
+      return "json";
+    case Format::kXml:
+      return "xml";
+    case Format::kArchive:
+      return "archive";
+    case Format::kCompressed:
+      return "compressed";
+    case Format::kUtf16Text:
+      return "utf16";
   }
   return "unknown";
 }
@@ -66,7 +73,9 @@ Format sniff_format(std::string_view head, std::string_view name) {
   if (starts_with(head, "PK\x03\x04") || starts_with(head, "PK\x05\x06")) return Format::kArchive;
   if (head.size() > 262 && head.substr(257, 5) == "ustar") return Format::kArchive;
   if (starts_with(head, "\x1f\x8b") || starts_with(head, "BZh") ||
-      starts_with(head, std::string_view("\xfd" "7zXZ\0", 6)) ||
+      starts_with(head, std::string_view("\xfd"
+                                         "7zXZ\0",
+                                         6)) ||
       starts_with(head, "\x28\xb5\x2f\xfd")) {
     return Format::kCompressed;
   }
@@ -87,8 +96,7 @@ Format sniff_format(std::string_view head, std::string_view name) {
   }
   // Empty or blank: trust the extension so an empty export is "read, 0 events" not "unknown".
   auto ends_with = [&](std::string_view suffix) {
-    return name.size() >= suffix.size() &&
-           name.substr(name.size() - suffix.size()) == suffix;
+    return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
   };
   if (ends_with(".json") || ends_with(".jsonl") || ends_with(".ndjson")) return Format::kJson;
   if (ends_with(".xml")) return Format::kXml;

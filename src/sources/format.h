@@ -10,12 +10,12 @@ namespace cmdsentry::sources {
 /// What a byte stream holds.
 enum class Format : std::uint8_t {
   kUnknown,
-  kEvtx,      ///< "ElfFile\0" header
-  kJson,      ///< JSON lines (also with a cut first line), a JSON array, or concatenated objects
-  kXml,       ///< Windows event XML: <Events> root or a stream of <Event> elements
-  kArchive,   ///< zip, tar (libarchive reads the container, members are sniffed again)
-  kCompressed,///< a single compressed stream: gzip, bzip2, xz, zstd
-  kUtf16Text, ///< UTF-16LE text with BOM: decoded, then sniffed again
+  kEvtx,        ///< "ElfFile\0" header
+  kJson,        ///< JSON lines (also with a cut first line), a JSON array, or concatenated objects
+  kXml,         ///< Windows event XML: <Events> root or a stream of <Event> elements
+  kArchive,     ///< zip, tar (libarchive reads the container, members are sniffed again)
+  kCompressed,  ///< a single compressed stream: gzip, bzip2, xz, zstd
+  kUtf16Text,   ///< UTF-16LE text with BOM: decoded, then sniffed again
 };
 
 /// Name of a format for messages ("json", "xml", ...).

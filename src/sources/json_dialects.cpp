@@ -93,15 +93,18 @@ class KeptText {
  public:
   [[gnu::always_inline]] std::string_view keep(element v) {
     switch (v.type()) {
-      case simdjson::dom::element_type::STRING: return v.get_string().value_unsafe();
-      case simdjson::dom::element_type::NULL_VALUE: return {};
+      case simdjson::dom::element_type::STRING:
+        return v.get_string().value_unsafe();
+      case simdjson::dom::element_type::NULL_VALUE:
+        return {};
       case simdjson::dom::element_type::INT64:
         if (used_ < kSlots) return format(v.get_int64().value_unsafe());
         break;
       case simdjson::dom::element_type::UINT64:
         if (used_ < kSlots) return format(v.get_uint64().value_unsafe());
         break;
-      default: break;
+      default:
+        break;
     }
     return spill(v);
   }
@@ -180,7 +183,8 @@ void read_ecs_process(const element* e, EcsProcessText& p, KeptText& kept, Found
       case 2:
         if (pe != nullptr && key_is(key, "pe")) pe->first(value);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -217,7 +221,9 @@ void dom_ecs_text(const EcsParts& ecs, EcsText& text, KeptText& kept) {
 void restore_ecs_moves(const EcsText& ecs, RawEvent& out) {
   const bool sysmon = out.event_id == 1 && out.channel().find("Sysmon") != std::string_view::npos;
   char buf[20];
-  const auto hex_pid = [&](std::string_view pid) { return format_hex(parse_number(pid).value_or(0), buf); };
+  const auto hex_pid = [&](std::string_view pid) {
+    return format_hex(parse_number(pid).value_or(0), buf);
+  };
   if (out.event_id == 4688 && !sysmon) {
     static constexpr FieldNameSet<5> kNames{std::array<std::string_view, 5>{
         "NewProcessId", "ProcessId", "NewProcessName", "ParentProcessName", "CommandLine"}};
@@ -281,7 +287,8 @@ std::uint8_t level_from_name(std::string_view s) {
 }
 
 void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out) {
-  if (out.event_id == 0) out.event_id = static_cast<std::uint32_t>(parse_number(root.event_code).value_or(0));
+  if (out.event_id == 0)
+    out.event_id = static_cast<std::uint32_t>(parse_number(root.event_code).value_or(0));
   if (out.computer().empty()) out.set_computer(root.host_name);
   if (out.provider().empty()) out.set_provider(root.event_provider);
   out.level = level_from_name(root.log_level);
@@ -301,7 +308,8 @@ void read_winlogbeat(const WinlogbeatTop& top, RawEvent& out) {
   // ones and whatever that one declines.)
   std::string s;
   KeptText kept;
-  if (top.timestamp.set) out.time_created = parse_iso_time(text_view(top.timestamp.value, s)).value_or(0);
+  if (top.timestamp.set)
+    out.time_created = parse_iso_time(text_view(top.timestamp.value, s)).value_or(0);
   const EcsParts ecs{top.process, top.user, top.hash, top.timestamp};
   const Found& winlog_e = top.winlog;
   const Found& event_e = top.event;
@@ -375,7 +383,8 @@ void read_winlogbeat(const WinlogbeatTop& top, RawEvent& out) {
           out.set_user_sid(member_text(&value, "identifier", kept));
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   if (channels != 0) {
@@ -450,10 +459,14 @@ void read_hayabusa(object root, RawEvent& out) {
   const bool sysmon = out.event_id == 1;
   static const std::unordered_map<std::string_view, std::array<std::string_view, 2>> kDetails = {
       // abbreviation -> {4688 name, Sysmon 1 name}
-      {"CmdLine", {"CommandLine", "CommandLine"}}, {"Cmdline", {"CommandLine", "CommandLine"}},
-      {"Cmd", {"CommandLine", "CommandLine"}},     {"Path", {"NewProcessName", "Image"}},
-      {"Proc", {"NewProcessName", "Image"}},       {"PID", {"NewProcessId", "ProcessId"}},
-      {"User", {"SubjectUserName", "User"}},       {"LID", {"SubjectLogonId", "LogonId"}},
+      {"CmdLine", {"CommandLine", "CommandLine"}},
+      {"Cmdline", {"CommandLine", "CommandLine"}},
+      {"Cmd", {"CommandLine", "CommandLine"}},
+      {"Path", {"NewProcessName", "Image"}},
+      {"Proc", {"NewProcessName", "Image"}},
+      {"PID", {"NewProcessId", "ProcessId"}},
+      {"User", {"SubjectUserName", "User"}},
+      {"LID", {"SubjectLogonId", "LogonId"}},
       {"ParentCmd", {"ParentCommandLine", "ParentCommandLine"}},
       {"PGUID", {"ProcessGuid", "ProcessGuid"}},
   };
@@ -471,34 +484,77 @@ void read_hayabusa(object root, RawEvent& out) {
 namespace {
 
 enum class FlatKey : std::uint8_t {
-  kData, kDrop, kEventId, kChannel, kHost, kProvider, kRecord, kEventRecordId, kVersion, kLevel,
-  kTask, kKeywords, kEventTime, kReceived, kTimestamp, kTimeCreated, kExecPid, kExecTid, kUserSid,
+  kData,
+  kDrop,
+  kEventId,
+  kChannel,
+  kHost,
+  kProvider,
+  kRecord,
+  kEventRecordId,
+  kVersion,
+  kLevel,
+  kTask,
+  kKeywords,
+  kEventTime,
+  kReceived,
+  kTimestamp,
+  kTimeCreated,
+  kExecPid,
+  kExecTid,
+  kUserSid,
 };
 
 FlatKey classify(std::string_view key, bool evtxecmd) {
   static const std::unordered_map<std::string_view, FlatKey> kKeys = {
-      {"EventID", FlatKey::kEventId}, {"EventId", FlatKey::kEventId},
-      {"event_id", FlatKey::kEventId}, {"Channel", FlatKey::kChannel},
-      {"Hostname", FlatKey::kHost}, {"HostName", FlatKey::kHost}, {"Computer", FlatKey::kHost},
-      {"SourceName", FlatKey::kProvider}, {"ProviderName", FlatKey::kProvider},
-      {"Provider", FlatKey::kProvider}, {"RecordNumber", FlatKey::kRecord},
-      {"EventRecordID", FlatKey::kEventRecordId}, {"EventRecordId", FlatKey::kEventRecordId},
-      {"Version", FlatKey::kVersion}, {"Level", FlatKey::kLevel}, {"Task", FlatKey::kTask},
-      {"Keywords", FlatKey::kKeywords}, {"EventTime", FlatKey::kEventTime},
-      {"EventReceivedTime", FlatKey::kReceived}, {"@timestamp", FlatKey::kTimestamp},
-      {"TimeCreated", FlatKey::kTimeCreated}, {"ExecutionProcessID", FlatKey::kExecPid},
-      {"ProcessID", FlatKey::kExecPid}, {"ThreadID", FlatKey::kExecTid},
-      {"ExecutionThreadID", FlatKey::kExecTid}, {"UserID", FlatKey::kUserSid},
+      {"EventID", FlatKey::kEventId},
+      {"EventId", FlatKey::kEventId},
+      {"event_id", FlatKey::kEventId},
+      {"Channel", FlatKey::kChannel},
+      {"Hostname", FlatKey::kHost},
+      {"HostName", FlatKey::kHost},
+      {"Computer", FlatKey::kHost},
+      {"SourceName", FlatKey::kProvider},
+      {"ProviderName", FlatKey::kProvider},
+      {"Provider", FlatKey::kProvider},
+      {"RecordNumber", FlatKey::kRecord},
+      {"EventRecordID", FlatKey::kEventRecordId},
+      {"EventRecordId", FlatKey::kEventRecordId},
+      {"Version", FlatKey::kVersion},
+      {"Level", FlatKey::kLevel},
+      {"Task", FlatKey::kTask},
+      {"Keywords", FlatKey::kKeywords},
+      {"EventTime", FlatKey::kEventTime},
+      {"EventReceivedTime", FlatKey::kReceived},
+      {"@timestamp", FlatKey::kTimestamp},
+      {"TimeCreated", FlatKey::kTimeCreated},
+      {"ExecutionProcessID", FlatKey::kExecPid},
+      {"ProcessID", FlatKey::kExecPid},
+      {"ThreadID", FlatKey::kExecTid},
+      {"ExecutionThreadID", FlatKey::kExecTid},
+      {"UserID", FlatKey::kUserSid},
       {"UserId", FlatKey::kUserSid},
       // NXLog / HELK / Logstash / Log Analytics metadata, not event data.
-      {"Message", FlatKey::kDrop}, {"EventType", FlatKey::kDrop}, {"SeverityValue", FlatKey::kDrop},
-      {"Severity", FlatKey::kDrop}, {"Category", FlatKey::kDrop}, {"Opcode", FlatKey::kDrop},
-      {"OpcodeValue", FlatKey::kDrop}, {"SourceModuleName", FlatKey::kDrop},
-      {"SourceModuleType", FlatKey::kDrop}, {"@version", FlatKey::kDrop}, {"tags", FlatKey::kDrop},
-      {"port", FlatKey::kDrop}, {"host", FlatKey::kDrop}, {"AccountName", FlatKey::kDrop},
-      {"AccountType", FlatKey::kDrop}, {"Domain", FlatKey::kDrop},
-      {"EventTypeOrignal", FlatKey::kDrop}, {"TaskValue", FlatKey::kDrop},
-      {"ProviderGuid", FlatKey::kDrop}, {"Payload", FlatKey::kDrop},
+      {"Message", FlatKey::kDrop},
+      {"EventType", FlatKey::kDrop},
+      {"SeverityValue", FlatKey::kDrop},
+      {"Severity", FlatKey::kDrop},
+      {"Category", FlatKey::kDrop},
+      {"Opcode", FlatKey::kDrop},
+      {"OpcodeValue", FlatKey::kDrop},
+      {"SourceModuleName", FlatKey::kDrop},
+      {"SourceModuleType", FlatKey::kDrop},
+      {"@version", FlatKey::kDrop},
+      {"tags", FlatKey::kDrop},
+      {"port", FlatKey::kDrop},
+      {"host", FlatKey::kDrop},
+      {"AccountName", FlatKey::kDrop},
+      {"AccountType", FlatKey::kDrop},
+      {"Domain", FlatKey::kDrop},
+      {"EventTypeOrignal", FlatKey::kDrop},
+      {"TaskValue", FlatKey::kDrop},
+      {"ProviderGuid", FlatKey::kDrop},
+      {"Payload", FlatKey::kDrop},
   };
   if (evtxecmd) {
     if (key == "ProcessId") return FlatKey::kExecPid;
@@ -535,10 +591,19 @@ void read_flat(object root, RawEvent& out) {
     }
     append_text(value, s);
     switch (k) {
-      case FlatKey::kEventId: out.event_id = static_cast<std::uint32_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kChannel: out.set_channel(s); canonicalize_channel(out); break;
-      case FlatKey::kHost: out.set_computer(s); break;
-      case FlatKey::kProvider: out.set_provider(s); break;
+      case FlatKey::kEventId:
+        out.event_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kChannel:
+        out.set_channel(s);
+        canonicalize_channel(out);
+        break;
+      case FlatKey::kHost:
+        out.set_computer(s);
+        break;
+      case FlatKey::kProvider:
+        out.set_provider(s);
+        break;
       case FlatKey::kRecord:
         if (!event_record_id) out.record_id = parse_number(s).value_or(0);
         break;
@@ -546,18 +611,41 @@ void read_flat(object root, RawEvent& out) {
         out.record_id = parse_number(s).value_or(0);
         event_record_id = true;
         break;
-      case FlatKey::kVersion: out.version = static_cast<std::uint16_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kLevel: out.level = static_cast<std::uint8_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kTask: out.task = static_cast<std::uint16_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kKeywords: out.keywords = parse_keywords(s).value_or(0); break;
-      case FlatKey::kEventTime: event_time = s; break;
-      case FlatKey::kReceived: received = s; break;
-      case FlatKey::kTimestamp: timestamp = s; break;
-      case FlatKey::kTimeCreated: created = s; break;
-      case FlatKey::kExecPid: out.process_id = static_cast<std::uint32_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kExecTid: out.thread_id = static_cast<std::uint32_t>(parse_number(s).value_or(0)); break;
-      case FlatKey::kUserSid: out.set_user_sid(s); break;
-      default: break;
+      case FlatKey::kVersion:
+        out.version = static_cast<std::uint16_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kLevel:
+        out.level = static_cast<std::uint8_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kTask:
+        out.task = static_cast<std::uint16_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kKeywords:
+        out.keywords = parse_keywords(s).value_or(0);
+        break;
+      case FlatKey::kEventTime:
+        event_time = s;
+        break;
+      case FlatKey::kReceived:
+        received = s;
+        break;
+      case FlatKey::kTimestamp:
+        timestamp = s;
+        break;
+      case FlatKey::kTimeCreated:
+        created = s;
+        break;
+      case FlatKey::kExecPid:
+        out.process_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kExecTid:
+        out.thread_id = static_cast<std::uint32_t>(parse_number(s).value_or(0));
+        break;
+      case FlatKey::kUserSid:
+        out.set_user_sid(s);
+        break;
+      default:
+        break;
     }
   }
   // Time: an explicit UTC creation time wins. NXLog's EventTime is agent-local without a zone;

@@ -18,17 +18,26 @@ using simdjson::dom::object;
 
 void append_text(element v, std::string& out) {
   switch (v.type()) {
-    case element_type::STRING: out.append(std::string_view(v.get_string().value_unsafe())); return;
-    case element_type::INT64: out += std::to_string(v.get_int64().value_unsafe()); return;
-    case element_type::UINT64: out += std::to_string(v.get_uint64().value_unsafe()); return;
+    case element_type::STRING:
+      out.append(std::string_view(v.get_string().value_unsafe()));
+      return;
+    case element_type::INT64:
+      out += std::to_string(v.get_int64().value_unsafe());
+      return;
+    case element_type::UINT64:
+      out += std::to_string(v.get_uint64().value_unsafe());
+      return;
     case element_type::DOUBLE: {
       char buf[32];
       auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double().value_unsafe());
       if (ec == std::errc()) out.append(buf, p);
       return;
     }
-    case element_type::BOOL: out += v.get_bool().value_unsafe() ? "true" : "false"; return;
-    case element_type::NULL_VALUE: return;
+    case element_type::BOOL:
+      out += v.get_bool().value_unsafe() ? "true" : "false";
+      return;
+    case element_type::NULL_VALUE:
+      return;
     case element_type::OBJECT: {
       element text;
       if (!v.get_object().value_unsafe().at_key("#text").get(text)) {
@@ -40,7 +49,9 @@ void append_text(element v, std::string& out) {
       out += simdjson::minify(v);
       return;
     }
-    case element_type::ARRAY: out += simdjson::minify(v); return;
+    case element_type::ARRAY:
+      out += simdjson::minify(v);
+      return;
   }
 }
 
@@ -106,13 +117,15 @@ void read_data_item(element item, RawEvent& out, int& unnamed) {
 
 std::uint64_t number_of(element v, std::string& scratch) {
   switch (v.type()) {
-    case element_type::UINT64: return v.get_uint64().value_unsafe();
+    case element_type::UINT64:
+      return v.get_uint64().value_unsafe();
     case element_type::INT64: {
       const std::int64_t i = v.get_int64().value_unsafe();
       if (i >= 0) return static_cast<std::uint64_t>(i);
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return parse_number(text_view(v, scratch)).value_or(0);
 }
@@ -283,11 +296,13 @@ Result<JsonDialect> JsonEventReader::read(std::string_view json, RawEvent& out, 
   element root;
   // An empty view may carry a null pointer, which simdjson would hand to memcpy: report it as
   // the same error simdjson gives for empty input.
-  auto err = json.empty() ? simdjson::EMPTY : parser_.parse(json.data(), json.size(), !padded).get(root);
+  auto err =
+      json.empty() ? simdjson::EMPTY : parser_.parse(json.data(), json.size(), !padded).get(root);
   if (err == simdjson::DEPTH_ERROR) {
     return fail(ErrorCode::kLimit, "JSON nesting deeper than kMaxDocumentDepth");
   }
-  if (err) return fail(ErrorCode::kCorrupt, std::string("bad JSON: ") + simdjson::error_message(err));
+  if (err)
+    return fail(ErrorCode::kCorrupt, std::string("bad JSON: ") + simdjson::error_message(err));
   object o;
   if (root.get(o)) return fail(ErrorCode::kCorrupt, "JSON value is not an object");
   return convert(o, out);

@@ -70,8 +70,8 @@ class JsonEventReader {
   simdjson::dom::parser payload_parser_;  ///< EvtxECmd's Payload is JSON inside a string
   detail::OnDemandReaderPtr ondemand_;    ///< Winlogbeat's reader (json_ondemand.cpp)
   std::string padded_;                    ///< a record copied with padding for On-Demand
-  bool try_ondemand_ = true;  ///< false once a record of this stream proved another dialect
-  std::size_t text_reserve_ = 512;        ///< text room for the next event (~ the record size)
+  bool try_ondemand_ = true;        ///< false once a record of this stream proved another dialect
+  std::size_t text_reserve_ = 512;  ///< text room for the next event (~ the record size)
 };
 
 namespace detail {
@@ -115,8 +115,6 @@ void restore_ecs_moves(const EcsText& ecs, RawEvent& out);
 /// Fallbacks from the root (event.code, host.name, event.provider), log level, ECS restore.
 void finish_winlogbeat(const WinlogbeatRoot& root, RawEvent& out);
 std::uint8_t level_from_name(std::string_view name);
-
-
 
 /// A DOM value found while walking an object, or nothing.
 struct Found {
@@ -165,7 +163,8 @@ struct WinlogbeatTop {
       case 7:
         if (key_is(key, "process")) process.first(value);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 };

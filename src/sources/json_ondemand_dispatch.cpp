@@ -1,19 +1,19 @@
 // Picks the build of json_ondemand.cpp this CPU can run. simdjson's On-Demand code is compiled
 // into the caller for the instruction set the caller is compiled for; the rest of cmdsentry
 // targets x86-64-v2, which would give On-Demand its scalar fallback. So json_ondemand.cpp is
-// built for AVX2 ("haswell") and SSE4.2+PCLMUL ("westmere") (no AVX-512 kernel: see CMakeLists.txt), and
-// simdjson's own CPU detection decides at run time.
+// built for AVX2 ("haswell") and SSE4.2+PCLMUL ("westmere") (no AVX-512 kernel: see
+// CMakeLists.txt), and simdjson's own CPU detection decides at run time.
 #include <simdjson.h>
 
 #include "sources/json_event.h"
 
 namespace cmdsentry::sources::detail {
 
-#define CMDSENTRY_DECLARE_KERNEL(ns)                                                      \
-  namespace ns {                                                                          \
-  void* make_reader();                                                                    \
-  void free_reader(void* reader);                                                         \
-  bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbeat);    \
+#define CMDSENTRY_DECLARE_KERNEL(ns)                                                   \
+  namespace ns {                                                                       \
+  void* make_reader();                                                                 \
+  void free_reader(void* reader);                                                      \
+  bool read(void* reader, std::string_view json, RawEvent& out, bool& not_winlogbeat); \
   }
 
 #if defined(CMDSENTRY_ONDEMAND_X86)

@@ -57,8 +57,11 @@ ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
-      case '{': case '[':
+      case '"':
+        in_string = true;
+        break;
+      case '{':
+      case '[':
         if (++depth > limits::kMaxDocumentDepth) {
           // Give up on this record: resume after its line.
           const void* nl = std::memchr(p + i, '\n', n - i);
@@ -67,13 +70,15 @@ ScanResult scan_object(const char* p, std::size_t n, bool lines_mode) {
                   "JSON nesting deeper than kMaxDocumentDepth", true};
         }
         break;
-      case '}': case ']':
+      case '}':
+      case ']':
         if (--depth == 0) return {Scan::kRecord, i + 1};
         break;
       case '\n':
         if (lines_mode) return {Scan::kMalformed, i + 1, "JSON line ends inside an object"};
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return {Scan::kNeedMore, n};
@@ -371,7 +376,7 @@ class JsonStreamReader {
   ByteStream& in_;
   const ReadContext& ctx_;
   const RecordSink sink_;
-  std::vector<char> buf_;    ///< blocks read from the stream (unused in place)
+  std::vector<char> buf_;       ///< blocks read from the stream (unused in place)
   const char* data_ = nullptr;  ///< buf_.data(), or the whole input when parsed in place
   bool in_place_ = false;
   std::size_t released_ = 0;  ///< in place: input before this was handed back (done_before)

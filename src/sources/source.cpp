@@ -113,7 +113,8 @@ void dispatch_stream(const std::string& name, ByteStream& in, const ReadContext&
       } else {
         ctx.stats.files--;
         ctx.stats.files_unrecognized++;
-        ctx.diagnose(Severity::kInfo, name, 0, 0, "UTF-16 text that is neither JSON nor event XML: skipped");
+        ctx.diagnose(Severity::kInfo, name, 0, 0,
+                     "UTF-16 text that is neither JSON nor event XML: skipped");
       }
       return;
     }

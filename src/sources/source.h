@@ -41,17 +41,17 @@ struct SourceDiagnostic {
 
 /// Counts over everything read.
 struct SourceStats {
-  std::uint64_t files = 0;           ///< files and archive members opened as event sources
+  std::uint64_t files = 0;               ///< files and archive members opened as event sources
   std::uint64_t files_unrecognized = 0;  ///< skipped: not an event format
-  std::uint64_t files_failed = 0;    ///< could not be opened or read at all
-  std::uint64_t files_empty = 0;     ///< skipped: 0 bytes (warned "empty file"), not in `files`
-  std::uint64_t records = 0;         ///< events delivered to on_event
-  std::uint64_t filtered = 0;        ///< events dropped by SourceOptions::event_ids
-  std::uint64_t skipped = 0;         ///< records not read (lines, elements, EVTX records)
+  std::uint64_t files_failed = 0;        ///< could not be opened or read at all
+  std::uint64_t files_empty = 0;         ///< skipped: 0 bytes (warned "empty file"), not in `files`
+  std::uint64_t records = 0;             ///< events delivered to on_event
+  std::uint64_t filtered = 0;            ///< events dropped by SourceOptions::event_ids
+  std::uint64_t skipped = 0;             ///< records not read (lines, elements, EVTX records)
   /// Of `skipped`: records that are well formed as far as read but exceed one of the caps in
   /// core/limits.h (size, nesting, rendered size); the others are damaged or malformed.
   std::uint64_t skipped_over_limit = 0;
-  std::uint64_t bytes = 0;           ///< bytes read (decompressed)
+  std::uint64_t bytes = 0;  ///< bytes read (decompressed)
 
   SourceStats& operator+=(const SourceStats& o);
 };

@@ -14,7 +14,8 @@ namespace cmdsentry::sources {
 
 Result<std::unique_ptr<FileStream>> FileStream::open(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return fail(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno));
+  if (f == nullptr)
+    return fail(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno));
   return std::unique_ptr<FileStream>(new FileStream(f, true));
 }
 
@@ -31,7 +32,8 @@ std::optional<std::string_view> FileStream::take_rest(std::size_t reread) {
   if (!owned_ || map_ != nullptr || stop_ != nullptr) return std::nullopt;
   const int fd = ::fileno(file_);
   struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) return std::nullopt;
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+    return std::nullopt;
   const long pos = std::ftell(file_);  // counts what stdio buffered but did not hand out
   if (pos < 0 || static_cast<std::size_t>(pos) < reread) return std::nullopt;
   const auto size = static_cast<std::size_t>(st.st_size);
@@ -151,7 +153,8 @@ Result<std::size_t> Utf16Stream::read(char* data, std::size_t size) {
     std::size_t start = 0;
     if (first_ && units > 0) {
       first_ = false;
-      if (static_cast<unsigned char>(raw_[0]) == 0xFF && static_cast<unsigned char>(raw_[1]) == 0xFE) {
+      if (static_cast<unsigned char>(raw_[0]) == 0xFF &&
+          static_cast<unsigned char>(raw_[1]) == 0xFE) {
         start = 1;
       }
     }

@@ -108,8 +108,8 @@ class Utf16Stream final : public ByteStream {
 
  private:
   ByteStream& inner_;
-  std::string pending_;       ///< decoded UTF-8 not yet handed out
-  std::string raw_;           ///< undecoded tail (odd byte or high surrogate)
+  std::string pending_;  ///< decoded UTF-8 not yet handed out
+  std::string raw_;      ///< undecoded tail (odd byte or high surrogate)
   bool first_ = true;
   bool eof_ = false;
 };

@@ -59,10 +59,10 @@ void read_system(const pugi::xml_node& sys, RawEvent& out) {
     } else if (name == "EventRecordID") {
       out.record_id = number_of(c);
     } else if (name == "Execution") {
-      out.process_id = static_cast<std::uint32_t>(
-          parse_number(c.attribute("ProcessID").value()).value_or(0));
-      out.thread_id = static_cast<std::uint32_t>(
-          parse_number(c.attribute("ThreadID").value()).value_or(0));
+      out.process_id =
+          static_cast<std::uint32_t>(parse_number(c.attribute("ProcessID").value()).value_or(0));
+      out.thread_id =
+          static_cast<std::uint32_t>(parse_number(c.attribute("ThreadID").value()).value_or(0));
     } else if (name == "Channel") {
       out.set_channel(text_of(c));
     } else if (name == "Computer") {

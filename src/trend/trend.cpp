@@ -188,8 +188,8 @@ Trend TrendSink::build(const kb::StudyTables& study) const {
     }
     for (const std::string& g : groups) {
       const kb::StudyTable* t = study.table(g, phase_name);
-      GroupSimilarity gs{g, correlate(t != nullptr ? weights_of(*t) : std::map<std::string, double>{},
-                                      observed)};
+      GroupSimilarity gs{
+          g, correlate(t != nullptr ? weights_of(*t) : std::map<std::string, double>{}, observed)};
       if (gs.correlation.spearman) {
         group_sums[g].first += *gs.correlation.spearman;
         ++group_sums[g].second;

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "cmdsentry/sink.h"
+#include "kb/study_tables.h"
 #include "scan/summary.h"
 #include "trend/similarity.h"
-#include "kb/study_tables.h"
 
 namespace cmdsentry::trend {
 
@@ -49,14 +49,14 @@ inline constexpr std::size_t kMaxTrendUnits = 100000;
 
 /// One command as observed.
 struct ObservedRow {
-  int rank = 0;             ///< 1-based, by weight (ties: scan's order)
+  int rank = 0;  ///< 1-based, by weight (ties: scan's order)
   std::string command;
-  std::uint64_t count = 0;  ///< executions
-  double weight = 0;        ///< = count without weighting
-  std::uint64_t units = 0;  ///< units (hosts without weighting) where it was seen
-  double share = 0;         ///< weight / the phase's total weight
+  std::uint64_t count = 0;           ///< executions
+  double weight = 0;                 ///< = count without weighting
+  std::uint64_t units = 0;           ///< units (hosts without weighting) where it was seen
+  double share = 0;                  ///< weight / the phase's total weight
   std::vector<std::string> options;  ///< most common first (attacker-controlled text)
-  int study_rank = 0;       ///< rank in the study's overall table of this phase; 0: not there
+  int study_rank = 0;  ///< rank in the study's overall table of this phase; 0: not there
 };
 
 /// Similarity with one group's table.
@@ -68,14 +68,14 @@ struct GroupSimilarity {
 /// One study phase.
 struct PhaseTrend {
   std::string phase;
-  kb::StudyTable study;                   ///< the study's overall profile
+  kb::StudyTable study;               ///< the study's overall profile
   std::vector<ObservedRow> observed;  ///< every command counted in this phase
   std::uint64_t executions = 0;
-  double weight = 0;                  ///< sum of the observed weights
-  Correlation similarity;             ///< observed vs the study's overall profile
-  double study_top_share = 0;         ///< observed weight on the study's first kStudyTop commands
+  double weight = 0;           ///< sum of the observed weights
+  Correlation similarity;      ///< observed vs the study's overall profile
+  double study_top_share = 0;  ///< observed weight on the study's first kStudyTop commands
   std::vector<GroupSimilarity> groups;
-  std::vector<kb::StudyRow> not_seen;     ///< study commands with no execution, in study order
+  std::vector<kb::StudyRow> not_seen;  ///< study commands with no execution, in study order
 };
 
 /// A command the study did not list, among the heaviest of its tactic.

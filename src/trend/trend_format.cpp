@@ -73,20 +73,20 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
       terminal_safe(study), t.findings, t.findings == 1 ? "" : "s", t.units,
       t.by == Weighting::kExecution ? "host" : to_string(t.by), t.units == 1 ? "" : "s",
       to_string(t.by));
-  if (t.units_capped) out += fmt::format("  (more than {} units: the rest count as one)\n", kMaxTrendUnits);
+  if (t.units_capped)
+    out += fmt::format("  (more than {} units: the rest count as one)\n", kMaxTrendUnits);
   for (const PhaseTrend& p : t.phases) {
     out += fmt::format("\n{}: {} execution{}", p.phase, p.executions, p.executions == 1 ? "" : "s");
     if (t.by != Weighting::kExecution) out += fmt::format(", weight {}", number(p.weight));
-    out += fmt::format(
-        "; Spearman {}, Kendall {} over {} commands; study's top {} cover {:.1f}%\n",
-        coefficient(p.similarity.spearman), coefficient(p.similarity.kendall),
-        p.similarity.commands, kStudyTop, 100 * p.study_top_share);
-    out += fmt::format("  {:>4}  {:<18} {:>6}   | {:>4}  {:<22} {:>8} {:>6}  {:<5} {}\n", "2015",
-                       "command", "count", "now", "command",
-                       t.by == Weighting::kExecution ? "count" : "weight", "share", "2015",
-                       "options");
-    const std::size_t lines = std::max(std::min(p.observed.size(), kTableRows),
-                                       std::min(p.study.size(), kTableRows));
+    out += fmt::format("; Spearman {}, Kendall {} over {} commands; study's top {} cover {:.1f}%\n",
+                       coefficient(p.similarity.spearman), coefficient(p.similarity.kendall),
+                       p.similarity.commands, kStudyTop, 100 * p.study_top_share);
+    out +=
+        fmt::format("  {:>4}  {:<18} {:>6}   | {:>4}  {:<22} {:>8} {:>6}  {:<5} {}\n", "2015",
+                    "command", "count", "now", "command",
+                    t.by == Weighting::kExecution ? "count" : "weight", "share", "2015", "options");
+    const std::size_t lines =
+        std::max(std::min(p.observed.size(), kTableRows), std::min(p.study.size(), kTableRows));
     for (std::size_t i = 0; i < lines; ++i) {
       std::string left = fmt::format("  {:>4}  {:<18} {:>6}", "", "", "");
       if (i < p.study.size()) {
@@ -96,11 +96,11 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
       std::string right;
       if (i < p.observed.size()) {
         const ObservedRow& r = p.observed[i];
-        right = fmt::format("{:>4}  {:<22} {:>8} {:>5.1f}%  {:<5} {}", r.rank,
-                            terminal_safe(r.command),
-                            t.by == Weighting::kExecution ? std::to_string(r.count) : number(r.weight),
-                            100 * r.share, r.study_rank > 0 ? std::to_string(r.study_rank) : "new",
-                            terminal_safe(joined(r.options)));
+        right =
+            fmt::format("{:>4}  {:<22} {:>8} {:>5.1f}%  {:<5} {}", r.rank, terminal_safe(r.command),
+                        t.by == Weighting::kExecution ? std::to_string(r.count) : number(r.weight),
+                        100 * r.share, r.study_rank > 0 ? std::to_string(r.study_rank) : "new",
+                        terminal_safe(joined(r.options)));
       }
       out += left + "   | " + right + "\n";
     }
@@ -110,9 +110,9 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
     }
     std::string groups;
     for (const GroupSimilarity& g : p.groups) {
-      groups += fmt::format("{}{} {}/{}", groups.empty() ? "" : ", ", g.group,
-                            coefficient(g.correlation.spearman),
-                            coefficient(g.correlation.kendall));
+      groups +=
+          fmt::format("{}{} {}/{}", groups.empty() ? "" : ", ", g.group,
+                      coefficient(g.correlation.spearman), coefficient(g.correlation.kendall));
     }
     if (!groups.empty()) out += "  groups (Spearman/Kendall): " + groups + "\n";
     std::string gone;
@@ -127,10 +127,10 @@ void append_trend_table(std::string& out, const Trend& t, std::string_view study
       tactic = c.tactic;
       out += fmt::format("  {}:\n", terminal_safe(tactic));
     }
-    out += fmt::format("    {:>3}  {:<32} {:>8} {:>5.1f}%  {}\n", c.row.rank,
-                       terminal_safe(c.row.command),
-                       t.by == Weighting::kExecution ? std::to_string(c.row.count) : number(c.row.weight),
-                       100 * c.row.share, terminal_safe(joined(c.row.options)));
+    out += fmt::format(
+        "    {:>3}  {:<32} {:>8} {:>5.1f}%  {}\n", c.row.rank, terminal_safe(c.row.command),
+        t.by == Weighting::kExecution ? std::to_string(c.row.count) : number(c.row.weight),
+        100 * c.row.share, terminal_safe(joined(c.row.options)));
   }
   out += "\nClosest study group (mean Spearman over the phases): ";
   if (t.closest_group.empty()) {
@@ -203,8 +203,8 @@ void append_trend_json(std::string& out, const Trend& t, std::string_view study)
     if (i > 0) out += ',';
     out += "{\"group\":";
     append_json_string(out, t.groups[i].group);
-    out += fmt::format(",\"spearman_mean\":{},\"phases\":{}}}", json_number(t.groups[i].spearman_mean),
-                       t.groups[i].phases);
+    out += fmt::format(",\"spearman_mean\":{},\"phases\":{}}}",
+                       json_number(t.groups[i].spearman_mean), t.groups[i].phases);
   }
   out += "],\"closest_group\":";
   if (t.closest_group.empty()) {
@@ -238,8 +238,8 @@ void append_trend_csv(std::string& out, const Trend& t) {
     }
     for (const ObservedRow& r : p.observed) observed("observed", p.phase, r);
     for (const kb::StudyRow& s : p.not_seen) {
-      csv_row(out, {"not_seen", p.phase, "", s.command, std::to_string(s.count), "", "", "",
-                    "", std::to_string(s.rank), "", ""});
+      csv_row(out, {"not_seen", p.phase, "", s.command, std::to_string(s.count), "", "", "", "",
+                    std::to_string(s.rank), "", ""});
     }
   }
   for (const NewCommand& c : t.new_commands) observed("new", c.tactic, c.row);

@@ -21,8 +21,7 @@ TEST(PathClass, classes_of_common_locations) {
 TEST(AppLockerPath, uses_applocker_variables) {
   EXPECT_EQ(applocker_path("C:\\Windows\\System32\\NET.EXE"), "%SYSTEM32%\\net.exe");
   EXPECT_EQ(applocker_path("C:\\Windows\\SysWOW64\\net1.exe"), "%SYSTEM32%\\net1.exe");
-  EXPECT_EQ(applocker_path("C:\\Windows\\System32\\wbem\\WMIC.exe"),
-            "%SYSTEM32%\\wbem\\wmic.exe");
+  EXPECT_EQ(applocker_path("C:\\Windows\\System32\\wbem\\WMIC.exe"), "%SYSTEM32%\\wbem\\wmic.exe");
   EXPECT_EQ(applocker_path("C:\\Windows\\hh.exe"), "%WINDIR%\\hh.exe");
   EXPECT_EQ(applocker_path("C:\\Program Files\\Git\\bin\\git.exe"),
             "%PROGRAMFILES%\\git\\bin\\git.exe");

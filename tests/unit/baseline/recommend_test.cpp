@@ -137,14 +137,16 @@ TEST(Recommend, the_commands_view_puts_use_next_to_the_study) {
 TEST(Recommend, per_user_installs_are_allowed_to_their_users) {
   Baseline b = crafted();
   auto profile = [&](std::string command, std::string image, std::vector<std::int64_t> days) {
-    UsageRow r = row(std::move(command), image.substr(image.rfind('\\') + 1), test::kStaff, "ws02", 5);
+    UsageRow r =
+        row(std::move(command), image.substr(image.rfind('\\') + 1), test::kStaff, "ws02", 5);
     r.image = std::move(image);
     r.path_class = "user-writable";
     r.days = std::move(days);
     b.usage.push_back(std::move(r));
   };
   profile("", "c:\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\code.exe", {1, 2, 3});
-  profile("", "c:\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\bin\\code-tunnel.exe", {3});
+  profile("", "c:\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\bin\\code-tunnel.exe",
+          {3});
   profile("", "c:\\users\\jmori\\appdata\\local\\microsoft\\teams\\current\\teams.exe", {1, 4});
   profile("", "c:\\users\\jmori\\appdata\\local\\temp\\svchost32.exe", {1, 2, 3});
   profile("", "c:\\users\\jmori\\appdata\\roaming\\dropper\\x.exe", {5});
@@ -152,7 +154,8 @@ TEST(Recommend, per_user_installs_are_allowed_to_their_users) {
   const Recommendation r = recommend(b, test::knowledge_base(), study(), {});
   ASSERT_EQ(r.user_programs.size(), 2u);
   const UserProgram& code = r.user_programs[0].path.find("vs code") != std::string::npos
-                                ? r.user_programs[0] : r.user_programs[1];
+                                ? r.user_programs[0]
+                                : r.user_programs[1];
   const UserProgram& teams = &code == &r.user_programs[0] ? r.user_programs[1] : r.user_programs[0];
   EXPECT_EQ(code.path, "%OSDRIVE%\\users\\jmori\\appdata\\local\\programs\\microsoft vs code\\*");
   EXPECT_EQ(code.sid, test::kStaff.sid);
@@ -191,8 +194,8 @@ TEST(RecommendJson, matches_the_contract) {
   x.reason = "only \"admins\"";
   r.restrictions.push_back(x);
   r.not_restrictable.push_back({"dir", "builtin", "scan"});
-  r.user_programs.push_back({"CORP\\bob", "S-1-5-21-9", "%OSDRIVE%\\users\\bob\\appdata\\local\\x\\*",
-                             {"x.exe"}, 4, 2});
+  r.user_programs.push_back(
+      {"CORP\\bob", "S-1-5-21-9", "%OSDRIVE%\\users\\bob\\appdata\\local\\x\\*", {"x.exe"}, 4, 2});
   EXPECT_EQ(format_recommendation_json(r),
             "{\"format\":\"cmdsentry-recommendation\",\"version\":1,\"restrictions\":[\n"
             "{\"executable\":\"net.exe\",\"original_file_name\":\"net.exe\","

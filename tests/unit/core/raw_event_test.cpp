@@ -14,7 +14,8 @@ TEST(RawEvent, fields_survive_growth_copy_move_and_reuse) {
   RawEvent e;
   e.set_channel("Security");
   std::string big(5000, 'x');
-  for (int i = 0; i < 40; ++i) e.add_field("F" + std::to_string(i), i == 20 ? big : std::to_string(i));
+  for (int i = 0; i < 40; ++i)
+    e.add_field("F" + std::to_string(i), i == 20 ? big : std::to_string(i));
   EXPECT_EQ(e.field_count(), 40u);
   EXPECT_EQ(e.find_exact("F7").value(), "7");
   EXPECT_EQ(e.find_exact("F20").value(), big);
@@ -49,14 +50,17 @@ TEST(RawEvent, a_view_into_its_own_text_is_referenced) {
 // scan for the first field of that name wherever it is (also past the index's 254 entries),
 // after copies and after reuse.
 TEST(RawEvent, known_name_index_matches_a_scan) {
-  const auto scan = [](const RawEvent& e, std::string_view name) -> std::optional<std::string_view> {
+  const auto scan = [](const RawEvent& e,
+                       std::string_view name) -> std::optional<std::string_view> {
     for (const RawField f : e.fields()) {
       if (f.name == name) return f.value;
     }
     return std::nullopt;
   };
-  static constexpr FieldNameSet<3> kSet{std::array<std::string_view, 3>{"CommandLine", "Image", "User"}};
-  for (const std::size_t before : {std::size_t{0}, std::size_t{3}, std::size_t{253}, std::size_t{254}, std::size_t{300}}) {
+  static constexpr FieldNameSet<3> kSet{
+      std::array<std::string_view, 3>{"CommandLine", "Image", "User"}};
+  for (const std::size_t before :
+       {std::size_t{0}, std::size_t{3}, std::size_t{253}, std::size_t{254}, std::size_t{300}}) {
     SCOPED_TRACE(before);
     RawEvent e;
     for (std::size_t i = 0; i < before; ++i) e.add_field("X" + std::to_string(i), "x");

@@ -42,7 +42,8 @@ TEST(IsoTime, the_usual_shapes) {
   // Fewer fixed places than the fast path needs: the general parser takes them.
   EXPECT_EQ(parse_iso_time("2012-03-14T04:17Z").value(), kTicks - 43 * kSecond - 3545620);
   EXPECT_EQ(parse_iso_time("  2012-03-14t04:17:43.3545620z").value(), kTicks);
-  EXPECT_EQ(parse_iso_time("2012-03-14").value(), kTicks - (4 * 3600 + 17 * 60 + 43) * kSecond - 3545620);
+  EXPECT_EQ(parse_iso_time("2012-03-14").value(),
+            kTicks - (4 * 3600 + 17 * 60 + 43) * kSecond - 3545620);
 }
 
 TEST(IsoTime, garbage_is_rejected_not_guessed) {

@@ -80,24 +80,37 @@ TEST(Utf16, vector_steps_stop_at_every_unit_that_needs_a_look) {
   // the first unit needing an escape or more than one byte. Put each such unit at every position
   // of runs around those widths, in every sink, and compare with the same text as UTF-8 escaped
   // one character at a time.
-  const std::u16string specials[] = {u"\"", u"\\", u"\n", u"\t", std::u16string(1, u'\0'),
-                                     u"\x7f", u"&", u"<", u">", u"'", u"\u00e9",
-                                     u"\u65e5", u"\u2028", std::u16string{0xD83D, 0xDE00}};
-  const std::string utf8[] = {"\"", "\\", "\n", "\t", std::string(1, '\0'),
-                              "\x7f", "&", "<", ">", "'", "\xc3\xa9",
-                              "\xe6\x97\xa5", "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
+  const std::u16string specials[] = {u"\"",
+                                     u"\\",
+                                     u"\n",
+                                     u"\t",
+                                     std::u16string(1, u'\0'),
+                                     u"\x7f",
+                                     u"&",
+                                     u"<",
+                                     u">",
+                                     u"'",
+                                     u"\u00e9",
+                                     u"\u65e5",
+                                     u"\u2028",
+                                     std::u16string{0xD83D, 0xDE00}};
+  const std::string utf8[] = {
+      "\"", "\\", "\n", "\t",       std::string(1, '\0'), "\x7f",         "&",
+      "<",  ">",  "'",  "\xc3\xa9", "\xe6\x97\xa5",       "\xe2\x80\xa8", "\xf0\x9f\x98\x80"};
   for (Escape e : {Escape::kNone, Escape::kJson, Escape::kXmlText, Escape::kXmlAttr}) {
     for (std::size_t k = 0; k < std::size(specials); ++k) {
       for (std::size_t len = 0; len < 72; len += (len < 40 ? 1 : 7)) {
         for (std::size_t at = 0; at <= len; ++at) {
-          const std::u16string in = std::u16string(at, u'a') + specials[k] + std::u16string(len - at, u'b');
+          const std::u16string in =
+              std::u16string(at, u'a') + specials[k] + std::u16string(len - at, u'b');
           std::vector<std::string> pieces(at, "a");
           pieces.push_back(utf8[k]);
           pieces.insert(pieces.end(), len - at, "b");
           std::string got;
           append_utf16le(got, reinterpret_cast<const std::uint8_t*>(in.data()), in.size(), e);
           ASSERT_EQ(got, escaped_piecewise(pieces, e))
-              << "escape " << static_cast<int>(e) << ", special " << k << " at " << at << " of " << len;
+              << "escape " << static_cast<int>(e) << ", special " << k << " at " << at << " of "
+              << len;
         }
       }
     }
@@ -117,7 +130,8 @@ TEST(Utf16, stop_at_nul_ends_the_text_inside_a_vector_step) {
 TEST(XmlEscape, long_runs_escape_like_single_characters) {
   // append_escaped (XML) and append_latin1 skip 16 plain bytes at a time: a special byte at
   // every position of runs around that width gives what escaping it alone gives.
-  const std::string specials[] = {"&", "<", ">", "\"", "'", "\n", "\t", "\x01", std::string(1, '\0'), "\x7f"};
+  const std::string specials[] = {
+      "&", "<", ">", "\"", "'", "\n", "\t", "\x01", std::string(1, '\0'), "\x7f"};
   for (Escape e : {Escape::kXmlText, Escape::kXmlAttr, Escape::kJson, Escape::kNone}) {
     for (const std::string& sp : specials) {
       for (std::size_t len = 0; len < 40; ++len) {
@@ -132,7 +146,8 @@ TEST(XmlEscape, long_runs_escape_like_single_characters) {
           ASSERT_EQ(got, want) << "escape " << static_cast<int>(e) << " at " << at << " of " << len;
           // Latin-1 drops NUL bytes and maps bytes >= 0x80; for ASCII it escapes the same way.
           std::string latin;
-          append_latin1(latin, std::span(reinterpret_cast<const std::uint8_t*>(in.data()), in.size()), e);
+          append_latin1(latin,
+                        std::span(reinterpret_cast<const std::uint8_t*>(in.data()), in.size()), e);
           std::string want_latin;
           for (const std::string& p : pieces) {
             if (p != std::string(1, '\0')) append_escaped(want_latin, p, e);

@@ -98,8 +98,8 @@ void typed(std::vector<Proc>& v, const std::string& time, unsigned& pid, unsigne
            const std::string& parent, const std::string& program, const std::string& args,
            const std::string& host = "WS01.corp.example", const std::string& user = "alice") {
   const unsigned shell = pid += 4;
-  v.push_back({time, host, user, "CORP", shell, ppid, kCmd, "cmd.exe /c " + program + " " + args,
-               parent});
+  v.push_back(
+      {time, host, user, "CORP", shell, ppid, kCmd, "cmd.exe /c " + program + " " + args, parent});
   v.push_back({time, host, user, "CORP", pid += 4, shell, std::string(kSys) + program + ".exe",
                program + " " + args, kCmd});
 }
@@ -125,7 +125,8 @@ TEST(Correlator, WebShellWhoamiIsAnIncidentWithItsAncestry) {
   EXPECT_EQ(inc.phases, std::vector<std::string>{"recon"});
   EXPECT_GE(inc.score, 5);
   bool web = false;
-  for (const std::string& why : inc.reasons) web = web || why.find("web or database server") != std::string::npos;
+  for (const std::string& why : inc.reasons)
+    web = web || why.find("web or database server") != std::string::npos;
   EXPECT_TRUE(web);
   ASSERT_EQ(r.out.findings.size(), 1U);
   EXPECT_EQ(r.out.findings[0].incident, inc.id);
@@ -151,8 +152,8 @@ TEST(Correlator, WmiexecOutputRedirectionIsAShape) {
   v.push_back({"10:00:00", "FS01", "admin", "CORP", 0x3000, 0x700, kCmd,
                "cmd.exe /Q /c whoami 1> \\\\127.0.0.1\\ADMIN$\\__1616161616.12 2>&1",
                std::string(kSys) + "wbem\\WmiPrvSE.exe"});
-  v.push_back({"10:00:00", "FS01", "admin", "CORP", 0x3004, 0x3000, std::string(kSys) + "whoami.exe",
-               "whoami", kCmd});
+  v.push_back({"10:00:00", "FS01", "admin", "CORP", 0x3004, 0x3000,
+               std::string(kSys) + "whoami.exe", "whoami", kCmd});
   const Outcome r = run(v);
   ASSERT_EQ(r.out.findings.size(), 1U);
   EXPECT_TRUE(has_match(r.out.findings[0], "shape.admin-share-output"));
@@ -167,8 +168,8 @@ TEST(Correlator, KnownAutomationIsCollapsedNotDropped) {
                std::string(kSys) + "svchost.exe"});
   for (int i = 0; i < 3; ++i) {
     v.push_back({fmt::format("10:00:0{}", i + 1), "WS01.corp.example", "SYSTEM", "NT AUTHORITY",
-                 0x4004u + 4u * static_cast<unsigned>(i), 0x4000, std::string(kSys) + "ipconfig.exe",
-                 "ipconfig /all", cscript});
+                 0x4004u + 4u * static_cast<unsigned>(i), 0x4000,
+                 std::string(kSys) + "ipconfig.exe", "ipconfig /all", cscript});
   }
   Outcome r = run(v);
   EXPECT_TRUE(r.out.findings.empty());
@@ -222,16 +223,16 @@ std::vector<Proc> intrusion() {
   typed(v, "10:31:00", pid, 0x5000, implant, "whoami", "", "FS01.corp.example", "SYSTEM");
   typed(v, "10:32:00", pid, 0x5000, implant, "net", "user", "FS01.corp.example", "SYSTEM");
   // Someone else's ordinary command much later on WS01: not part of it.
-  typed(v, "15:00:00", pid, 0x900, "C:\\Windows\\explorer.exe", "ping", "intranet", "WS01.corp.example",
-        "bob");
+  typed(v, "15:00:00", pid, 0x900, "C:\\Windows\\explorer.exe", "ping", "intranet",
+        "WS01.corp.example", "bob");
   return v;
 }
 
 TEST(Correlator, PhaseChainSpreadAndLinkedTarget) {
   const Outcome r = run(intrusion());
   ASSERT_EQ(r.out.incidents.size(), 2U);
-  const Incident& src = r.out.incidents[0].host == "WS01.corp.example" ? r.out.incidents[0]
-                                                                       : r.out.incidents[1];
+  const Incident& src =
+      r.out.incidents[0].host == "WS01.corp.example" ? r.out.incidents[0] : r.out.incidents[1];
   const Incident& dst = &src == &r.out.incidents[0] ? r.out.incidents[1] : r.out.incidents[0];
   EXPECT_EQ(src.phases, (std::vector<std::string>{"recon", "discovery", "spread"}));
   EXPECT_EQ(src.targets, (std::vector<std::string>{"FS01"}));
@@ -240,7 +241,8 @@ TEST(Correlator, PhaseChainSpreadAndLinkedTarget) {
   // Linked by the remote execution: the target lists the source.
   EXPECT_EQ(dst.related, std::vector<std::string>{src.id});
   bool reached = false;
-  for (const std::string& why : dst.reasons) reached = reached || why.find("reached by remote execution from ws01") != std::string::npos;
+  for (const std::string& why : dst.reasons)
+    reached = reached || why.find("reached by remote execution from ws01") != std::string::npos;
   EXPECT_TRUE(reached);
   // bob's ping is a finding outside any incident, written last (time order).
   ASSERT_FALSE(r.out.findings.empty());
@@ -278,7 +280,8 @@ TEST(Correlator, ParentCreatedAfterTheChildIsNotItsAncestor) {
   // PID 0x1900 is reused: the process created at 11:00 cannot be the parent of one at 10:00.
   std::vector<Proc> v;
   v.push_back({"11:00:00", "WS01.corp.example", "alice", "CORP", 0x1900, 0x900,
-               std::string(kSys) + "inetsrv\\w3wp.exe", "w3wp.exe", std::string(kSys) + "svchost.exe"});
+               std::string(kSys) + "inetsrv\\w3wp.exe", "w3wp.exe",
+               std::string(kSys) + "svchost.exe"});
   v.push_back({"10:00:00", "WS01.corp.example", "alice", "CORP", 0x2000, 0x1900,
                std::string(kSys) + "whoami.exe", "whoami", ""});
   const Outcome r = run(v);
@@ -319,7 +322,8 @@ TEST(Score, BurstCountsDistinctCommandsInTheWindow) {
   }
   ClusterScore s = score_cluster(f, w);
   bool burst = false;
-  for (const std::string& why : s.reasons) burst = burst || why.find("burst of 5") != std::string::npos;
+  for (const std::string& why : s.reasons)
+    burst = burst || why.find("burst of 5") != std::string::npos;
   EXPECT_TRUE(burst);
   // Spread over an hour: no burst.
   for (std::size_t i = 0; i < 5; ++i) f.probes[i].first = i * 900ULL * 10'000'000;

@@ -26,12 +26,14 @@ std::string esc(const std::string& s) { return testing::json_text(s); }
 
 /// A flat Security 4688 line; `at` is "HH:MM:SS.mmm" on 2024-05-01.
 std::string sec(const std::string& at, unsigned record, unsigned pid, unsigned ppid,
-                const std::string& image, const std::string& line, const std::string& host = "WS01") {
+                const std::string& image, const std::string& line,
+                const std::string& host = "WS01") {
   return "{\"Channel\":\"Security\",\"EventID\":4688,\"Computer\":\"" + host +
-         "\",\"TimeCreated\":\"2024-05-01T" + at + "Z\",\"EventRecordID\":" +
-         std::to_string(record) + ",\"SubjectUserName\":\"alice\",\"NewProcessId\":\"" +
-         std::to_string(pid) + "\",\"ProcessId\":\"" + std::to_string(ppid) +
-         "\",\"NewProcessName\":\"" + esc(image) + "\",\"CommandLine\":\"" + esc(line) + "\"}\n";
+         "\",\"TimeCreated\":\"2024-05-01T" + at +
+         "Z\",\"EventRecordID\":" + std::to_string(record) +
+         ",\"SubjectUserName\":\"alice\",\"NewProcessId\":\"" + std::to_string(pid) +
+         "\",\"ProcessId\":\"" + std::to_string(ppid) + "\",\"NewProcessName\":\"" + esc(image) +
+         "\",\"CommandLine\":\"" + esc(line) + "\"}\n";
 }
 
 /// A flat Sysmon 1 line; `utc` is Sysmon's UtcTime ("2024-05-01 10:00:00.100").
@@ -39,11 +41,11 @@ std::string sysmon(const std::string& at, const std::string& utc, unsigned recor
                    unsigned ppid, const std::string& image, const std::string& line,
                    const std::string& host = "WS01") {
   return "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,\"Computer\":\"" +
-         host + "\",\"TimeCreated\":\"2024-05-01T" + at + "Z\",\"EventRecordID\":" +
-         std::to_string(record) + ",\"UtcTime\":\"" + utc + "\",\"ProcessId\":" +
-         std::to_string(pid) + ",\"ParentProcessId\":" + std::to_string(ppid) +
-         ",\"Image\":\"" + esc(image) + "\",\"CommandLine\":\"" + esc(line) +
-         "\",\"User\":\"CORP\\\\alice\"}\n";
+         host + "\",\"TimeCreated\":\"2024-05-01T" + at +
+         "Z\",\"EventRecordID\":" + std::to_string(record) + ",\"UtcTime\":\"" + utc +
+         "\",\"ProcessId\":" + std::to_string(pid) +
+         ",\"ParentProcessId\":" + std::to_string(ppid) + ",\"Image\":\"" + esc(image) +
+         "\",\"CommandLine\":\"" + esc(line) + "\",\"User\":\"CORP\\\\alice\"}\n";
 }
 
 const std::string kWhoami = "C:\\Windows\\System32\\whoami.exe";
@@ -267,7 +269,8 @@ TEST(Engine, a_live_pipe_gives_results_before_it_closes) {
 
 TEST(Engine, followed_files_give_results_as_they_grow_even_when_one_stays_silent) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("cmdsentry_follow_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("cmdsentry_follow_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string grows = (dir / "security.jsonl").string();
   const std::string silent = (dir / "sysmon.jsonl").string();

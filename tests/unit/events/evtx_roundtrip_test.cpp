@@ -8,8 +8,8 @@
 #include <iostream>
 #include <string>
 
-#include "events/event_json.h"
 #include "engine_support.h"
+#include "events/event_json.h"
 #include "testing.h"
 
 namespace cmdsentry::events {

@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "events/event_json.h"
 #include "engine_support.h"
+#include "events/event_json.h"
 #include "testing.h"
 
 namespace cmdsentry::events {

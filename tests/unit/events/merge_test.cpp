@@ -23,7 +23,8 @@ ProcessEvent proc(EvidenceKind kind, std::uint32_t pid, std::string image, std::
   auto raw = std::make_shared<RawEvent>();
   raw->record_id = record;
   raw->set_computer(host);
-  raw->set_channel(kind == EvidenceKind::kSysmon1 ? "Microsoft-Windows-Sysmon/Operational" : "Security");
+  raw->set_channel(kind == EvidenceKind::kSysmon1 ? "Microsoft-Windows-Sysmon/Operational"
+                                                  : "Security");
   raw->event_id = kind == EvidenceKind::kSysmon1 ? 1 : 4688;
   raw->time_created = time;
   p.evidence.push_back(raw);
@@ -39,10 +40,11 @@ std::vector<Event> merged(std::vector<ProcessEvent> in, MergeStats* s = nullptr)
 }  // namespace
 
 TEST(Merge, sysmon_and_4688_of_one_process_become_one) {
-  ProcessEvent sys = proc(EvidenceKind::kSysmon1, 8008, "C:\\Windows\\System32\\net.exe", "net view", kT, 5);
+  ProcessEvent sys =
+      proc(EvidenceKind::kSysmon1, 8008, "C:\\Windows\\System32\\net.exe", "net view", kT, 5);
   sys.hashes.edit().sha256 = "AB";
-  ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 8008, "C:\\WINDOWS\\system32\\NET.EXE", "net view",
-                          kT + 6 * kMs, 9, "ws01.corp.example");
+  ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 8008, "C:\\WINDOWS\\system32\\NET.EXE",
+                          "net view", kT + 6 * kMs, 9, "ws01.corp.example");
   sec.set_user_sid("S-1-5-21-1");
   MergeStats s;
   auto out = merged({sec, sys}, &s);
@@ -66,8 +68,9 @@ TEST(Merge, same_pid_far_apart_or_other_image_stays_separate) {
 
 TEST(Merge, hosts_named_by_ip_address_stay_apart) {
   // "10.0.0.5" and "10.0.0.6" are two machines, not host "10" with two domains.
-  auto out = merged({proc(EvidenceKind::kSysmon1, 10, "C:\\a.exe", "a", kT, 1, "10.0.0.5"),
-                     proc(EvidenceKind::kSecurity4688, 10, "C:\\a.exe", "a", kT + kMs, 2, "10.0.0.6")});
+  auto out =
+      merged({proc(EvidenceKind::kSysmon1, 10, "C:\\a.exe", "a", kT, 1, "10.0.0.5"),
+              proc(EvidenceKind::kSecurity4688, 10, "C:\\a.exe", "a", kT + kMs, 2, "10.0.0.6")});
   EXPECT_EQ(out.size(), 2u);
 }
 
@@ -102,7 +105,8 @@ TEST(Merge, net1_with_same_arguments_folds_into_net) {
 TEST(Merge, record_without_pid_joins_by_image_parent_and_arguments) {
   ProcessEvent sec = proc(EvidenceKind::kSecurity4688, 7924, "C:\\w\\net1.exe", "net1 user", kT);
   sec.parent_pid = 5416;
-  ProcessEvent sys = proc(EvidenceKind::kSysmon1, 0, "C:\\W\\NET1.EXE", "net1  user", kT + 885 * kMs);
+  ProcessEvent sys =
+      proc(EvidenceKind::kSysmon1, 0, "C:\\W\\NET1.EXE", "net1  user", kT + 885 * kMs);
   sys.parent_pid = 5416;
   auto out = merged({sec, sys});
   ASSERT_EQ(out.size(), 1u);
@@ -115,7 +119,6 @@ TEST(Merge, helpers) {
   EXPECT_EQ(arguments_key("\"C:\\a b\\net.exe\"   User  X "), "user x");
   EXPECT_EQ(arguments_key("net1"), "");
 }
-
 
 TEST(Merge, output_is_time_ordered_and_stable_whatever_the_input_order) {
   // 3000 distinct processes in a scrambled order with many equal times: every one comes out

@@ -20,11 +20,16 @@ RawEvent raw(std::uint32_t id, std::string channel,
 
 TEST(Normalize, security_4688_hex_pids_and_label) {
   Event e = normalize(raw(4688, "Security",
-                          {{"SubjectUserSid", "S-1-5-21-1"}, {"SubjectUserName", "jdoe"},
-                           {"SubjectDomainName", "CORP"}, {"SubjectLogonId", "0x5c3a1f"},
-                           {"NewProcessId", "0x1f48"}, {"NewProcessName", "C:\\net.exe"},
-                           {"ProcessId", "0x2214"}, {"CommandLine", "net view"},
-                           {"TargetUserName", "-"}, {"ParentProcessName", "C:\\cmd.exe"},
+                          {{"SubjectUserSid", "S-1-5-21-1"},
+                           {"SubjectUserName", "jdoe"},
+                           {"SubjectDomainName", "CORP"},
+                           {"SubjectLogonId", "0x5c3a1f"},
+                           {"NewProcessId", "0x1f48"},
+                           {"NewProcessName", "C:\\net.exe"},
+                           {"ProcessId", "0x2214"},
+                           {"CommandLine", "net view"},
+                           {"TargetUserName", "-"},
+                           {"ParentProcessName", "C:\\cmd.exe"},
                            {"MandatoryLabel", "S-1-16-12288"}}));
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_EQ(p.pid, 0x1f48u);
@@ -40,7 +45,8 @@ TEST(Normalize, security_4688_hex_pids_and_label) {
 }
 
 TEST(Normalize, security_4688_without_command_line_is_flagged) {
-  Event e = normalize(raw(4688, "Security", {{"NewProcessId", "0x10"}, {"NewProcessName", "C:\\a.exe"}}));
+  Event e =
+      normalize(raw(4688, "Security", {{"NewProcessId", "0x10"}, {"NewProcessName", "C:\\a.exe"}}));
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_FALSE(p.command_line_logged);
   EXPECT_EQ(p.image(), "C:\\a.exe");
@@ -49,8 +55,10 @@ TEST(Normalize, security_4688_without_command_line_is_flagged) {
 
 TEST(Normalize, security_4688_runs_as_target_user_when_given) {
   Event e = normalize(raw(4688, "Security",
-                          {{"SubjectUserName", "WS$"}, {"TargetUserSid", "S-1-0-0"},
-                           {"TargetUserName", "alice"}, {"TargetDomainName", "WS"},
+                          {{"SubjectUserName", "WS$"},
+                           {"TargetUserSid", "S-1-0-0"},
+                           {"TargetUserName", "alice"},
+                           {"TargetDomainName", "WS"},
                            {"TargetLogonId", "0x3673c"}}));
   const auto& p = std::get<ProcessEvent>(e);
   EXPECT_EQ(p.user_name(), "alice");
@@ -62,8 +70,10 @@ TEST(Normalize, sysmon_1_decimal_pids_user_hashes_guid) {
   Event e = normalize(raw(1, "Microsoft-Windows-Sysmon/Operational",
                           {{"UtcTime", "2025-03-14 09:21:07.441"},
                            {"ProcessGuid", "7D1E2A3B-F4C3-67D4-A11B-000000002F00"},
-                           {"ProcessId", "8008"}, {"Image", "C:\\net.exe"},
-                           {"User", "CORP\\jdoe"}, {"IntegrityLevel", "Medium"},
+                           {"ProcessId", "8008"},
+                           {"Image", "C:\\net.exe"},
+                           {"User", "CORP\\jdoe"},
+                           {"IntegrityLevel", "Medium"},
                            {"Hashes", "SHA1=AA,MD5=BB,SHA256=CC,IMPHASH=DD"},
                            {"ParentProcessId", "8724"}}));
   const auto& p = std::get<ProcessEvent>(e);
@@ -90,8 +100,10 @@ TEST(Normalize, applocker_decisions_and_paths) {
                               std::pair{8003u, AppLockerDecision::kAudited},
                               std::pair{8004u, AppLockerDecision::kBlocked}}) {
     Event e = normalize(raw(id, "Microsoft-Windows-AppLocker/EXE and DLL",
-                            {{"PolicyNameBuffer", "EXE"}, {"TargetProcessId", "8008"},
-                             {"FilePathBuffer", "%SYSTEM32%\\NET.EXE"}, {"TargetUser", "S-1-5-21-9"}}));
+                            {{"PolicyNameBuffer", "EXE"},
+                             {"TargetProcessId", "8008"},
+                             {"FilePathBuffer", "%SYSTEM32%\\NET.EXE"},
+                             {"TargetUser", "S-1-5-21-9"}}));
     const auto& p = std::get<ProcessEvent>(e);
     EXPECT_EQ(p.applocker->decision, decision);
     EXPECT_EQ(p.applocker->policy, "EXE");
@@ -103,7 +115,9 @@ TEST(Normalize, applocker_decisions_and_paths) {
 
 TEST(Normalize, logon_and_exit_are_kept_but_not_executions) {
   Event l = normalize(raw(4624, "Security",
-                          {{"TargetUserName", "bob"}, {"TargetLogonId", "0x10"}, {"LogonType", "10"},
+                          {{"TargetUserName", "bob"},
+                           {"TargetLogonId", "0x10"},
+                           {"LogonType", "10"},
                            {"IpAddress", "10.0.0.5"}}));
   ASSERT_TRUE(std::holds_alternative<LogonEvent>(l));
   EXPECT_EQ(std::get<LogonEvent>(l).logon_type, 10u);

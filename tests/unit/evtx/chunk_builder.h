@@ -17,15 +17,21 @@ namespace cmdsentry::testing {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline void put16(Bytes& b, std::uint16_t v) { b.insert(b.end(), {std::uint8_t(v), std::uint8_t(v >> 8)}); }
+inline void put16(Bytes& b, std::uint16_t v) {
+  b.insert(b.end(), {std::uint8_t(v), std::uint8_t(v >> 8)});
+}
 inline void put32(Bytes& b, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) b.push_back(std::uint8_t(v >> (8 * i)));
 }
 inline void put64(Bytes& b, std::uint64_t v) {
   for (int i = 0; i < 8; ++i) b.push_back(std::uint8_t(v >> (8 * i)));
 }
-inline void set32(Bytes& b, std::size_t off, std::uint32_t v) { std::memcpy(b.data() + off, &v, 4); }
-inline void set64(Bytes& b, std::size_t off, std::uint64_t v) { std::memcpy(b.data() + off, &v, 8); }
+inline void set32(Bytes& b, std::size_t off, std::uint32_t v) {
+  std::memcpy(b.data() + off, &v, 4);
+}
+inline void set64(Bytes& b, std::size_t off, std::uint64_t v) {
+  std::memcpy(b.data() + off, &v, 8);
+}
 
 /// BinXml for a record, written at a known chunk offset so inline names point at themselves.
 class BinXmlBuilder {
@@ -38,7 +44,7 @@ class BinXmlBuilder {
   BinXmlBuilder& open(const std::string& name, bool has_attrs = false) {
     b_.push_back(has_attrs ? 0x41 : 0x01);
     if (in_template_) put16(b_, 0xFFFF);  // dependency id: none
-    put32(b_, 0);  // data size (not trusted by the decoder)
+    put32(b_, 0);                         // data size (not trusted by the decoder)
     name_ref(name);
     if (has_attrs) put32(b_, 0);
     return *this;
@@ -49,9 +55,18 @@ class BinXmlBuilder {
     text(value);
     return *this;
   }
-  BinXmlBuilder& close_start() { b_.push_back(0x02); return *this; }
-  BinXmlBuilder& close_empty() { b_.push_back(0x03); return *this; }
-  BinXmlBuilder& end() { b_.push_back(0x04); return *this; }
+  BinXmlBuilder& close_start() {
+    b_.push_back(0x02);
+    return *this;
+  }
+  BinXmlBuilder& close_empty() {
+    b_.push_back(0x03);
+    return *this;
+  }
+  BinXmlBuilder& end() {
+    b_.push_back(0x04);
+    return *this;
+  }
   BinXmlBuilder& text(const std::string& ascii) {
     b_.push_back(0x05);
     b_.push_back(0x01);
@@ -59,7 +74,10 @@ class BinXmlBuilder {
     for (char c : ascii) put16(b_, static_cast<std::uint8_t>(c));
     return *this;
   }
-  BinXmlBuilder& eof() { b_.push_back(0x00); return *this; }
+  BinXmlBuilder& eof() {
+    b_.push_back(0x00);
+    return *this;
+  }
   /// A character reference (&#code;): the smallest content node, 3 bytes.
   BinXmlBuilder& char_ref(std::uint16_t code) {
     b_.push_back(0x08);
@@ -172,11 +190,25 @@ inline Bytes make_record(std::uint64_t id, const Bytes& binxml) {
 inline Bytes simple_record(std::uint32_t offset, std::uint64_t id, int event_id,
                            const std::string& channel, const std::string& cmd) {
   BinXmlBuilder x(offset + 24);
-  x.fragment_header().open("Event").close_start().open("System").close_start()
-      .leaf("EventID", std::to_string(event_id)).leaf("EventRecordID", std::to_string(id))
-      .leaf("Channel", channel).end()
-      .open("EventData").close_start().open("Data", true).attr("Name", "CommandLine").close_start()
-      .text(cmd).end().end().end().eof();
+  x.fragment_header()
+      .open("Event")
+      .close_start()
+      .open("System")
+      .close_start()
+      .leaf("EventID", std::to_string(event_id))
+      .leaf("EventRecordID", std::to_string(id))
+      .leaf("Channel", channel)
+      .end()
+      .open("EventData")
+      .close_start()
+      .open("Data", true)
+      .attr("Name", "CommandLine")
+      .close_start()
+      .text(cmd)
+      .end()
+      .end()
+      .end()
+      .eof();
   return make_record(id, x.bytes());
 }
 
@@ -202,7 +234,8 @@ inline Bytes make_chunk(const std::vector<Bytes>& records, std::uint64_t first_i
   set32(c, 44, last_off);
   set32(c, 48, static_cast<std::uint32_t>(off));
   set32(c, 52, evtx::crc32(std::span(c.data() + 512, off - 512)));
-  const std::uint32_t h = evtx::crc32(std::span(c.data() + 128, 384), evtx::crc32(std::span(c.data(), 120)));
+  const std::uint32_t h =
+      evtx::crc32(std::span(c.data() + 128, 384), evtx::crc32(std::span(c.data(), 120)));
   set32(c, 124, h);
   return c;
 }

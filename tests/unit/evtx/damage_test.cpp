@@ -19,9 +19,9 @@ Bytes chunk_of(int n, std::uint64_t first_id) {
   std::vector<Bytes> recs;
   std::uint32_t off = 512;
   for (int i = 0; i < n; ++i) {
-    recs.push_back(testing::simple_record(off, first_id + i, i % 2 ? 4688 : 1,
-                                          i % 2 ? "Security" : "Microsoft-Windows-Sysmon/Operational",
-                                          "cmd.exe /c whoami"));
+    recs.push_back(testing::simple_record(
+        off, first_id + i, i % 2 ? 4688 : 1,
+        i % 2 ? "Security" : "Microsoft-Windows-Sysmon/Operational", "cmd.exe /c whoami"));
     off += static_cast<std::uint32_t>(recs.back().size());
   }
   return testing::make_chunk(recs, first_id);
@@ -52,7 +52,7 @@ TEST(EvtxDamage, filter_skips_records_by_event_id) {
 
 TEST(EvtxDamage, data_crc_mismatch_is_reported_and_decoded) {
   Bytes f = testing::make_file({chunk_of(4, 1)});
-  f[4096 + 511] ^= 0xFF;  // inside the chunk header's unused part: header CRC breaks
+  f[4096 + 511] ^= 0xFF;    // inside the chunk header's unused part: header CRC breaks
   f[f.size() - 1] ^= 0xFF;  // slack: no effect
   const ReadRun r = read_bytes(f);
   EXPECT_EQ(r.events.size(), 4u);
@@ -115,8 +115,8 @@ TEST(EvtxDamage, file_shrinking_while_read_ends_with_a_clear_warning) {
     return d.message.find("shrank while it was read") != std::string::npos;
   });
   ASSERT_NE(it, diags.end());
-  EXPECT_NE(it->message.find(fmt::format("({} bytes at the start, {} now)",
-                                         4096 + 20 * 65536, 4096 + 65536)),
+  EXPECT_NE(it->message.find(
+                fmt::format("({} bytes at the start, {} now)", 4096 + 20 * 65536, 4096 + 65536)),
             std::string::npos)
       << it->message;
 }
@@ -160,8 +160,9 @@ TEST(EvtxDamage, truncated_real_file_names_promised_and_found_counts) {
   });
   ASSERT_NE(it, diags.end());
   EXPECT_EQ(it->file, path.string());
-  EXPECT_EQ(it->message, "promises 96 chunks and records up to number 10548, found 3 chunks and "
-                         "records up to number 283: the file is truncated or chunks are lost");
+  EXPECT_EQ(it->message,
+            "promises 96 chunks and records up to number 10548, found 3 chunks and "
+            "records up to number 283: the file is truncated or chunks are lost");
 }
 
 TEST(EvtxDamage, not_an_evtx_file_is_an_error) {
@@ -259,7 +260,10 @@ TEST(EvtxRenderCap, joined_array_in_a_repeated_element_hits_the_node_cap) {
   constexpr std::size_t kItems = 15000;
   static_assert(kItems * 2 * kItems > 100'000'000);
   const auto body = [](testing::BinXmlBuilder& x) {
-    x.open("Item", true).attr_subst("A", 0, kStringArray).close_start().subst(0, kStringArray)
+    x.open("Item", true)
+        .attr_subst("A", 0, kStringArray)
+        .close_start()
+        .subst(0, kStringArray)
         .end();
   };
   const Bytes file = sandwich([&](std::uint32_t at) {
@@ -333,8 +337,7 @@ TEST(EvtxRenderCap, chunk_node_cap_stops_many_records_sharing_one_template) {
   // 200 KB per record, so the chunk's node cap ends it long before its byte cap.
   constexpr std::uint64_t kItems = 300;
   const auto body = [](testing::BinXmlBuilder& x) {
-    x.open("Item", true).attr_subst("A", 0, kUInt8Array).close_start().subst(0, kUInt8Array)
-        .end();
+    x.open("Item", true).attr_subst("A", 0, kUInt8Array).close_start().subst(0, kUInt8Array).end();
   };
   std::uint64_t total = 0;
   const Bytes file = shared_template_file(body, {{kUInt8Array, Bytes(kItems, 7)}}, &total);
@@ -359,8 +362,16 @@ TEST(EvtxRenderCap, repeated_elements_keep_evtx_dump_suffixes) {
     items.insert(items.end(), item.begin(), item.end());
   }
   const auto body = [](testing::BinXmlBuilder& x) {
-    x.open("Item_2").close_empty().open("Item").close_start().subst(0, kStringArray).end()
-        .open("D").close_empty().open("D").close_empty();
+    x.open("Item_2")
+        .close_empty()
+        .open("Item")
+        .close_start()
+        .subst(0, kStringArray)
+        .end()
+        .open("D")
+        .close_empty()
+        .open("D")
+        .close_empty();
   };
   const Bytes file = testing::make_file(
       {testing::make_chunk({template_record(512, 1, body, {{kStringArray, items}})}, 1)});

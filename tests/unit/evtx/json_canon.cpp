@@ -31,7 +31,8 @@ std::string strip_fffd(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i + 2 < s.size() && static_cast<unsigned char>(s[i]) == 0xEF &&
-        static_cast<unsigned char>(s[i + 1]) == 0xBF && static_cast<unsigned char>(s[i + 2]) == 0xBD) {
+        static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+        static_cast<unsigned char>(s[i + 2]) == 0xBD) {
       i += 2;
       continue;
     }
@@ -82,11 +83,16 @@ std::string canon(simdjson::dom::element e, const CanonOptions& opt) {
       if (opt.strip_replacement_chars) s = strip_fffd(s);
       return "\"" + s + "\"";
     }
-    case element_type::INT64: return std::to_string(e.get_int64().value_unsafe());
-    case element_type::UINT64: return std::to_string(e.get_uint64().value_unsafe());
-    case element_type::DOUBLE: return std::to_string(e.get_double().value_unsafe());
-    case element_type::BOOL: return e.get_bool().value_unsafe() ? "true" : "false";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::INT64:
+      return std::to_string(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return std::to_string(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return std::to_string(e.get_double().value_unsafe());
+    case element_type::BOOL:
+      return e.get_bool().value_unsafe() ? "true" : "false";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "?";
 }

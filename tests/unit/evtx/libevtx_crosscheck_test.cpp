@@ -3,8 +3,8 @@
 // decode must be the same records, in the same order, with the same EventRecordID, EventID,
 // Channel and Computer. Files evtxexport fails on are the ones our other reference test
 // (evtx_dump) covers; the MANIFEST lists them.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,10 +87,17 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -98,7 +105,8 @@ std::string xml_escape(const std::string& s) {
 
 TEST(EvtxLibevtx, records_match_evtxexport_where_it_reads_the_whole_file) {
   CMDSENTRY_REQUIRE_SHARED_DATA();
-  if (run({"evtxexport", "-h"}).first < 0) GTEST_SKIP() << "evtxexport (libevtx-utils) not installed";
+  if (run({"evtxexport", "-h"}).first < 0)
+    GTEST_SKIP() << "evtxexport (libevtx-utils) not installed";
   std::size_t files = 0, records = 0, skipped_by_libevtx = 0, extra = 0;
   for (const auto& e : fs::recursive_directory_iterator(testing::shared_data() / "evtx")) {
     if (!e.is_regular_file() || e.path().extension() != ".evtx") continue;
@@ -110,9 +118,11 @@ TEST(EvtxLibevtx, records_match_evtxexport_where_it_reads_the_whole_file) {
     const std::vector<Key> want = parse_evtxexport(xml);
     std::vector<Key> got;
     auto res = read_events(
-        e.path(), {}, [&](RawEvent&& ev) {
+        e.path(), {},
+        [&](RawEvent&& ev) {
           got.push_back({std::to_string(ev.record_id), std::to_string(ev.event_id),
-                         xml_escape(std::string(ev.channel())), xml_escape(std::string(ev.computer()))});
+                         xml_escape(std::string(ev.channel())),
+                         xml_escape(std::string(ev.computer()))});
         },
         [](const Diagnostic&) {});
     ASSERT_TRUE(res.has_value()) << e.path();
@@ -125,18 +135,19 @@ TEST(EvtxLibevtx, records_match_evtxexport_where_it_reads_the_whole_file) {
       if (got[i] == want[j]) ++j;
     }
     EXPECT_EQ(j, want.size()) << e.path() << ": libevtx record #" << j << " ("
-                              << (j < want.size() ? want[j].record_id + "/" + want[j].event_id +
-                                                        "/" + want[j].channel + "/" +
-                                                        want[j].computer
-                                                  : "")
+                              << (j < want.size()
+                                      ? want[j].record_id + "/" + want[j].event_id + "/" +
+                                            want[j].channel + "/" + want[j].computer
+                                      : "")
                               << ") not found in order in ours";
     const bool damaged = e.path().string().find("/evtx/damaged/") != std::string::npos;
     if (!damaged) EXPECT_EQ(got.size(), want.size()) << e.path();
     extra += got.size() - std::min(got.size(), want.size());
   }
-  std::printf("evtxexport read %zu files whole (%zu records, all found identical in ours; we "
-              "recover %zu more in damaged files); it failed on %zu files\n",
-              files, records, extra, skipped_by_libevtx);
+  std::printf(
+      "evtxexport read %zu files whole (%zu records, all found identical in ours; we "
+      "recover %zu more in damaged files); it failed on %zu files\n",
+      files, records, extra, skipped_by_libevtx);
   EXPECT_GT(files, 350u);
 }
 

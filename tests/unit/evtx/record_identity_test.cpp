@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "chunk_builder.h"
+#include "engine_support.h"
 #include "events/event_json.h"
 #include "events/merge.h"
 #include "events/normalize.h"
-#include "engine_support.h"
 #include "evtx/binxml.h"
 #include "sources/source.h"
 #include "testing.h"

@@ -146,9 +146,10 @@ TEST(EvtxReference, every_data_set_file_matches_evtx_dump) {
       EXPECT_EQ(r.extra, 0u) << rel << ": records beyond the reference in a file it read cleanly";
     }
   }
-  std::printf("compared %zu files: %zu reference records, %zu identical, %zu recovered beyond "
-              "the reference (files where evtx_dump reported errors)\n",
-              compared, total_ref, total_identical, total_extra);
+  std::printf(
+      "compared %zu files: %zu reference records, %zu identical, %zu recovered beyond "
+      "the reference (files where evtx_dump reported errors)\n",
+      compared, total_ref, total_identical, total_extra);
   EXPECT_GE(compared, 400u);
 }
 

@@ -85,8 +85,8 @@ TEST(EvtxStrings, hostile_names_are_escaped_in_xml_when_rendered_and_when_replay
   const std::string name = "E&<x>'\"";
   Bytes first = templated_record(512, 1, 9, name, "a'b", "v&1");
   const Bytes chunk = testing::make_chunk(
-      {first, templated_record(512 + static_cast<std::uint32_t>(first.size()), 2, 9, name, "a'b",
-                               "v<2")},
+      {first,
+       templated_record(512 + static_cast<std::uint32_t>(first.size()), 2, 9, name, "a'b", "v<2")},
       1);
   const auto out = render_all(decoder, chunk);
   ASSERT_EQ(out.size(), 2u);

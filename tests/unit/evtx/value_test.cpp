@@ -94,7 +94,9 @@ TEST(Utf16, unpaired_surrogates_become_replacement_characters) {
   const std::uint8_t b[] = {0x00, 0xD8, 'a', 0};
   std::string out;
   append_utf16le(out, b, 2, Escape::kNone);
-  EXPECT_EQ(out, "\xEF\xBF\xBD" "a");
+  EXPECT_EQ(out,
+            "\xEF\xBF\xBD"
+            "a");
 }
 
 }  // namespace

@@ -39,17 +39,21 @@ const std::map<std::string, std::string>& exclusions() {
       {"onedrivestandaloneupdater.exe",
        "runs as itself from a per-user scheduled task; the abuse is a registry value, not a "
        "command line"},
-      {"appinstaller.exe", "reached through an ms-appinstaller: URL handed to `start`; the "
-                           "process command line is the handler's, not the attacker's"},
+      {"appinstaller.exe",
+       "reached through an ms-appinstaller: URL handed to `start`; the "
+       "process command line is the handler's, not the attacker's"},
       {"dfsvc.exe", "the LOLBAS command runs rundll32 dfshim.dll (covered under Dfshim.dll)"},
-      {"unregmp2.exe", "the abuse is a copied binary under a planted folder (covered by copy "
-                       "and environment-variable analysis), unregmp2 /HideWMP is everyday use"},
-      {"code.exe", "Visual Studio Code; a developer tool whose every command line is also "
-                   "ordinary use (tunnel is covered by devtunnel-like entries when added)"},
+      {"unregmp2.exe",
+       "the abuse is a copied binary under a planted folder (covered by copy "
+       "and environment-variable analysis), unregmp2 /HideWMP is everyday use"},
+      {"code.exe",
+       "Visual Studio Code; a developer tool whose every command line is also "
+       "ordinary use (tunnel is covered by devtunnel-like entries when added)"},
       {"gfxdownloadwrapper.exe", "Intel driver helper, not a Windows or Microsoft binary"},
-      {"teams.exe", "two of its three LOLBAS forms are a bare teams.exe (the abuse is a replaced "
-                    "app folder, nothing on the command line); --gpu-launcher is covered by "
-                    "'indirect command execution'"},
+      {"teams.exe",
+       "two of its three LOLBAS forms are a bare teams.exe (the abuse is a replaced "
+       "app folder, nothing on the command line); --gpu-launcher is covered by "
+       "'indirect command execution'"},
   };
   return kExcluded;
 }

@@ -32,8 +32,9 @@ const std::map<std::string, std::string>& not_programs() {
       {"sysinfo", "OriginalFileName of systeminfo.exe (src/cmdline/program.cpp maps it)"},
       {"nltestrk", "OriginalFileName of nltest.exe (mapped)"},
       {"drvqry", "OriginalFileName of driverquery.exe (mapped)"},
-      {"psexesvc", "PsExec's service on the target: a process tree shape (correlate: "
-                   "psexec-service), its children are the commands"},
+      {"psexesvc",
+       "PsExec's service on the target: a process tree shape (correlate: "
+       "psexec-service), its children are the commands"},
       {"wmiprvse", "WMI provider host, the parent of wmiexec commands (correlate ancestry)"},
       {"wsmprovhost", "WinRM plugin host, the parent of Invoke-Command work (correlate ancestry)"},
   };

@@ -51,14 +51,18 @@ TEST(StudyTables, reads_the_reference_file) {
 TEST(StudyTables, bad_rows_name_file_and_line) {
   EXPECT_EQ(error_of("A,recon,1,tasklist,3,\nA,recon,x,ver,2,\n"),
             "t.csv:3: rank 'x' is not a positive integer");
-  EXPECT_EQ(error_of("A,recon,1,tasklist,3\n"), "t.csv:2: 5 fields, expected 6 "
-                                                "(scope,phase,rank,command,count,options)");
-  EXPECT_EQ(error_of("A,recon,1,tasklist,-3,\n"), "t.csv:2: count '-3' is not a non-negative integer");
+  EXPECT_EQ(error_of("A,recon,1,tasklist,3\n"),
+            "t.csv:2: 5 fields, expected 6 "
+            "(scope,phase,rank,command,count,options)");
+  EXPECT_EQ(error_of("A,recon,1,tasklist,-3,\n"),
+            "t.csv:2: count '-3' is not a non-negative integer");
   EXPECT_EQ(error_of("A,recon,2,tasklist,3,\n"), "t.csv:2: rank 2 of A recon follows rank 0");
-  EXPECT_EQ(error_of("A,recon,1,ver,3,\nA,recon,2,ver,1,\n"), "t.csv:3: 'ver' is listed twice in A recon");
+  EXPECT_EQ(error_of("A,recon,1,ver,3,\nA,recon,2,ver,1,\n"),
+            "t.csv:3: 'ver' is listed twice in A recon");
   EXPECT_EQ(error_of("A,recon,1,ver,3,\nA,recon,2,set,4,\n"),
             "t.csv:3: count 4 is above the count of rank 1 (3)");
-  EXPECT_EQ(error_of("A,recon,1,\"ver\",3,\n"), "t.csv:2: quoted fields are not part of the format");
+  EXPECT_EQ(error_of("A,recon,1,\"ver\",3,\n"),
+            "t.csv:2: quoted fields are not part of the format");
   EXPECT_EQ(error_of("A,,1,ver,3,\n"), "t.csv:2: empty scope, phase or command");
   EXPECT_EQ(error_of(""), "t.csv: no rows");
   auto r = parse_study_tables("scope,phase\n", "t.csv");
@@ -83,9 +87,10 @@ TEST(StudyTables, caps) {
 }
 
 TEST(StudyTables, crlf_bom_and_blank_lines) {
-  auto t = parse_study_tables("\xEF\xBB\xBFscope,phase,rank,command,count,options\r\n"
-                              "all,recon,1,ver,3,/a  /b\r\n\r\n",
-                              "t.csv");
+  auto t = parse_study_tables(
+      "\xEF\xBB\xBFscope,phase,rank,command,count,options\r\n"
+      "all,recon,1,ver,3,/a  /b\r\n\r\n",
+      "t.csv");
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_EQ(t->table("all", "recon")->front().options, (std::vector<std::string>{"/a", "/b"}));
   EXPECT_TRUE(t->groups().empty());

@@ -48,7 +48,10 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::string out = render(Format::kCsv, {finding("whoami /all", "/all"),
                                                 at_evtx_position(finding("whoami /all", "/all"))});
   const std::size_t header_end = out.find("\r\n");
-  EXPECT_TRUE(out.substr(0, header_end).ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line,incident,ancestry,automation")) << out;
+  EXPECT_TRUE(out.substr(0, header_end)
+                  .ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line,"
+                             "incident,ancestry,automation"))
+      << out;
   const std::size_t row_end = out.find("\r\n", header_end + 2);
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
   const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
@@ -102,11 +105,18 @@ TEST(CsvWriter, quotes_commas_quotes_and_escapes_newlines) {
 }
 
 TEST(CsvWriter, no_control_bytes_or_bidi_overrides) {
-  auto f = finding("whoami \x1b[2J\x07 \xE2\x80\xAE" "exe.ssasl", "\x1b]0;owned\x07");
-  f.process = event("x \x1b[31m \xE2\x80\xAE" "exe.ssasl", "WS01\x1b[31m", "\x1b[2Jbob");
+  auto f = finding(
+      "whoami \x1b[2J\x07 \xE2\x80\xAE"
+      "exe.ssasl",
+      "\x1b]0;owned\x07");
+  f.process = event(
+      "x \x1b[31m \xE2\x80\xAE"
+      "exe.ssasl",
+      "WS01\x1b[31m", "\x1b[2Jbob");
   const std::string out = render(Format::kCsv, {f});
   std::size_t crlf = 0;
-  for (std::size_t p = out.find("\r\n"); p != std::string::npos; p = out.find("\r\n", p + 2)) ++crlf;
+  for (std::size_t p = out.find("\r\n"); p != std::string::npos; p = out.find("\r\n", p + 2))
+    ++crlf;
   EXPECT_EQ(crlf, 2u) << out;  // header and one row, nothing else breaks a line
   std::string without_crlf = out;
   std::erase(without_crlf, '\r');
@@ -151,7 +161,8 @@ std::size_t csv_cells(std::string_view row) {
 }
 
 TEST(Profiles, csv_columns_and_rows_agree) {
-  for (Profile p : {Profile::kMinimal, Profile::kStandard, Profile::kVerbose, Profile::kTimesketch}) {
+  for (Profile p :
+       {Profile::kMinimal, Profile::kStandard, Profile::kVerbose, Profile::kTimesketch}) {
     std::string out;
     auto sink = make_sink(Format::kCsv, [&](std::string_view s) { out.append(s); }, {.profile = p});
     sink->begin();
@@ -172,7 +183,8 @@ TEST(Profiles, csv_columns_and_rows_agree) {
 TEST(Profiles, jsonl_timesketch_minimal_verbose) {
   auto render_profile = [](Profile p, const Finding& f) {
     std::string out;
-    auto sink = make_sink(Format::kJsonl, [&](std::string_view s) { out.append(s); }, {.profile = p});
+    auto sink =
+        make_sink(Format::kJsonl, [&](std::string_view s) { out.append(s); }, {.profile = p});
     sink->begin();
     sink->write(f);
     sink->finish();
@@ -180,16 +192,18 @@ TEST(Profiles, jsonl_timesketch_minimal_verbose) {
   };
   const Finding f = finding("whoami /all", "/all");
   const std::string ts = render_profile(Profile::kTimesketch, f);
-  EXPECT_TRUE(ts.starts_with("{\"message\":\"[recon] whoami: whoami /all (WS01, CORP\\\\alice)\","
-                             "\"datetime\":\"2012-12-14T23:06:40.000000Z\","
-                             "\"timestamp_desc\":\"Process creation\",\"type\":\"finding\","))
+  EXPECT_TRUE(
+      ts.starts_with("{\"message\":\"[recon] whoami: whoami /all (WS01, CORP\\\\alice)\","
+                     "\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                     "\"timestamp_desc\":\"Process creation\",\"type\":\"finding\","))
       << ts;
   const std::string min = render_profile(Profile::kMinimal, f);
-  EXPECT_EQ(min,
-            "{\"type\":\"finding\",\"incident\":null,\"timestamp\":\"2012-12-14T23:06:40.000000Z\","
-            "\"host\":\"WS01\",\"user\":\"CORP\\\\alice\",\"phase\":\"recon\",\"command\":\"whoami\","
-            "\"rule\":\"whoami\",\"level\":\"medium\",\"command_line\":\"whoami /all\","
-            "\"source\":\"logs/Security.evtx\",\"record\":4242}\n");
+  EXPECT_EQ(
+      min,
+      "{\"type\":\"finding\",\"incident\":null,\"timestamp\":\"2012-12-14T23:06:40.000000Z\","
+      "\"host\":\"WS01\",\"user\":\"CORP\\\\alice\",\"phase\":\"recon\",\"command\":\"whoami\","
+      "\"rule\":\"whoami\",\"level\":\"medium\",\"command_line\":\"whoami /all\","
+      "\"source\":\"logs/Security.evtx\",\"record\":4242}\n");
   Finding renamed = f;
   renamed.matches.front().kb->renamed = true;
   const std::string verbose = render_profile(Profile::kVerbose, renamed);
@@ -211,9 +225,10 @@ TEST(Profiles, jsonl_timesketch_minimal_verbose) {
   inc.phases = {"recon", "spread"};
   std::string out;
   append_incident_json(out, inc, Profile::kTimesketch);
-  EXPECT_TRUE(out.starts_with("{\"message\":\"incident inc-000001 score 9 on WS01 (CORP\\\\alice): "
-                              "recon -> spread\",\"datetime\":\"2012-12-14T23:06:40.000000Z\","
-                              "\"timestamp_desc\":\"Incident start\",\"type\":\"incident\","))
+  EXPECT_TRUE(
+      out.starts_with("{\"message\":\"incident inc-000001 score 9 on WS01 (CORP\\\\alice): "
+                      "recon -> spread\",\"datetime\":\"2012-12-14T23:06:40.000000Z\","
+                      "\"timestamp_desc\":\"Incident start\",\"type\":\"incident\","))
       << out;
 }
 
@@ -317,9 +332,9 @@ TEST(TableWriter, color_by_phase_and_level_only_when_asked) {
 
 TEST(TableWriter, wrap_prefers_separators) {
   EXPECT_EQ(wrap("short", 10), std::vector<std::string>{"short"});
-  EXPECT_EQ(wrap("command-and-control", 17),
-            (std::vector<std::string>{"command-and-", "control"}));
-  EXPECT_EQ(wrap("CORP\\administrator", 10), (std::vector<std::string>{"CORP\\", "administra", "tor"}));
+  EXPECT_EQ(wrap("command-and-control", 17), (std::vector<std::string>{"command-and-", "control"}));
+  EXPECT_EQ(wrap("CORP\\administrator", 10),
+            (std::vector<std::string>{"CORP\\", "administra", "tor"}));
   EXPECT_EQ(wrap("abcdefghij", 4), (std::vector<std::string>{"abcd", "efgh", "ij"}));
   EXPECT_EQ(wrap("\xE6\x96\x87\xE6\x9B\xB8\xE6\x96\x87", 2),
             (std::vector<std::string>{"\xE6\x96\x87\xE6\x9B\xB8", "\xE6\x96\x87"}));
@@ -396,10 +411,13 @@ TEST(SummaryWriter, text_and_json) {
       "{\"rank\":1,\"command\":\"whoami\",\"count\":3,\"options\":[\"/all\"],"
       "\"first\":\"2012-12-14T23:06:40.000000Z\",\"last\":\"2012-12-14T23:06:40.000000Z\","
       "\"hosts\":2,\"users\":2}";
-  EXPECT_TRUE(json.starts_with("{\"type\":\"summary\",\"findings\":3,\"all\":{\"findings\":3,"
-                               "\"phases\":[{\"phase\":\"recon\",\"rows\":[" + row_all + "]}]},"))
+  EXPECT_TRUE(
+      json.starts_with("{\"type\":\"summary\",\"findings\":3,\"all\":{\"findings\":3,"
+                       "\"phases\":[{\"phase\":\"recon\",\"rows\":[" +
+                       row_all + "]}]},"))
       << json;
-  EXPECT_NE(json.find("\"hosts\":[{\"host\":\"DC01.corp.example\",\"findings\":2,"), std::string::npos)
+  EXPECT_NE(json.find("\"hosts\":[{\"host\":\"DC01.corp.example\",\"findings\":2,"),
+            std::string::npos)
       << json;
 }
 
@@ -408,7 +426,8 @@ TEST(SummaryWriter, one_host_prints_one_block) {
   std::string text;
   append_summary_text(text, s);
   EXPECT_EQ(text.find("== All hosts =="), std::string::npos) << text;
-  EXPECT_NE(text.find("Summary (JPCERT/CC 2015 form): 1 finding, 1 host\n\n== Host WS01 (1 finding) ==\nrecon\n"),
+  EXPECT_NE(text.find("Summary (JPCERT/CC 2015 form): 1 finding, 1 host\n\n== Host WS01 (1 "
+                      "finding) ==\nrecon\n"),
             std::string::npos)
       << text;
 }

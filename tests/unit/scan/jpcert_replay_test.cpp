@@ -3,10 +3,10 @@
 // group A, B, C) every phase's rank, command, count and options, and the overall top tables.
 //
 // Each counted execution becomes one command, delivered in one of three ways (round robin, see
-// tests/jpcert_replay.h), so the replay also exercises the counting rules. Executions are interleaved round by round in the CSV's row order, so the first execution of
-// every command happens in rank order: equal counts rank by first sighting, which is how the
-// study's ties read (they are not alphabetical: B discovery ping/net localgroup, C recon
-// whoami/net start).
+// tests/jpcert_replay.h), so the replay also exercises the counting rules. Executions are
+// interleaved round by round in the CSV's row order, so the first execution of every command
+// happens in rank order: equal counts rank by first sighting, which is how the study's ties read
+// (they are not alphabetical: B discovery ping/net localgroup, C recon whoami/net start).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "jpcert_replay.h"
 #include "kb/knowledge_base.h"
 #include "scan/scanner.h"
 #include "scan/summary.h"
-#include "jpcert_replay.h"
 #include "testing.h"
 
 namespace cmdsentry::scan {

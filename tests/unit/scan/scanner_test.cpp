@@ -133,8 +133,7 @@ TEST(Scanner, psexec_command_pairs_with_the_service_child) {
   const std::string psexec = "C:\\Tools\\PsExec.exe";
   const auto local =
       run(ev("10:00:00.000", 100, 9, psexec, "PsExec.exe -accepteula -s reg save HKLM\\sam s") +
-          child_of_psexesvc(
-              ev("10:00:01.000", 204, 200, sys("reg.exe"), "reg  save HKLM\\sam s")));
+          child_of_psexesvc(ev("10:00:01.000", 204, 200, sys("reg.exe"), "reg  save HKLM\\sam s")));
   EXPECT_EQ(shape(local), "psexec@100 reg@204<100");
   const auto remote = run(
       ev("10:00:00.000", 100, 9, psexec, "psexec \\\\DC01 -s whoami /all", "WS01") +

@@ -88,9 +88,10 @@ TEST(KbSigmaExport, rules_fire_on_their_entries_positive_examples) {
       negatives_fired += testkit::fires(r.yaml, record(program, n)) ? 1 : 0;
     }
   }
-  std::printf("[kb export] %zu positive examples tested, %zu missed; %zu of %zu negatives fire "
-              "(substring matching is looser than the analyser)\n",
-              tested, missed.size(), negatives_fired, negatives);
+  std::printf(
+      "[kb export] %zu positive examples tested, %zu missed; %zu of %zu negatives fire "
+      "(substring matching is looser than the analyser)\n",
+      tested, missed.size(), negatives_fired, negatives);
   EXPECT_GT(tested, 150u);
   for (const std::string& m : missed) ADD_FAILURE() << "exported rule misses: " << m;
 }

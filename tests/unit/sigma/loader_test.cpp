@@ -239,7 +239,8 @@ namespace cmdsentry::sigma {
 
 // Two rules with one id both load and run; the later one is warned about, naming the first.
 TEST(SigmaLoader, a_duplicate_id_is_a_warning_naming_the_first_rule) {
-  const std::string one = testkit::rule_yaml("    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n");
+  const std::string one =
+      testkit::rule_yaml("    sel:\n        Image|endswith: '\\whoami.exe'\n    condition: sel\n");
   const LoadResult r = load_text(one + "---\n" + one, "dup.yml");
   EXPECT_TRUE(r.ok());
   ASSERT_EQ(r.rules.size(), 2u);

@@ -47,9 +47,11 @@ const std::string kXml = "<Event><System><EventID>1</EventID></System></Event>";
 }  // namespace
 
 TEST(Archive, zip_members_are_sniffed_and_named) {
-  const std::string zip = make_archive(
-      {{"a.json", kJson}, {"__MACOSX/._a.json", std::string("\x00\x05\x16\x07 binary", 11)}, {"b.txt", kXml}},
-      false);
+  const std::string zip =
+      make_archive({{"a.json", kJson},
+                    {"__MACOSX/._a.json", std::string("\x00\x05\x16\x07 binary", 11)},
+                    {"b.txt", kXml}},
+                   false);
   Collected c = read_collected("set.zip", zip);
   ASSERT_EQ(c.events.size(), 2u);
   EXPECT_EQ(c.events[0].source.file, "set.zip!a.json");
@@ -96,7 +98,8 @@ TEST(Archive, max_archive_depth) {
 }
 
 TEST(Archive, truncated_zip_reports_and_keeps_what_was_read) {
-  std::string zip = make_archive({{"a.json", kJson}, {"b.json", std::string(5000, ' ') + kJson}}, false);
+  std::string zip =
+      make_archive({{"a.json", kJson}, {"b.json", std::string(5000, ' ') + kJson}}, false);
   zip.resize(zip.size() / 2);
   Collected c = read_collected("cut.zip", zip);
   EXPECT_GE(c.events.size(), 1u);

@@ -21,7 +21,8 @@ std::string dump(const RawEvent& e) {
                   " ver=" + std::to_string(e.version) + " ch=" + std::string(e.channel()) +
                   " comp=" + std::string(e.computer()) + " prov=" + std::string(e.provider()) +
                   " sid=" + std::string(e.user_sid()) + "\n";
-  for (const RawField f : e.fields()) s += "  " + std::string(f.name) + "=" + std::string(f.value) + "\n";
+  for (const RawField f : e.fields())
+    s += "  " + std::string(f.name) + "=" + std::string(f.value) + "\n";
   return s;
 }
 
@@ -58,7 +59,9 @@ void expect_same(std::string_view json) {
   ASSERT_TRUE(od.accepted) << "declined";
   const auto d = dom(json);
   ASSERT_TRUE(d.has_value());
-  EXPECT_TRUE(od.event.same_content(*d)) << "on-demand:\n" << dump(od.event) << "dom:\n" << dump(*d);
+  EXPECT_TRUE(od.event.same_content(*d)) << "on-demand:\n"
+                                         << dump(od.event) << "dom:\n"
+                                         << dump(*d);
 }
 
 void expect_declined(std::string_view json, bool not_winlogbeat) {
@@ -195,9 +198,12 @@ TEST(OnDemandWinlogbeat, every_subset_of_members_reads_the_same) {
       json += parts[i];
       json += ',';
     }
-    json += mask % 3 == 0 ? R"("winlog":{"channel":"Security","event_id":"4688","event_data":{"ProcessId":"0x1"}}})"
-            : mask % 3 == 1 ? R"("winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","event_id":1}})"
-                            : R"("winlog":{"channel":"Security","event_id":4624,"event_data":{"LogonType":3}}})";
+    json +=
+        mask % 3 == 0
+            ? R"("winlog":{"channel":"Security","event_id":"4688","event_data":{"ProcessId":"0x1"}}})"
+        : mask % 3 == 1
+            ? R"("winlog":{"channel":"Microsoft-Windows-Sysmon/Operational","event_id":1}})"
+            : R"("winlog":{"channel":"Security","event_id":4624,"event_data":{"LogonType":3}}})";
     expect_same(json);
   }
 }

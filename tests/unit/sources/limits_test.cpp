@@ -130,11 +130,12 @@ TEST(SourceLimits, max_xml_event_bytes) {
 }
 
 TEST(SourceLimits, oversized_xml_event_is_counted_over_the_limit) {
-  const std::string xml = "<Events><Event><System><EventID>1</EventID></System></Event>"
-                          "<Event><System><EventID>2</EventID></System><EventData><Data>" +
-                          std::string(limits::kMaxXmlEventBytes, 'a') +
-                          "</Data></EventData></Event>"
-                          "<Event><System><EventID>3</EventID></System></Event></Events>\n";
+  const std::string xml =
+      "<Events><Event><System><EventID>1</EventID></System></Event>"
+      "<Event><System><EventID>2</EventID></System><EventData><Data>" +
+      std::string(limits::kMaxXmlEventBytes, 'a') +
+      "</Data></EventData></Event>"
+      "<Event><System><EventID>3</EventID></System></Event></Events>\n";
   std::vector<std::uint32_t> ids;
   SourceSink sink{[&](RawEvent&& e) { ids.push_back(e.event_id); }, [](const SourceDiagnostic&) {}};
   const SourceStats s = read_buffer("big.xml", xml, SourceOptions{}, sink);

@@ -42,7 +42,8 @@ std::map<std::string, Counts> load_inventory(const fs::path& data) {
     std::string file = line.substr(0, c1);
     if (file.size() >= 2 && file.front() == '"' && file.back() == '"') {
       file = file.substr(1, file.size() - 2);  // CSV quoting (names with commas)
-      for (std::size_t q = file.find("\"\""); q != std::string::npos; q = file.find("\"\"", q + 1)) {
+      for (std::size_t q = file.find("\"\""); q != std::string::npos;
+           q = file.find("\"\"", q + 1)) {
         file.erase(q, 1);
       }
     }
@@ -128,8 +129,8 @@ TEST(RealData, security_datasets_zips_match_inventory_counts) {
       ++equal;
     } else {
       differences << rel << ": 4688 " << got.security_4688 << " vs " << want.security_4688
-                  << ", sysmon1 " << got.sysmon_1 << " vs " << want.sysmon_1
-                  << " (malformed " << stats.skipped << ")\n";
+                  << ", sysmon1 " << got.sysmon_1 << " vs " << want.sysmon_1 << " (malformed "
+                  << stats.skipped << ")\n";
     }
   }
   std::cout << "Security-Datasets: " << zips << " zips, " << equal << " with inventory counts\n"

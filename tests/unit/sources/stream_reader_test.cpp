@@ -49,8 +49,8 @@ TEST(JsonStream, jsonl_in_parallel_blocks_reads_exactly_what_one_thread_reads) {
     } else if (n % 1511 == 0) {
       in += "garbage line\n\n";
     } else {
-      in += "{\"EventID\":4688,\"Channel\":\"Security\",\"EventRecordID\":" +
-            std::to_string(n) + ",\"CommandLine\":\"" + pad + "\"}\r\n";
+      in += "{\"EventID\":4688,\"Channel\":\"Security\",\"EventRecordID\":" + std::to_string(n) +
+            ",\"CommandLine\":\"" + pad + "\"}\r\n";
     }
   }
   in += "{\"EventID\":4688,\"cut";
@@ -139,7 +139,8 @@ TEST(XmlStream, broken_event_warning_names_its_line_and_offset) {
 }
 
 TEST(XmlStream, utf16_export_is_decoded) {
-  const std::string text = "<Events><Event><System><EventID>4688</EventID></System></Event></Events>";
+  const std::string text =
+      "<Events><Event><System><EventID>4688</EventID></System></Event></Events>";
   std::string utf16 = "\xff\xfe";
   for (char ch : text) {
     utf16 += ch;
@@ -202,7 +203,9 @@ SourceSink collect(Seen& s) {
     s.events.emplace_back(e.record_id, e.source.line, e.source.offset,
                           std::string(e.find_exact("CommandLine").value_or("")));
   };
-  sink.on_diagnostic = [&](const SourceDiagnostic& d) { s.diagnostics.emplace_back(d.line, d.message); };
+  sink.on_diagnostic = [&](const SourceDiagnostic& d) {
+    s.diagnostics.emplace_back(d.line, d.message);
+  };
   return sink;
 }
 

@@ -35,7 +35,8 @@ TEST(Similarity, ties_use_pearson_on_ranks_and_tau_b) {
 }
 
 TEST(Similarity, identical_and_reversed) {
-  const Correlation same = correlate({{"a", 3}, {"b", 2}, {"c", 1}}, {{"a", 30}, {"b", 20}, {"c", 1}});
+  const Correlation same =
+      correlate({{"a", 3}, {"b", 2}, {"c", 1}}, {{"a", 30}, {"b", 20}, {"c", 1}});
   EXPECT_DOUBLE_EQ(*same.spearman, 1.0);
   EXPECT_DOUBLE_EQ(*same.kendall, 1.0);
   const Correlation rev = correlate({{"a", 3}, {"b", 2}, {"c", 1}}, {{"a", 1}, {"b", 2}, {"c", 3}});
@@ -44,8 +45,8 @@ TEST(Similarity, identical_and_reversed) {
 }
 
 TEST(Similarity, undefined_without_variation) {
-  EXPECT_FALSE(correlate({{"a", 1}}, {{"a", 4}}).spearman);  // one command
-  const Correlation c = correlate({{"a", 1}, {"b", 2}}, {});   // nothing observed: all tied
+  EXPECT_FALSE(correlate({{"a", 1}}, {{"a", 4}}).spearman);   // one command
+  const Correlation c = correlate({{"a", 1}, {"b", 2}}, {});  // nothing observed: all tied
   EXPECT_EQ(c.commands, 2u);
   EXPECT_FALSE(c.spearman);
   EXPECT_FALSE(c.kendall);

@@ -24,8 +24,8 @@ const kb::KnowledgeBase& knowledge_base() {
 }
 
 Trend run(const std::string& jsonl, const kb::StudyTables& study, Weighting by) {
-  scan::ScanResult r = scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", jsonl}},
-                                         knowledge_base());
+  scan::ScanResult r =
+      scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", jsonl}}, knowledge_base());
   TrendSink sink(by);
   for (const Finding& f : r.findings) sink.on_finding(f);
   return sink.build(study);
@@ -55,7 +55,8 @@ class StudyReplay : public ::testing::Test {
 };
 
 TEST_F(StudyReplay, all_groups_match_the_overall_profile) {
-  const Trend t = run(testing::replay_groups(rows_, {"A", "B", "C"}), study_, Weighting::kExecution);
+  const Trend t =
+      run(testing::replay_groups(rows_, {"A", "B", "C"}), study_, Weighting::kExecution);
   for (const PhaseTrend& p : t.phases) {
     ASSERT_TRUE(p.similarity.spearman && p.similarity.kendall) << p.phase;
     EXPECT_NEAR(*p.similarity.spearman, 1.0, 1e-12) << p.phase;
@@ -174,10 +175,10 @@ TEST(Trend, by_incident_weighs_each_incident_once_and_the_rest_per_host) {
   ASSERT_TRUE(study);
   testing::Replay r;
   for (int i = 0; i < 8; ++i) r.execute("H1", "tasklist", "", 0);  // incident 1
-  r.execute("H1", "whoami", "", 0);                                  // incident 2
-  r.execute("H1", "ipconfig", "", 0);                                // no incident
-  scan::ScanResult found = scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", r.jsonl}},
-                                             knowledge_base());
+  r.execute("H1", "whoami", "", 0);                                // incident 2
+  r.execute("H1", "ipconfig", "", 0);                              // no incident
+  scan::ScanResult found =
+      scan::scan_inputs(std::vector<BufferInput>{{"in.jsonl", r.jsonl}}, knowledge_base());
   ASSERT_EQ(found.findings.size(), 10u);
   TrendSink sink(Weighting::kIncident);
   for (Finding& f : found.findings) {
@@ -211,7 +212,8 @@ TEST(Trend, json_and_csv_carry_the_documented_fields_escaped) {
   for (const char* key :
        {"{\"type\":\"trend\",\"by\":\"execution\",\"study\":\"small.csv\",\"findings\":3,",
         "\"phases\":[{\"phase\":\"recon\",\"executions\":3,\"weight\":3,\"similarity\":{"
-        "\"commands\":3,\"spearman\":", "\"groups\":[{\"group\":\"G\",\"commands\":3,",
+        "\"commands\":3,\"spearman\":",
+        "\"groups\":[{\"group\":\"G\",\"commands\":3,",
         "\"study\":[{\"rank\":1,\"command\":\"tasklist\",\"count\":10,\"options\":[\"/v\"]}",
         "\"observed\":[{\"rank\":1,\"command\":\"tasklist\",\"count\":2,\"weight\":2,\"units\":1,",
         "\"not_seen\":[\"whoami\"]", "\"closest_group\":\"G\"}", "\\u001b"}) {
@@ -228,8 +230,7 @@ TEST(Trend, json_and_csv_carry_the_documented_fields_escaped) {
   std::string table;
   append_trend_table(table, t, "small.csv");
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
-  EXPECT_NE(table.find("Closest study group (mean Spearman over the phases): G"),
-            std::string::npos)
+  EXPECT_NE(table.find("Closest study group (mean Spearman over the phases): G"), std::string::npos)
       << table;
 }
 
