@@ -83,7 +83,7 @@ int Walker::add(AnalyzedCommand cmd) {
 
 void Walker::check_mixed_case(std::string_view word, const std::vector<std::string>& args) {
   std::string_view base = word;
-  const std::size_t slash = base.find_last_of("\\/");
+  const std::size_t slash = last_path_separator(base);
   if (slash != std::string_view::npos) base.remove_prefix(slash + 1);
   const std::size_t dot = base.rfind('.');
   if (dot != std::string_view::npos && dot > 0) base = base.substr(0, dot);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 #include "cmdline/text.h"
 
@@ -72,10 +74,23 @@ bool is_mixed_case_word(std::string_view w) {
 
 bool has_control_chars(std::string_view t) {
   for (std::size_t i = 0; i < t.size(); ++i) {
+    // Eight bytes at a time past plain printable ASCII (0x20-0x7e), which is nearly every
+    // command line: a byte below 0x20 or of 0x7f and above sets its high bit in `odd`.
+    while (i + 8 <= t.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, t.data() + i, 8);
+      constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+      constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+      const std::uint64_t below_space = (w - 0x20 * kOnes) & ~w;
+      const std::uint64_t at_least_7f = (w + 0x01 * kOnes) | w;
+      if (((below_space | at_least_7f) & kHigh) != 0) break;
+      i += 8;
+    }
+    if (i >= t.size()) break;
     const auto c = static_cast<unsigned char>(t[i]);
     if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
     if (c != 0xE2 && c != 0xEF) continue;
-    if (i + 2 >= t.size()) break;
+    if (i + 2 >= t.size()) continue;  // too short for a 3-byte mark; a control byte may follow
     const auto b1 = static_cast<unsigned char>(t[i + 1]);
     const auto b2 = static_cast<unsigned char>(t[i + 2]);
     // UTF-8 of U+200B-U+200F: E2 80 8B-8F; U+202A-U+202E: E2 80 AA-AE; U+2066-U+2069:

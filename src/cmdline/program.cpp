@@ -61,7 +61,7 @@ ProgramName program_name(std::string_view path_or_word) {
     if (c != '"') text += c;
   }
   std::string_view v = trim(text);
-  const std::size_t slash = v.find_last_of("\\/");
+  const std::size_t slash = last_path_separator(v);
   if (slash != std::string_view::npos) v.remove_prefix(slash + 1);
   // Windows ignores trailing dots and spaces in file names.
   while (!v.empty() && (v.back() == '.' || v.back() == ' ')) v.remove_suffix(1);

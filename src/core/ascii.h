@@ -15,6 +15,21 @@ namespace cmdsentry {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
+/// Position of the last `\` or `/` in a path, or npos. (std::string_view::find_last_of calls
+/// memchr once per byte from the end: this runs for every image path of every event.)
+[[nodiscard]] constexpr std::size_t last_path_separator(std::string_view path) {
+  for (std::size_t i = path.size(); i-- > 0;) {
+    if (path[i] == '\\' || path[i] == '/') return i;
+  }
+  return std::string_view::npos;
+}
+
+/// What follows the last `\` or `/` (the whole text when there is none).
+[[nodiscard]] constexpr std::string_view path_file_name(std::string_view path) {
+  const std::size_t sep = last_path_separator(path);
+  return sep == std::string_view::npos ? path : path.substr(sep + 1);
+}
+
 /// ASCII lower-case copy.
 [[nodiscard]] inline std::string to_lower(std::string_view s) {
   std::string out(s);

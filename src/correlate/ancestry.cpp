@@ -23,8 +23,14 @@ bool icontains(std::string_view haystack, std::string_view needle) {
   return ifind(haystack, needle) != std::string_view::npos;
 }
 
+/// Image paths whose automation verdict is cached (see ProcessTable::automation_cache_).
+constexpr std::size_t kAutomationCache = 4096;
+
 /// impacket wmiexec / smbexec output redirection.
 bool admin_share_output(std::string_view line) {
+  // Both forms name the loopback address, which has no letters: a plain search rules out
+  // almost every line before the case-insensitive ones.
+  if (!contains(line, "\\\\127.0.0.1\\")) return false;
   return icontains(line, "\\\\127.0.0.1\\admin$\\__") ||
          icontains(line, "\\\\127.0.0.1\\c$\\__output");
 }
@@ -58,9 +64,15 @@ bool web_server(std::string_view name, std::string_view path) {
                      [&](std::string_view r) { return contains(path, r); });
 }
 
+/// cscript, wscript, java, javaw: the images whose command line names the automation.
+bool runtime_image(std::string_view lower_path) {
+  const std::string_view name = path_file_name(lower_path);
+  return name == "cscript.exe" || name == "wscript.exe" || name == "java.exe" ||
+         name == "javaw.exe";
+}
+
 std::string file_name(std::string_view lower_path) {
-  const std::size_t sep = lower_path.find_last_of("\\/");
-  return std::string(sep == std::string_view::npos ? lower_path : lower_path.substr(sep + 1));
+  return std::string(path_file_name(lower_path));
 }
 
 Shape shape_of(std::string_view image_name, std::string_view cl,
@@ -206,18 +218,46 @@ std::string AncestryInfo::text() const {
 bool user_writable(std::string_view path) { return writable_lower(to_lower(path)); }
 
 bool writable_lower(std::string_view p) {
-  // Per-user installs (VS Code, Teams, OneDrive, Store apps) live under AppData by design.
-  if (contains(p, "\\appdata\\local\\programs\\") || contains(p, "\\appdata\\local\\microsoft\\")) {
-    return false;
+  // One pass over the path's inner folders: the names between two backslashes (a name matches
+  // only with a backslash on both sides, so "C:\\temp.exe" is not the Temp folder). Per-user
+  // installs (VS Code, Teams, OneDrive, Store apps: AppData\\Local\\Programs and
+  // AppData\\Local\\Microsoft) are not writable drops, wherever they appear; ProgramData is,
+  // but not when the path also has ProgramData\\Microsoft (Defender and the like).
+  static constexpr std::array<std::string_view, 6> kFolders = {
+      "temp", "tmp", "downloads", "appdata", "$recycle.bin", "perflogs"};
+  // The inner folder starting after the backslash at `from` (empty view and npos when none).
+  auto folder_at = [&](std::size_t from, std::size_t& end) -> std::string_view {
+    end = from == std::string_view::npos ? std::string_view::npos : p.find('\\', from + 1);
+    return end == std::string_view::npos ? std::string_view() : p.substr(from + 1, end - from - 1);
+  };
+  bool writable = false;
+  bool program_data = false;
+  bool program_data_microsoft = false;
+  std::size_t end = 0;
+  for (std::size_t at = p.find('\\'); at != std::string_view::npos; at = end) {
+    const std::string_view name = folder_at(at, end);
+    if (end == std::string_view::npos) break;
+    std::size_t next_end = 0;
+    const std::string_view next = folder_at(end, next_end);
+    const bool has_next = next_end != std::string_view::npos;
+    if (name == "appdata" && has_next && next == "local") {
+      std::size_t third_end = 0;
+      const std::string_view third = folder_at(next_end, third_end);
+      if (third_end != std::string_view::npos && (third == "programs" || third == "microsoft")) {
+        return false;
+      }
+    }
+    if (std::find(kFolders.begin(), kFolders.end(), name) != kFolders.end()) writable = true;
+    if (has_next &&
+        ((name == "users" && next == "public") || (name == "windows" && next == "tasks"))) {
+      writable = true;
+    }
+    if (name == "programdata") {
+      program_data = true;
+      if (has_next && next == "microsoft") program_data_microsoft = true;
+    }
   }
-  static constexpr std::array<std::string_view, 8> kFolders = {
-      "\\temp\\",          "\\tmp\\",          "\\downloads\\", "\\appdata\\",
-      "\\users\\public\\", "\\$recycle.bin\\", "\\perflogs\\",  "\\windows\\tasks\\"};
-  for (std::string_view f : kFolders) {
-    if (contains(p, f)) return true;
-  }
-  // ProgramData is writable by users, but its Microsoft folder holds Defender and the like.
-  return contains(p, "\\programdata\\") && !contains(p, "\\programdata\\microsoft\\");
+  return writable || (program_data && !program_data_microsoft);
 }
 
 bool shell_link(std::string_view image_name) {
@@ -243,8 +283,7 @@ std::uint64_t ProcessTable::key_of(std::string_view host, std::string_view guid,
   return h == 0 ? 1 : h;  // 0 means "no key"
 }
 
-void ProcessTable::put(const std::string& host, std::uint64_t key, Node node) {
-  HostOrder& h = hosts_[host];
+void ProcessTable::put(HostOrder& h, std::uint64_t key, Node node) {
   h.order.emplace_back(node.time, key);
   nodes_[key] = std::move(node);
   // Over the cap: this host's oldest go first.
@@ -255,8 +294,7 @@ void ProcessTable::put(const std::string& host, std::uint64_t key, Node node) {
   }
 }
 
-void ProcessTable::expire_host(const std::string& host, std::uint64_t now) {
-  HostOrder& h = hosts_[host];
+void ProcessTable::expire_host(HostOrder& h, std::uint64_t now) {
   h.now = std::max(h.now, now);
   if (h.now < kProcessRetention) return;
   const std::uint64_t cut = h.now - kProcessRetention;
@@ -284,12 +322,22 @@ void ProcessTable::add_logon(const LogonEvent& logon) {
 const AutomationPattern* ProcessTable::automation_of(std::string_view path,
                                                      std::string_view command_line) const {
   // `path` is lower case; `command_line` as logged.
-  if (automation_off_ || path.empty() || writable_lower(path)) return nullptr;
+  if (automation_off_ || path.empty()) return nullptr;
+  if (runtime_image(path)) return match_automation(path, command_line);
+  auto it = automation_cache_.find(path);
+  if (it != automation_cache_.end()) return it->second;
+  if (automation_cache_.size() >= kAutomationCache) automation_cache_.clear();
+  const AutomationPattern* p = match_automation(path, command_line);
+  automation_cache_.emplace(std::string(path), p);
+  return p;
+}
+
+const AutomationPattern* ProcessTable::match_automation(std::string_view path,
+                                                        std::string_view command_line) const {
+  if (writable_lower(path)) return nullptr;
   // Command-line patterns only for the script hosts and runtimes that run such scripts: a shell
   // line that merely mentions a pattern is not the automation.
-  const std::string name = file_name(path);
-  const bool runtime =
-      name == "cscript.exe" || name == "wscript.exe" || name == "java.exe" || name == "javaw.exe";
+  const bool runtime = runtime_image(path);
   for (const AutomationPattern& p : automation_patterns()) {
     if (std::find(disabled_.begin(), disabled_.end(), p.name) != disabled_.end()) continue;
     if (std::any_of(p.images.begin(), p.images.end(),
@@ -306,7 +354,7 @@ const AutomationPattern* ProcessTable::automation_of(std::string_view path,
 
 AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view host_key) {
   AncestryInfo info;
-  const std::string host(host_key);
+  HostOrder& host = string_map_at(hosts_, host_key);
   expire_host(host, e.time);
   auto head = [](std::string_view line) {
     return line.substr(0, std::min(line.size(), kNodeCommandLine));

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cmdsentry/event.h"
+#include "core/string_map.h"
 
 namespace cmdsentry::correlate {
 
@@ -115,7 +116,10 @@ class ProcessTable {
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
 
   // Configuration (the CLI's --automation-off).
-  void disable_automation(std::string_view name) { disabled_.emplace_back(name); }
+  void disable_automation(std::string_view name) {
+    disabled_.emplace_back(name);
+    automation_cache_.clear();
+  }
   void disable_all_automation() { automation_off_ = true; }
 
  private:
@@ -134,13 +138,6 @@ class ProcessTable {
   };
   [[nodiscard]] static std::uint64_t key_of(std::string_view host, std::string_view guid,
                                             std::uint32_t pid);
-  /// The pattern a process (lower-case image path and command line) belongs to itself.
-  [[nodiscard]] const AutomationPattern* automation_of(std::string_view path,
-                                                       std::string_view command_line) const;
-  void put(const std::string& host, std::uint64_t key, Node node);
-  void expire_host(const std::string& host, std::uint64_t now);
-
-  std::unordered_map<std::uint64_t, Node> nodes_;
   /// Per host: (time, key) of its nodes, oldest first, and its latest event time. Time is per
   /// host because inputs can be read late (more files than the engine opens at once): one
   /// host's clock must not expire another's processes.
@@ -148,7 +145,21 @@ class ProcessTable {
     std::deque<std::pair<std::uint64_t, std::uint64_t>> order;  ///< (time, key)
     std::uint64_t now = 0;
   };
-  std::unordered_map<std::string, HostOrder> hosts_;
+  /// The pattern a process (lower-case image path and command line) belongs to itself.
+  [[nodiscard]] const AutomationPattern* automation_of(std::string_view path,
+                                                       std::string_view command_line) const;
+  /// automation_of without the cache.
+  [[nodiscard]] const AutomationPattern* match_automation(std::string_view path,
+                                                          std::string_view command_line) const;
+  void put(HostOrder& h, std::uint64_t key, Node node);
+  void expire_host(HostOrder& h, std::uint64_t now);
+
+  std::unordered_map<std::uint64_t, Node> nodes_;
+  StringMap<HostOrder> hosts_;
+  /// automation_of's verdicts by image path, for images whose command line does not matter (all
+  /// but the script hosts and Java runtimes): the same few hundred images run all day. Cleared
+  /// when it reaches kAutomationCache entries.
+  mutable StringMap<const AutomationPattern*> automation_cache_;
   std::unordered_map<std::string, Session> sessions_;
   std::deque<std::pair<std::uint64_t, std::string>> session_order_;
   std::vector<std::string> disabled_;

@@ -140,9 +140,10 @@ IncidentStage::IncidentStage(std::vector<Sink*> downstream, const CorrelateOptio
 
 IncidentStage::~IncidentStage() = default;
 
-void IncidentStage::set_context(const ProcessEvent* process, const AncestryInfo& info) {
+const AncestryInfo& IncidentStage::set_context(const ProcessEvent* process, AncestryInfo&& info) {
   context_process_ = process;
-  context_ = info;
+  context_ = std::move(info);
+  return context_;
 }
 
 void IncidentStage::begin() {
@@ -151,7 +152,7 @@ void IncidentStage::begin() {
 
 void IncidentStage::advance(std::string_view host, std::uint64_t now) {
   now_ = std::max(now_, now);
-  std::uint64_t& h = host_now_[std::string(host)];
+  std::uint64_t& h = string_map_at(host_now_, host);
   h = std::max(h, now);
   if (now_ < next_sweep_) return;
   next_sweep_ = now_ + kSweepEvery;
@@ -521,8 +522,8 @@ void Correlator::on_execution(const AnalyzedEvent& ae, std::vector<Match>& out) 
       (void)table_.add_process(*ec.via, ae.host);
     }
   }
-  const AncestryInfo info = table_.add_process(*ae.process, ae.host);
-  stage_.set_context(ae.process.get(), info);
+  const AncestryInfo& info =
+      stage_.set_context(ae.process.get(), table_.add_process(*ae.process, ae.host));
   if (ae.commands.empty() || info.automation != nullptr) return;
 
   const std::string chain = info.text();

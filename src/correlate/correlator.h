@@ -88,8 +88,9 @@ class IncidentStage final : public Sink {
   IncidentStage(const IncidentStage&) = delete;
   IncidentStage& operator=(const IncidentStage&) = delete;
 
-  /// What the Correlator learned about the execution findings will come from next.
-  void set_context(const ProcessEvent* process, const AncestryInfo& info);
+  /// What the Correlator learned about the execution findings will come from next; returns the
+  /// stored copy.
+  const AncestryInfo& set_context(const ProcessEvent* process, AncestryInfo&& info);
   /// Event time of `host` (a host key) advanced: closes clusters that went quiet.
   void advance(std::string_view host, std::uint64_t now);
 
@@ -138,7 +139,7 @@ class IncidentStage final : public Sink {
   /// Latest event time per host key. Clusters close by their own host's clock: inputs can be
   /// read late (more files than the engine opens at once), and one host's later events must
   /// not close another host's clusters before that host's logs are read.
-  std::unordered_map<std::string, std::uint64_t> host_now_;
+  StringMap<std::uint64_t> host_now_;
   std::vector<std::unique_ptr<Held>> heap_;  ///< min-heap by (time, seq)
   struct Automation;
   std::vector<std::unique_ptr<Automation>> automation_;

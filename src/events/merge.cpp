@@ -132,14 +132,10 @@ std::uint64_t host_key_hash(std::string_view host) {
   return hash_lower(host.substr(0, host.find('.')));
 }
 
-std::string image_name(std::string_view path) {
-  const std::size_t sep = path.find_last_of("\\/");
-  return to_lower(sep == std::string_view::npos ? path : path.substr(sep + 1));
-}
+std::string image_name(std::string_view path) { return to_lower(path_file_name(path)); }
 
 std::uint64_t image_name_hash(std::string_view path) {
-  const std::size_t sep = path.find_last_of("\\/");
-  const std::string_view name = sep == std::string_view::npos ? path : path.substr(sep + 1);
+  const std::string_view name = path_file_name(path);
   return name.empty() ? 0 : hash_lower(name);
 }
 

@@ -95,9 +95,11 @@ std::string normalize_guid(std::string_view t) {
   if (t.empty()) return {};
   if (t.front() == '{') t.remove_prefix(1);
   if (!t.empty() && t.back() == '}') t.remove_suffix(1);
-  std::string out = "{";
-  for (char c : t) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-  out += '}';
+  // Sized once and written in place (a GUID is 38 bytes: past the short-string buffer, so
+  // appending byte by byte would check capacity 38 times).
+  std::string out(t.size() + 2, '}');
+  out[0] = '{';
+  for (std::size_t i = 0; i < t.size(); ++i) out[i + 1] = ascii_lower(t[i]);
   return out;
 }
 
