@@ -88,8 +88,14 @@ std::vector<std::string> split_args(std::string_view s, bool* truncated) {
       if (qcount == 2) qcount = 0;
       continue;
     }
-    cur += c;
-    ++i;
+    // A run of ordinary characters in one append: inside quotes blanks are ordinary too.
+    std::size_t end = i + 1;
+    while (end < s.size() && s[end] != '\\' && s[end] != '"' &&
+           (qcount != 0 || !is_blank(s[end]))) {
+      ++end;
+    }
+    cur.append(s.data() + i, end - i);
+    i = end;
   }
   if (in_arg) {
     if (out.size() >= limits::kMaxArgsPerCommand) {

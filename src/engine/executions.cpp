@@ -16,6 +16,8 @@ using cmdline::AnalyzedCommand;
 using cmdline::Origin;
 
 constexpr std::uint64_t kNone = UINT64_MAX;
+/// First sequence number of late arrivals (those of `held` count up from 0 and never get here).
+constexpr std::uint64_t kLateSeq = 1ULL << 62;
 constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
 const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 // PsExec's service: what `psexec [\\host] ... <program>` runs is its child on the target.
@@ -140,8 +142,7 @@ struct ExecutionStage::Impl {
     bool claimed = false;
     int claimed_command = -1;
     Claim claim;
-    bool late = false;  ///< arrived older than the hold: decided by its lane (below)
-    bool done = false;  ///< already finalized out of order; its slot waits for the front
+    bool late = false;  ///< arrived older than the hold: kept in late_items, decided by its lane
   };
   /// Late arrivals of one host (or of non-executions, host ""), in arrival order, and the
   /// newest time among them. An input opened after others have moved on (more files than the
@@ -160,6 +161,10 @@ struct ExecutionStage::Impl {
   StageOutput out;
   std::deque<Item> held;
   std::uint64_t base = 0;
+  /// Late arrivals, by sequence number (kLateSeq and up): they wait for their lane, not for the
+  /// front of `held`, so they neither take its slots nor count against its cap.
+  std::unordered_map<std::uint64_t, Item> late_items;
+  std::uint64_t next_late = kLateSeq;
   std::uint64_t watermark = 0;
   std::deque<std::uint64_t> pending_shells;
   std::map<std::string, Lane> lanes;  ///< ordered: lanes are drained in a deterministic order
@@ -173,6 +178,10 @@ struct ExecutionStage::Impl {
   std::vector<Event> incoming;  ///< waiting for their analysis (a batch)
 
   Item* item(std::uint64_t seq) {
+    if (seq >= kLateSeq) {
+      auto it = late_items.find(seq);
+      return it == late_items.end() ? nullptr : &it->second;
+    }
     if (seq < base || seq - base >= held.size()) return nullptr;
     return &held[seq - base];
   }
@@ -253,7 +262,7 @@ struct ExecutionStage::Impl {
     const std::uint64_t t = events::event_time(event);
     const bool late = watermark > 0 && t + kHold <= watermark;
     watermark = std::max(watermark, t);
-    const std::uint64_t seq = base + held.size();
+    const std::uint64_t seq = late ? next_late++ : base + held.size();
     Item it;
     it.time = t;
     it.late = late;
@@ -280,23 +289,36 @@ struct ExecutionStage::Impl {
       }
       if (is_shell(it)) {
         it.decided = false;
-        pending_shells.push_back(seq);
+        // A late shell is paired by its lane's clock: the current front's would decide it
+        // before its children (read after it from the same late input) arrive.
+        if (!late) pending_shells.push_back(seq);
       }
     } else {
       it.other = std::move(event);
     }
-    const std::string lane_key = it.host;
-    held.push_back(std::move(it));
     if (late) {
-      Lane& lane = lanes[lane_key];
+      Lane& lane = lanes[it.host];
+      late_items.emplace(seq, std::move(it));
       lane.seqs.push_back(seq);
       lane.clock = std::max(lane.clock, t);
       advance_lane(lane, false);
-    } else if (!lanes.empty()) {
-      // The engine hands over the oldest event of all inputs first: a current event means no
-      // open input has late events left, so what the lanes hold can be decided now.
-      for (auto& [k, lane] : lanes) advance_lane(lane, true);
-      lanes.clear();
+      // Over the cap: this lane's oldest are decided early (counted), as the front is below.
+      while (late_items.size() > max_held && !lane.seqs.empty()) {
+        const std::uint64_t first = lane.seqs.front();
+        lane.seqs.pop_front();
+        if (Item* f = item(first)) {
+          counts.held_forced++;
+          release(*f, first);
+        }
+      }
+    } else {
+      held.push_back(std::move(it));
+      if (!lanes.empty()) {
+        // The engine hands over the oldest event of all inputs first: a current event means no
+        // open input has late events left, so what the lanes hold can be decided now.
+        for (auto& [k, lane] : lanes) advance_lane(lane, true);
+        lanes.clear();
+      }
     }
     advance(false);
   }
@@ -306,14 +328,14 @@ struct ExecutionStage::Impl {
   void advance_lane(Lane& lane, bool all) {
     for (std::uint64_t seq : lane.seqs) {
       Item* s = item(seq);
-      if (s == nullptr || s->done) continue;
+      if (s == nullptr) continue;
       if (!all && s->time + kChainChildWindow > lane.clock) break;
       if (!s->decided) pair_shell(seq);
     }
     while (!lane.seqs.empty()) {
       const std::uint64_t seq = lane.seqs.front();
       Item* it = item(seq);
-      if (it != nullptr && !it->done) {
+      if (it != nullptr) {
         if (!all && it->time + kHold > lane.clock) break;
         release(*it, seq);
       }
@@ -321,17 +343,12 @@ struct ExecutionStage::Impl {
     }
   }
 
-  /// Finalizes one event now (out of the front's order) and frees what it holds.
+  /// Finalizes a late event (out of the front's order) and forgets it.
   void release(Item& it, std::uint64_t seq) {
     if (!it.decided) pair_shell(seq);
     finalize(it);
     unindex(it, seq);
-    it.done = true;
-    it.event.reset();
-    it.analysis.reset();
-    it.other = Event{};
-    it.paired.clear();
-    it.claim = Claim{};
+    late_items.erase(seq);
   }
 
   // --- pairing (as scan_events did, per shell in time order) --------------------------------
@@ -545,11 +562,9 @@ struct ExecutionStage::Impl {
 
   void pop_front() {
     Item& it = held.front();
-    if (!it.done) {
-      if (!it.decided) pair_shell(base);
-      finalize(it);
-      unindex(it, base);
-    }
+    if (!it.decided) pair_shell(base);
+    finalize(it);
+    unindex(it, base);
     held.pop_front();
     ++base;
   }
@@ -559,8 +574,7 @@ struct ExecutionStage::Impl {
     // 1. Shells whose window has passed, in arrival (time) order.
     while (!pending_shells.empty()) {
       Item* s = item(pending_shells.front());
-      if (s != nullptr && !s->done && !s->decided && !all &&
-          s->time + kChainChildWindow > watermark) {
+      if (s != nullptr && !s->decided && !all && s->time + kChainChildWindow > watermark) {
         break;
       }
       if (s != nullptr) pair_shell(pending_shells.front());
@@ -568,13 +582,7 @@ struct ExecutionStage::Impl {
     }
     // 2. Final executions.
     while (!held.empty()) {
-      if (held.front().done) {
-        pop_front();
-        continue;
-      }
       const bool over = held.size() > max_held;
-      // A late event waits for its lane (its own input's clock), not for the watermark.
-      if (!all && !over && held.front().late) break;
       if (!all && !over && held.front().time + kHold > watermark) break;
       if (over && !all && held.front().time + kHold > watermark) counts.held_forced++;
       pop_front();
@@ -687,7 +695,9 @@ ExecutionStage::ExecutionStage(std::size_t max_held, StageOutput out, int thread
 ExecutionStage::~ExecutionStage() = default;
 void ExecutionStage::add(Event&& event) { impl_->add(std::move(event)); }
 void ExecutionStage::flush() { impl_->advance(true); }
-std::size_t ExecutionStage::held() const { return impl_->held.size() + impl_->incoming.size(); }
+std::size_t ExecutionStage::held() const {
+  return impl_->held.size() + impl_->late_items.size() + impl_->incoming.size();
+}
 
 void ExecutionStage::add_counts(RunReport& r) const {
   const RunReport& c = impl_->counts;

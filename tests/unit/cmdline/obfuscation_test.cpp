@@ -49,7 +49,7 @@ TEST(HasControlChars, InvisibleCharactersAtEveryOffset) {
     }
   }
   EXPECT_FALSE(has_control_chars("C:\\Windows\\system32\\cmd.exe /c \"net user\"\tx"));
-  EXPECT_FALSE(has_control_chars("\xE2\x80"));      // cut short
+  EXPECT_FALSE(has_control_chars("\xE2\x80"));         // cut short
   EXPECT_FALSE(has_control_chars("caf\xC3\xA9.exe"));  // ordinary UTF-8
   EXPECT_TRUE(has_control_chars("abcdefgh\x1b[31m"));
   EXPECT_TRUE(has_control_chars("abc\xE2\x01"));  // a control byte right after a lead byte

@@ -19,9 +19,9 @@ bool writable_by_definition(std::string_view p) {
   if (has(p, "\\appdata\\local\\programs\\") || has(p, "\\appdata\\local\\microsoft\\")) {
     return false;
   }
-  for (std::string_view f : {"\\temp\\", "\\tmp\\", "\\downloads\\", "\\appdata\\",
-                             "\\users\\public\\", "\\$recycle.bin\\", "\\perflogs\\",
-                             "\\windows\\tasks\\"}) {
+  for (std::string_view f :
+       {"\\temp\\", "\\tmp\\", "\\downloads\\", "\\appdata\\", "\\users\\public\\",
+        "\\$recycle.bin\\", "\\perflogs\\", "\\windows\\tasks\\"}) {
     if (has(p, f)) return true;
   }
   return has(p, "\\programdata\\") && !has(p, "\\programdata\\microsoft\\");
@@ -44,8 +44,8 @@ TEST(WritableLower, NamedCases) {
 
 TEST(WritableLower, AgreesWithTheDefinitionOnEveryCombination) {
   const std::array<std::string_view, 14> parts = {
-      "temp",  "tmp",   "downloads", "appdata", "local",     "programs", "microsoft",
-      "users", "public", "windows",  "tasks",   "programdata", "",       "x.exe"};
+      "temp",  "tmp",    "downloads", "appdata", "local",       "programs", "microsoft",
+      "users", "public", "windows",   "tasks",   "programdata", "",         "x.exe"};
   std::vector<std::string> paths = {""};
   std::size_t checked = 0;
   // Every sequence of up to 4 parts, each path tried with and without a leading drive and a

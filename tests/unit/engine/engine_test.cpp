@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -186,6 +187,35 @@ TEST(Engine, a_folders_files_open_together_and_merge_when_late) {
   EXPECT_EQ(r.report.late, 5u);
   EXPECT_EQ(r.report.merge.same_process_merged, 2u);
   EXPECT_EQ(r.findings.size(), 5u);
+}
+
+TEST(Engine, a_late_inputs_shell_pairs_with_its_children_by_its_own_clock) {
+  // The WS01 chain arrives after WS09's newer events (one input open at a time): all of it is
+  // late. Its shell must still be paired with the children read after it, as on its own, and
+  // its events must not count against the pairing cap of the current front.
+  const Result alone = run({{"logs/WS01/security.jsonl", chain_log()}});
+  EngineOptions o;
+  o.max_open_inputs = 1;
+  o.max_held = 3;
+  // Hours of WS09 first, so the merge stage has released them and the pairing stage's clock
+  // stands at 13:00 when the 10:00 chain comes.
+  const std::string newer = sec("12:00:00.000", 1, 900, 300, kWhoami, "whoami", "WS09") +
+                            sec("12:30:00.000", 2, 904, 300, kWhoami, "whoami", "WS09") +
+                            sec("13:00:00.000", 3, 908, 300, kWhoami, "whoami", "WS09");
+  const Result late =
+      run({{"logs/WS09/security.jsonl", newer}, {"logs/WS01/security.jsonl", chain_log()}}, o);
+  EXPECT_EQ(late.report.late, 4u);
+  EXPECT_EQ(late.report.held_forced, 0u);
+  std::vector<std::string> ws01;
+  for (const std::string& f : late.findings) {
+    if (f.find("@90") == std::string::npos) ws01.push_back(f);
+  }
+  std::vector<std::string> expected = alone.findings;
+  std::sort(ws01.begin(), ws01.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(ws01, expected);
+  EXPECT_EQ(late.report.paired, alone.report.paired);
+  EXPECT_GT(alone.report.paired, 0u);
 }
 
 TEST(Engine, events_out_of_order_within_the_window_are_put_back) {
