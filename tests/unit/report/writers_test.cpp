@@ -50,7 +50,7 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::size_t header_end = out.find("\r\n");
   EXPECT_TRUE(out.substr(0, header_end)
                   .ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line,"
-                             "incident,ancestry,automation"))
+                             "incident,ancestry,automation,applocker"))
       << out;
   const std::size_t row_end = out.find("\r\n", header_end + 2);
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
