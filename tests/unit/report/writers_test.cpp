@@ -56,7 +56,7 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
   const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
   EXPECT_TRUE(text_row.ends_with(",,,,")) << text_row;
-  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,,,,")) << evtx_row;
+  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,,,,,")) << evtx_row;
   EXPECT_NE(evtx_row.find(",logs/Security.evtx,4242,"), std::string::npos) << evtx_row;
 }
 
