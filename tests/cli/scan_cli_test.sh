@@ -405,6 +405,10 @@ applocker() {
   expect_line err.txt 'AppLocker (executions with an 8002-8004 record): 1 allowed, 1 audited (would have been blocked), 2 blocked (did not run)'
   "$bin" scan al.evtx --summary-only --summary-format json > sum.json || fail "exit $?"
   expect_line sum.json '"applocker":{"allowed":1,"audited":1,"blocked":2}}'
+  # An EXE and a DLL blocked: DLL checks are not executions.
+  "$bin" scan "$src/tests/golden/events/applocker_8004_blocked_exe_and_dll/input.jsonl" \
+    --summary-only --summary-format json > dll.json 2> /dev/null || fail "exit $?"
+  expect_line dll.json '"applocker":{"allowed":0,"audited":0,"blocked":1}}'
   "$bin" scan al.evtx -f csv --no-incidents > out.csv 2> /dev/null || fail "exit $?"
   head -1 out.csv | grep -q ',automation,applocker' || fail "no applocker column"
   grep -q 'ipconfig.*,blocked' out.csv || fail "no blocked row in CSV"

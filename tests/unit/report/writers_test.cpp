@@ -421,6 +421,26 @@ TEST(SummaryWriter, text_and_json) {
       << json;
 }
 
+TEST(SummaryWriter, applocker_counts_only_when_there_are_records) {
+  scan::Summary s = scan::summarize(std::vector<Finding>{finding("whoami", "")});
+  std::string text, json;
+  append_summary_text(text, s);
+  append_summary_json(json, s);
+  EXPECT_EQ(text.find("AppLocker"), std::string::npos) << text;
+  EXPECT_EQ(json.find("applocker"), std::string::npos) << json;
+  s.applocker = {5, 0, 2};
+  text.clear();
+  json.clear();
+  append_summary_text(text, s);
+  append_summary_json(json, s);
+  EXPECT_TRUE(
+      text.ends_with("\nAppLocker (executions with an 8002-8004 record): 5 allowed, 0 "
+                     "audited (would have been blocked), 2 blocked (did not run)\n"))
+      << text;
+  EXPECT_TRUE(json.ends_with("],\"applocker\":{\"allowed\":5,\"audited\":0,\"blocked\":2}}\n"))
+      << json;
+}
+
 TEST(SummaryWriter, one_host_prints_one_block) {
   const scan::Summary s = scan::summarize(std::vector<Finding>{finding("whoami", "")});
   std::string text;
