@@ -5,8 +5,10 @@
                          [--learn-days 21] [--work DIR] [--cmdsentry PATH] [--orgsim PATH]
 
 1. cmdsentry-orgsim writes the organisation's logs (EVTX) and labels.jsonl.
-2. `baseline learn` on the first --learn-days days, leaving out the hosts that an intrusion
-   touched in that period (the baseline must come from a clean period; docs/baseline.md).
+2. `baseline learn` on the first --learn-days days, leaving out each intrusion's span on the
+   host it touched (`--exclude-host HOST@START..END`; the baseline must come from a clean
+   period, docs/baseline.md), or the whole of those hosts with --exclude-whole-hosts. Reports
+   how many labelled intrusion records the baseline learned anyway (from its `seen` table).
 3. `recommend --format json` -> `policy generate --from-recommendation` (enforce mode).
 4. `policy simulate --format jsonl` over all logs; the executions after the learning period are
    judged: an execution on a labelled intrusion record is an attack execution, every other one
@@ -24,6 +26,7 @@ import argparse
 import datetime
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -49,6 +52,20 @@ def key(path, org):
     return os.path.splitext(rel.replace(os.sep, "/"))[0]
 
 
+def learned_intrusion_records(db, records):
+    """Labelled process-creation records (4688, Sysmon 1) the baseline counted."""
+    con = sqlite3.connect(db)
+    seen = {(h, log.lower(), r) for h, log, r in con.execute("SELECT host, log, record FROM seen")}
+    con.close()
+    n = 0
+    for lab in {(o["host"], o["event"], o["record"]) for o in records.values()}:
+        host, event, record = lab
+        log = "security" if event == 4688 else "microsoft-windows-sysmon/operational"
+        if event in (4688, 1) and (host.split(".")[0].lower(), log, record) in seen:
+            n += 1
+    return n
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hosts", type=int, default=20)
@@ -60,6 +77,8 @@ def main():
     ap.add_argument("--work", default="/tmp/cmdsentry-eval-policy")
     ap.add_argument("--cmdsentry", default=os.path.join(ROOT, "build/release/cmdsentry"))
     ap.add_argument("--orgsim", default=os.path.join(ROOT, "build/release/cmdsentry-orgsim"))
+    ap.add_argument("--exclude-whole-hosts", action="store_true",
+                    help="leave out every host an intrusion touched, not only the intrusion's span")
     a = ap.parse_args()
 
     org = os.path.join(a.work, "org")
@@ -75,7 +94,8 @@ def main():
     first_day = min(starts)[:10] if starts else "2026-03-02"
     day0 = datetime.date.fromisoformat(meta.get("start", first_day)[:10])
     cut = (day0 + datetime.timedelta(days=a.learn_days)).isoformat()
-    dirty = sorted({p["host"].split(".")[0] for p in parts.values() if p["start"][:10] < cut})
+    early = [p for p in parts.values() if p["start"][:10] < cut]
+    dirty = sorted({p["host"].split(".")[0] for p in early})
 
     groups = os.path.join(a.work, "groups.csv")
     with open(groups, "w", encoding="utf-8") as f:
@@ -90,9 +110,18 @@ def main():
         os.remove(db)
     learn = [a.cmdsentry, "baseline", "learn", os.path.join(org, "logs"), "--db", db, "--groups",
              groups, "--until", cut, "-q"]
-    for h in dirty:
-        learn += ["--exclude-host", h]
+    if a.exclude_whole_hosts:
+        for h in dirty:
+            learn += ["--exclude-host", h]
+    else:
+        for p in early:
+            # TO is exclusive: one second past the part's last record.
+            end = datetime.datetime.fromisoformat(p["end"].replace("Z", "+00:00"))
+            end += datetime.timedelta(seconds=1)
+            learn += ["--exclude-host",
+                      f"{p['host'].split('.')[0]}@{p['start']}..{end.strftime('%Y-%m-%dT%H:%M:%SZ')}"]
     run(learn)
+    leaked = learned_intrusion_records(db, records)
     rec = os.path.join(a.work, "recommendation.json")
     p = run([a.cmdsentry, "recommend", "--db", db, "--format", "json", "--admin-group",
              "domain-admins", "--service-group", "service-accounts"])
@@ -107,9 +136,12 @@ def main():
     run([a.cmdsentry, "policy", "generate", "--deny", ",".join(NAIVE), "--mode", "enforce",
          "--force", "-o", policies["naive"]])
 
+    what = (f"{len(dirty)} host(s) an intrusion touched then" if a.exclude_whole_hosts else
+            f"the spans of {len(early)} intrusion part(s) on {len(dirty)} host(s)")
     print(f"organisation: {a.hosts} hosts, {a.users} users, {a.days} days, {len(parts)} intrusion "
-          f"parts; learned days 1-{a.learn_days} without {len(dirty)} host(s) an intrusion "
-          f"touched then; recommended restrictions: {len(recommendation['restrictions'])}")
+          f"parts; learned days 1-{a.learn_days} without {what}; labelled intrusion records "
+          f"learned: {leaked}; recommended restrictions: {len(recommendation['restrictions'])}, "
+          f"per-user programs: {len(recommendation.get('user_programs', []))}")
     print(f"{'policy':>12} {'ordinary':>9} {'blocked':>8} {'(restricted':>12} {'outside)':>9} "
           f"{'attack':>7} {'blocked':>8} {'parts hit':>10}")
     for name, xml in policies.items():

@@ -101,11 +101,18 @@ Store::Execution describe_execution(const AnalyzedEvent& event,
   return e;
 }
 
+bool excluded(const LearnOptions& o, std::string_view host, std::uint64_t t) {
+  if ((o.since && t < *o.since) || (o.until && t >= *o.until)) return true;
+  if (o.exclude_hosts.contains(std::string(host))) return true;
+  for (const HostPeriod& p : o.exclude_periods) {
+    if (p.host == host && (!p.from || t >= *p.from) && (!p.to || t < *p.to)) return true;
+  }
+  return false;
+}
+
 void Learner::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
   (void)out;  // learning reports nothing
-  const std::uint64_t t = event.process->time;
-  if ((options_.since && t < *options_.since) || (options_.until && t >= *options_.until) ||
-      options_.exclude_hosts.contains(std::string(event.host))) {
+  if (excluded(options_, event.host, event.process->time)) {
     ++counts_.skipped;
     return;
   }

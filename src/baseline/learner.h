@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "baseline/store.h"
@@ -24,11 +25,19 @@ namespace cmdsentry::baseline {
 /// Executions buffered before one transaction is written.
 inline constexpr std::size_t kLearnBatch = 4096;
 
+/// A period on one host not to learn from (an intrusion's span): [from, to) in FILETIME ticks.
+struct HostPeriod {
+  std::string host;                   ///< host key ("ws0001"), see events::host_key
+  std::optional<std::uint64_t> from;  ///< inclusive; none: from the start
+  std::optional<std::uint64_t> to;    ///< exclusive; none: to the end
+};
+
 /// Which executions to learn from.
 struct LearnOptions {
-  std::set<std::string> exclude_hosts;  ///< host keys ("ws0001"), see events::host_key
-  std::optional<std::uint64_t> since;   ///< FILETIME, inclusive
-  std::optional<std::uint64_t> until;   ///< FILETIME, exclusive
+  std::set<std::string> exclude_hosts;      ///< host keys ("ws0001"), see events::host_key
+  std::vector<HostPeriod> exclude_periods;  ///< only these periods of these hosts
+  std::optional<std::uint64_t> since;       ///< FILETIME, inclusive
+  std::optional<std::uint64_t> until;       ///< FILETIME, exclusive
   std::size_t batch = kLearnBatch;
 };
 
@@ -55,6 +64,9 @@ class Learner final : public Detector {
   LearnCounts counts_;
   std::optional<Error> error_;
 };
+
+/// True when `options` leave out an execution on host key `host` at `time` (FILETIME).
+[[nodiscard]] bool excluded(const LearnOptions& options, std::string_view host, std::uint64_t time);
 
 /// "DOMAIN\name" as logged (the name alone when no domain was).
 [[nodiscard]] std::string user_name_of(const ProcessEvent& p);

@@ -91,9 +91,49 @@ int write_output(const std::string& path, const std::string& text) {
   return kExitOk;
 }
 
+/// `--exclude-host HOST` (the whole host) or `HOST@FROM..TO` (that period; either end may be
+/// left open). False with a message for a bad time.
+bool parse_exclusion(const std::string& text, baseline::LearnOptions& o, std::string& err) {
+  const std::size_t at = text.find('@');
+  if (at == std::string::npos) {
+    o.exclude_hosts.insert(events::host_key(text));
+    return true;
+  }
+  const std::string span = text.substr(at + 1);
+  const std::size_t dots = span.find("..");
+  if (at == 0 || dots == std::string::npos) {
+    err = fmt::format("--exclude-host {}: give HOST or HOST@FROM..TO (FROM or TO may be empty)",
+                      text);
+    return false;
+  }
+  baseline::HostPeriod p;
+  p.host = events::host_key(text.substr(0, at));
+  const std::string from = span.substr(0, dots), to = span.substr(dots + 2);
+  if (!from.empty() && !(p.from = parse_time(from))) {
+    err = fmt::format("--exclude-host {}: {} is not a date or ISO-8601 time", text, from);
+    return false;
+  }
+  if (!to.empty() && !(p.to = parse_time(to))) {
+    err = fmt::format("--exclude-host {}: {} is not a date or ISO-8601 time", text, to);
+    return false;
+  }
+  if (p.from && p.to && *p.to <= *p.from) {
+    err = fmt::format("--exclude-host {}: the period ends before it starts", text);
+    return false;
+  }
+  o.exclude_periods.push_back(std::move(p));
+  return true;
+}
+
 int run_learn(const LearnArgs& a) {
   baseline::LearnOptions lo;
-  for (const std::string& h : a.exclude_hosts) lo.exclude_hosts.insert(events::host_key(h));
+  for (const std::string& h : a.exclude_hosts) {
+    std::string err;
+    if (!parse_exclusion(h, lo, err)) {
+      error(err);
+      return kExitUsage;
+    }
+  }
   if (!a.since.empty()) {
     lo.since = parse_time(a.since);
     if (!lo.since) {
@@ -240,7 +280,9 @@ void register_baseline(CLI::App& app) {
                     "replaces the stored mapping");
   learn
       ->add_option("--exclude-host", la->exclude_hosts,
-                   "do not learn from host H (repeatable; e.g. a host known to be compromised)")
+                   "do not learn from host H, or from H@FROM..TO only that period (FROM "
+                   "inclusive, TO exclusive, either may be empty; dates or ISO times); "
+                   "repeatable: a host, or an intrusion's span on it")
       ->allow_extra_args(false);  // `--exclude-host ws1 logs/`: logs/ is a path
   learn->add_option("--since", la->since, "learn only executions at or after T (date or ISO time)");
   learn->add_option("--until", la->until, "learn only executions before T (date or ISO time)");

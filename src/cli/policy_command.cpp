@@ -212,12 +212,19 @@ class DecisionWriter {
     ++totals_.n[v];
     ++users_[user].n[v];
     ++hosts_[std::string(e.host())].n[v];
+    if (r.logged) compare(r, e, src, user, rule_name);
     if (table_) {
       const std::string gutter = "  ";
+      std::string logged = "-";
+      if (r.logged) {
+        logged = policy::to_string(r.logged->verdict);
+        if (!r.agrees()) logged += '!';
+      }
       buf_ += report::fit(report::iso_time(e.time).substr(0, 19), 19) + gutter +
               report::fit(report::terminal_text(report::short_host(e.host())), 12) + gutter +
               report::fit(report::terminal_text(user), 16) + gutter + report::fit(verdict, 8) +
-              gutter + report::fit(report::terminal_text(rule_name), 32) + gutter +
+              gutter + report::fit(logged, 8) + gutter +
+              report::fit(report::terminal_text(rule_name), 32) + gutter +
               report::fit(
                   report::terminal_text(!e.command_line().empty() ? e.command_line() : e.image()),
                   60, false) +
@@ -246,6 +253,7 @@ class DecisionWriter {
         events::append_json_string(buf_, rule_id);
         buf_ += '}';
       }
+      if (r.logged) append_logged(*r.logged, r.agrees());
       buf_ += "}\n";
     }
     if (buf_.size() > (1u << 16)) flush();
@@ -260,6 +268,17 @@ class DecisionWriter {
   [[nodiscard]] std::string totals() const {
     std::string s = fmt::format("\ntotal: {} allowed, {} audited, {} blocked\n", totals_.n[0],
                                 totals_.n[1], totals_.n[2]);
+    if (logged_ > 0) {
+      s += fmt::format("AppLocker records: {}, the policy agrees on {}, differs on {}\n", logged_,
+                       logged_ - mismatches(), mismatches());
+      for (std::size_t l = 0; l < 3; ++l) {
+        for (std::size_t d = 0; d < 3; ++d) {
+          if (mismatch_[l][d] == 0) continue;
+          s += fmt::format("  logged {}, simulated {}: {}\n", kVerdicts[l], kVerdicts[d],
+                           mismatch_[l][d]);
+        }
+      }
+    }
     auto section = [&](std::string_view title, const std::map<std::string, Tally>& m) {
       s += fmt::format("\n{:<40}  {:>8}  {:>8}  {:>8}\n", title, "allowed", "audited", "blocked");
       for (const auto& [k, t] : m) {
@@ -273,14 +292,68 @@ class DecisionWriter {
     return s;
   }
   [[nodiscard]] const Tally& total() const { return totals_; }
+  /// Executions that carried an AppLocker record, and those the policy decided otherwise.
+  [[nodiscard]] std::uint64_t logged() const { return logged_; }
+  [[nodiscard]] std::uint64_t mismatches() const {
+    std::uint64_t n = 0;
+    for (const auto& row : mismatch_) {
+      for (std::uint64_t c : row) n += c;
+    }
+    return n;
+  }
 
  private:
+  static constexpr std::string_view kVerdicts[3] = {"allowed", "audited", "blocked"};
+
+  /// The logged decision against the simulated one: counted, and each kind of mismatch
+  /// (logged X, simulated Y) warned about once, with its first execution.
+  void compare(const policy::Replayed& r, const ProcessEvent& e, const SourceRef& src,
+               const std::string& user, const std::string& rule_name) {
+    ++logged_;
+    if (r.agrees()) return;
+    const auto l = static_cast<std::size_t>(r.logged->verdict);
+    const auto d = static_cast<std::size_t>(r.decision.verdict);
+    if (mismatch_[l][d]++ > 0) return;
+    const std::string_view logged_rule = !r.logged->rule_name.empty() ? r.logged->rule_name
+                                         : r.logged->implicit_deny()  ? "implicit deny"
+                                                                      : "no rule named";
+    warn(report::terminal_text(fmt::format(
+        "policy simulate: AppLocker logged {} ({}) where the policy decides {} ({}): {} on {} "
+        "by {} ({}:{}){}; further executions like it are counted in the totals",
+        kVerdicts[l], logged_rule, kVerdicts[d], rule_name, e.image(), e.host(),
+        user.empty() ? "(unknown)" : user, src.file.str(), report::record_of(src),
+        l != 0 && d != 0 ? "; a denial either way, the enforcement modes differ" : "")));
+  }
+
+  /// The logged decision's JSONL fields.
+  void append_logged(const policy::LoggedDecision& l, bool agrees) {
+    buf_ += ",\"logged_decision\":\"";
+    buf_ += policy::to_string(l.verdict);
+    buf_ += "\",\"logged_rule\":";
+    if (l.rule_name.empty() && l.rule_id.empty()) {
+      buf_ += l.implicit_deny() ? "\"implicit deny\"" : "null";
+    } else {
+      const std::pair<std::string_view, std::string_view> members[] = {
+          {"name", l.rule_name}, {"id", l.rule_id}, {"collection", l.collection}};
+      char sep = '{';
+      for (const auto& [k, v] : members) {
+        buf_ += fmt::format("{}\"{}\":", sep, k);
+        events::append_json_string(buf_, v);
+        sep = ',';
+      }
+      buf_ += '}';
+    }
+    buf_ += agrees ? ",\"agrees\":true" : ",\"agrees\":false";
+  }
+
   Output& out_;
   bool table_;
   std::string buf_;
   Tally totals_;
   std::map<std::string, Tally> users_;
   std::map<std::string, Tally> hosts_;
+  std::uint64_t logged_ = 0;
+  std::uint64_t mismatch_[3][3] = {};  ///< [logged][simulated]
 };
 
 /// Step: the policy to replay against. False after printing why.
@@ -330,8 +403,8 @@ int run_simulate(const SimulateArgs& a) {
   }
   DecisionWriter writer(out, table);
   if (table) {
-    out.write(fmt::format("{:<19}  {:<12}  {:<16}  {:<8}  {:<32}  {}\n", "TIME", "HOST", "USER",
-                          "DECISION", "RULE", "COMMAND"));
+    out.write(fmt::format("{:<19}  {:<12}  {:<16}  {:<8}  {:<8}  {:<32}  {}\n", "TIME", "HOST",
+                          "USER", "DECISION", "LOGGED", "RULE", "COMMAND"));
   }
   EngineOptions eo;
   eo.threads = a.threads;
@@ -345,8 +418,11 @@ int run_simulate(const SimulateArgs& a) {
     out.write(writer.totals());
   } else if (!a.quiet) {
     const Tally& t = writer.total();
-    note(fmt::format("cmdsentry: policy simulate: {} allowed, {} audited, {} blocked", t.n[0],
-                     t.n[1], t.n[2]));
+    note(fmt::format(
+        "cmdsentry: policy simulate: {} allowed, {} audited, {} blocked{}", t.n[0], t.n[1], t.n[2],
+        writer.logged() == 0 ? std::string()
+                             : fmt::format("; {} with an AppLocker record, {} decided otherwise",
+                                           writer.logged(), writer.mismatches())));
   }
   if (!out.close()) {
     error("writing the output failed");
@@ -413,7 +489,8 @@ void register_policy(CLI::App& app) {
   auto* sim = cmd->add_subcommand(
       "simulate",
       "Replay the process executions of logs against an AppLocker policy XML: allowed, audited "
-      "(AuditOnly) or blocked, and the rule that decided");
+      "(AuditOnly) or blocked, and the rule that decided; beside it what AppLocker logged "
+      "(8002/8003/8004) where the logs have it, mismatches counted and warned about");
   sim->footer(
       "Examples:\n"
       "  cmdsentry policy simulate restrict.xml logs/ --groups groups.csv\n");
@@ -424,7 +501,8 @@ void register_policy(CLI::App& app) {
       ->required();
   sim->add_option("-f,--format", s->format,
                   "table (default on a terminal, ends with totals per user and host) or jsonl "
-                  "(one decision per execution)")
+                  "(one decision per execution; logged_decision, logged_rule and agrees where "
+                  "an AppLocker record was read)")
       ->check(CLI::IsMember({"table", "jsonl"}));
   sim->add_option("--groups", s->groups,
                   "CSV FILE of group memberships: user or SID,group name,group SID");

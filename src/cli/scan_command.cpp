@@ -266,6 +266,8 @@ int run_scan(const ScanArgs& a) {
   kb::KbDetector kb_detector(kb.kb, max_noise);
   engine.add_detector(kb_detector);
   if (sigma_detector) engine.add_detector(*sigma_detector);
+  scan::AppLockerTally applocker_tally;  // the summary's AppLocker line
+  engine.add_detector(applocker_tally);
   std::optional<baseline::RarityDetector> rarity;
   if (!a.db.empty()) {
     auto learned = baseline::load_baseline(a.db);
@@ -349,7 +351,8 @@ int run_scan(const ScanArgs& a) {
   progress_line.stop();
 
   if (!a.no_summary || a.summary_only) {
-    const scan::Summary summary = summary_sink.builder.build();
+    scan::Summary summary = summary_sink.builder.build();
+    summary.applocker = applocker_tally.counts();
     std::string text;
     if (a.summary_format == "json") {
       report::append_summary_json(text, summary);

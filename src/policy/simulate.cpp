@@ -135,6 +135,29 @@ std::vector<std::string> token_sids(const ProcessEvent& e, const GroupMap& group
   return sids;
 }
 
+std::optional<LoggedDecision> logged_decision(const ProcessEvent& e) {
+  const AppLockerInfo& a = *e.applocker;
+  LoggedDecision d;
+  switch (a.decision) {
+    case AppLockerDecision::kNone:
+      return std::nullopt;
+    case AppLockerDecision::kAllowed:
+      d.verdict = Verdict::kAllowed;
+      break;
+    case AppLockerDecision::kAudited:
+      d.verdict = Verdict::kAudited;
+      break;
+    case AppLockerDecision::kBlocked:
+      d.verdict = Verdict::kBlocked;
+      break;
+  }
+  d.collection = a.policy;
+  if (a.rule_name != "-") d.rule_name = a.rule_name;
+  // normalize_guid gives "{...}"; all zeros is "no rule".
+  if (a.rule_id.find_first_not_of("{}0-") != std::string::npos) d.rule_id = a.rule_id;
+  return d;
+}
+
 void PolicyReplay::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
   (void)out;
   const ProcessEvent& e = *event.process;
@@ -145,7 +168,10 @@ void PolicyReplay::on_execution(const AnalyzedEvent& event, std::vector<Match>& 
   } else {
     r.decision = evaluate(policy_.find(collection_of(e)), file_facts(e), token_sids(e, groups_));
   }
+  r.logged = logged_decision(e);
   ++counts_[static_cast<int>(r.decision.verdict)];
+  if (r.logged) ++logged_;
+  if (!r.agrees()) ++mismatches_;
   if (on_decision_) on_decision_(r);
 }
 
@@ -153,6 +179,8 @@ void PolicyReplay::counters(std::vector<Counter>& out) const {
   out.emplace_back("policy.allowed", counts_[0]);
   out.emplace_back("policy.audited", counts_[1]);
   out.emplace_back("policy.blocked", counts_[2]);
+  out.emplace_back("policy.logged", logged_);
+  out.emplace_back("policy.mismatches", mismatches_);
 }
 
 }  // namespace cmdsentry::policy

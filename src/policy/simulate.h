@@ -17,12 +17,18 @@
 /// written from Sysmon hashes match here but would need Get-AppLockerFileInformation values to
 /// match on Windows (docs/policy.md).
 ///
+/// AppLocker records in the input (8002-8004, merged into the execution they describe) carry the
+/// decision of the policy that was in force: each replayed execution reports it beside the
+/// simulated one, so a replay of the machine's own policy can be checked against what Windows
+/// did, and a new policy against the old one.
+///
 /// Users: the rule SID matches the user's SID, Everyone, or a group the --groups CSV gives the
 /// user. SYSTEM, LOCAL SERVICE and NETWORK SERVICE are not governed by AppLocker without the
 /// Services rule-collection extension; their executions are "allowed", rule "not governed".
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -56,11 +62,31 @@ class GroupMap {
 /// The SIDs of the token that ran `e`: the user's, Everyone's, and the groups of the map.
 [[nodiscard]] std::vector<std::string> token_sids(const ProcessEvent& e, const GroupMap& groups);
 
+/// What AppLocker itself logged for an execution (8002 allowed, 8003 audited: would have been
+/// blocked, 8004 blocked), under the policy that was in force on that machine. Views into the
+/// event.
+struct LoggedDecision {
+  Verdict verdict = Verdict::kAllowed;
+  std::string_view collection;  ///< EXE, DLL, MSI, SCRIPT (PolicyName)
+  std::string_view rule_name;   ///< empty when the record names no rule
+  std::string_view rule_id;     ///< empty when the record names no rule
+  /// A denial without a rule (RuleName "-", RuleId all zero): the implicit deny.
+  [[nodiscard]] bool implicit_deny() const {
+    return verdict != Verdict::kAllowed && rule_name.empty() && rule_id.empty();
+  }
+};
+
+/// The AppLocker decision an execution carries (from its 8002-8004 record), if any.
+[[nodiscard]] std::optional<LoggedDecision> logged_decision(const ProcessEvent& e);
+
 /// One replayed execution.
 struct Replayed {
   const AnalyzedEvent* event = nullptr;
   Decision decision;
-  bool governed = true;  ///< false: a service account (allowed, not governed)
+  bool governed = true;                  ///< false: a service account (allowed, not governed)
+  std::optional<LoggedDecision> logged;  ///< what AppLocker logged, when it did
+  /// True when there is no logged decision or the policy decides the same.
+  [[nodiscard]] bool agrees() const { return !logged || logged->verdict == decision.verdict; }
 };
 
 /// The replay detector. Calls `on_decision` once per execution, on the engine's thread.
@@ -78,6 +104,7 @@ class PolicyReplay final : public Detector {
   const GroupMap& groups_;
   Callback on_decision_;
   std::uint64_t counts_[3] = {0, 0, 0};
+  std::uint64_t logged_ = 0, mismatches_ = 0;
 };
 
 }  // namespace cmdsentry::policy

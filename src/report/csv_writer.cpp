@@ -45,7 +45,8 @@ const std::vector<std::string_view> kStandardColumns = {"timestamp",
                                                         "via_parent_command_line",
                                                         "incident",
                                                         "ancestry",
-                                                        "automation"};
+                                                        "automation",
+                                                        "applocker"};
 const std::vector<std::string_view> kMinimalColumns = {
     "timestamp", "host",         "user",   "phase",  "command", "rule",
     "level",     "command_line", "source", "record", "incident"};
@@ -142,6 +143,8 @@ void CsvWriter::write(const Finding& f) {
   field(f.incident);
   field(f.ancestry);
   field(f.automation);
+  field(e.applocker->decision == AppLockerDecision::kNone ? std::string_view()
+                                                          : to_string(e.applocker->decision));
   if (profile_ == Profile::kVerbose) {
     field(to_string(headline_level(f)));
     field(e.process_guid());

@@ -120,6 +120,18 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
   o.str("image", e.image());
   o.str("command_line", e.command_line());
   if (!e.command_line_logged) o.boolean("command_line_logged", false);
+  if (e.applocker->decision != AppLockerDecision::kNone) {
+    // What AppLocker decided; blocked: the program did not run.
+    const AppLockerInfo& a = *e.applocker;
+    o.key("applocker");
+    Obj ao(out);
+    ao.str("decision", to_string(a.decision));
+    if (a.decision == AppLockerDecision::kBlocked) ao.boolean("ran", false);
+    ao.str("policy", a.policy);
+    ao.str("rule_name", a.rule_name);
+    ao.str("rule_id", a.rule_id);
+    ao.close();
+  }
   o.str("parent_image", e.parent_image());
   o.opt_str("parent_command_line", e.parent_command_line());
   if (e.pid != 0) o.num("process_id", e.pid);

@@ -87,6 +87,12 @@ void append_summary_text(std::string& out, const scan::Summary& s) {
                        terminal_text(h.host), h.findings, h.findings == 1 ? "" : "s");
     scope_text(out, h);
   }
+  if (s.applocker.any()) {
+    out += fmt::format(
+        "\nAppLocker (executions with an 8002-8004 record): {} allowed, {} audited (would have "
+        "been blocked), {} blocked (did not run)\n",
+        s.applocker.allowed, s.applocker.audited, s.applocker.blocked);
+  }
 }
 
 void append_summary_json(std::string& out, const scan::Summary& s) {
@@ -97,7 +103,12 @@ void append_summary_json(std::string& out, const scan::Summary& s) {
     if (i > 0) out += ',';
     scope_json(out, s.hosts[i]);
   }
-  out += "]}\n";
+  out += ']';
+  if (s.applocker.any()) {
+    out += fmt::format(",\"applocker\":{{\"allowed\":{},\"audited\":{},\"blocked\":{}}}",
+                       s.applocker.allowed, s.applocker.audited, s.applocker.blocked);
+  }
+  out += "}\n";
 }
 
 }  // namespace cmdsentry::report

@@ -140,6 +140,11 @@ void TableWriter::write(const Finding& f) {
   const std::string time = display_time(e.time, time_);
   std::string args = f.args;
   if (!e.command_line_logged && args.empty()) args = "(command line not logged)";
+  if (e.applocker->decision == AppLockerDecision::kBlocked) {
+    args = "[blocked by AppLocker: did not run] " + args;
+  } else if (e.applocker->decision == AppLockerDecision::kAudited) {
+    args = "[AppLocker audit: would be blocked] " + args;
+  }
   const Level level = headline_level(f);
   row(time, short_host(e.host()), user_of(e), f.phase(), f.tactic(), f.rule(),
       kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args, to_string(level));

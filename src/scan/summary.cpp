@@ -207,4 +207,23 @@ Summary summarize(std::span<const Finding> findings) {
   return b.build();
 }
 
+void AppLockerTally::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
+  (void)out;
+  const AppLockerInfo& a = *event.process->applocker;
+  if (!a.policy.empty() && !iequals(a.policy, "EXE")) return;
+  switch (a.decision) {
+    case AppLockerDecision::kNone:
+      break;
+    case AppLockerDecision::kAllowed:
+      ++counts_.allowed;
+      break;
+    case AppLockerDecision::kAudited:
+      ++counts_.audited;
+      break;
+    case AppLockerDecision::kBlocked:
+      ++counts_.blocked;
+      break;
+  }
+}
+
 }  // namespace cmdsentry::scan

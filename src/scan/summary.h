@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "cmdsentry/detector.h"
 #include "cmdsentry/finding.h"
 
 namespace cmdsentry::scan {
@@ -53,10 +54,30 @@ struct SummaryScope {
   std::vector<PhaseTable> phases;
 };
 
+/// Executions by AppLocker's logged decision (8002 allowed, 8003 audited: would have been
+/// blocked, 8004 blocked: did not run); EXE checks only (DLL, MSI and script checks are not
+/// executions).
+struct AppLockerCounts {
+  std::uint64_t allowed = 0, audited = 0, blocked = 0;
+  [[nodiscard]] bool any() const { return allowed + audited + blocked > 0; }
+};
+
 /// All hosts, then each host (ordered by host name).
 struct Summary {
   SummaryScope all;
   std::vector<SummaryScope> hosts;
+  AppLockerCounts applocker;  ///< over every execution of the run, not only findings
+};
+
+/// Counts AppLocker's decisions over every execution (a detector that matches nothing).
+class AppLockerTally final : public Detector {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "applocker"; }
+  void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  [[nodiscard]] const AppLockerCounts& counts() const { return counts_; }
+
+ private:
+  AppLockerCounts counts_;
 };
 
 /// Distinct options counted per command (attacker-chosen switches must not grow the summary).

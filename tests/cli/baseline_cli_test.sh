@@ -32,6 +32,16 @@ learn_twice_counts_once() {
   # --exclude-host takes one host; the path after it stays a path.
   "$bin" baseline learn --exclude-host WS0001 org/logs --db x.db 2> excl.txt || fail "exit $?"
   grep -q " [1-9][0-9]* excluded" excl.txt || fail "nothing excluded: $(cat excl.txt)"
+  # HOST@FROM..TO: a period covering all the logs excludes what the whole host did; one before
+  # the logs excludes nothing.
+  "$bin" baseline learn --exclude-host WS0001@2000-01-01.. org/logs --db p.db 2> all.txt \
+    || fail "exit $?"
+  n_host=$(sed -n 's/.* \([0-9][0-9]*\) excluded.*/\1/p' excl.txt)
+  n_all=$(sed -n 's/.* \([0-9][0-9]*\) excluded.*/\1/p' all.txt)
+  [ -n "$n_host" ] && [ "$n_host" = "$n_all" ] || fail "period excluded '$n_all', host '$n_host'"
+  "$bin" baseline learn --exclude-host ws0001.corp.example@2000-01-01..2000-01-02 org/logs \
+    --db q.db 2> none.txt || fail "exit $?"
+  grep -q " 0 excluded" none.txt || fail "a period before the logs excluded: $(cat none.txt)"
   "$bin" baseline learn org/logs --db b.db 2> second.txt || fail "exit $?"
   expect_line second.txt ": 0 learned, "
   # EVTX alone into a new database, then the JSONL renderings of the same records: nothing new.
@@ -133,6 +143,11 @@ usage_and_help() {
   "$bin" baseline learn x.evtx --db b.db --since yesterday > /dev/null 2> err.txt
   [ $? = 2 ] || fail "bad --since: expected exit 2"
   expect_line err.txt "--since yesterday"
+  for bad in "WS1@tomorrow.." "WS1@2026-03-02" "@2026-03-02.." "WS1@2026-03-03..2026-03-02"; do
+    "$bin" baseline learn x.evtx --db b.db --exclude-host "$bad" > /dev/null 2> err.txt
+    [ $? = 2 ] || fail "--exclude-host $bad: expected exit 2"
+    expect_line err.txt "--exclude-host $bad"
+  done
   "$bin" baseline learn --help > help.txt || fail "help exit $?"
   for o in --db --groups --exclude-host --since --until; do expect_line help.txt "$o"; done
   "$bin" recommend --help > rhelp.txt || fail "help exit $?"

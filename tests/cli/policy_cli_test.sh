@@ -98,6 +98,45 @@ simulate_table() {
   no_line net_view.jsonl 'implicit deny'
 }
 
+# AppLocker 8002/8003/8004 records (tests/cli/policy/applocker-decisions.jsonl, an EVTX writer
+# spec): net view audited with its 4688, whoami allowed, ipconfig blocked by a Deny rule, net.exe
+# blocked. Replayed against `--deny net` in audit mode: two agree, two differ.
+applocker_logged() {
+  mkevtx=$(dirname "$bin")/cmdsentry-mkevtx
+  [ -x "$mkevtx" ] || fail "no $mkevtx"
+  "$mkevtx" "$src/tests/cli/policy/applocker-decisions.jsonl" al.evtx > /dev/null \
+    || fail "mkevtx exit $?"
+  "$bin" dump al.evtx --format jsonl -o al.jsonl 2> /dev/null || fail "dump exit $?"
+  "$bin" policy generate --deny net -o p.xml 2> /dev/null || fail "generate exit $?"
+  for input in al.evtx al.jsonl; do
+    "$bin" policy simulate p.xml "$input" -f jsonl > out.jsonl 2> err.txt || fail "exit $?"
+    json_lines out.jsonl
+    [ "$(wc -l < out.jsonl)" = 4 ] || fail "$input: $(wc -l < out.jsonl) decisions, expected 4"
+    [ "$(grep -c '"logged_decision":' out.jsonl)" = 4 ] || fail "$input: logged_decision missing"
+    expect_line out.jsonl '"command_line":"net view","source":'
+    expect_line out.jsonl '"decision":"audited","rule":"implicit deny","logged_decision":"audited","logged_rule":"implicit deny","agrees":true'
+    expect_line out.jsonl '"logged_decision":"allowed","logged_rule":{"name":"(Default Rule) All files located in the Windows folder","id":"{a61c8b2c-a319-4cd0-9690-d2177cad7b51}","collection":"EXE"},"agrees":true'
+    expect_line out.jsonl '"logged_decision":"blocked","logged_rule":{"name":"Deny ipconfig for staff"'
+    [ "$(grep -c '"agrees":false' out.jsonl)" = 2 ] || fail "$input: expected 2 mismatches"
+    # One warning per kind of mismatch: logged blocked / simulated allowed, and blocked / audited.
+    [ "$(grep -c 'warning: policy simulate: AppLocker logged' err.txt)" = 2 ] \
+      || fail "$input: warnings: $(cat err.txt)"
+    expect_line err.txt 'AppLocker logged blocked (Deny ipconfig for staff) where the policy decides allowed'
+    expect_line err.txt 'a denial either way, the enforcement modes differ'
+    expect_line err.txt '4 with an AppLocker record, 2 decided otherwise'
+  done
+  COLUMNS=200 "$bin" policy simulate p.xml al.evtx -f table > out.txt 2> /dev/null \
+    || fail "table exit $?"
+  expect_line out.txt 'LOGGED'
+  expect_line out.txt 'blocked!'
+  expect_line out.txt 'AppLocker records: 4, the policy agrees on 2, differs on 2'
+  expect_line out.txt '  logged blocked, simulated allowed: 1'
+  expect_line out.txt '  logged blocked, simulated audited: 1'
+  # Without AppLocker records: no logged fields, no AppLocker totals.
+  "$bin" policy simulate p.xml "$sample" -f jsonl -q > plain.jsonl || fail "exit $?"
+  no_line plain.jsonl '"logged_decision"'
+}
+
 hostile_text() {
   "$bin" policy generate --deny net -o p.xml 2> /dev/null || fail "generate exit $?"
   COLUMNS=200 "$bin" policy simulate p.xml "$hostile" -f table > out.txt 2> err.txt || fail "exit $?"

@@ -392,6 +392,36 @@ color() {
 }
 
 # usage_exit CODE ARGS...: the binary run with ARGS exits with CODE.
+# AppLocker 8002-8004 records (tests/cli/policy/applocker-decisions.jsonl, written to EVTX):
+# the decision on findings (JSONL, CSV, table) and the summary's counts over all executions.
+applocker() {
+  "$(dirname "$bin")/cmdsentry-mkevtx" "$src/tests/cli/policy/applocker-decisions.jsonl" al.evtx \
+    > /dev/null || fail "mkevtx exit $?"
+  "$bin" scan al.evtx -f jsonl --no-incidents > out.jsonl 2> err.txt || fail "exit $?"
+  expect_line out.jsonl '"command":"net view","rule":"net view"'
+  expect_line out.jsonl '"applocker":{"decision":"audited","policy":"EXE","rule_name":"-"'
+  expect_line out.jsonl '"applocker":{"decision":"allowed","policy":"EXE","rule_name":"(Default Rule) All files located in the Windows folder"'
+  expect_line out.jsonl '"applocker":{"decision":"blocked","ran":false,"policy":"EXE","rule_name":"Deny ipconfig for staff"'
+  expect_line err.txt 'AppLocker (executions with an 8002-8004 record): 1 allowed, 1 audited (would have been blocked), 2 blocked (did not run)'
+  "$bin" scan al.evtx --summary-only --summary-format json > sum.json || fail "exit $?"
+  expect_line sum.json '"applocker":{"allowed":1,"audited":1,"blocked":2}}'
+  # An EXE and a DLL blocked: DLL checks are not executions.
+  "$bin" scan "$src/tests/golden/events/applocker_8004_blocked_exe_and_dll/input.jsonl" \
+    --summary-only --summary-format json > dll.json 2> /dev/null || fail "exit $?"
+  expect_line dll.json '"applocker":{"allowed":0,"audited":0,"blocked":1}}'
+  "$bin" scan al.evtx -f csv --no-incidents > out.csv 2> /dev/null || fail "exit $?"
+  head -1 out.csv | grep -q ',automation,applocker' || fail "no applocker column"
+  grep -q 'ipconfig.*,blocked' out.csv || fail "no blocked row in CSV"
+  COLUMNS=200 "$bin" scan al.evtx -f table --no-incidents --color never > out.txt 2> /dev/null \
+    || fail "exit $?"
+  expect_line out.txt '[blocked by AppLocker: did not run]'
+  expect_line out.txt '[AppLocker audit: would be blocked]'
+  # Without AppLocker records: no field, no summary line.
+  "$bin" scan "$sample" -f jsonl > plain.jsonl 2> plain.txt || fail "exit $?"
+  no_line plain.jsonl '"applocker":'
+  no_line plain.txt 'AppLocker ('
+}
+
 usage_exit() {
   want=$1
   shift

@@ -118,6 +118,36 @@ TEST(Learner, excluded_hosts_and_times_are_skipped) {
   EXPECT_EQ(find(*b, "net group"), nullptr);
 }
 
+TEST(Learner, an_excluded_period_leaves_the_rest_of_the_host_learned) {
+  auto s = Store::open(test::temp_db("periods"), OpenMode::kLearn);
+  ASSERT_TRUE(s);
+  LearnOptions o;
+  // WS01's morning of day 1 (an intrusion's span); its day 2 and WS02 are learned.
+  o.exclude_periods.push_back(
+      {"ws01", parse_iso_time("2024-05-01T08:00:00Z"), parse_iso_time("2024-05-01T09:05:00Z")});
+  auto c = test::learn(*s, {{"org.jsonl", org_log()}}, o);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->skipped, 1u);  // ipconfig at 09:00 on day 1; net user at 09:05 (TO is exclusive)
+  EXPECT_EQ(c->executions, 3u);
+  auto b = s->load();
+  ASSERT_TRUE(b);
+  EXPECT_NE(find(*b, "net user"), nullptr);
+  EXPECT_NE(find(*b, "net group"), nullptr);
+}
+
+TEST(Learner, excluded_periods_match_host_and_open_ends) {
+  const auto t = [](const char* iso) { return *parse_iso_time(iso); };
+  LearnOptions o;
+  o.exclude_periods.push_back({"ws01", t("2024-05-02T00:00:00Z"), std::nullopt});
+  o.exclude_periods.push_back({"ws02", std::nullopt, t("2024-05-01T00:00:00Z")});
+  EXPECT_FALSE(excluded(o, "ws01", t("2024-05-01T23:59:59Z")));
+  EXPECT_TRUE(excluded(o, "ws01", t("2024-05-02T00:00:00Z")));
+  EXPECT_TRUE(excluded(o, "ws01", t("2030-01-01T00:00:00Z")));
+  EXPECT_TRUE(excluded(o, "ws02", t("2024-04-30T23:59:59Z")));
+  EXPECT_FALSE(excluded(o, "ws02", t("2024-05-01T00:00:00Z")));
+  EXPECT_FALSE(excluded(o, "ws03", t("2024-05-02T12:00:00Z")));
+}
+
 TEST(Learner, builtins_count_on_the_shell_with_cmd_exe_as_executable) {
   auto s = Store::open(test::temp_db("builtins"), OpenMode::kLearn);
   ASSERT_TRUE(s);

@@ -145,6 +145,131 @@ TEST(PolicySimulate, applocker_events_give_the_fqbn) {
   for (std::size_t i = 1; i < out.size(); ++i) EXPECT_EQ(out[i].rule, "no rules");
 }
 
+/// An AppLocker EXE record (flat JSON) for `image` (AppLocker form `file_path`) run by bob.
+std::string applocker(int record, int event_id, int pid, std::string_view image,
+                      std::string_view file_path, std::string_view rule_name,
+                      std::string_view rule_id) {
+  return fmt::format(
+      R"({{"Channel":"Microsoft-Windows-AppLocker/EXE and DLL","EventID":{},"Computer":"WS01",)"
+      R"("TimeCreated":"2024-05-01T10:02:{:02}.000Z","EventRecordID":{},"PolicyName":"EXE",)"
+      R"("RuleId":"{}","RuleName":"{}","TargetUser":"S-1-5-21-9-1105","TargetProcessId":"{}",)"
+      R"("FilePath":"{}","FullFilePath":"{}","Fqbn":"-","TargetLogonId":"0x5c3a1f"}})"
+      "\n",
+      event_id, record, 100 + record, rule_id, rule_name, pid, file_path, image);
+}
+
+struct Compared {
+  std::string image, decision, logged, logged_rule;
+  bool agrees = true;
+  bool merged = false;  ///< the AppLocker record merged with a process creation
+};
+
+std::vector<Compared> compare(const Policy& p, const std::string& jsonl) {
+  std::vector<Compared> out;
+  Engine engine;
+  PolicyReplay detector(p, GroupMap{}, [&](const Replayed& r) {
+    Compared c;
+    c.image = r.event->process->image();
+    c.decision = to_string(r.decision.verdict);
+    if (r.logged) {
+      c.logged = to_string(r.logged->verdict);
+      c.logged_rule =
+          r.logged->implicit_deny() ? "implicit deny" : std::string(r.logged->rule_name);
+    }
+    c.agrees = r.agrees();
+    c.merged = r.event->process->has(EvidenceKind::kSecurity4688);
+    out.push_back(std::move(c));
+  });
+  engine.add_detector(detector);
+  std::vector<Counter> counters;
+  const RunReport report = engine.run(std::vector<BufferInput>{{"logs.jsonl", jsonl}});
+  EXPECT_EQ(report.read.skipped, 0u);
+  detector.counters(counters);
+  std::uint64_t mismatches = 0;
+  for (const auto& [name, n] : counters) {
+    if (name == "policy.mismatches") mismatches = n;
+  }
+  std::uint64_t expected = 0;
+  for (const Compared& c : out) expected += c.agrees ? 0 : 1;
+  EXPECT_EQ(mismatches, expected);
+  return out;
+}
+
+TEST(PolicySimulate, logged_applocker_decisions_are_compared_with_the_simulated_ones) {
+  const Policy p = testing::generated({"net"}, EnforcementMode::kAuditOnly);
+  const std::string zero = "{00000000-0000-0000-0000-000000000000}";
+  const std::string some = "{921cc481-6e17-4653-8f75-050b80acca20}";
+  // 1: net.exe audited (8003, implicit deny) with its 4688: the same denial, merged into one
+  // execution. 2: whoami allowed by a named rule, as here. 3: ipconfig blocked by a Deny rule
+  // the replayed policy lacks. 4: net.exe allowed by the machine's policy, audited by ours.
+  const std::string logs =
+      fmt::format(
+          R"({{"Channel":"Security","EventID":4688,"Computer":"WS01","TimeCreated":"2024-05-01T10:02:01.000Z",)"
+          R"("EventRecordID":7,"SubjectUserSid":"S-1-5-21-9-1105","SubjectUserName":"bob",)"
+          R"("SubjectDomainName":"CORP","NewProcessId":"0x{:x}","ProcessId":"0x12c",)"
+          R"("NewProcessName":"C:\\Windows\\System32\\net.exe","CommandLine":"net view"}})"
+          "\n",
+          2001) +
+      applocker(1, 8003, 2001, "C:\\\\Windows\\\\System32\\\\net.exe", "%SYSTEM32%\\\\NET.EXE", "-",
+                zero) +
+      applocker(2, 8002, 2002, "C:\\\\Windows\\\\System32\\\\whoami.exe",
+                "%SYSTEM32%\\\\WHOAMI.EXE", "All files located in the Windows folder", some) +
+      applocker(3, 8004, 2003, "C:\\\\Windows\\\\System32\\\\ipconfig.exe",
+                "%SYSTEM32%\\\\IPCONFIG.EXE", "Deny ipconfig", some) +
+      applocker(4, 8002, 2004, "C:\\\\Windows\\\\System32\\\\net.exe", "%SYSTEM32%\\\\NET.EXE",
+                "All files", some);
+  const auto out = compare(p, logs);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_TRUE(out[0].merged);
+  struct Want {
+    const char *decision, *logged, *logged_rule;
+    bool agrees;
+  };
+  const Want want[] = {{"audited", "audited", "implicit deny", true},
+                       {"allowed", "allowed", "All files located in the Windows folder", true},
+                       {"allowed", "blocked", "Deny ipconfig", false},
+                       {"audited", "allowed", "All files", false}};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(out[i].decision, want[i].decision) << i;
+    EXPECT_EQ(out[i].logged, want[i].logged) << i;
+    EXPECT_EQ(out[i].logged_rule, want[i].logged_rule) << i;
+    EXPECT_EQ(out[i].agrees, want[i].agrees) << i;
+  }
+}
+
+TEST(PolicySimulate, an_execution_without_an_applocker_record_has_no_logged_decision) {
+  const Policy p = testing::generated({"net"}, EnforcementMode::kEnabled);
+  const auto out =
+      compare(p, sysmon(1, "CORP\\\\bob", "C:\\\\Windows\\\\System32\\\\net.exe", "net.exe"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].decision, "blocked");
+  EXPECT_EQ(out[0].logged, "");
+  EXPECT_TRUE(out[0].agrees);
+}
+
+TEST(PolicySimulate, logged_decision_reads_the_record) {
+  ProcessEvent e;
+  EXPECT_FALSE(logged_decision(e));
+  AppLockerInfo& a = e.applocker.edit();
+  a.decision = AppLockerDecision::kBlocked;
+  a.policy = "EXE";
+  a.rule_name = "-";
+  a.rule_id = "{00000000-0000-0000-0000-000000000000}";
+  auto d = logged_decision(e);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->verdict, Verdict::kBlocked);
+  EXPECT_TRUE(d->implicit_deny());
+  EXPECT_EQ(d->collection, "EXE");
+  a.rule_name = "Deny net";
+  a.rule_id = "{921cc481-6e17-4653-8f75-050b80acca20}";
+  d = logged_decision(e);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->implicit_deny());
+  EXPECT_EQ(d->rule_name, "Deny net");
+  a.decision = AppLockerDecision::kAudited;
+  EXPECT_EQ(logged_decision(e)->verdict, Verdict::kAudited);
+}
+
 }  // namespace
 }  // namespace cmdsentry::policy
 

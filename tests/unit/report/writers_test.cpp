@@ -50,13 +50,13 @@ TEST(CsvWriter, chunk_and_offset_columns_only_for_evtx_positions) {
   const std::size_t header_end = out.find("\r\n");
   EXPECT_TRUE(out.substr(0, header_end)
                   .ends_with(",decoded,chunk,offset,via_parent_image,via_parent_command_line,"
-                             "incident,ancestry,automation"))
+                             "incident,ancestry,automation,applocker"))
       << out;
   const std::size_t row_end = out.find("\r\n", header_end + 2);
   const std::string text_row = out.substr(header_end + 2, row_end - header_end - 2);
   const std::string evtx_row = out.substr(row_end + 2, out.size() - row_end - 4);
   EXPECT_TRUE(text_row.ends_with(",,,,")) << text_row;
-  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,,,,")) << evtx_row;
+  EXPECT_TRUE(evtx_row.ends_with(",3,203328,,,,,,")) << evtx_row;
   EXPECT_NE(evtx_row.find(",logs/Security.evtx,4242,"), std::string::npos) << evtx_row;
 }
 
@@ -418,6 +418,26 @@ TEST(SummaryWriter, text_and_json) {
       << json;
   EXPECT_NE(json.find("\"hosts\":[{\"host\":\"DC01.corp.example\",\"findings\":2,"),
             std::string::npos)
+      << json;
+}
+
+TEST(SummaryWriter, applocker_counts_only_when_there_are_records) {
+  scan::Summary s = scan::summarize(std::vector<Finding>{finding("whoami", "")});
+  std::string text, json;
+  append_summary_text(text, s);
+  append_summary_json(json, s);
+  EXPECT_EQ(text.find("AppLocker"), std::string::npos) << text;
+  EXPECT_EQ(json.find("applocker"), std::string::npos) << json;
+  s.applocker = {5, 0, 2};
+  text.clear();
+  json.clear();
+  append_summary_text(text, s);
+  append_summary_json(json, s);
+  EXPECT_TRUE(
+      text.ends_with("\nAppLocker (executions with an 8002-8004 record): 5 allowed, 0 "
+                     "audited (would have been blocked), 2 blocked (did not run)\n"))
+      << text;
+  EXPECT_TRUE(json.ends_with("],\"applocker\":{\"allowed\":5,\"audited\":0,\"blocked\":2}}\n"))
       << json;
 }
 
