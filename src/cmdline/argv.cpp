@@ -1,11 +1,11 @@
 #include "cmdline/argv.h"
 
+#include "core/ascii.h"
+
 #include "core/limits.h"
 
 namespace cmdsentry::cmdline {
 namespace {
-
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view skip_blanks(std::string_view s) {
   std::size_t i = 0;

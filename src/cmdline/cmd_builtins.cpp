@@ -7,8 +7,6 @@
 namespace cmdsentry::cmdline {
 namespace {
 
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
 // Reads one blank-separated token (quotes keep blanks inside); advances `pos`.
 std::string_view next_token(std::string_view s, std::size_t& pos) {
   while (pos < s.size() && is_blank(s[pos])) ++pos;

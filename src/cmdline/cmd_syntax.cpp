@@ -8,7 +8,6 @@
 namespace cmdsentry::cmdline {
 namespace {
 
-inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 inline bool is_separator(char c) { return c == ',' || c == ';' || c == '='; }
 
 // The /s rule: keep the quotes only when the text is exactly one quoted program path.

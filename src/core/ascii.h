@@ -10,6 +10,9 @@
 
 namespace cmdsentry {
 
+/// A space or a tab: what separates words on a command line.
+[[nodiscard]] constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 /// 'A'..'Z' -> 'a'..'z'; every other byte unchanged.
 [[nodiscard]] constexpr char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
@@ -71,8 +74,8 @@ namespace cmdsentry {
 
 /// Strips spaces and tabs at both ends.
 [[nodiscard]] constexpr std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
 }
 
