@@ -8,10 +8,14 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <mutex>
 #include <queue>
 #include <thread>
 #include <unordered_set>
+#include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -199,6 +203,97 @@ class Producer {
   bool cancelled_ = false;
 };
 
+/// The detectors and sinks on a thread of their own: the engine thread (reorder, merge, pairing,
+/// analysis) hands over final executions, final other events and flush marks in order, in
+/// batches, through a bounded queue; one consumer keeps that order, so output is the same as
+/// inline. With one thread (`-t 1`) everything runs inline on the engine thread.
+class DetectThread {
+ public:
+  struct Flush {};
+  /// An execution with its own copy of the host key (AnalyzedEvent::host views the pairing
+  /// stage's copy, which is gone once the execution is final).
+  struct Execution {
+    AnalyzedEvent event;
+    std::string host;
+  };
+  using Work = std::variant<Execution, Event, Flush>;
+  explicit DetectThread(std::function<void(Work&&)> handle) : handle_(std::move(handle)) {
+    batch_.reserve(kWorkBatch);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~DetectThread() { finish(); }
+  DetectThread(const DetectThread&) = delete;
+  DetectThread& operator=(const DetectThread&) = delete;
+
+  void push(Work&& w) {
+    batch_.push_back(std::move(w));
+    if (batch_.size() >= kWorkBatch) hand_over();
+  }
+  /// Hands over what is batched (a flush mark does, so live output is not held back).
+  void hand_over() {
+    if (batch_.empty()) return;
+    std::unique_lock lock(mu_);
+    space_.wait(lock, [&] { return queue_.size() < kWorkQueued || failed_; });
+    if (!failed_) queue_.push_back(std::move(batch_));
+    lock.unlock();
+    ready_.notify_one();
+    batch_ = {};
+    batch_.reserve(kWorkBatch);
+  }
+  /// Waits until everything handed over is done; rethrows what the thread threw.
+  void finish() {
+    if (!thread_.joinable()) return;
+    hand_over();
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  /// Works handed over at once, and batches queued before the engine thread waits: about as
+  /// many executions in flight as the pairing stage's analysis batch.
+  static constexpr std::size_t kWorkBatch = 256;
+  static constexpr std::size_t kWorkQueued = 4;
+
+  void run() {
+    for (;;) {
+      std::vector<Work> work;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      space_.notify_one();
+      try {
+        for (Work& w : work) handle_(std::move(w));
+      } catch (...) {
+        std::lock_guard lock(mu_);
+        error_ = std::current_exception();
+        failed_ = true;
+        queue_.clear();
+        space_.notify_all();
+        return;
+      }
+    }
+  }
+
+  std::function<void(Work&&)> handle_;
+  std::vector<Work> batch_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable ready_, space_;
+  std::deque<std::vector<Work>> queue_;
+  bool done_ = false;
+  bool failed_ = false;
+  std::exception_ptr error_;
+};
+
 /// An event in the reorder window: its place in the heap (small, cheap to move) and the slot
 /// its event waits in (an Event is ~300 bytes: the heap's log n moves per push and pop would
 /// each move one).
@@ -226,9 +321,30 @@ class Run {
     for (Sink* s : sinks_) wants_events_ = wants_events_ || s->wants_events();
     for (Detector* d : detectors_) interests_ |= d->interests();
   }
+  ~Run() {
+    // An exception is on its way: stop the detect thread without rethrowing its own.
+    if (detect_) {
+      try {
+        detect_->finish();
+      } catch (...) {
+      }
+    }
+  }
 
   RunReport go(std::vector<std::string> names, const std::vector<BufferInput>* buffers) {
     for (Sink* s : sinks_) s->begin();
+    if (o_.analyze && resolve_threads(o_.threads) > 1) {
+      detect_ = std::make_unique<DetectThread>([this](DetectThread::Work&& w) {
+        if (auto* x = std::get_if<DetectThread::Execution>(&w)) {
+          x->event.host = x->host;
+          detect_execution(std::move(x->event));
+        } else if (auto* e = std::get_if<Event>(&w)) {
+          detect_other(std::move(*e));
+        } else {
+          for (Sink* s : sinks_) s->flush();
+        }
+      });
+    }
     const bool keep_other = o_.all_events || interests_ != 0;
     const std::size_t n = names.size();
     // Followed inputs never end by themselves: all of them are open at once.
@@ -374,6 +490,9 @@ class Run {
       if (op.p->live() && op.pos == op.batch.size()) flushed_idle = false;
     }
     flush_all();
+    if (detect_) detect_->finish();
+    report_.matches += detected_matches_;
+    report_.findings += detected_findings_;
 
     report_.merge = merger_.stats();
     stage_.add_counts(report_);
@@ -467,6 +586,11 @@ class Run {
     while (!window_.empty()) release_one();
     merger_.flush();
     if (o_.analyze) stage_.flush();
+    if (detect_) {
+      detect_->push(DetectThread::Flush{});
+      detect_->hand_over();
+      return;
+    }
     for (Sink* s : sinks_) s->flush();
   }
 
@@ -484,6 +608,26 @@ class Run {
 
   /// A final non-execution event, in order with the executions.
   void other(Event&& e) {
+    if (detect_) {
+      detect_->push(std::move(e));
+      return;
+    }
+    detect_other(std::move(e));
+  }
+
+  /// A final execution: detectors, then findings to the sinks.
+  void execution(AnalyzedEvent&& ae) {
+    if (detect_) {
+      std::string host(ae.host);
+      detect_->push(DetectThread::Execution{std::move(ae), std::move(host)});
+      return;
+    }
+    detect_execution(std::move(ae));
+  }
+
+  // On the detect thread (or inline): only these touch detectors, sinks, matches_, findings_
+  // and the detected_ counters while the run goes on.
+  void detect_other(Event&& e) {
     std::uint8_t bit = kInterestOther;
     if (std::holds_alternative<LogonEvent>(e)) bit = kInterestLogons;
     if (std::holds_alternative<ProcessExitEvent>(e)) bit = kInterestExits;
@@ -497,17 +641,16 @@ class Run {
     }
   }
 
-  /// A final execution: detectors, then findings to the sinks.
-  void execution(AnalyzedEvent&& ae) {
+  void detect_execution(AnalyzedEvent&& ae) {
     const std::uint64_t t = ae.process->time;
     for (Detector* d : detectors_) {
       d->on_time(t);
       d->on_execution(ae, matches_);
     }
-    report_.matches += matches_.size();
+    detected_matches_ += matches_.size();
     findings_.clear();
     engine::assemble_findings(ae, matches_, findings_);
-    report_.findings += findings_.size();
+    detected_findings_ += findings_.size();
     for (Sink* s : sinks_) {
       if (s->wants_events()) {
         const Event e{*ae.process};
@@ -535,6 +678,10 @@ class Run {
   std::unordered_set<std::string> offset_hosts_;
   std::vector<Match> matches_;
   std::vector<Finding> findings_;
+  std::uint64_t detected_matches_ = 0;
+  std::uint64_t detected_findings_ = 0;
+  /// Last member: destroyed (joined) first, while what its thread uses still exists.
+  std::unique_ptr<DetectThread> detect_;
 };
 
 }  // namespace

@@ -218,6 +218,25 @@ TEST(Engine, a_late_inputs_shell_pairs_with_its_children_by_its_own_clock) {
   EXPECT_GT(alone.report.paired, 0u);
 }
 
+TEST(Engine, detectors_on_their_own_thread_give_what_they_give_inline) {
+  // With more than one thread the detectors and sinks run on a thread of their own, fed in
+  // order; with one, inline. Same findings, same order, same counts.
+  const std::string security = chain_log() + sec("10:30:00.000", 5, 600, 300, kWhoami, "whoami");
+  const std::string sys =
+      sysmon("10:00:00.110", "2024-05-01 10:00:00.100", 21, 404, 400, kWhoami, "whoami  /all");
+  EngineOptions one;
+  one.threads = 1;
+  EngineOptions four;
+  four.threads = 4;
+  const Result a = run({{"s.jsonl", security}, {"y.jsonl", sys}}, one);
+  const Result b = run({{"s.jsonl", security}, {"y.jsonl", sys}}, four);
+  ASSERT_FALSE(a.findings.empty());
+  EXPECT_EQ(a.findings, b.findings);
+  EXPECT_EQ(a.report.findings, b.report.findings);
+  EXPECT_EQ(a.report.matches, b.report.matches);
+  EXPECT_EQ(a.report.findings, a.findings.size());
+}
+
 TEST(Engine, events_out_of_order_within_the_window_are_put_back) {
   const std::string log = sec("10:00:30.000", 2, 404, 400, kWhoami, "whoami /all") +
                           sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /priv");
