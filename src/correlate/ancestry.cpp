@@ -283,6 +283,16 @@ std::uint64_t ProcessTable::key_of(std::string_view host, std::string_view guid,
   return h == 0 ? 1 : h;  // 0 means "no key"
 }
 
+const ProcessTable::Node* ProcessTable::find_node(std::uint64_t key) const {
+  auto it = nodes_.find(key);
+  if (it == nodes_.end()) return nullptr;
+  if (it->second.alias == 0) return &it->second;
+  auto target = nodes_.find(it->second.alias);
+  // The GUID entry may have been replaced or dropped (the cap) since: then this one is gone too.
+  if (target == nodes_.end() || target->second.time != it->second.time) return nullptr;
+  return &target->second;
+}
+
 void ProcessTable::put(HostOrder& h, std::uint64_t key, Node node) {
   h.order.emplace_back(node.time, key);
   nodes_[key] = std::move(node);
@@ -366,8 +376,8 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
   const Node* node = nullptr;
   if (parent_key != 0) {
-    auto it = nodes_.find(parent_key);
-    if (it != nodes_.end() && it->second.time <= e.time + kParentSkew) node = &it->second;
+    const Node* found = find_node(parent_key);
+    if (found != nullptr && found->time <= e.time + kParentSkew) node = found;
   }
   const Node* const parent = node;
   std::string parent_path = to_lower(e.parent_image());
@@ -380,9 +390,8 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   // The parent's or the grandparent's line redirected to an admin share (wmiexec's cmd.exe).
   bool ancestor_output = admin_share_output(pcl) || (node != nullptr && node->admin_share);
   for (int depth = 0; node != nullptr && depth < kMaxDepth; ++depth) {
-    auto it = node->parent_key == 0 ? nodes_.end() : nodes_.find(node->parent_key);
-    const Node* up =
-        it != nodes_.end() && it->second.time <= node->time + kParentSkew ? &it->second : nullptr;
+    const Node* found = node->parent_key == 0 ? nullptr : find_node(node->parent_key);
+    const Node* up = found != nullptr && found->time <= node->time + kParentSkew ? found : nullptr;
     if (up == nullptr) {
       // The parent's own creation is not in the logs (or expired): its image still is.
       if (!node->parent_path.empty()) info.paths.push_back(node->parent_path);
@@ -442,15 +451,23 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   // Remember this process as a possible ancestor (under its GUID and its PID).
   Node self{e.time,    std::move(image), parent_key, std::move(parent_path), admin_share_output(cl),
             automation};
-  if (!e.process_guid().empty()) put(host, key_of(host_key, e.process_guid(), e.pid), self);
-  if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(self));
+  if (!e.process_guid().empty()) {
+    const std::uint64_t guid_key = key_of(host_key, e.process_guid(), e.pid);
+    Node alias;
+    alias.time = self.time;
+    alias.alias = guid_key;
+    put(host, guid_key, std::move(self));
+    if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(alias));
+  } else if (e.pid != 0) {
+    put(host, key_of(host_key, {}, e.pid), std::move(self));
+  }
   return info;
 }
 
 bool ProcessTable::knows(const ProcessEvent& e, std::string_view host_key) const {
   // (by the key add_process stores first)
-  auto it = nodes_.find(key_of(host_key, e.process_guid(), e.pid));
-  return it != nodes_.end() && it->second.time == e.time;
+  const Node* n = find_node(key_of(host_key, e.process_guid(), e.pid));
+  return n != nullptr && n->time == e.time;
 }
 
 }  // namespace cmdsentry::correlate

@@ -130,6 +130,9 @@ class ProcessTable {
     std::string parent_path;       ///< lower-case parent image as logged (when its node is gone)
     bool admin_share = false;      ///< its command line redirects output to an admin share
     const AutomationPattern* automation = nullptr;  ///< its own or inherited verdict
+    /// Non-zero for a process's PID entry when it also has a GUID entry: the GUID entry's key,
+    /// which holds the strings (one copy per process).
+    std::uint64_t alias = 0;
   };
   struct Session {
     std::uint64_t time = 0;
@@ -152,6 +155,8 @@ class ProcessTable {
   [[nodiscard]] const AutomationPattern* match_automation(std::string_view path,
                                                           std::string_view command_line) const;
   void put(HostOrder& h, std::uint64_t key, Node node);
+  /// The node stored under `key`, through its alias; null when absent or the alias is gone.
+  [[nodiscard]] const Node* find_node(std::uint64_t key) const;
   void expire_host(HostOrder& h, std::uint64_t now);
 
   std::unordered_map<std::uint64_t, Node> nodes_;
