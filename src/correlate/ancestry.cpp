@@ -283,6 +283,42 @@ std::uint64_t ProcessTable::key_of(std::string_view host, std::string_view guid,
   return h == 0 ? 1 : h;  // 0 means "no key"
 }
 
+std::uint32_t ProcessTable::PathPool::intern(std::string_view path) {
+  if (path.empty()) return 0;
+  auto it = ids_.find(path);
+  std::uint32_t id = 0;
+  if (it != ids_.end()) {
+    id = it->second;
+  } else {
+    if (free_.empty()) {
+      id = static_cast<std::uint32_t>(entries_.size());
+      entries_.emplace_back();
+    } else {
+      id = free_.back();
+      free_.pop_back();
+    }
+    entries_[id].text.assign(path);
+    ids_.emplace(entries_[id].text, id);
+  }
+  entries_[id].uses++;
+  return id;
+}
+
+void ProcessTable::PathPool::release(std::uint32_t id) {
+  if (id == 0 || --entries_[id].uses != 0) return;
+  if (auto it = ids_.find(std::string_view(entries_[id].text)); it != ids_.end()) ids_.erase(it);
+  std::string().swap(entries_[id].text);
+  free_.push_back(id);
+}
+
+void ProcessTable::drop(std::uint64_t key, std::uint64_t time) {
+  auto it = nodes_.find(key);
+  if (it == nodes_.end() || it->second.time != time) return;
+  paths_.release(it->second.path);
+  paths_.release(it->second.parent_path);
+  nodes_.erase(it);
+}
+
 const ProcessTable::Node* ProcessTable::find_node(std::uint64_t key) const {
   auto it = nodes_.find(key);
   if (it == nodes_.end()) return nullptr;
@@ -295,11 +331,16 @@ const ProcessTable::Node* ProcessTable::find_node(std::uint64_t key) const {
 
 void ProcessTable::put(HostOrder& h, std::uint64_t key, Node node) {
   h.order.emplace_back(node.time, key);
-  nodes_[key] = std::move(node);
+  auto [it, fresh] = nodes_.try_emplace(key, node);
+  if (!fresh) {
+    // A newer process under the same key (a PID reused, a record repeated) replaces it.
+    paths_.release(it->second.path);
+    paths_.release(it->second.parent_path);
+    it->second = node;
+  }
   // Over the cap: this host's oldest go first.
   while (nodes_.size() > kMaxProcesses && !h.order.empty()) {
-    auto it = nodes_.find(h.order.front().second);
-    if (it != nodes_.end() && it->second.time == h.order.front().first) nodes_.erase(it);
+    drop(h.order.front().second, h.order.front().first);
     h.order.pop_front();
   }
 }
@@ -309,8 +350,7 @@ void ProcessTable::expire_host(HostOrder& h, std::uint64_t now) {
   if (h.now < kProcessRetention) return;
   const std::uint64_t cut = h.now - kProcessRetention;
   while (!h.order.empty() && h.order.front().first < cut) {
-    auto it = nodes_.find(h.order.front().second);
-    if (it != nodes_.end() && it->second.time == h.order.front().first) nodes_.erase(it);
+    drop(h.order.front().second, h.order.front().first);
     h.order.pop_front();
   }
 }
@@ -384,7 +424,7 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   if (!parent_path.empty()) {
     info.paths.push_back(parent_path);
   } else if (node != nullptr) {
-    info.paths.push_back(node->path);
+    info.paths.emplace_back(paths_.text(node->path));
   }
   const std::string_view pcl = head(e.parent_command_line());
   // The parent's or the grandparent's line redirected to an admin share (wmiexec's cmd.exe).
@@ -394,11 +434,11 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
     const Node* up = found != nullptr && found->time <= node->time + kParentSkew ? found : nullptr;
     if (up == nullptr) {
       // The parent's own creation is not in the logs (or expired): its image still is.
-      if (!node->parent_path.empty()) info.paths.push_back(node->parent_path);
+      if (node->parent_path != 0) info.paths.emplace_back(paths_.text(node->parent_path));
       break;
     }
     if (depth == 0 && up->admin_share) ancestor_output = true;
-    info.paths.push_back(up->path);
+    info.paths.emplace_back(paths_.text(up->path));
     node = up;
   }
   info.chain.reserve(info.paths.size());
@@ -449,8 +489,16 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
   }
 
   // Remember this process as a possible ancestor (under its GUID and its PID).
-  Node self{e.time,    std::move(image), parent_key, std::move(parent_path), admin_share_output(cl),
-            automation};
+  Node self;
+  self.time = e.time;
+  self.parent_key = parent_key;
+  self.admin_share = admin_share_output(cl);
+  self.automation = automation;
+  // The pool's references are taken by put, which keeps or drops the node.
+  const std::uint32_t image_id = paths_.intern(image);
+  const std::uint32_t parent_id = paths_.intern(parent_path);
+  self.path = image_id;
+  self.parent_path = parent_id;
   if (!e.process_guid().empty()) {
     const std::uint64_t guid_key = key_of(host_key, e.process_guid(), e.pid);
     Node alias;
@@ -460,6 +508,9 @@ AncestryInfo ProcessTable::add_process(const ProcessEvent& e, std::string_view h
     if (e.pid != 0) put(host, key_of(host_key, {}, e.pid), std::move(alias));
   } else if (e.pid != 0) {
     put(host, key_of(host_key, {}, e.pid), std::move(self));
+  } else {
+    paths_.release(image_id);
+    paths_.release(parent_id);
   }
   return info;
 }

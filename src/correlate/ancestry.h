@@ -114,6 +114,8 @@ class ProcessTable {
   /// True when the process is remembered already (by GUID or PID, same creation time).
   [[nodiscard]] bool knows(const ProcessEvent& e, std::string_view host_key) const;
   [[nodiscard]] std::size_t size() const { return nodes_.size(); }
+  /// Distinct image paths the remembered processes name (each stored once).
+  [[nodiscard]] std::size_t path_count() const { return paths_.size(); }
 
   // Configuration (the CLI's --automation-off).
   void disable_automation(std::string_view name) {
@@ -123,11 +125,30 @@ class ProcessTable {
   void disable_all_automation() { automation_off_ = true; }
 
  private:
+  /// Lower-case image paths of the nodes, each kept once with a count of the nodes that name
+  /// it (a host runs the same few hundred programs all day). Id 0 is the empty path.
+  class PathPool {
+   public:
+    [[nodiscard]] std::uint32_t intern(std::string_view path);
+    void release(std::uint32_t id);
+    [[nodiscard]] std::string_view text(std::uint32_t id) const { return entries_[id].text; }
+    [[nodiscard]] std::size_t size() const { return ids_.size(); }
+
+   private:
+    struct Entry {
+      std::string text;
+      std::uint32_t uses = 0;
+    };
+    std::vector<Entry> entries_{Entry{}};
+    std::vector<std::uint32_t> free_;
+    StringMap<std::uint32_t> ids_;
+  };
   struct Node {
     std::uint64_t time = 0;
-    std::string path;              ///< lower-case image path
+    std::uint32_t path = 0;  ///< lower-case image path (PathPool id)
+    std::uint32_t parent_path =
+        0;                         ///< lower-case parent image as logged, for when its node is gone
     std::uint64_t parent_key = 0;  ///< key of the parent node (0: unknown)
-    std::string parent_path;       ///< lower-case parent image as logged (when its node is gone)
     bool admin_share = false;      ///< its command line redirects output to an admin share
     const AutomationPattern* automation = nullptr;  ///< its own or inherited verdict
     /// Non-zero for a process's PID entry when it also has a GUID entry: the GUID entry's key,
@@ -155,11 +176,14 @@ class ProcessTable {
   [[nodiscard]] const AutomationPattern* match_automation(std::string_view path,
                                                           std::string_view command_line) const;
   void put(HostOrder& h, std::uint64_t key, Node node);
+  /// Drops the node under `key` if it is the one created at `time` (its paths released).
+  void drop(std::uint64_t key, std::uint64_t time);
   /// The node stored under `key`, through its alias; null when absent or the alias is gone.
   [[nodiscard]] const Node* find_node(std::uint64_t key) const;
   void expire_host(HostOrder& h, std::uint64_t now);
 
   std::unordered_map<std::uint64_t, Node> nodes_;
+  PathPool paths_;
   StringMap<HostOrder> hosts_;
   /// automation_of's verdicts by image path, for images whose command line does not matter (all
   /// but the script hosts and Java runtimes): the same few hundred images run all day. Cleared

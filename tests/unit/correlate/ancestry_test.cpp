@@ -66,5 +66,59 @@ TEST(WritableLower, AgreesWithTheDefinitionOnEveryCombination) {
   EXPECT_GT(checked, 100000u);
 }
 
+ProcessEvent process(std::uint64_t time, std::uint32_t pid, std::uint32_t ppid,
+                     std::string_view image, std::string_view parent, bool guid) {
+  ProcessEvent e;
+  e.time = time;
+  e.pid = pid;
+  e.parent_pid = ppid;
+  e.set_image(image);
+  e.set_parent_image(parent);
+  e.set_command_line(image);
+  if (guid)
+    e.set_process_guid("{11111111-2222-3333-4444-" + std::to_string(100000000000 + pid) + "}");
+  return e;
+}
+
+TEST(ProcessTable, PathsAreStoredOnceAndFreedWithTheirProcesses) {
+  ProcessTable t;
+  const std::uint64_t t0 = 133'000'000'000'000'000ULL;
+  const std::array<std::string_view, 3> images = {"C:\\Windows\\System32\\svchost.exe",
+                                                  "C:\\Windows\\System32\\cmd.exe",
+                                                  "C:\\Program Files\\App\\app.exe"};
+  for (std::uint32_t i = 0; i < 3000; ++i) {
+    (void)t.add_process(process(t0 + i * kTick, 1000 + i, 4, images[i % 3],
+                                "C:\\Windows\\explorer.exe", i % 2 == 0),
+                        "ws01");
+  }
+  EXPECT_EQ(t.path_count(), 4u);  // three images and the parent
+  EXPECT_GT(t.size(), 3000u);     // GUID and PID entries
+  // Two days later everything before has expired: only the new process's two paths are left.
+  const AncestryInfo info = t.add_process(
+      process(t0 + 2 * kProcessRetention, 9, 1000, "C:\\Temp\\x.exe", "C:\\Temp\\y.exe", false),
+      "ws01");
+  EXPECT_EQ(t.path_count(), 2u);
+  EXPECT_EQ(t.size(), 1u);
+  // The parent PID 1000 expired: its image comes from the event itself.
+  ASSERT_FALSE(info.paths.empty());
+  EXPECT_EQ(info.paths[0], "c:\\temp\\y.exe");
+}
+
+TEST(ProcessTable, AncestorsAreFoundThroughGuidAndPidEntries) {
+  ProcessTable t;
+  const std::uint64_t t0 = 133'000'000'000'000'000ULL;
+  (void)t.add_process(process(t0, 100, 4, "C:\\Windows\\System32\\services.exe", "", true), "ws01");
+  (void)t.add_process(process(t0 + kTick, 200, 100, "C:\\Windows\\System32\\cmd.exe",
+                              "C:\\Windows\\System32\\services.exe", true),
+                      "ws01");
+  // A child naming its parent by PID only (Security 4688) still sees the grandparent.
+  const AncestryInfo info = t.add_process(
+      process(t0 + 2 * kTick, 300, 200, "C:\\Windows\\System32\\whoami.exe", "", false), "ws01");
+  ASSERT_EQ(info.chain.size(), 2u);
+  EXPECT_EQ(info.chain[0], "cmd.exe");
+  EXPECT_EQ(info.chain[1], "services.exe");
+  EXPECT_NE(info.kinds & kKindRemoteService, 0);
+}
+
 }  // namespace
 }  // namespace cmdsentry::correlate
