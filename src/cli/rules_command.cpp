@@ -40,8 +40,9 @@ int run_rules_check(const RulesCheckArgs& a) {
   const sigma::LoadResult r = sigma::load_paths(paths, options);
   std::string out;
   if (a.format == "json") {
-    out = fmt::format(R"({{"loaded":{},"failed":{},"files":{},"diagnostics":[)", r.rules.size(),
-                      r.failed, r.files);
+    out = fmt::format(R"({{"loaded":{},"correlations":{},"failed":{},"files":{},"diagnostics":[)",
+                      r.rules.size() + r.correlations.size(), r.correlations.size(), r.failed,
+                      r.files);
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
       if (i > 0) out += ',';
       out += render_json(r.diagnostics[i]);
@@ -49,8 +50,12 @@ int run_rules_check(const RulesCheckArgs& a) {
     out += "]}\n";
   } else {
     for (const Diagnostic& d : r.diagnostics) out += render_text(d) + "\n";
-    out += fmt::format("cmdsentry: rules check: {} rule(s) loaded from {} file(s), {} failed\n",
-                       r.rules.size(), r.files, r.failed);
+    out += fmt::format("cmdsentry: rules check: {} rule(s) loaded from {} file(s), {} failed",
+                       r.rules.size() + r.correlations.size(), r.files, r.failed);
+    if (!r.correlations.empty()) {
+      out += fmt::format(" ({} of them correlation rules)", r.correlations.size());
+    }
+    out += '\n';
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return r.ok() ? kExitOk : kExitInputProblems;
