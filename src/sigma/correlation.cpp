@@ -29,9 +29,7 @@ std::optional<double> number_of(std::string_view s) {
 }
 
 /// The record number to cite: EventRecordID, else the line.
-std::uint64_t record_number(const SourceRef& s) {
-  return s.record_id != 0 ? s.record_id : s.line;
-}
+std::uint64_t record_number(const SourceRef& s) { return s.record_id != 0 ? s.record_id : s.line; }
 
 }  // namespace
 
@@ -74,10 +72,10 @@ CorrelationEngine::CorrelationEngine(std::vector<CorrelationRule> rules,
     const std::size_t before = order_.size();
     for (std::size_t i = 0; i < rules_.size(); ++i) {
       if (placed[i]) continue;
-      const bool ready = std::all_of(rules_[i].refs.begin(), rules_[i].refs.end(),
-                                     [&](const CorrelationRef& r) {
-                                       return !r.correlation || (r.index < placed.size() && placed[r.index]);
-                                     });
+      const bool ready =
+          std::all_of(rules_[i].refs.begin(), rules_[i].refs.end(), [&](const CorrelationRef& r) {
+            return !r.correlation || (r.index < placed.size() && placed[r.index]);
+          });
       if (ready) {
         placed[i] = true;
         order_.push_back(i);
@@ -280,9 +278,9 @@ double CorrelationEngine::measure(const State& s, const Group& g, const Entry& a
       // The share (percent) of the window's matches whose value is the arriving match's.
       std::size_t same = 0;
       for (const Entry& x : g.entries) same += x.value == arrived.value ? 1 : 0;
-      return g.entries.empty() ? 0
-                               : 100.0 * static_cast<double>(same) /
-                                     static_cast<double>(g.entries.size());
+      return g.entries.empty()
+                 ? 0
+                 : 100.0 * static_cast<double>(same) / static_cast<double>(g.entries.size());
     }
   }
   return 0;

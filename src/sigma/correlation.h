@@ -70,11 +70,11 @@ struct CorrelationCondition {
 struct CorrelationRule {
   rules::Rule meta;  ///< id, name, title, status, level, tags, file, line (no detections)
   CorrelationType type = CorrelationType::kEventCount;
-  std::vector<std::string> rules;            ///< references as written
-  std::vector<std::uint64_t> rule_lines;     ///< line of each reference (diagnostics)
-  std::vector<std::string> group_by;         ///< field names or aliases
-  std::uint64_t timespan = 0;                ///< FILETIME ticks
-  CorrelationCondition condition;            ///< temporal*: empty means "all rules"
+  std::vector<std::string> rules;         ///< references as written
+  std::vector<std::uint64_t> rule_lines;  ///< line of each reference (diagnostics)
+  std::vector<std::string> group_by;      ///< field names or aliases
+  std::uint64_t timespan = 0;             ///< FILETIME ticks
+  CorrelationCondition condition;         ///< temporal*: empty means "all rules"
   /// alias -> (referenced rule's name or id -> field name in that rule's events)
   std::map<std::string, std::map<std::string, std::string>> aliases;
   bool generate = false;
@@ -115,7 +115,8 @@ struct CorrelationRef {
 class CorrelationEngine {
  public:
   /// `base` is the detection rules the indices of hit() refer to; refs from link_correlations.
-  CorrelationEngine(std::vector<CorrelationRule> rules, std::vector<std::vector<CorrelationRef>> refs,
+  CorrelationEngine(std::vector<CorrelationRule> rules,
+                    std::vector<std::vector<CorrelationRef>> refs,
                     const std::vector<rules::Rule>& base);
 
   void begin();
@@ -170,10 +171,10 @@ class CorrelationEngine {
   [[nodiscard]] std::uint32_t file_index(std::string_view file);
 
   std::vector<State> rules_;
-  std::vector<std::size_t> order_;      ///< evaluation order: referenced correlations first
+  std::vector<std::size_t> order_;  ///< evaluation order: referenced correlations first
   std::vector<bool> referenced_;
-  std::vector<std::size_t> base_hits_;   ///< this execution
-  std::vector<bool> fired_;              ///< this execution, per correlation
+  std::vector<std::size_t> base_hits_;  ///< this execution
+  std::vector<bool> fired_;             ///< this execution, per correlation
   std::vector<std::string> files_;
   std::unordered_map<std::string, std::uint32_t> file_ids_;
   std::uint64_t watermark_ = 0;

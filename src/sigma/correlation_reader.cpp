@@ -47,9 +47,7 @@ constexpr std::array<std::pair<std::string_view, CorrelationType>, 7> kTypes{{
 bool temporal(CorrelationType t) {
   return t == CorrelationType::kTemporal || t == CorrelationType::kTemporalOrdered;
 }
-bool needs_field(CorrelationType t) {
-  return t != CorrelationType::kEventCount && !temporal(t);
-}
+bool needs_field(CorrelationType t) { return t != CorrelationType::kEventCount && !temporal(t); }
 
 std::optional<double> number_of(const std::string& s) {
   double v = 0;
@@ -110,8 +108,7 @@ tl::expected<void, Diagnostic> read_condition(const YAML::Node& n, std::uint64_t
     return invalid(n, base, "the condition has no gt, gte, lt, lte, eq or neq");
   }
   if (needs_field(r.type) && c.fields.empty()) {
-    return invalid(n, base,
-                   std::string(to_string(r.type)) + " needs a 'field' in its condition");
+    return invalid(n, base, std::string(to_string(r.type)) + " needs a 'field' in its condition");
   }
   if (c.fields.size() > limits::kMaxCorrelationRules) {
     return tl::unexpected(problem("sigma-limit", n, base, "too many condition fields"));
@@ -129,8 +126,9 @@ tl::expected<void, Diagnostic> read_aliases(const YAML::Node& n, std::uint64_t b
     auto& per_rule = r.aliases[alias.first.Scalar()];
     for (const auto& kv : alias.second) {
       if (!kv.first.IsScalar() || !kv.second.IsScalar() || trim(kv.second.Scalar()).empty()) {
-        return invalid(kv.first, base, "alias '" + alias.first.Scalar() +
-                                           "': each rule name must map to a field name");
+        return invalid(
+            kv.first, base,
+            "alias '" + alias.first.Scalar() + "': each rule name must map to a field name");
       }
       per_rule[kv.first.Scalar()] = kv.second.Scalar();
     }
@@ -188,7 +186,8 @@ tl::expected<CorrelationRule, Diagnostic> read_correlation(const YAML::Node& doc
   const YAML::Node c = doc["correlation"];
   if (!c.IsMap()) return invalid(c, base, "correlation must be a map");
   const YAML::Node type = c["type"];
-  if (!type || !type.IsScalar()) return invalid(type ? type : c, base, "correlation type is missing");
+  if (!type || !type.IsScalar())
+    return invalid(type ? type : c, base, "correlation type is missing");
   const auto t = std::find_if(kTypes.begin(), kTypes.end(),
                               [&](const auto& k) { return k.first == type.Scalar(); });
   if (t == kTypes.end()) {
@@ -214,7 +213,8 @@ tl::expected<CorrelationRule, Diagnostic> read_correlation(const YAML::Node& doc
   }
   if (r.rules.empty()) return invalid(refs, base, "correlation rules is empty");
   if (r.rules.size() > limits::kMaxCorrelationRules) {
-    return tl::unexpected(problem("sigma-limit", refs, base, "a correlation refers to too many rules"));
+    return tl::unexpected(
+        problem("sigma-limit", refs, base, "a correlation refers to too many rules"));
   }
 
   const YAML::Node group = c["group-by"];
@@ -301,7 +301,8 @@ std::vector<std::vector<CorrelationRef>> link_correlations(
       for (const auto& [alias, per_rule] : c.aliases) {
         for (const auto& kv : per_rule) {
           if (!bad[i] && std::find(c.rules.begin(), c.rules.end(), kv.first) == c.rules.end()) {
-            fail(c, 0, "alias '" + alias + "' names rule '" + kv.first + "', which it does not refer to");
+            fail(c, 0,
+                 "alias '" + alias + "' names rule '" + kv.first + "', which it does not refer to");
             bad[i] = true;
           }
         }
@@ -318,8 +319,9 @@ std::vector<std::vector<CorrelationRef>> link_correlations(
     }
     for (std::size_t i = 0; i < correlations.size(); ++i) {
       if (!bad[i] && depth[i] > limits::kMaxCorrelationDepth) {
-        fail(correlations[i], 0, "its chain of correlations is a cycle or deeper than " +
-                                     std::to_string(limits::kMaxCorrelationDepth));
+        fail(correlations[i], 0,
+             "its chain of correlations is a cycle or deeper than " +
+                 std::to_string(limits::kMaxCorrelationDepth));
         bad[i] = true;
       }
     }
