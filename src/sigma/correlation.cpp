@@ -35,8 +35,8 @@ std::uint64_t record_number(const SourceRef& s) { return s.record_id != 0 ? s.re
 
 CorrelationEngine::CorrelationEngine(std::vector<CorrelationRule> rules,
                                      std::vector<std::vector<CorrelationRef>> refs,
-                                     const std::vector<rules::Rule>& base)
-    : referenced_(base.size(), false) {
+                                     const std::vector<rules::Rule>& base, Caps caps)
+    : referenced_(base.size(), false), caps_(caps) {
   rules_.resize(rules.size());
   for (std::size_t i = 0; i < rules.size(); ++i) {
     State& s = rules_[i];
@@ -181,8 +181,8 @@ void CorrelationEngine::update(std::size_t c, std::uint64_t mask, const ProcessE
   }
   auto it = s.groups.find(key);
   if (it == s.groups.end()) {
-    if (s.groups.size() >= limits::kMaxCorrelationGroups) sweep(s);
-    if (s.groups.size() >= limits::kMaxCorrelationGroups) {
+    if (s.groups.size() >= caps_.groups) sweep(s);
+    if (s.groups.size() >= caps_.groups) {
       ++stats_.dropped_groups;
       return;
     }
@@ -202,7 +202,7 @@ void CorrelationEngine::update(std::size_t c, std::uint64_t mask, const ProcessE
   const Entry probe = arrived;  // the deque may move on pops below
   g.newest = std::max(g.newest, probe.time);
   while (!g.entries.empty() && g.entries.front().time + span < g.newest) g.entries.pop_front();
-  while (g.entries.size() > limits::kMaxCorrelationEntries) {
+  while (g.entries.size() > caps_.entries) {
     g.entries.pop_front();
     ++stats_.dropped_entries;
   }

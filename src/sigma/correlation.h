@@ -36,6 +36,7 @@
 #include "cmdsentry/diagnostic.h"
 #include "cmdsentry/event.h"
 #include "cmdsentry/finding.h"
+#include "core/limits.h"
 #include "rules/rule.h"
 
 namespace YAML {
@@ -107,17 +108,24 @@ struct CorrelationRef {
     const std::vector<rules::Rule>& rules, std::vector<CorrelationRule>& correlations,
     std::vector<Diagnostic>& diagnostics, std::size_t& failed);
 
-/// Evaluates linked correlations over the matches of one execution at a time.
+/// Evaluates linked correlations over the matches of one execution at a time (below).
 ///
 /// Per execution: begin(), then hit() for every base rule (index in the detector's rule list)
 /// that matched, then finish(), which updates the groups and appends a Match (engine
 /// correlation, command kOwnFinding) for each correlation that fired.
+/// State caps of a CorrelationEngine (core/limits.h by default; tests lower them).
+struct CorrelationCaps {
+  std::size_t groups = limits::kMaxCorrelationGroups;    ///< per correlation rule
+  std::size_t entries = limits::kMaxCorrelationEntries;  ///< per group
+};
+
 class CorrelationEngine {
  public:
+  using Caps = CorrelationCaps;
   /// `base` is the detection rules the indices of hit() refer to; refs from link_correlations.
   CorrelationEngine(std::vector<CorrelationRule> rules,
                     std::vector<std::vector<CorrelationRef>> refs,
-                    const std::vector<rules::Rule>& base);
+                    const std::vector<rules::Rule>& base, Caps caps = {});
 
   void begin();
   void hit(std::size_t base_index);
@@ -178,6 +186,7 @@ class CorrelationEngine {
   std::vector<std::string> files_;
   std::unordered_map<std::string, std::uint32_t> file_ids_;
   std::uint64_t watermark_ = 0;
+  Caps caps_;
   Stats stats_;
 };
 

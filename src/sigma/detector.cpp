@@ -114,8 +114,8 @@ Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(
   d->filtered_ = filtered;
   d->report_ = std::move(report);
   if (!kept.empty()) {
-    d->correlation_ = std::make_unique<CorrelationEngine>(std::move(kept), std::move(kept_refs),
-                                                          d->set_->rules());
+    d->correlation_ = std::make_unique<CorrelationEngine>(
+        std::move(kept), std::move(kept_refs), d->set_->rules(), options.correlation_caps);
   }
   return d;
 }

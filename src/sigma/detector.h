@@ -34,6 +34,7 @@ struct DetectorOptions {
   /// Accepted `status` values (lower case); a rule without a status is accepted. Default: all
   /// but deprecated and unsupported.
   std::vector<std::string> statuses{"stable", "test", "experimental"};
+  CorrelationEngine::Caps correlation_caps;  ///< state caps of correlation rules
 };
 
 /// Sigma rules over executions.
