@@ -1,7 +1,8 @@
 // `cmdsentry rules check PATH...`: loads Sigma rules (files, or directories walked for *.yml and
 // *.yaml) and lists every rule that cannot be loaded with its file, line and reason. Text on
 // stdout (one diagnostic a line, then the counts) or one JSON object (--format json):
-// {"loaded":N,"failed":M,"diagnostics":[...]}. Exit 0 when every rule loads, 1 otherwise.
+// {"loaded":N,"failed":M,"files":F,"correlations":C,"diagnostics":[...]} (N counts the
+// correlation rules too). Exit 0 when every rule loads, 1 otherwise.
 // `cmdsentry rules export --format sigma -o DIR`: the knowledge base as Sigma rules, one file
 // each (kb/sigma_export.h).
 #include <chrono>
@@ -40,9 +41,9 @@ int run_rules_check(const RulesCheckArgs& a) {
   const sigma::LoadResult r = sigma::load_paths(paths, options);
   std::string out;
   if (a.format == "json") {
-    out = fmt::format(R"({{"loaded":{},"correlations":{},"failed":{},"files":{},"diagnostics":[)",
-                      r.rules.size() + r.correlations.size(), r.correlations.size(), r.failed,
-                      r.files);
+    out = fmt::format(R"({{"loaded":{},"failed":{},"files":{},"correlations":{},"diagnostics":[)",
+                      r.rules.size() + r.correlations.size(), r.failed, r.files,
+                      r.correlations.size());
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
       if (i > 0) out += ',';
       out += render_json(r.diagnostics[i]);
@@ -95,7 +96,9 @@ int run_rules_export(const RulesExportArgs& a) {
     return kExitUsage;
   }
   const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base();
-  const kb::SigmaExport exported = kb::export_sigma(loaded.kb, date);
+  kb::SigmaExport exported = kb::export_sigma(loaded.kb, date);
+  const std::size_t detection_rules = exported.rules.size();
+  for (kb::SigmaExport::Rule& r : exported.correlations) exported.rules.push_back(std::move(r));
   if (a.out == "-") {
     std::string all;
     for (std::size_t i = 0; i < exported.rules.size(); ++i) {
@@ -129,11 +132,12 @@ int run_rules_export(const RulesExportArgs& a) {
       }
     }
   }
-  note(
-      fmt::format("cmdsentry: rules export: {} Sigma rule(s) from the knowledge base{}; {} entr{} "
-                  "not exported (cmd.exe builtins start no process)",
-                  exported.rules.size(), a.out == "-" ? "" : " in " + a.out,
-                  exported.skipped.size(), exported.skipped.size() == 1 ? "y" : "ies"));
+  note(fmt::format(
+      "cmdsentry: rules export: {} Sigma rule(s) from the knowledge base and {} "
+      "correlation rule(s){}; {} entr{} not exported (cmd.exe builtins start no "
+      "process)",
+      detection_rules, exported.rules.size() - detection_rules, a.out == "-" ? "" : " in " + a.out,
+      exported.skipped.size(), exported.skipped.size() == 1 ? "y" : "ies"));
   return kExitOk;
 }
 

@@ -19,7 +19,8 @@ namespace {
 
 /// A process_creation rule matching `image` (a file name, or an extension such as ".exe").
 std::string base_rule(const std::string& key, const std::string& image) {
-  return "title: " + image + "\nid: " + key + "\nlogsource: {category: process_creation, "
+  return "title: " + image + "\nid: " + key +
+         "\nlogsource: {category: process_creation, "
          "product: windows}\ndetection: {sel: {Image|endswith: '" +
          (image.starts_with('.') ? "" : "\\") + image + "'}, condition: sel}\n" + "---\n";
 }
@@ -60,8 +61,8 @@ std::string jsonl(const std::vector<Exec>& execs) {
            R"(,"ParentProcessId":50,"Image":"C:\\Windows\\System32\\)" + e.image +
            R"(","CommandLine":")" +
            (e.command_line.empty() ? e.image.substr(0, e.image.find('.')) : e.command_line) +
-           R"(","ParentImage":"C:\\Windows\\System32\\cmd.exe","User":")" + user + "\"" +
-           e.extra + "}\n";
+           R"(","ParentImage":"C:\\Windows\\System32\\cmd.exe","User":")" + user + "\"" + e.extra +
+           "}\n";
     ++record;
   }
   return out;
@@ -90,8 +91,8 @@ struct Outcome {
 /// Loads kBase + `correlation`, reads `execs` through the engine and feeds the executions to the
 /// detector in `order` (indices into execs; default: time order), as the engine would.
 Outcome run(const std::string& correlation, const std::vector<Exec>& execs,
-        std::vector<std::size_t> order = {}, DetectorOptions options = {},
-        std::uint64_t advance_to = 0, const std::string& base = kBase) {
+            std::vector<std::size_t> order = {}, DetectorOptions options = {},
+            std::uint64_t advance_to = 0, const std::string& base = kBase) {
   Outcome r;
   r.loaded = load_text(base + correlation, "corr.yml");
   for (const Diagnostic& d : r.loaded.diagnostics) ADD_FAILURE() << d.message;
@@ -99,8 +100,7 @@ Outcome run(const std::string& correlation, const std::vector<Exec>& execs,
   EXPECT_TRUE(d);
   if (!d) return r;
   const std::string text = jsonl(execs);
-  auto collected =
-      testing::collect_events(std::vector<BufferInput>{{"input.jsonl", text}}, false);
+  auto collected = testing::collect_events(std::vector<BufferInput>{{"input.jsonl", text}}, false);
   std::vector<std::shared_ptr<const ProcessEvent>> events;
   for (const Event& e : collected.events) {
     if (const auto* p = std::get_if<ProcessEvent>(&e)) {
@@ -178,10 +178,10 @@ TEST(SigmaCorrelation, a_match_exactly_at_the_timespan_counts_and_one_tick_later
 
 TEST(SigmaCorrelation, groups_are_separate_per_group_by_values) {
   const Outcome r = run(kEventCount, {{0, "whoami.exe", "CORP\\alice"},
-                                  {10, "whoami.exe", "CORP\\bob"},
-                                  {20, "whoami.exe", "CORP\\alice"},
-                                  {30, "whoami.exe", "CORP\\bob", "WS02"},
-                                  {40, "whoami.exe", "CORP\\alice"}});
+                                      {10, "whoami.exe", "CORP\\bob"},
+                                      {20, "whoami.exe", "CORP\\alice"},
+                                      {30, "whoami.exe", "CORP\\bob", "WS02"},
+                                      {40, "whoami.exe", "CORP\\alice"}});
   const auto c = r.correlations();
   ASSERT_EQ(c.size(), 1U);
   EXPECT_EQ(c[0]->fields[1].value, "CORP\\alice");
@@ -196,8 +196,8 @@ TEST(SigmaCorrelation, an_out_of_order_match_inside_the_window_is_counted) {
   // Delivered 0 s, 240 s, then the 120 s one (late, but inside the window of 240 s).
   const Outcome r = run(kEventCount, {{0}, {120}, {240}}, {0, 2, 1});
   ASSERT_EQ(r.correlations().size(), 1U);
-  EXPECT_EQ(r.correlations()[0]->correlation->first, r.correlations()[0]->correlation->last -
-                                                         240ULL * 10'000'000);
+  EXPECT_EQ(r.correlations()[0]->correlation->first,
+            r.correlations()[0]->correlation->last - 240ULL * 10'000'000);
   EXPECT_EQ(r.counter("sigma.correlation_dropped_late"), 0U);
 }
 
@@ -220,9 +220,11 @@ TEST(SigmaCorrelation, the_group_cap_drops_new_groups_and_counts_them) {
   DetectorOptions o;
   o.correlation_caps.groups = 2;
   const Outcome r = run(kEventCount,
-                    {{0, "whoami.exe", "CORP\\a"}, {1, "whoami.exe", "CORP\\b"},
-                     {2, "whoami.exe", "CORP\\c"}, {3, "whoami.exe", "CORP\\a"}},
-                    {}, o);
+                        {{0, "whoami.exe", "CORP\\a"},
+                         {1, "whoami.exe", "CORP\\b"},
+                         {2, "whoami.exe", "CORP\\c"},
+                         {3, "whoami.exe", "CORP\\a"}},
+                        {}, o);
   EXPECT_EQ(r.counter("sigma.correlation_dropped_groups"), 1U);
   EXPECT_EQ(r.counter("sigma.correlation_groups_live"), 2U);
 }
@@ -250,8 +252,8 @@ correlation:
                   .correlations()
                   .empty());
   const Outcome r = run(rule, {{0, "whoami.exe", "u", "WS01", "whoami"},
-                           {1, "whoami.exe", "u", "WS01", "whoami /all"},
-                           {2, "whoami.exe", "u", "WS01", "whoami /priv"}});
+                               {1, "whoami.exe", "u", "WS01", "whoami /all"},
+                               {2, "whoami.exe", "u", "WS01", "whoami /priv"}});
   ASSERT_EQ(r.correlations().size(), 1U);
   EXPECT_EQ(r.correlations()[0]->correlation->value, 3);
 }
@@ -269,8 +271,9 @@ TEST(SigmaCorrelation, temporal_needs_every_rule_in_any_order) {
                 .correlations()
                 .size(),
             1U);
-  EXPECT_TRUE(
-      run(kTemporal, {{0, "net.exe"}, {10, "whoami.exe"}, {20, "whoami.exe"}}).correlations().empty());
+  EXPECT_TRUE(run(kTemporal, {{0, "net.exe"}, {10, "whoami.exe"}, {20, "whoami.exe"}})
+                  .correlations()
+                  .empty());
 }
 
 TEST(SigmaCorrelation, temporal_ordered_needs_the_rules_order) {
@@ -285,9 +288,8 @@ correlation:
                 .correlations()
                 .size(),
             1U);
-  EXPECT_TRUE(run(rule, {{0, "net.exe"}, {10, "ipconfig.exe"}, {20, "whoami.exe"}})
-                  .correlations()
-                  .empty());
+  EXPECT_TRUE(
+      run(rule, {{0, "net.exe"}, {10, "ipconfig.exe"}, {20, "whoami.exe"}}).correlations().empty());
 }
 
 TEST(SigmaCorrelation, value_sum_and_value_avg_read_a_number_field) {
@@ -300,8 +302,8 @@ correlation:
     condition: {field: Bytes, gt: 1000}
 )";
   const Outcome r = run(sum, {{0, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"600")"},
-                          {1, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"x")"},
-                          {2, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"500")"}});
+                              {1, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"x")"},
+                              {2, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"500")"}});
   ASSERT_EQ(r.correlations().size(), 1U);
   EXPECT_EQ(r.correlations()[0]->correlation->value, 1100);
   EXPECT_EQ(r.counter("sigma.correlation_no_number"), 1U);
@@ -313,11 +315,10 @@ correlation:
     timespan: 1h
     condition: {field: Bytes, gte: 400, lt: 500}
 )";
-  EXPECT_TRUE(run(avg, {{0, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"600")"}})
-                  .correlations()
-                  .empty());
+  EXPECT_TRUE(
+      run(avg, {{0, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"600")"}}).correlations().empty());
   const Outcome a = run(avg, {{0, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"600")"},
-                          {1, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"300")"}});
+                              {1, "whoami.exe", "u", "WS01", "", R"(,"Bytes":"300")"}});
   ASSERT_EQ(a.correlations().size(), 1U);
   EXPECT_EQ(a.correlations()[0]->correlation->value, 450);
 }
@@ -351,8 +352,9 @@ correlation:
             recon_a: User
             recon_b: ParentUser
 )";
-  const Outcome r = run(rule, {{0, "whoami.exe", "CORP\\eve"},
-                           {10, "ipconfig.exe", "SYSTEM", "WS01", "", R"(,"ParentUser":"CORP\\eve")"}});
+  const Outcome r =
+      run(rule, {{0, "whoami.exe", "CORP\\eve"},
+                 {10, "ipconfig.exe", "SYSTEM", "WS01", "", R"(,"ParentUser":"CORP\\eve")"}});
   ASSERT_EQ(r.correlations().size(), 1U);
   EXPECT_EQ(r.correlations()[0]->fields[0].name, "actor");
   EXPECT_EQ(r.correlations()[0]->fields[0].value, "CORP\\eve");
@@ -503,13 +505,13 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 /// Base rules for the identifiers the specification's examples name.
-const std::string kSpecBase =
-    base_rule("5638f7c0-ac70-491d-8465-2a65075e0d86", "whoami.exe") +
-    base_rule("a1\nname: recon_cmd_a", "whoami.exe") +
-    base_rule("b1\nname: recon_cmd_b", "ipconfig.exe") +
-    base_rule("c1\nname: recon_cmd_c", "net.exe") + base_rule("r1\nname: rule_a_id", "whoami.exe") +
-    base_rule("p1\nname: process_creation", ".exe") +
-    base_rule("w1\nname: website_access", "whoami.exe");
+const std::string kSpecBase = base_rule("5638f7c0-ac70-491d-8465-2a65075e0d86", "whoami.exe") +
+                              base_rule("a1\nname: recon_cmd_a", "whoami.exe") +
+                              base_rule("b1\nname: recon_cmd_b", "ipconfig.exe") +
+                              base_rule("c1\nname: recon_cmd_c", "net.exe") +
+                              base_rule("r1\nname: rule_a_id", "whoami.exe") +
+                              base_rule("p1\nname: process_creation", ".exe") +
+                              base_rule("w1\nname: website_access", "whoami.exe");
 
 TEST(SigmaCorrelationReference, every_specification_example_loads) {
   const auto dir = reference("spec-examples");
@@ -544,21 +546,22 @@ TEST(SigmaCorrelationReference, the_specification_examples_fire_on_crafted_execu
   EXPECT_EQ(run(example("event_count.yml"), hundred, {}, {}, 0, kSpecBase).correlations().size(),
             1U);
   hundred.pop_back();
-  EXPECT_TRUE(run(example("event_count.yml"), hundred, {}, {}, 0, kSpecBase).correlations().empty());
+  EXPECT_TRUE(
+      run(example("event_count.yml"), hundred, {}, {}, 0, kSpecBase).correlations().empty());
   std::vector<Exec> users;
   for (int i = 0; i < 100; ++i) {
     users.push_back({i, "whoami.exe", "CORP\\u" + std::to_string(i), "WS01", "",
                      R"(,"WorkstationName":"KALI")"});
   }
-  EXPECT_EQ(run(example("value_count.yml"), users, {}, {}, 0, kSpecBase).correlations().size(),
-            1U);
+  EXPECT_EQ(run(example("value_count.yml"), users, {}, {}, 0, kSpecBase).correlations().size(), 1U);
   const std::string sent = R"(,"SourceIP":"10.0.0.5","bytes_sent":"600000","BytesOut":"600")";
-  EXPECT_EQ(run(example("value_sum.yml"), {{0, "whoami.exe", "u", "WS01", "", sent},
-                                           {9, "whoami.exe", "u", "WS01", "", sent}},
-                {}, {}, 0, kSpecBase)
-                .correlations()
-                .size(),
-            1U);
+  EXPECT_EQ(
+      run(example("value_sum.yml"),
+          {{0, "whoami.exe", "u", "WS01", "", sent}, {9, "whoami.exe", "u", "WS01", "", sent}}, {},
+          {}, 0, kSpecBase)
+          .correlations()
+          .size(),
+      1U);
   EXPECT_EQ(run(example("value_avg.yml"), {{0, "whoami.exe", "u", "WS01", "", sent}}, {}, {}, 0,
                 kSpecBase)
                 .correlations()
