@@ -149,8 +149,8 @@ void register_rules(CLI::App& app) {
   auto args = std::make_shared<RulesCheckArgs>();
   auto* check = rules->add_subcommand(
       "check",
-      "Load Sigma rules and list every one that cannot be loaded, with its file, line and "
-      "reason (exit 0 when all load, 1 otherwise).");
+      "Load Sigma rules (correlation rules included) and list every one that cannot be "
+      "loaded, with its file, line and reason (exit 0 when all load, 1 otherwise).");
   check->footer(
       "Examples:\n"
       "  cmdsentry rules check my-sigma-rules/\n"
@@ -170,7 +170,9 @@ void register_rules(CLI::App& app) {
   auto* exp = rules->add_subcommand(
       "export",
       "Write the knowledge base as Sigma rules (process_creation), one .yml file per entry, "
-      "for SIEMs that run Sigma. Example: cmdsentry rules export -o sigma-rules/");
+      "plus correlation rules for the study's recon -> discovery -> spread chain and recon "
+      "bursts (docs/sigma.md), for SIEMs that run Sigma. Example: cmdsentry rules export -o "
+      "sigma-rules/");
   exp->add_option("--format", ex->format, "sigma (the only format)")
       ->check(CLI::IsMember({"sigma"}));
   exp->add_option("-o,--output", ex->out,

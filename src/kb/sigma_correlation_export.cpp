@@ -41,8 +41,8 @@ SigmaExport::Rule emit(const Spec& s, const std::string& date) {
   y << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq;
   for (const std::string& r : s.rules) y << r;
   y << YAML::EndSeq;
-  y << YAML::Key << "group-by" << YAML::Value << YAML::BeginSeq << "Computer" << "User"
-    << YAML::EndSeq;
+  y << YAML::Key << "group-by" << YAML::Value << YAML::BeginSeq << "Computer"
+    << "User" << YAML::EndSeq;
   y << YAML::Key << "timespan" << YAML::Value << s.timespan;
   if (s.gte > 0) {
     y << YAML::Key << "condition" << YAML::Value << YAML::BeginMap << YAML::Key << "gte"
@@ -79,10 +79,10 @@ void append_correlations(const KnowledgeBase& kb, const std::string& date, Sigma
     if (e->phase == "spread") spread.push_back(r.id);
   }
   std::vector<std::string> phases;
-  for (const auto& [phase, ids] : {std::pair<const char*, const std::vector<std::string>&>{
-                                       "recon", recon},
-                                   {"discovery", discovery},
-                                   {"spread", spread}}) {
+  for (const auto& [phase, ids] :
+       {std::pair<const char*, const std::vector<std::string>&>{"recon", recon},
+        {"discovery", discovery},
+        {"spread", spread}}) {
     if (ids.empty()) continue;
     Spec s;
     s.name = std::string("cmdsentry_phase_") + phase;
@@ -128,7 +128,6 @@ void append_correlations(const KnowledgeBase& kb, const std::string& date, Sigma
     burst.level = "high";
     out.correlations.push_back(emit(burst, date));
   }
-
 }
 
 }  // namespace cmdsentry::kb
