@@ -475,6 +475,23 @@ void store(LoadResult& out, const std::string& file, std::uint64_t line,
 void finish_load(LoadResult& out) {
   warn_duplicate_ids(out);
   (void)link_correlations(out.rules, out.correlations, out.diagnostics, out.failed);
+  // A count past the per-group entry cap can never be reached: say so, and let it load.
+  for (const CorrelationRule& c : out.correlations) {
+    const CorrelationCondition& k = c.condition;
+    const double need = k.gt ? *k.gt + 1 : k.gte ? *k.gte : k.eq ? *k.eq : 0;
+    if (c.type != CorrelationType::kEventCount ||
+        need <= static_cast<double>(limits::kMaxCorrelationEntries)) {
+      continue;
+    }
+    Diagnostic d;
+    d.severity = DiagnosticSeverity::kWarning;
+    d.code = "sigma-limit";
+    d.where.file = c.meta.file;
+    d.where.line = c.meta.line;
+    d.message = "correlation '" + c.meta.title + "' needs more matches than a group holds (" +
+                std::to_string(limits::kMaxCorrelationEntries) + "): it cannot fire";
+    out.diagnostics.push_back(std::move(d));
+  }
 }
 
 bool rule_file(const std::filesystem::path& p) {

@@ -478,6 +478,20 @@ correlation: {type: event_count, rules: [loop_a], group-by: [Computer], timespan
   EXPECT_EQ(r.failed, 2U);
 }
 
+TEST(SigmaCorrelationLoad, a_count_past_the_entry_cap_is_a_warning) {
+  const LoadResult r = load_text(kBase + R"(title: Huge
+correlation: {type: event_count, rules: [recon_a], group-by: [Computer], timespan: 1d,
+              condition: {gte: 5000}}
+)",
+                                 "huge.yml");
+  EXPECT_EQ(r.failed, 0U);
+  ASSERT_EQ(r.correlations.size(), 1U);
+  ASSERT_EQ(r.diagnostics.size(), 1U);
+  EXPECT_EQ(r.diagnostics[0].severity, DiagnosticSeverity::kWarning);
+  EXPECT_EQ(r.diagnostics[0].code, "sigma-limit");
+  EXPECT_EQ(r.diagnostics[0].where.line, 20U);
+}
+
 TEST(SigmaCorrelationLoad, timespans) {
   EXPECT_EQ(parse_timespan("90s"), 90ULL * 10'000'000);
   EXPECT_EQ(parse_timespan("5m"), 300ULL * 10'000'000);
