@@ -61,6 +61,28 @@ struct KbMatch {
   bool renamed = false;
 };
 
+/// A base match a correlation counted (engine correlation): where its execution was logged.
+struct CorrelatedRecord {
+  std::string source;        ///< file the execution's first record came from
+  std::uint64_t record = 0;  ///< its EventRecordID (else line), 0 when unknown
+  std::uint64_t time = 0;    ///< FILETIME ticks
+};
+
+/// What a Sigma correlation rule saw when it fired (engine correlation only).
+struct CorrelationInfo {
+  std::string type;  ///< "event_count", "value_count", "temporal", "temporal_ordered", "value_*"
+  double value = 0;  ///< the count, distinct values, rules seen, sum, average or percentage
+  std::uint64_t events = 0;    ///< base matches in the window
+  std::uint64_t first = 0;     ///< time of the window's first base match (FILETIME ticks)
+  std::uint64_t last = 0;      ///< time of its last one
+  std::uint64_t timespan = 0;  ///< the rule's timespan (FILETIME ticks)
+  std::vector<CorrelatedRecord> records;  ///< the base matches, at most limits' cap (first ones)
+};
+
+/// Match::command of a match that is a finding of its own on the execution (a correlation:
+/// its headline is the correlation rule, beside the finding of the knowledge base).
+inline constexpr int kOwnFinding = -2;
+
 /// One rule of one detector that matched.
 struct Match {
   MatchEngine engine = MatchEngine::kKb;
@@ -74,8 +96,11 @@ struct Match {
   std::vector<MatchedField> fields;     ///< what the rule looked at
   std::vector<std::string> tags;        ///< the rule's tags as written (Sigma: attack.t1059...)
   std::optional<KbMatch> kb;            ///< set for engine kb
+  /// Set for engine correlation; `fields` then holds the group-by values.
+  std::optional<CorrelationInfo> correlation;
   /// Which of the AnalyzedEvent's executed commands the match is about; -1 for the event as a
-  /// whole (a Sigma rule over the record's fields). Set by the detector.
+  /// whole (a Sigma rule over the record's fields); kOwnFinding for a finding of its own. Set by
+  /// the detector.
   int command = -1;
 };
 

@@ -1,7 +1,8 @@
 // `cmdsentry rules check PATH...`: loads Sigma rules (files, or directories walked for *.yml and
 // *.yaml) and lists every rule that cannot be loaded with its file, line and reason. Text on
 // stdout (one diagnostic a line, then the counts) or one JSON object (--format json):
-// {"loaded":N,"failed":M,"diagnostics":[...]}. Exit 0 when every rule loads, 1 otherwise.
+// {"loaded":N,"failed":M,"files":F,"correlations":C,"diagnostics":[...]} (N counts the
+// correlation rules too). Exit 0 when every rule loads, 1 otherwise.
 // `cmdsentry rules export --format sigma -o DIR`: the knowledge base as Sigma rules, one file
 // each (kb/sigma_export.h).
 #include <chrono>
@@ -40,8 +41,9 @@ int run_rules_check(const RulesCheckArgs& a) {
   const sigma::LoadResult r = sigma::load_paths(paths, options);
   std::string out;
   if (a.format == "json") {
-    out = fmt::format(R"({{"loaded":{},"failed":{},"files":{},"diagnostics":[)", r.rules.size(),
-                      r.failed, r.files);
+    out = fmt::format(R"({{"loaded":{},"failed":{},"files":{},"correlations":{},"diagnostics":[)",
+                      r.rules.size() + r.correlations.size(), r.failed, r.files,
+                      r.correlations.size());
     for (std::size_t i = 0; i < r.diagnostics.size(); ++i) {
       if (i > 0) out += ',';
       out += render_json(r.diagnostics[i]);
@@ -49,8 +51,12 @@ int run_rules_check(const RulesCheckArgs& a) {
     out += "]}\n";
   } else {
     for (const Diagnostic& d : r.diagnostics) out += render_text(d) + "\n";
-    out += fmt::format("cmdsentry: rules check: {} rule(s) loaded from {} file(s), {} failed\n",
-                       r.rules.size(), r.files, r.failed);
+    out += fmt::format("cmdsentry: rules check: {} rule(s) loaded from {} file(s), {} failed",
+                       r.rules.size() + r.correlations.size(), r.files, r.failed);
+    if (!r.correlations.empty()) {
+      out += fmt::format(" ({} of them correlation rules)", r.correlations.size());
+    }
+    out += '\n';
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return r.ok() ? kExitOk : kExitInputProblems;
@@ -90,7 +96,9 @@ int run_rules_export(const RulesExportArgs& a) {
     return kExitUsage;
   }
   const kb::LoadedKnowledgeBase loaded = kb::load_knowledge_base();
-  const kb::SigmaExport exported = kb::export_sigma(loaded.kb, date);
+  kb::SigmaExport exported = kb::export_sigma(loaded.kb, date);
+  const std::size_t detection_rules = exported.rules.size();
+  for (kb::SigmaExport::Rule& r : exported.correlations) exported.rules.push_back(std::move(r));
   if (a.out == "-") {
     std::string all;
     for (std::size_t i = 0; i < exported.rules.size(); ++i) {
@@ -124,11 +132,12 @@ int run_rules_export(const RulesExportArgs& a) {
       }
     }
   }
-  note(
-      fmt::format("cmdsentry: rules export: {} Sigma rule(s) from the knowledge base{}; {} entr{} "
-                  "not exported (cmd.exe builtins start no process)",
-                  exported.rules.size(), a.out == "-" ? "" : " in " + a.out,
-                  exported.skipped.size(), exported.skipped.size() == 1 ? "y" : "ies"));
+  note(fmt::format(
+      "cmdsentry: rules export: {} Sigma rule(s) from the knowledge base and {} "
+      "correlation rule(s){}; {} entr{} not exported (cmd.exe builtins start no "
+      "process)",
+      detection_rules, exported.rules.size() - detection_rules, a.out == "-" ? "" : " in " + a.out,
+      exported.skipped.size(), exported.skipped.size() == 1 ? "y" : "ies"));
   return kExitOk;
 }
 
@@ -140,8 +149,8 @@ void register_rules(CLI::App& app) {
   auto args = std::make_shared<RulesCheckArgs>();
   auto* check = rules->add_subcommand(
       "check",
-      "Load Sigma rules and list every one that cannot be loaded, with its file, line and "
-      "reason (exit 0 when all load, 1 otherwise).");
+      "Load Sigma rules (correlation rules included) and list every one that cannot be "
+      "loaded, with its file, line and reason (exit 0 when all load, 1 otherwise).");
   check->footer(
       "Examples:\n"
       "  cmdsentry rules check my-sigma-rules/\n"
@@ -161,7 +170,9 @@ void register_rules(CLI::App& app) {
   auto* exp = rules->add_subcommand(
       "export",
       "Write the knowledge base as Sigma rules (process_creation), one .yml file per entry, "
-      "for SIEMs that run Sigma. Example: cmdsentry rules export -o sigma-rules/");
+      "plus correlation rules for the study's recon -> discovery -> spread chain and recon "
+      "bursts (docs/sigma.md), for SIEMs that run Sigma. Example: cmdsentry rules export -o "
+      "sigma-rules/");
   exp->add_option("--format", ex->format, "sigma (the only format)")
       ->check(CLI::IsMember({"sigma"}));
   exp->add_option("-o,--output", ex->out,

@@ -150,7 +150,8 @@ bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
   }
   o.statuses = a.sigma_status;
   const std::size_t read = loaded.rules.size();
-  auto d = sigma::SigmaDetector::create(std::move(loaded.rules), o);
+  const std::size_t correlations = loaded.correlations.size();
+  auto d = sigma::SigmaDetector::create(std::move(loaded.rules), o, std::move(loaded.correlations));
   if (!d) {
     error("compiling the Sigma rules failed: " + d.error().message);
     return false;
@@ -163,8 +164,10 @@ bool load_sigma(const ScanArgs& a, std::unique_ptr<sigma::SigmaDetector>& out) {
   if (!a.quiet) {
     note(
         fmt::format("cmdsentry: sigma: {} rule(s) from {} file(s): {} run, {} left out by "
-                    "--min-level/--sigma-status, {} for log sources cmdsentry does not read",
-                    read, loaded.files, out->active(), out->filtered(), out->inactive()));
+                    "--min-level/--sigma-status, {} for log sources cmdsentry does not read; "
+                    "{} correlation rule(s), {} run",
+                    read, loaded.files, out->active(), out->filtered(), out->inactive(),
+                    correlations, out->correlations()));
   }
   return true;
 }

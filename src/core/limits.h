@@ -96,4 +96,23 @@ inline constexpr std::size_t kMaxSigmaValues = 16384;
 /// Bytes of one value or regular expression.
 inline constexpr std::size_t kMaxSigmaValueBytes = 16u << 10;
 
+// Sigma correlation rules (src/sigma/correlation.*): state per group-by value tuple, held for the
+// rule's timespan of event time. Group-by values come from logs (attacker-controlled: a user name
+// per logon attempt makes a group each), so groups and the entries of a group are capped; what a
+// cap turns away is counted (`sigma.correlation_dropped_*` counters at the end of the run).
+
+/// Groups one correlation rule holds at once (one per host+user of an organisation of 10,000
+/// hosts with a few users each); a new group past it is dropped once expired groups are gone.
+inline constexpr std::size_t kMaxCorrelationGroups = 65536;
+/// Base matches one group holds within its timespan: past it the oldest go, so a count saturates
+/// there (event_count thresholds above it cannot be met; `rules check` says so).
+inline constexpr std::size_t kMaxCorrelationEntries = 4096;
+/// Base-match records a correlation match lists (the first ones of its window).
+inline constexpr std::size_t kMaxCorrelationRecords = 32;
+/// Rules one correlation refers to, and correlation chain depth (a correlation of a correlation).
+inline constexpr std::size_t kMaxCorrelationRules = 64;
+inline constexpr std::size_t kMaxCorrelationDepth = 8;
+/// Longest timespan accepted (30 days): the state a group keeps grows with it.
+inline constexpr std::uint64_t kMaxCorrelationTimespanSeconds = 30ull * 24 * 3600;
+
 }  // namespace cmdsentry::limits

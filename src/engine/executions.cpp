@@ -640,7 +640,7 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches,
   }
   if (own >= 0) {
     for (Match& m : matches) {
-      if (m.command < 0) m.command = own;
+      if (m.command == -1) m.command = own;
     }
   }
   std::stable_sort(matches.begin(), matches.end(),

@@ -197,6 +197,7 @@ SigmaExport export_sigma(const KnowledgeBase& kb, const std::string& date) {
     rule.yaml = std::string(y.c_str()) + "\n";
     out.rules.push_back(std::move(rule));
   }
+  append_correlations(kb, date, out);
   return out;
 }
 

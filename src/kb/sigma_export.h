@@ -17,6 +17,14 @@
 /// an exported rule is looser: it can match where the entry does not (a word elsewhere in the
 /// line), and it misses obfuscated forms the analyser undoes (`n^e^t`, `"ne"t`). cmd.exe
 /// builtins (dir, ver, set...) start no process of their own and are not exported.
+///
+/// Correlation rules over those (kb/sigma_correlation_export.cpp), per host (Computer) and User:
+///   cmdsentry_phase_recon|discovery|spread  event_count >= 1 of the phase's rules, 8h (steps;
+///                                           generate: true keeps their rules reported)
+///   cmdsentry_study_chain                   temporal_ordered of the three steps within 8h (the
+///                                           longest incident cluster), level high
+///   cmdsentry_recon_burst                   temporal: >= 5 distinct recon/discovery rules
+///                                           within 10m (the incidents' burst), level high
 
 #include <string>
 #include <vector>
@@ -32,11 +40,15 @@ struct SigmaExport {
     std::string file;   ///< suggested file name ("cmdsentry_net_view.yml")
     std::string yaml;
   };
-  std::vector<Rule> rules;
+  std::vector<Rule> rules;           ///< detection rules, one per entry
+  std::vector<Rule> correlations;    ///< the phase chain and the burst (entry: the rule's name)
   std::vector<std::string> skipped;  ///< entries not exported (cmd builtins), with the reason
 };
 
 /// `date`: the rules' date, YYYY-MM-DD.
 [[nodiscard]] SigmaExport export_sigma(const KnowledgeBase& kb, const std::string& date);
+
+/// Fills `out.correlations` from `out.rules` (export_sigma calls it).
+void append_correlations(const KnowledgeBase& kb, const std::string& date, SigmaExport& out);
 
 }  // namespace cmdsentry::kb

@@ -1,6 +1,9 @@
 #include "report/jsonl_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cmath>
 #include <string_view>
 
 #include "events/event_json.h"
@@ -47,11 +50,55 @@ class Obj {
     out_ += "\":";
   }
   void close() { out_ += '}'; }
+  [[nodiscard]] std::string& buffer() { return out_; }
 
  private:
   std::string& out_;
   bool first_ = true;
 };
+
+/// `"key":[{"field":..,"value":..}, ...]`.
+void field_list(Obj& a, std::string_view key, const std::vector<MatchedField>& fields) {
+  std::string& out = a.buffer();
+  a.key(key);
+  out += '[';
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ',';
+    Obj fo(out);
+    fo.str("field", fields[i].name);
+    fo.str("value", fields[i].value);
+    fo.close();
+  }
+  out += ']';
+}
+
+/// A Sigma correlation's match: its group-by values, the value that met the condition, the
+/// window and the base matches' records.
+void write_correlation(Obj& a, const Match& m) {
+  const CorrelationInfo& c = *m.correlation;
+  std::string& out = a.buffer();
+  a.str("rule_title", m.title);
+  a.list("tags", m.tags);
+  a.str("correlation_type", c.type);
+  field_list(a, "group", m.fields);
+  a.key("value");
+  out += fmt::format("{}", std::isfinite(c.value) ? c.value : 0.0);
+  a.num("events", c.events);
+  a.str("first", iso_time(c.first));
+  a.str("last", iso_time(c.last));
+  a.num("timespan_seconds", c.timespan / 10'000'000);
+  a.key("records");
+  out += '[';
+  for (std::size_t i = 0; i < c.records.size(); ++i) {
+    if (i > 0) out += ',';
+    Obj r(out);
+    r.str("source", c.records[i].source);
+    r.num("record", c.records[i].record);
+    r.str("time", iso_time(c.records[i].time));
+    r.close();
+  }
+  out += ']';
+}
 
 /// Timesketch's three required fields, first in each record of the timesketch profile.
 void timesketch_fields(Obj& o, std::string_view message, std::uint64_t time,
@@ -207,17 +254,9 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
         // The Sigma names of the same facts, and why the rule matched.
         a.str("rule_title", m.title);
         a.list("tags", m.tags);
-        a.key("matched");
-        out += '[';
-        for (std::size_t i = 0; i < m.fields.size(); ++i) {
-          if (i > 0) out += ',';
-          Obj fo(out);
-          fo.str("field", m.fields[i].name);
-          fo.str("value", m.fields[i].value);
-          fo.close();
-        }
-        out += ']';
+        field_list(a, "matched", m.fields);
       }
+      if (m.correlation) write_correlation(a, m);
       a.close();
     }
     out += ']';

@@ -1,5 +1,7 @@
 #include "report/table_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "report/fields.h"
@@ -148,6 +150,16 @@ void TableWriter::write(const Finding& f) {
   const Level level = headline_level(f);
   row(time, short_host(e.host()), user_of(e), f.phase(), f.tactic(), f.rule(),
       kb::to_string(f.noise()), std::to_string(f.obfuscation_score), args, to_string(level));
+  if (const Match* m = f.first(MatchEngine::kCorrelation); m != nullptr && m->correlation) {
+    // A Sigma correlation: what met its condition, over which window and group.
+    const CorrelationInfo& c = *m->correlation;
+    std::string line = fmt::format("    correlation \"{}\": {} = {:g} over {} match(es), {} .. {}",
+                                   m->title, c.type, c.value, c.events,
+                                   display_time(c.first, time_), display_time(c.last, time_));
+    for (const MatchedField& g : m->fields) line += ", " + g.name + "=" + g.value;
+    buf_ += terminal_text(line);
+    buf_ += '\n';
+  }
   ++rows_;
   if (buf_.size() >= kFlushBytes) {
     out_(buf_);

@@ -123,6 +123,7 @@ struct Expr {
 struct Rule {
   // --- identity and reporting ---
   std::string id;
+  std::string name;  ///< Sigma `name`: how correlation rules may refer to it (empty: none)
   std::string title;
   std::string status;
   Level level = Level::kMedium;

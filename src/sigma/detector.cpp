@@ -1,6 +1,7 @@
 #include "sigma/detector.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/ascii.h"
 #include "sigma/fields.h"
@@ -34,25 +35,88 @@ Match to_match(const rules::Rule& rule, std::vector<MatchedField> fields) {
   return m;
 }
 
-Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(std::vector<rules::Rule> rules,
-                                                             const DetectorOptions& options) {
+Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(
+    std::vector<rules::Rule> rules, const DetectorOptions& options,
+    std::vector<CorrelationRule> correlations) {
+  // Correlations: those the filters accept, and every correlation they chain to.
+  std::vector<Diagnostic> ignored;
+  std::size_t unlinked = 0;
+  auto refs = link_correlations(rules, correlations, ignored, unlinked);
+  const std::size_t nc = correlations.size();
+  std::vector<bool> keep(nc, false);
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (accepted(correlations[i].meta, options)) {
+      keep[i] = true;
+      todo.push_back(i);
+    }
+  }
+  std::vector<bool> base_used(rules.size(), false);
+  std::vector<bool> base_gen(rules.size(), false);
+  std::vector<bool> corr_used(nc, false);
+  std::vector<bool> corr_gen(nc, false);
+  while (!todo.empty()) {
+    const std::size_t i = todo.back();
+    todo.pop_back();
+    for (const CorrelationRef& r : refs[i]) {
+      auto& used = r.correlation ? corr_used : base_used;
+      auto& gen = r.correlation ? corr_gen : base_gen;
+      used[r.index] = true;
+      if (correlations[i].generate) gen[r.index] = true;
+      if (r.correlation && !keep[r.index]) {
+        keep[r.index] = true;
+        todo.push_back(r.index);
+      }
+    }
+  }
   std::vector<rules::Rule> run;
+  std::vector<bool> report;
+  std::vector<std::size_t> new_index(rules.size(), SIZE_MAX);
   std::size_t inactive = 0;
   std::size_t filtered = 0;
-  for (rules::Rule& r : rules) {
-    if (!accepted(r, options)) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    rules::Rule& r = rules[i];
+    const bool ok = accepted(r, options);
+    if (!ok && !base_used[i]) {
       ++filtered;
     } else if (!reachable(r.route)) {
       ++inactive;
     } else {
+      new_index[i] = run.size();
+      report.push_back(ok && (!base_used[i] || base_gen[i]));
       run.push_back(std::move(r));
     }
+  }
+  std::vector<CorrelationRule> kept;
+  std::vector<std::vector<CorrelationRef>> kept_refs;
+  std::vector<std::size_t> corr_index(nc, SIZE_MAX);
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (!keep[i]) continue;
+    corr_index[i] = kept.size();
+    kept.emplace_back();
+    kept_refs.emplace_back();
+  }
+  for (std::size_t i = 0; i < nc; ++i) {
+    if (!keep[i]) continue;
+    CorrelationRule& c = correlations[i];
+    c.report = accepted(c.meta, options) && (!corr_used[i] || corr_gen[i]);
+    std::vector<CorrelationRef> mapped;
+    for (const CorrelationRef& r : refs[i]) {
+      mapped.push_back({r.correlation, r.correlation ? corr_index[r.index] : new_index[r.index]});
+    }
+    kept[corr_index[i]] = std::move(c);
+    kept_refs[corr_index[i]] = std::move(mapped);
   }
   auto set = rules::RuleSet::build(std::move(run));
   if (!set) return tl::unexpected(set.error());
   std::unique_ptr<SigmaDetector> d(new SigmaDetector(std::move(*set)));
   d->inactive_ = inactive;
   d->filtered_ = filtered;
+  d->report_ = std::move(report);
+  if (!kept.empty()) {
+    d->correlation_ = std::make_unique<CorrelationEngine>(
+        std::move(kept), std::move(kept_refs), d->set_->rules(), options.correlation_caps);
+  }
   return d;
 }
 
@@ -64,7 +128,14 @@ void SigmaDetector::report(const rules::RuleHit& hit, std::vector<Match>& out) {
   if (std::find(reported_.begin(), reported_.end(), hit.rule) != reported_.end()) return;
   reported_.push_back(hit.rule);
   ++matched_;
+  const auto index = static_cast<std::size_t>(hit.rule - set_->rules().data());
+  if (correlation_) correlation_->hit(index);
+  if (index < report_.size() && !report_[index]) return;
   out.push_back(to_match(*hit.rule, hit.fields));
+}
+
+void SigmaDetector::on_time(std::uint64_t time) {
+  if (correlation_) correlation_->on_time(time);
 }
 
 void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
@@ -81,7 +152,9 @@ void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>&
     if (b == nullptr) continue;
     matcher_.match(*b, RawRecord(*raw), raw->event_id, hits_);
   }
+  if (correlation_) correlation_->begin();
   for (const rules::RuleHit& h : hits_) report(h, out);
+  if (correlation_) correlation_->finish(e, out);
 }
 
 void SigmaDetector::counters(std::vector<Counter>& out) const {
@@ -91,6 +164,19 @@ void SigmaDetector::counters(std::vector<Counter>& out) const {
   out.emplace_back("sigma.matched", matched_);
   out.emplace_back("sigma.evaluated", matcher_.evaluated);
   out.emplace_back("sigma.skipped_by_prefilter", matcher_.skipped);
+  if (!correlation_) return;
+  const CorrelationEngine::Stats st = correlation_->stats();
+  const std::pair<const char*, std::uint64_t> rows[] = {
+      {"sigma.correlations", correlation_->size()},
+      {"sigma.correlation_fired", st.fired},
+      {"sigma.correlation_entries", st.entries},
+      {"sigma.correlation_groups_live", st.groups},
+      {"sigma.correlation_dropped_late", st.dropped_late},
+      {"sigma.correlation_dropped_entries", st.dropped_entries},
+      {"sigma.correlation_dropped_groups", st.dropped_groups},
+      {"sigma.correlation_no_group_value", st.no_group_value},
+      {"sigma.correlation_no_number", st.no_number}};
+  for (const auto& [name, value] : rows) out.emplace_back(name, value);
 }
 
 }  // namespace cmdsentry::sigma

@@ -10,6 +10,11 @@
 /// registry_*, ...) and other products are counted as inactive: the engine gives detectors
 /// findings only for executions.
 ///
+/// Correlation rules (sigma/correlation.h) run on the matches of the detection rules they name:
+/// those rules run even when --min-level or --sigma-status would leave them out, and their own
+/// matches are reported only when a correlation naming them says `generate: true` (or no
+/// correlation names them). Correlation matches are findings of their own (engine correlation).
+///
 /// The detector is not shared between threads: the engine calls it on its own thread, and it
 /// owns the one rules::Matcher it evaluates with.
 
@@ -19,6 +24,7 @@
 
 #include "cmdsentry/detector.h"
 #include "rules/ruleset.h"
+#include "sigma/correlation.h"
 
 namespace cmdsentry::sigma {
 
@@ -28,6 +34,7 @@ struct DetectorOptions {
   /// Accepted `status` values (lower case); a rule without a status is accepted. Default: all
   /// but deprecated and unsupported.
   std::vector<std::string> statuses{"stable", "test", "experimental"};
+  CorrelationEngine::Caps correlation_caps;  ///< state caps of correlation rules
 };
 
 /// Sigma rules over executions.
@@ -35,17 +42,22 @@ class SigmaDetector final : public Detector {
  public:
   /// Selects the rules `options` accepts and compiles them. Fails only when the prefilter cannot
   /// be built (out of memory).
+  /// Correlations refer to `rules` by id or name (as LoadResult holds them).
   [[nodiscard]] static Result<std::unique_ptr<SigmaDetector>> create(
-      std::vector<rules::Rule> rules, const DetectorOptions& options = {});
+      std::vector<rules::Rule> rules, const DetectorOptions& options = {},
+      std::vector<CorrelationRule> correlations = {});
 
   [[nodiscard]] std::string_view name() const override { return "sigma"; }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  void on_time(std::uint64_t time) override;
   void counters(std::vector<Counter>& out) const override;
 
   /// Rules that run (after the level and status filters, with a route events reach).
   [[nodiscard]] std::size_t active() const { return set_->rules().size(); }
   [[nodiscard]] std::size_t inactive() const { return inactive_; }
   [[nodiscard]] std::size_t filtered() const { return filtered_; }
+  /// Correlation rules that run (after the filters, with those they chain to).
+  [[nodiscard]] std::size_t correlations() const { return correlation_ ? correlation_->size() : 0; }
 
  private:
   explicit SigmaDetector(std::shared_ptr<const rules::RuleSet> set);
@@ -55,6 +67,8 @@ class SigmaDetector final : public Detector {
   rules::Matcher matcher_;
   std::vector<rules::RuleHit> hits_;
   std::vector<const rules::Rule*> reported_;
+  std::vector<bool> report_;  ///< per rule: its matches are reported (not only correlated)
+  std::unique_ptr<CorrelationEngine> correlation_;
   std::size_t inactive_ = 0;
   std::size_t filtered_ = 0;
   std::uint64_t matched_ = 0;

@@ -11,6 +11,7 @@
 #include "core/ascii.h"
 #include "core/limits.h"
 #include "rules/condition.h"
+#include "sigma/correlation.h"
 
 namespace cmdsentry::sigma {
 namespace {
@@ -185,12 +186,21 @@ class RuleReader {
  public:
   RuleReader(const LoadOptions& options, std::uint64_t base) : options_(options), base_(base) {}
 
+  /// A correlation document (the identity fields as a detection rule's).
+  tl::expected<CorrelationRule, Problem> read_correlation_rule(const YAML::Node& doc) {
+    rules::Rule meta;
+    auto ok = identity(doc, meta);
+    if (!ok) return tl::unexpected(ok.error());
+    auto c = read_correlation(doc, base_, std::move(meta));
+    if (!c) {
+      const Diagnostic& d = c.error();
+      return tl::unexpected(Problem{d.code, d.where.line, d.where.column, d.message});
+    }
+    return std::move(*c);
+  }
+
   Read<rules::Rule> read(const YAML::Node& doc) {
     if (!doc.IsMap()) return problem("sigma-invalid", doc, base_, "a rule must be a YAML map");
-    if (doc["correlation"]) {
-      return problem("sigma-unsupported", doc["correlation"], base_,
-                     "Sigma correlation rules are not supported");
-    }
     if (doc["filter"] && !doc["detection"]) {
       return problem("sigma-unsupported", doc["filter"], base_,
                      "Sigma filter (meta) rules are not supported");
@@ -200,6 +210,32 @@ class RuleReader {
                      "rule collections (action: global/reset/repeat) are not supported");
     }
     rules::Rule r;
+    auto ok_identity = identity(doc, r);
+    if (!ok_identity) return tl::unexpected(ok_identity.error());
+    const YAML::Node ls = doc["logsource"];
+    if (!ls || !ls.IsMap()) {
+      return problem("sigma-invalid", ls ? ls : doc, base_, "logsource must be a map");
+    }
+    std::array<std::string, 3> where;
+    const std::array<const char*, 3> keys{"product", "category", "service"};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      auto v = text(ls, keys[i], false);
+      if (!v) return tl::unexpected(v.error());
+      where[i] = to_lower(*v);
+    }
+    r.route = route_of(where[0], where[1], where[2]);
+    const YAML::Node det = doc["detection"];
+    if (!det || !det.IsMap()) {
+      return problem("sigma-invalid", det ? det : doc, base_, "detection must be a map");
+    }
+    auto ok = detections(det, r);
+    if (!ok) return tl::unexpected(ok.error());
+    return r;
+  }
+
+ private:
+  /// title, id, name, status, level, tags.
+  Read<void> identity(const YAML::Node& doc, rules::Rule& r) {
     r.line = base_ + static_cast<std::uint64_t>(std::max(0, doc.Mark().line));
     auto title = text(doc, "title", true);
     if (!title) return tl::unexpected(title.error());
@@ -226,28 +262,12 @@ class RuleReader {
       }
     }
     read_tags(r);
-    const YAML::Node ls = doc["logsource"];
-    if (!ls || !ls.IsMap()) {
-      return problem("sigma-invalid", ls ? ls : doc, base_, "logsource must be a map");
-    }
-    std::array<std::string, 3> where;
-    const std::array<const char*, 3> keys{"product", "category", "service"};
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      auto v = text(ls, keys[i], false);
-      if (!v) return tl::unexpected(v.error());
-      where[i] = to_lower(*v);
-    }
-    r.route = route_of(where[0], where[1], where[2]);
-    const YAML::Node det = doc["detection"];
-    if (!det || !det.IsMap()) {
-      return problem("sigma-invalid", det ? det : doc, base_, "detection must be a map");
-    }
-    auto ok = detections(det, r);
-    if (!ok) return tl::unexpected(ok.error());
-    return r;
+    auto name = text(doc, "name", false);
+    if (!name) return tl::unexpected(name.error());
+    r.name = *name;
+    return {};
   }
 
- private:
   /// A scalar field of a map ("" when absent and optional).
   Read<std::string> text(const YAML::Node& map, const char* key, bool required) {
     const YAML::Node n = map[key];
@@ -438,6 +458,42 @@ void warn_duplicate_ids(LoadResult& out) {
   }
 }
 
+/// A rule read into `into`, or its failure (at the document's line when the node has none).
+template <class T>
+void store(LoadResult& out, const std::string& file, std::uint64_t line,
+           tl::expected<T, Problem> read, std::vector<T>& into) {
+  if (read) {
+    into.push_back(std::move(*read));
+    return;
+  }
+  Problem p = read.error();
+  if (p.line == 0) p.line = line;
+  add_failure(out, file, p);
+}
+
+/// After every file is read: duplicate ids, and correlations linked to the rules they name.
+void finish_load(LoadResult& out) {
+  warn_duplicate_ids(out);
+  (void)link_correlations(out.rules, out.correlations, out.diagnostics, out.failed);
+  // A count past the per-group entry cap can never be reached: say so, and let it load.
+  for (const CorrelationRule& c : out.correlations) {
+    const CorrelationCondition& k = c.condition;
+    const double need = k.gt ? *k.gt + 1 : k.gte ? *k.gte : k.eq ? *k.eq : 0;
+    if (c.type != CorrelationType::kEventCount ||
+        need <= static_cast<double>(limits::kMaxCorrelationEntries)) {
+      continue;
+    }
+    Diagnostic d;
+    d.severity = DiagnosticSeverity::kWarning;
+    d.code = "sigma-limit";
+    d.where.file = c.meta.file;
+    d.where.line = c.meta.line;
+    d.message = "correlation '" + c.meta.title + "' needs more matches than a group holds (" +
+                std::to_string(limits::kMaxCorrelationEntries) + "): it cannot fire";
+    out.diagnostics.push_back(std::move(d));
+  }
+}
+
 bool rule_file(const std::filesystem::path& p) {
   const std::string ext = to_lower(p.extension().string());
   return ext == ".yml" || ext == ".yaml";
@@ -508,15 +564,15 @@ void load_text(std::string_view text, const std::string& file, const LoadOptions
     }
     try {
       RuleReader reader(options, doc.line);
-      auto rule = reader.read(node);
-      if (!rule) {
-        Problem p = rule.error();
-        if (p.line == 0) p.line = doc.line;
-        add_failure(out, file, p);
-        continue;
+      if (node.IsMap() && node["correlation"]) {
+        auto c = reader.read_correlation_rule(node);
+        if (c) c->meta.file = file;
+        store(out, file, doc.line, std::move(c), out.correlations);
+      } else {
+        auto r = reader.read(node);
+        if (r) r->file = file;
+        store(out, file, doc.line, std::move(r), out.rules);
       }
-      rule->file = file;
-      out.rules.push_back(std::move(*rule));
     } catch (const YAML::Exception& e) {
       add_failure(out, file, {"sigma-invalid", doc.line, 0, e.msg});
     }
@@ -526,7 +582,7 @@ void load_text(std::string_view text, const std::string& file, const LoadOptions
 LoadResult load_text(std::string_view text, const std::string& file, const LoadOptions& options) {
   LoadResult out;
   load_text(text, file, options, out);
-  warn_duplicate_ids(out);
+  finish_load(out);
   return out;
 }
 
@@ -583,7 +639,7 @@ LoadResult load_paths(const std::vector<std::filesystem::path>& paths, const Loa
     ++out.files;
     load_text(text, f.string(), options, out);
   }
-  warn_duplicate_ids(out);
+  finish_load(out);
   return out;
 }
 

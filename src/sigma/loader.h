@@ -18,8 +18,9 @@
 ///   sigma-yaml         the document is not valid YAML
 ///   sigma-invalid      valid YAML that is not a valid Sigma rule (missing title, bad level...)
 ///   sigma-condition    the condition does not parse or names no detection
-///   sigma-unsupported  valid Sigma that cmdsentry does not run (correlation and filter rules,
-///                      neq and time modifiers, placeholders without a value)
+///   sigma-unsupported  valid Sigma that cmdsentry does not run (filter rules, Sigma 1.0
+///                      aggregations, neq and time modifiers, placeholders without a value)
+///   sigma-correlation  a correlation rule that names an unknown rule, loops or chains too deep
 ///   sigma-limit        over a cap of core/limits.h (file size, documents, nodes, values)
 /// Hostile YAML (deep nesting, alias bombs, huge values) ends as sigma-yaml or sigma-limit.
 
@@ -31,6 +32,7 @@
 
 #include "cmdsentry/diagnostic.h"
 #include "rules/rule.h"
+#include "sigma/correlation.h"
 #include "sigma/values.h"
 
 namespace cmdsentry::sigma {
@@ -43,6 +45,9 @@ struct LoadOptions {
 /// Rules read, with a diagnostic for each one that could not be.
 struct LoadResult {
   std::vector<rules::Rule> rules;
+  /// Correlation rules (documents with a `correlation` map), linked: every rule they name is in
+  /// `rules` or `correlations` (sigma/correlation.h).
+  std::vector<CorrelationRule> correlations;
   std::vector<Diagnostic> diagnostics;
   std::size_t failed = 0;  ///< rule documents (and unreadable paths) not loaded
   std::size_t files = 0;   ///< rule files read

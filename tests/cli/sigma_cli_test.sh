@@ -101,7 +101,7 @@ rules_check() {
 # scripts/install-deps.sh) and fire on an execution of what they describe.
 rules_export() {
   "$bin" rules export -o out --date 2026-12-03 2> export.txt || fail "export exit $?"
-  expect_line export.txt 'Sigma rule(s) from the knowledge base in out'
+  expect_line export.txt 'Sigma rule(s) from the knowledge base and 5 correlation rule(s) in out'
   n=$(ls out/*.yml | wc -l)
   [ "$n" -gt 100 ] || fail "only $n rule files"
   "$bin" rules check --format json out > check.json || fail "rules check exit $? on the export"
@@ -118,6 +118,21 @@ rules_export() {
     || fail "scan exit $?"
   expect_line scan.jsonl '"title":"cmdsentry: whoami"'
   expect_line scan.jsonl '"title":"cmdsentry: powershell -encodedcommand"'
+  # The correlation rules on a crafted intrusion (host WS9, CORP\mallory): five distinct recon
+  # commands in two minutes (the burst), then a discovery and a spread command (the chain).
+  i=0
+  for cmd in whoami ipconfig tasklist systeminfo netstat ping at; do
+    i=$((i + 1))
+    printf '{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":1,"Computer":"WS9","TimeCreated":"2026-03-02T13:0%d:00.000Z","EventRecordID":%d,"ProcessId":%d,"ParentProcessId":4,"Image":"C:\\\\Windows\\\\System32\\\\%s.exe","CommandLine":"%s","ParentImage":"C:\\\\Windows\\\\System32\\\\cmd.exe","User":"CORP\\\\mallory"}\n' \
+      "$i" "$i" "$((100 + i))" "$cmd" "$cmd" >> intrusion.jsonl
+  done
+  "$bin" scan -f jsonl --no-summary -q --no-incidents --sigma out intrusion.jsonl > corr.jsonl \
+    || fail "scan exit $? on the intrusion"
+  expect_line corr.jsonl '"engine":"correlation","rule_id":"'"$(sed -n 's/^id: //p' out/cmdsentry_recon_burst.yml)"'"'
+  expect_line corr.jsonl '"correlation_type":"temporal","group":[{"field":"Computer","value":"WS9"},{"field":"User","value":"CORP\\mallory"}],"value":5'
+  expect_line corr.jsonl '"title":"cmdsentry: recon, discovery and spread commands in order"'
+  expect_line corr.jsonl '"title":"cmdsentry: at"'   # generate: true keeps the detection rules
+  no_line corr.jsonl '"title":"cmdsentry: a recon command"'  # steps of the chain are not reported
   schema="$src/../shared/reference/sigma-specification/json-schema/sigma-detection-rule-schema.json"
   if [ ! -f "$schema" ]; then
     echo "SKIP schema check: $schema is absent (no ../shared next to the repository)"
@@ -125,13 +140,19 @@ rules_export() {
     echo "SKIP schema check: /usr/bin/python3 lacks yaml or jsonschema (scripts/install-deps.sh installs python3-yaml and python3-jsonschema)"
   else
     /usr/bin/python3 - "$schema" out/*.yml <<'PY' || fail "schema"
-import json, sys, yaml, jsonschema
-schema = json.load(open(sys.argv[1]))
+import json, os, sys, yaml, jsonschema
+detection = json.load(open(sys.argv[1]))
+correlation = json.load(open(os.path.join(os.path.dirname(sys.argv[1]),
+                                          "sigma-correlation-rules-schema.json")))
+kinds = {"detection": 0, "correlation": 0}
 for f in sys.argv[2:]:
     rule = yaml.safe_load(open(f))
-    jsonschema.validate(rule, schema)
-    assert rule["author"] == "cmdsentry knowledge base" and "knowledge base" in rule["description"], f
-print(f"{len(sys.argv) - 2} exported rules valid against the Sigma schema")
+    kind = "correlation" if "correlation" in rule else "detection"
+    jsonschema.validate(rule, correlation if kind == "correlation" else detection)
+    kinds[kind] += 1
+    assert rule["author"] == "cmdsentry knowledge base" and "cmdsentry" in rule["description"], f
+assert kinds["correlation"] == 5, kinds
+print(f"{kinds['detection']} exported detection and {kinds['correlation']} correlation rules valid against the Sigma schemas")
 PY
   fi
 }

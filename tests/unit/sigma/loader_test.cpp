@@ -137,8 +137,9 @@ TEST(SigmaLoader, missing_or_bad_fields_are_diagnosed) {
   EXPECT_EQ(r.rules.front().level, Level::kMedium);
 }
 
-TEST(SigmaLoader, correlation_filter_and_collection_documents_are_refused) {
-  EXPECT_EQ(failure("title: c\ncorrelation:\n    type: event_count\n").code, "sigma-unsupported");
+TEST(SigmaLoader, filter_and_collection_documents_are_refused) {
+  // An incomplete correlation is invalid (correlation_test.cpp has the rest).
+  EXPECT_EQ(failure("title: c\ncorrelation:\n    type: event_count\n").code, "sigma-invalid");
   EXPECT_EQ(failure("title: f\nfilter:\n    rules: [x]\n").code, "sigma-unsupported");
   EXPECT_EQ(failure("action: global\ntitle: g\n").code, "sigma-unsupported");
 }
