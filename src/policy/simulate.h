@@ -89,12 +89,16 @@ struct Replayed {
   [[nodiscard]] bool agrees() const { return !logged || logged->verdict == decision.verdict; }
 };
 
-/// The replay detector. Calls `on_decision` once per execution, on the engine's thread.
+/// The replay detector. Calls `on_decision` once per execution, on the thread that runs the
+/// detectors. It refers to `policy` and `groups`, which must outlive it (temporaries are refused).
 class PolicyReplay final : public Detector {
  public:
   using Callback = std::function<void(const Replayed&)>;
   PolicyReplay(const Policy& policy, const GroupMap& groups, Callback on_decision)
       : policy_(policy), groups_(groups), on_decision_(std::move(on_decision)) {}
+  PolicyReplay(Policy&&, const GroupMap&, Callback) = delete;
+  PolicyReplay(const Policy&, GroupMap&&, Callback) = delete;
+  PolicyReplay(Policy&&, GroupMap&&, Callback) = delete;
   [[nodiscard]] std::string_view name() const override { return "policy"; }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
   void counters(std::vector<Counter>& out) const override;

@@ -167,7 +167,8 @@ struct Compared {
 std::vector<Compared> compare(const Policy& p, const std::string& jsonl) {
   std::vector<Compared> out;
   Engine engine;
-  PolicyReplay detector(p, GroupMap{}, [&](const Replayed& r) {
+  const GroupMap no_groups;
+  PolicyReplay detector(p, no_groups, [&](const Replayed& r) {
     Compared c;
     c.image = r.event->process->image();
     c.decision = to_string(r.decision.verdict);
