@@ -4,11 +4,16 @@
 #
 #   bench/engine_bench.sh [SIZES...]      (default $ENGINE_SIZES, else 100000 1000000 4000000)
 #
-# 1. JSON lines. For each size N, bench/make_org_logs.py --events N --seed SEED writes
-#    build/bench-data/org-N-sSEED/ (security.jsonl and sysmon.jsonl: N/2 processes each logged as
-#    Security 4688 and as Sysmon 1, evtx_dump layout; interleaved.jsonl: both in one file in time
-#    order), only when that directory is missing; meta.txt keeps the generator's summary and
-#    speed. Rows, output to /dev/null, threads at cmdsentry's default (all cores):
+# 1. JSON lines. For each size N, bench/make_org_logs.py --events N --seed SEED --hosts HOSTS
+#    --days DAYS writes build/bench-data/org-N-sSEED-hHOSTS/ (security.jsonl and sysmon.jsonl:
+#    N/2 processes each logged as Security 4688 and as Sysmon 1, evtx_dump layout;
+#    interleaved.jsonl: both in one file in time order), only when that directory is missing;
+#    meta.txt keeps the generator's summary and speed. One organisation at every size (HOSTS
+#    workstations, default 16, and 4 servers) logged for longer: DAYS = 7 per 100,000 records, so
+#    a larger input is more days of the same hosts at the same rate, which is what the memory
+#    flatness target is about (state is bounded per host by event time; more hosts need more,
+#    see docs/performance.md). ORG_HOSTS=auto lets the generator scale the hosts with N (one per
+#    16,000 records) instead, for the many-hosts case. Rows, output to /dev/null, threads at cmdsentry's default (all cores):
 #      scan, 2 files        cmdsentry scan --format jsonl -o /dev/null -q security.jsonl \
 #                           sysmon.jsonl
 #      scan, interleaved    the same on interleaved.jsonl
@@ -25,7 +30,8 @@
 # largest (largest <= 1.25x smallest); EVTX scan >= 1.5 GB/s and peak RSS < 256 MiB. Targets that
 # fail do not change the exit status (1 only when a run failed or data could not be made).
 #
-# Environment: ENGINE_SIZES (sizes when none are given), EVTX_SIZES (default "64 1024", empty
+# Environment: ORG_HOSTS (workstations, default 16; auto: scale with N), ENGINE_SIZES (sizes when
+# none are given), EVTX_SIZES (default "64 1024", empty
 # skips part 2), JSONL=0 skips part 1, JQ=0 skips jq, RUNS (default 1), SEED (default 1),
 # MAX_RSS_MIB (default 8192): a size whose peak RSS, extrapolated linearly from the previous size,
 # would pass this is not run (the engine that keeps every event in memory needs ~10 GB at 4 M);
@@ -40,6 +46,7 @@ else
 fi
 read -r -a evtx_sizes <<<"${EVTX_SIZES-64 1024}"
 runs=${RUNS:-1}
+org_hosts=${ORG_HOSTS:-16}
 seed=${SEED:-1}
 max_rss_mib=${MAX_RSS_MIB:-8192}
 jsonl=${JSONL:-1}
@@ -127,12 +134,20 @@ results=()
 prev_n=0 prev_kib=0
 if [ "$jsonl" != 0 ]; then
   for n in "${sizes[@]}"; do
-    dir=$data/org-$n-s$seed
+    org=()
+    if [ "$org_hosts" = auto ]; then
+      dir=$data/org-$n-s$seed
+    else
+      days=$(( (n * 7 + 99999) / 100000 ))
+      org=(--hosts "$org_hosts" --days "$days")
+      dir=$data/org-$n-s$seed-h$org_hosts
+    fi
     if [ ! -s "$dir/meta.txt" ]; then
       echo "writing $dir ($n events)..."
       rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-      if python3 bench/make_org_logs.py --events "$n" --seed "$seed" --out-dir "$dir.tmp" \
-           --interleaved "$dir.tmp/interleaved.jsonl" 2>"$dir.tmp/meta.txt"; then
+      if python3 bench/make_org_logs.py --events "$n" --seed "$seed" "${org[@]}" \
+           --out-dir "$dir.tmp" --interleaved "$dir.tmp/interleaved.jsonl" \
+           2>"$dir.tmp/meta.txt"; then
         rm -rf "$dir" && mv "$dir.tmp" "$dir"
       else
         cat "$dir.tmp/meta.txt"; echo "make_org_logs.py failed for $n events"; status=1; continue

@@ -72,8 +72,13 @@ class Detector {
   /// One analysed execution. Appends what matched to `out`, each Match naming the executed
   /// command it is about (Match::command) or -1 for the whole event.
   virtual void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) = 0;
-  /// A non-execution event it asked for, in time order with the executions.
-  virtual void on_event(const Event& event) { (void)event; }
+  /// A non-execution event it asked for, in time order with the executions. Appends what
+  /// matched on the event to `out` (Match::command -1, or kOwnFinding for a finding of its
+  /// own): the engine reports those as findings on the event (Finding::execution false).
+  virtual void on_event(const Event& event, std::vector<Match>& out) {
+    (void)event;
+    (void)out;
+  }
   /// Event time has reached `time` (FILETIME ticks): state older than the detector's span may go.
   virtual void on_time(std::uint64_t time) { (void)time; }
   /// Counters for the end-of-run report.

@@ -126,6 +126,11 @@ struct Finding {
   /// The shell whose command line started `process`; null when the command was not started by
   /// an analysed shell line, or when `process` is that shell itself.
   std::shared_ptr<const ProcessEvent> via;
+  /// False for a match on a logged event that is not a process execution (a logon, a Sysmon
+  /// network connection, a service install): `process` then stands for that event, with its
+  /// time, host, user, record (`process->evidence`: channel, event id, fields) and, when the
+  /// event names one, the process it is about (Image, ProcessId); no command-line analysis.
+  bool execution = true;
 
   // --- Correlation (set by correlate::IncidentStage; empty without it) ---------------------
   std::string incident;    ///< id of the incident it belongs to; empty: none

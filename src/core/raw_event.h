@@ -160,6 +160,11 @@ class RawEvent {
          {static_cast<std::uint32_t>(at + name.size()), static_cast<std::uint32_t>(value.size())}});
   }
 
+  /// Bytes this event holds (the object, its text and its field table), for memory budgets.
+  [[nodiscard]] std::size_t footprint() const {
+    return sizeof(RawEvent) + text_.size() + fields_.capacity() * sizeof(fields_[0]);
+  }
+
   /// Value of a data field (exact name match first, then ASCII case-insensitive), or nullopt.
   [[nodiscard]] std::optional<std::string_view> field(std::string_view name) const {
     if (auto v = find_exact(name)) return v;

@@ -508,7 +508,8 @@ Correlator::Correlator(std::vector<Sink*> downstream, const CorrelateOptions& op
   }
 }
 
-void Correlator::on_event(const Event& event) {
+void Correlator::on_event(const Event& event, std::vector<Match>& out) {
+  (void)out;
   if (const auto* logon = std::get_if<LogonEvent>(&event)) table_.add_logon(*logon);
 }
 

@@ -152,7 +152,7 @@ class Correlator final : public Detector {
   [[nodiscard]] std::string_view name() const override { return "correlation"; }
   [[nodiscard]] std::uint8_t interests() const override { return sessions_ ? kInterestLogons : 0; }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
-  void on_event(const Event& event) override;
+  void on_event(const Event& event, std::vector<Match>& out) override;
   void on_time(std::uint64_t time) override;
   void counters(std::vector<Counter>& out) const override;
 

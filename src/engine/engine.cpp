@@ -505,11 +505,10 @@ class Run {
                               report_.late, o_.reorder_window / kTicksPerSecond)));
     }
     if (report_.held_forced > 0) {
-      diagnose(
-          warning("window-full",
-                  fmt::format("{} execution(s) were decided before their pairing window closed "
-                              "(more than {} held at once)",
-                              report_.held_forced, o_.max_held)));
+      diagnose(warning("window-full",
+                       fmt::format("{} event(s) were decided before their pairing window closed "
+                                   "(more than {} executions or {} MiB of events held at once)",
+                                   report_.held_forced, o_.max_held, engine::kMaxHeldBytes >> 20)));
     }
     for (Sink* s : sinks_) s->finish(report_);
     return report_;
@@ -631,13 +630,19 @@ class Run {
     std::uint8_t bit = kInterestOther;
     if (std::holds_alternative<LogonEvent>(e)) bit = kInterestLogons;
     if (std::holds_alternative<ProcessExitEvent>(e)) bit = kInterestExits;
+    const std::uint64_t t = events::event_time(e);
     for (Detector* d : detectors_) {
-      if ((d->interests() & bit) != 0) d->on_event(e);
+      if ((d->interests() & bit) == 0) continue;
+      d->on_time(t);
+      d->on_event(e, matches_);
     }
-    if (o_.all_events) {
-      for (Sink* s : sinks_) {
-        if (s->wants_events()) s->on_event(e);
-      }
+    detected_matches_ += matches_.size();
+    findings_.clear();
+    engine::assemble_event_findings(e, matches_, findings_);
+    detected_findings_ += findings_.size();
+    for (Sink* s : sinks_) {
+      if (o_.all_events && s->wants_events()) s->on_event(e);
+      for (const Finding& f : findings_) s->on_finding(f);
     }
   }
 

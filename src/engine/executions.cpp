@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "cmdline/analyzer.h"
 #include "core/ordered_pool.h"
@@ -19,6 +21,22 @@ constexpr std::uint64_t kNone = UINT64_MAX;
 /// First sequence number of late arrivals (those of `held` count up from 0 and never get here).
 constexpr std::uint64_t kLateSeq = 1ULL << 62;
 constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
+
+/// Bytes an event held for pairing takes, roughly.
+std::size_t held_footprint(const Event& e) {
+  return std::visit(
+      [](const auto& x) -> std::size_t {
+        using T = std::decay_t<decltype(x)>;
+        std::size_t n = sizeof(Event) + 128;
+        if constexpr (std::is_same_v<T, ProcessEvent>) {
+          for (const auto& r : x.evidence) n += r->footprint();
+        } else {
+          if (x.raw) n += x.raw->footprint();
+        }
+        return n;
+      },
+      e);
+}
 const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 // PsExec's service: what `psexec [\\host] ... <program>` runs is its child on the target.
 const std::uint64_t kPsexesvcHash = events::image_name_hash("psexesvc.exe");
@@ -143,6 +161,7 @@ struct ExecutionStage::Impl {
     int claimed_command = -1;
     Claim claim;
     bool late = false;  ///< arrived older than the hold: kept in late_items, decided by its lane
+    std::size_t bytes = 0;  ///< held_footprint of the event
   };
   /// Late arrivals of one host (or of non-executions, host ""), in arrival order, and the
   /// newest time among them. An input opened after others have moved on (more files than the
@@ -160,6 +179,8 @@ struct ExecutionStage::Impl {
   std::size_t max_held;
   StageOutput out;
   std::deque<Item> held;
+  std::size_t held_bytes = 0;  ///< sum of held items' bytes
+  std::size_t late_bytes = 0;  ///< sum of late_items' bytes
   std::uint64_t base = 0;
   /// Late arrivals, by sequence number (kLateSeq and up): they wait for their lane, not for the
   /// front of `held`, so they neither take its slots nor count against its cap.
@@ -266,6 +287,7 @@ struct ExecutionStage::Impl {
     Item it;
     it.time = t;
     it.late = late;
+    it.bytes = held_footprint(event);
     if (auto* p = std::get_if<ProcessEvent>(&event)) {
       auto ev = std::make_shared<const ProcessEvent>(std::move(*p));
       it.host = events::host_key(ev->host());
@@ -298,12 +320,13 @@ struct ExecutionStage::Impl {
     }
     if (late) {
       Lane& lane = lanes[it.host];
+      late_bytes += it.bytes;
       late_items.emplace(seq, std::move(it));
       lane.seqs.push_back(seq);
       lane.clock = std::max(lane.clock, t);
       advance_lane(lane, false);
       // Over the cap: this lane's oldest are decided early (counted), as the front is below.
-      while (late_items.size() > max_held && !lane.seqs.empty()) {
+      while ((late_items.size() > max_held || late_bytes > kMaxHeldBytes) && !lane.seqs.empty()) {
         const std::uint64_t first = lane.seqs.front();
         lane.seqs.pop_front();
         if (Item* f = item(first)) {
@@ -312,6 +335,7 @@ struct ExecutionStage::Impl {
         }
       }
     } else {
+      held_bytes += it.bytes;
       held.push_back(std::move(it));
       if (!lanes.empty()) {
         // The engine hands over the oldest event of all inputs first: a current event means no
@@ -348,6 +372,7 @@ struct ExecutionStage::Impl {
     if (!it.decided) pair_shell(seq);
     finalize(it);
     unindex(it, seq);
+    late_bytes -= it.bytes;
     late_items.erase(seq);
   }
 
@@ -565,6 +590,7 @@ struct ExecutionStage::Impl {
     if (!it.decided) pair_shell(base);
     finalize(it);
     unindex(it, base);
+    held_bytes -= it.bytes;
     held.pop_front();
     ++base;
   }
@@ -582,7 +608,7 @@ struct ExecutionStage::Impl {
     }
     // 2. Final executions.
     while (!held.empty()) {
-      const bool over = held.size() > max_held;
+      const bool over = held.size() > max_held || held_bytes > kMaxHeldBytes;
       if (!all && !over && held.front().time + kHold > watermark) break;
       if (over && !all && held.front().time + kHold > watermark) counts.held_forced++;
       pop_front();
@@ -680,6 +706,140 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches,
       f.argv = c->args;
       f.targets = c->targets;
       f.decoded = c->decoded_script;
+    }
+    out.push_back(std::move(f));
+  }
+  matches.clear();
+}
+
+namespace {
+
+/// A process id as logged: decimal (Sysmon) or 0x hex (Security); 0 when neither.
+std::uint32_t logged_pid(std::string_view v) {
+  unsigned base = 10;
+  if (v.size() > 2 && v[0] == '0' && (v[1] | 0x20) == 'x') {
+    v.remove_prefix(2);
+    base = 16;
+  }
+  std::uint64_t n = 0;
+  if (v.empty() || v.size() > 10) return 0;
+  for (const char ch : v) {
+    unsigned d = 0;
+    if (ch >= '0' && ch <= '9') {
+      d = static_cast<unsigned>(ch - '0');
+    } else if (base == 16 && (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') {
+      d = static_cast<unsigned>((ch | 0x20) - 'a' + 10);
+    } else {
+      return 0;
+    }
+    n = n * base + d;
+  }
+  return n <= 0xFFFFFFFFU ? static_cast<std::uint32_t>(n) : 0;
+}
+
+/// A logged name that names nobody: empty or "-".
+bool no_name(std::optional<std::string_view> v) { return !v || v->empty() || *v == "-"; }
+
+/// Who an event is about, from its raw fields.
+void set_user_from(const RawEvent& raw, ProcessEvent& p) {
+  if (const auto user = raw.field("User"); !no_name(user)) {  // Sysmon: DOMAIN\name
+    const std::size_t slash = user->find('\\');
+    if (slash == std::string_view::npos) {
+      p.set_user_name(*user);
+    } else {
+      p.set_user_domain(user->substr(0, slash));
+      p.set_user_name(user->substr(slash + 1));
+    }
+  } else {
+    for (const char* who : {"Target", "Subject"}) {
+      const std::string prefix(who);
+      const auto name = raw.field(prefix + "UserName");
+      if (no_name(name)) continue;
+      p.set_user_name(*name);
+      if (const auto d = raw.field(prefix + "DomainName"); !no_name(d)) p.set_user_domain(*d);
+      if (const auto sid = raw.field(prefix + "UserSid"); !no_name(sid)) p.set_user_sid(*sid);
+      break;
+    }
+  }
+  if (p.user_sid().empty() && !raw.user_sid().empty()) p.set_user_sid(raw.user_sid());
+}
+
+}  // namespace
+
+std::shared_ptr<const ProcessEvent> event_as_process(const Event& event) {
+  auto p = std::make_shared<ProcessEvent>();
+  const RawEvent* raw = nullptr;
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ProcessEvent>) {
+          *p = e;
+        } else if constexpr (std::is_same_v<T, LogonEvent>) {
+          p->time = e.time;
+          p->set_host(e.host);
+          p->set_user_sid(e.user_sid);
+          p->set_user_domain(e.user_domain);
+          p->set_user_name(e.user_name);
+          p->logon_id = e.logon_id;
+          raw = e.raw.get();
+          if (e.raw) p->evidence.push_back(e.raw);
+        } else if constexpr (std::is_same_v<T, ProcessExitEvent>) {
+          p->time = e.time;
+          p->set_host(e.host);
+          p->pid = e.pid;
+          p->set_image(e.image);
+          p->logon_id = e.logon_id;
+          raw = e.raw.get();
+          if (e.raw) p->evidence.push_back(e.raw);
+        } else {
+          raw = e.raw.get();
+          if (e.raw) {
+            p->time = e.raw->time_created;
+            p->set_host(e.raw->computer());
+            p->evidence.push_back(e.raw);
+          }
+        }
+      },
+      event);
+  if (raw != nullptr && !std::holds_alternative<ProcessEvent>(event)) {
+    if (p->user_name().empty()) set_user_from(*raw, *p);
+    if (p->image().empty()) {
+      for (const char* name : {"Image", "ProcessName"}) {
+        if (const auto v = raw->field(name); !no_name(v)) {
+          p->set_image(*v);
+          break;
+        }
+      }
+    }
+    if (p->pid == 0) {
+      if (const auto v = raw->field("ProcessId")) p->pid = logged_pid(*v);
+    }
+  }
+  return p;
+}
+
+void assemble_event_findings(const Event& event, std::vector<Match>& matches,
+                             std::vector<Finding>& out) {
+  if (matches.empty()) return;
+  std::shared_ptr<const ProcessEvent> p = event_as_process(event);
+  std::stable_sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return (a.command == kOwnFinding) < (b.command == kOwnFinding);
+  });
+  std::size_t i = 0;
+  while (i < matches.size()) {
+    Finding f;
+    f.execution = false;
+    f.process = p;
+    if (matches[i].command == kOwnFinding) {
+      f.matches.push_back(std::move(matches[i++]));
+    } else {
+      while (i < matches.size() && matches[i].command != kOwnFinding) {
+        matches[i].command = -1;
+        f.matches.push_back(std::move(matches[i++]));
+      }
+      std::stable_sort(f.matches.begin(), f.matches.end(), [](const Match& a, const Match& b) {
+        return static_cast<int>(a.engine) < static_cast<int>(b.engine);
+      });
     }
     out.push_back(std::move(f));
   }

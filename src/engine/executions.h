@@ -78,6 +78,14 @@ class ExecutionStage {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Most bytes of events the stage holds for pairing, in order and late each (an estimate: the
+/// records' own footprint). The count cap (max_held) bounds executions; a scan that also keeps
+/// every other event for a detector (Sigma rules over logons, Sysmon network or process-access
+/// events) holds those too, and a flood of large Sysmon 10 records within the pairing window
+/// takes ~2 KB each, 65,536 of them ~130 MB. Past this budget the oldest are decided early,
+/// counted as held_forced.
+inline constexpr std::size_t kMaxHeldBytes = std::size_t{48} << 20;
+
 /// Argument text after the words of the canonical name: `net view \\fs` -> `\\fs`.
 [[nodiscard]] std::string args_after_name(std::string_view args, std::string_view name);
 
@@ -85,5 +93,15 @@ class ExecutionStage {
 /// counted command that matched, one for the matches on the event as a whole.
 void assemble_findings(const AnalyzedEvent& event, std::vector<Match>& matches,
                        std::vector<Finding>& out);
+
+/// A non-execution event as the ProcessEvent a Finding is reported on: its time, host, user
+/// (Sysmon User, else the Target*, else the Subject* fields, else the record's UserID), the
+/// process it names (Image or ProcessName, ProcessId) and its record as the only evidence.
+[[nodiscard]] std::shared_ptr<const ProcessEvent> event_as_process(const Event& event);
+
+/// Groups the matches (emptied) on a non-execution event into findings appended to `out`: one
+/// for the matches on the event as a whole, one per kOwnFinding match (Finding::execution false).
+void assemble_event_findings(const Event& event, std::vector<Match>& matches,
+                             std::vector<Finding>& out);
 
 }  // namespace cmdsentry::engine

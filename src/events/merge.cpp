@@ -29,19 +29,6 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
   return h ^ (h >> 32);
 }
 
-const RawEvent* raw_of(const Event& e) {
-  return std::visit(
-      [](const auto& v) -> const RawEvent* {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, ProcessEvent>) {
-          return v.evidence.empty() ? nullptr : v.evidence.front().get();
-        } else {
-          return v.raw.get();
-        }
-      },
-      e);
-}
-
 void fill(std::string& dst, std::string& src) {
   if (dst.empty() && !src.empty()) dst = std::move(src);
 }
@@ -102,6 +89,19 @@ const std::uint64_t kNetHash = hash_lower("net.exe");
 const std::uint64_t kNet1Hash = hash_lower("net1.exe");
 
 }  // namespace
+
+const RawEvent* raw_of(const Event& e) {
+  return std::visit(
+      [](const auto& v) -> const RawEvent* {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, ProcessEvent>) {
+          return v.evidence.empty() ? nullptr : v.evidence.front().get();
+        } else {
+          return v.raw.get();
+        }
+      },
+      e);
+}
 
 std::uint64_t event_time(const Event& e) {
   return std::visit(

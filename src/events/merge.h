@@ -63,6 +63,9 @@ struct MergeStats {
 /// record's time.
 [[nodiscard]] std::uint64_t event_time(const Event& e);
 
+/// The record an event came from (an execution's first record); null when it has none.
+[[nodiscard]] const RawEvent* raw_of(const Event& e);
+
 /// The windowed merger. Events come out through the callback given at construction.
 class StreamMerger {
  public:

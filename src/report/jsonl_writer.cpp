@@ -150,7 +150,8 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
   const SourceRef& src = source_of(e);
   Obj o(out);
   if (profile == Profile::kTimesketch) {
-    timesketch_fields(o, timeline_message(f), e.time, "Process creation");
+    timesketch_fields(o, timeline_message(f), e.time,
+                      f.execution ? "Process creation" : "Event logged");
   }
   finding_head(o, out, f);
   o.str("tactic", f.tactic());
@@ -222,6 +223,11 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
     o.num("offset", src.offset);
   }
   if (src.carved) o.boolean("carved", true);
+  if (!f.execution && !e.evidence.empty()) {
+    // A finding on a logged event that is not an execution: which one.
+    o.str("channel", e.evidence.front()->channel());
+    o.num("event_id", e.evidence.front()->event_id);
+  }
   if (profile == Profile::kVerbose) {
     o.str("level", to_string(headline_level(f)));
     o.opt_str("process_guid", e.process_guid());

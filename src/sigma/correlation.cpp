@@ -106,7 +106,8 @@ void CorrelationEngine::hit(std::size_t base_index) {
   if (referenced(base_index)) base_hits_.push_back(base_index);
 }
 
-void CorrelationEngine::finish(const ProcessEvent& e, std::vector<Match>& out) {
+void CorrelationEngine::finish(const rules::Record& record, std::uint64_t time,
+                               const SourceRef* source, std::vector<Match>& out) {
   if (base_hits_.empty()) return;
   for (std::size_t c : order_) {
     const State& s = rules_[c];
@@ -118,7 +119,7 @@ void CorrelationEngine::finish(const ProcessEvent& e, std::vector<Match>& out) {
                                            base_hits_.end();
       if (hit) mask |= std::uint64_t{1} << k;
     }
-    if (mask != 0) update(c, mask, e, out);
+    if (mask != 0) update(c, mask, record, time, source, out);
   }
 }
 
@@ -131,10 +132,10 @@ std::uint32_t CorrelationEngine::file_index(std::string_view file) {
   return id;
 }
 
-void CorrelationEngine::update(std::size_t c, std::uint64_t mask, const ProcessEvent& e,
+void CorrelationEngine::update(std::size_t c, std::uint64_t mask, const rules::Record& record,
+                               std::uint64_t time, const SourceRef* source,
                                std::vector<Match>& out) {
   State& s = rules_[c];
-  const ProcessRecord record(e);
   std::string scratch;
   // The group: the first reference that matched says which aliased fields to read.
   const auto& fields = s.group_fields[static_cast<std::size_t>(std::countr_zero(mask))];
@@ -151,9 +152,9 @@ void CorrelationEngine::update(std::size_t c, std::uint64_t mask, const ProcessE
     values.push_back({s.rule.group_by[i], std::string(*v)});
   }
   Entry entry;
-  entry.time = e.time;
+  entry.time = time;
   entry.mask = mask;
-  if (const SourceRef* src = e.source()) {
+  if (const SourceRef* src = source) {
     entry.file = file_index(std::string_view(src->file));
     entry.record = record_number(*src);
   } else {

@@ -129,7 +129,10 @@ class CorrelationEngine {
 
   void begin();
   void hit(std::size_t base_index);
-  void finish(const ProcessEvent& event, std::vector<Match>& out);
+  /// `record` is the execution (ProcessRecord) or event (RawRecord) the hits were on, `time` its
+  /// event time, `source` where it was logged (may be null).
+  void finish(const rules::Record& record, std::uint64_t time, const SourceRef* source,
+              std::vector<Match>& out);
   /// Event time reached `time`: groups idle for longer than their timespan are freed.
   void on_time(std::uint64_t time);
 
@@ -173,7 +176,8 @@ class CorrelationEngine {
     std::uint64_t swept = 0;
   };
 
-  void update(std::size_t c, std::uint64_t mask, const ProcessEvent& e, std::vector<Match>& out);
+  void update(std::size_t c, std::uint64_t mask, const rules::Record& record, std::uint64_t time,
+              const SourceRef* source, std::vector<Match>& out);
   [[nodiscard]] double measure(const State& s, const Group& g, const Entry& arrived) const;
   void sweep(State& s);
   [[nodiscard]] std::uint32_t file_index(std::string_view file);

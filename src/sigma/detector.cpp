@@ -1,16 +1,53 @@
 #include "sigma/detector.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
+#include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "core/ascii.h"
+#include "events/merge.h"
 #include "sigma/fields.h"
 
 namespace cmdsentry::sigma {
 namespace {
 
-/// Routes events reach: process creation, Windows channels (no ':' in them) and any record.
-bool reachable(const std::string& route) { return route.find(':') == std::string::npos; }
+constexpr std::string_view kSysmon = "microsoft-windows-sysmon/operational";
+constexpr std::string_view kPowerShell = "microsoft-windows-powershell/operational";
+
+/// A Windows log source category other than process creation: the channel and event ids that
+/// carry it (Sysmon's event types; PowerShell script and module logging), as Sigma's Windows
+/// pipelines map them.
+struct CategoryRoute {
+  std::string_view category;
+  std::string_view channel;                ///< lower case
+  std::array<std::uint16_t, 3> event_ids;  ///< 0: unused
+};
+constexpr std::array<CategoryRoute, 22> kCategories{{
+    {"network_connection", kSysmon, {3, 0, 0}},  {"sysmon_status", kSysmon, {4, 16, 0}},
+    {"process_termination", kSysmon, {5, 0, 0}}, {"driver_load", kSysmon, {6, 0, 0}},
+    {"image_load", kSysmon, {7, 0, 0}},          {"create_remote_thread", kSysmon, {8, 0, 0}},
+    {"raw_access_thread", kSysmon, {9, 0, 0}},   {"process_access", kSysmon, {10, 0, 0}},
+    {"file_event", kSysmon, {11, 0, 0}},         {"registry_add", kSysmon, {12, 0, 0}},
+    {"registry_delete", kSysmon, {12, 0, 0}},    {"registry_set", kSysmon, {13, 0, 0}},
+    {"registry_rename", kSysmon, {14, 0, 0}},    {"registry_event", kSysmon, {12, 13, 14}},
+    {"create_stream_hash", kSysmon, {15, 0, 0}}, {"pipe_created", kSysmon, {17, 18, 0}},
+    {"wmi_event", kSysmon, {19, 20, 21}},        {"dns_query", kSysmon, {22, 0, 0}},
+    {"file_delete", kSysmon, {23, 26, 0}},       {"file_change", kSysmon, {2, 0, 0}},
+    {"ps_script", kPowerShell, {4104, 0, 0}},    {"ps_module", kPowerShell, {4103, 0, 0}},
+}};
+
+/// Routes events reach: process creation, Windows channels (no ':' in them), any record, and
+/// the categories above.
+bool reachable(const std::string& route) {
+  if (route.find(':') == std::string::npos) return true;
+  if (!route.starts_with("category:")) return false;
+  const std::string_view c = std::string_view(route).substr(9);
+  return std::any_of(kCategories.begin(), kCategories.end(),
+                     [&](const CategoryRoute& r) { return r.category == c; });
+}
 
 bool accepted(const rules::Rule& r, const DetectorOptions& o) {
   if (r.level < o.min_level) return false;
@@ -110,6 +147,9 @@ Result<std::unique_ptr<SigmaDetector>> SigmaDetector::create(
   auto set = rules::RuleSet::build(std::move(run));
   if (!set) return tl::unexpected(set.error());
   std::unique_ptr<SigmaDetector> d(new SigmaDetector(std::move(*set)));
+  for (const rules::Rule& r : d->set_->rules()) {
+    if (r.route != "process_creation") d->events_wanted_ = true;
+  }
   d->inactive_ = inactive;
   d->filtered_ = filtered;
   d->report_ = std::move(report);
@@ -154,7 +194,35 @@ void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>&
   }
   if (correlation_) correlation_->begin();
   for (const rules::RuleHit& h : hits_) report(h, out);
-  if (correlation_) correlation_->finish(e, out);
+  if (correlation_) correlation_->finish(record, e.time, e.source(), out);
+}
+
+void SigmaDetector::on_event(const Event& event, std::vector<Match>& out) {
+  const RawEvent* raw = events::raw_of(event);
+  if (raw == nullptr) return;
+  reported_.clear();
+  hits_.clear();
+  const RawRecord record(*raw);
+  const std::string channel = to_lower(raw->channel());
+  if (const rules::Bucket* b = set_->bucket(channel)) {
+    matcher_.match(*b, record, raw->event_id, hits_);
+  }
+  if (const rules::Bucket* b = set_->bucket("")) matcher_.match(*b, record, raw->event_id, hits_);
+  for (const CategoryRoute& r : kCategories) {
+    if (r.channel != channel ||
+        std::find(r.event_ids.begin(), r.event_ids.end(), raw->event_id) == r.event_ids.end()) {
+      continue;
+    }
+    if (const rules::Bucket* b = set_->bucket("category:" + std::string(r.category))) {
+      matcher_.match(*b, record, raw->event_id, hits_);
+    }
+  }
+  ++events_;
+  if (correlation_) correlation_->begin();
+  for (const rules::RuleHit& h : hits_) report(h, out);
+  if (correlation_) {
+    correlation_->finish(record, raw->time_created, &raw->source, out);
+  }
 }
 
 void SigmaDetector::counters(std::vector<Counter>& out) const {
@@ -162,6 +230,7 @@ void SigmaDetector::counters(std::vector<Counter>& out) const {
   out.emplace_back("sigma.rules_inactive", inactive_);
   out.emplace_back("sigma.rules_filtered", filtered_);
   out.emplace_back("sigma.matched", matched_);
+  out.emplace_back("sigma.events_matched_against", events_);
   out.emplace_back("sigma.evaluated", matcher_.evaluated);
   out.emplace_back("sigma.skipped_by_prefilter", matcher_.skipped);
   if (!correlation_) return;

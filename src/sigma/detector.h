@@ -5,10 +5,15 @@
 /// Windows process creation run on every execution through ProcessRecord, so one rule matches
 /// Sysmon 1, Security 4688 and their merged pair alike (sigma/fields.h). Rules for a Windows
 /// service (`service: security`, `service: sysmon`) run on the execution's own records of that
-/// channel through RawRecord (their EventID and raw field names as logged); rules with neither
-/// category nor service run on every execution. Rules for other categories (network_connection,
-/// registry_*, ...) and other products are counted as inactive: the engine gives detectors
-/// findings only for executions.
+/// channel through RawRecord (their EventID and raw field names as logged) and on every other
+/// event of that channel; rules with neither category nor service run on every execution and
+/// every event. Rules for the other Windows categories Sysmon and PowerShell log
+/// (network_connection: Sysmon 3, image_load: 7, file_event: 11, registry_*: 12-14, dns_query:
+/// 22, ps_script: PowerShell 4104, ...; detector.cpp lists them) run on those events, with
+/// their fields as logged. A match on a non-execution event is a finding on that event
+/// (Finding::execution false). Rules for other products and unknown categories are counted as
+/// inactive. When any rule is not for process creation, the engine keeps every event for the
+/// detector (interests()), which costs the normalization of records scans otherwise skip.
 ///
 /// Correlation rules (sigma/correlation.h) run on the matches of the detection rules they name:
 /// those rules run even when --min-level or --sigma-status would leave them out, and their own
@@ -48,7 +53,11 @@ class SigmaDetector final : public Detector {
       std::vector<CorrelationRule> correlations = {});
 
   [[nodiscard]] std::string_view name() const override { return "sigma"; }
+  [[nodiscard]] std::uint8_t interests() const override {
+    return events_wanted_ ? kInterestLogons | kInterestExits | kInterestOther : 0;
+  }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  void on_event(const Event& event, std::vector<Match>& out) override;
   void on_time(std::uint64_t time) override;
   void counters(std::vector<Counter>& out) const override;
 
@@ -72,6 +81,8 @@ class SigmaDetector final : public Detector {
   std::size_t inactive_ = 0;
   std::size_t filtered_ = 0;
   std::uint64_t matched_ = 0;
+  std::uint64_t events_ = 0;    ///< non-execution events matched against
+  bool events_wanted_ = false;  ///< some rule runs on non-execution events
 };
 
 /// The Match a rule hit gives (engine sigma; the rule's id, title, level, tags, tactic and

@@ -9,6 +9,12 @@ data=$src/tests/cli/sigma
 fail() { echo "FAIL ($case_name): $*" >&2; exit 1; }
 expect_line() { grep -qF -- "$2" "$1" || fail "no line with '$2' in $1"; }
 no_line() { ! grep -qF -- "$2" "$1" || fail "unexpected '$2' in $1"; }
+valid_jsonl() {
+  if command -v python3 > /dev/null; then
+    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$1" \
+      || fail "invalid JSON in $1"
+  fi
+}
 
 scan_sigma_jsonl() {
   "$bin" scan -f jsonl --no-summary --sigma "$data/rules" "$data/events.jsonl" > out.jsonl \
@@ -26,10 +32,32 @@ scan_sigma_jsonl() {
   no_line out.jsonl 'notepad'
   expect_line err.txt 'sigma: 3 rule(s) from 2 file(s): 2 run, 1 left out'
   expect_line err.txt 'sigma: 2 rule match(es)'
-  if command -v python3 > /dev/null; then
-    python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' out.jsonl \
-      || fail "invalid JSON"
-  fi
+  valid_jsonl out.jsonl
+}
+
+# Rules over events that are not executions: a Security logon rule, a Sysmon network rule
+# (category network_connection: Sysmon 3 only, not the DNS query 22), and a correlation over the
+# logon rule; findings name the event (channel, event id, record), text stays escaped.
+scan_sigma_events() {
+  ev=$data/event_rules
+  "$bin" scan -f jsonl --no-summary --sigma "$ev/rules.yml" "$ev/events.jsonl" > out.jsonl \
+    2> err.txt || fail "exit $?"
+  [ "$(grep -c '"type":"finding"' out.jsonl)" = 5 ] || fail "expected 5 findings: $(cat out.jsonl)"
+  expect_line out.jsonl '"user":"CORP\\admin"'
+  expect_line out.jsonl '"source":"'"$ev"'/events.jsonl","record":501'
+  expect_line out.jsonl '"channel":"Security","event_id":4625'
+  expect_line out.jsonl '"channel":"Microsoft-Windows-Sysmon/Operational","event_id":3'
+  expect_line out.jsonl '"image":"C:\\Windows\\System32\\rundll32.exe"'
+  expect_line out.jsonl '"engine":"correlation","rule_id":"3b0f7c1e-5a2d-4c4e-9e61-0c2a8f1d7b03"'
+  no_line out.jsonl '"record":78'
+  expect_line err.txt 'sigma: 2 rule(s) from 1 file(s): 2 run, 0 left out by --min-level/--sigma-status, 0 for log sources cmdsentry does not read; 1 correlation rule(s), 1 run'
+  valid_jsonl out.jsonl
+  # CSV: the attacker-chosen user name cannot become a formula.
+  "$bin" scan -f csv --no-summary -q --sigma "$ev/rules.yml" "$ev/events.jsonl" > out.csv \
+    || fail "csv exit $?"
+  no_line out.csv ',=cmd'
+  no_line out.csv ',"=cmd'
+  expect_line out.csv 'calc'
 }
 
 scan_sigma_filters() {

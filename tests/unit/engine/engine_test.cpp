@@ -68,7 +68,7 @@ class WhoamiDetector final : public Detector {
       out.push_back(std::move(m));
     }
   }
-  void on_event(const Event&) override { ++others; }
+  void on_event(const Event&, std::vector<Match>&) override { ++others; }
   int executions = 0;
   int others = 0;
 };

@@ -6,7 +6,9 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
+#include "cmdsentry/sink.h"
 #include "core/ascii.h"
 #include "rules/ruleset.h"
 #include "sigma/loader.h"
@@ -31,6 +33,13 @@ inline const std::string kSecurityWhoami =
     R"("ParentProcessName":"C:\\Windows\\System32\\cmd.exe","CommandLine":"whoami /all",)"
     R"("MandatoryLabel":"S-1-16-12288","TokenElevationType":"%%1937"})"
     "\n";
+
+/// Keeps every finding a run gives.
+class FindingCollector final : public Sink {
+ public:
+  void on_finding(const Finding& f) override { findings.push_back(f); }
+  std::vector<Finding> findings;
+};
 
 /// Fields by name (case-insensitive, as Windows field names are compared).
 class MapRecord final : public rules::Record {

@@ -1,0 +1,199 @@
+// Sigma rules over events that are not process executions, through the engine as `scan --sigma`
+// runs them: a service rule sees its channel's logons, a category rule sees the Sysmon event type
+// it names and no other, a finding on such an event names the event (host, user, channel, event
+// id, record) and not an execution, and a correlation counts those matches (the specification's
+// failed-logon example).
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cmdsentry/engine.h"
+#include "sigma/detector.h"
+#include "sigma/loader.h"
+#include "sigma_support.h"
+
+namespace cmdsentry::sigma {
+namespace {
+
+using testkit::FindingCollector;
+
+const char* const kRules = R"(title: Failed logon
+id: 5638f7c0-ac70-491d-8465-2a65075e0d86
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID: 4625
+    condition: selection
+level: low
+---
+title: Meterpreter port
+id: 6a1f4a2e-0000-4000-8000-000000000005
+logsource:
+    category: network_connection
+    product: windows
+detection:
+    selection:
+        DestinationPort: 4444
+    condition: selection
+level: high
+---
+title: Linux rule
+id: 6a1f4a2e-0000-4000-8000-000000000006
+logsource:
+    product: linux
+    category: process_creation
+detection:
+    selection:
+        Image|endswith: '/whoami'
+    condition: selection
+level: high
+)";
+
+/// A failed network logon of `user` on WS01, `second` seconds after 10:00.
+std::string failed_logon(int second, const std::string& user, int record) {
+  return fmt::format(
+      R"({{"Channel":"Security","EventID":4625,"Computer":"WS01.corp.example",)"
+      R"("TimeCreated":"2024-05-01T10:{:02}:{:02}.000Z","EventRecordID":{},)"
+      R"("SubjectUserSid":"S-1-0-0","SubjectUserName":"-","SubjectDomainName":"-",)"
+      R"("TargetUserName":"{}","TargetDomainName":"CORP","LogonType":"3",)"
+      R"("IpAddress":"10.0.0.66","ProcessName":"-","Status":"0xc000006d"}})"
+      "\n",
+      second / 60, second % 60, record, user);
+}
+
+/// Sysmon 3 (or another event id) of rundll32.exe connecting to `port`.
+std::string connection(int event_id, int port, int record) {
+  return fmt::format(
+      R"({{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":{},"Computer":"WS01",)"
+      R"("TimeCreated":"2024-05-01T11:00:{:02}.000Z","EventRecordID":{},)"
+      R"("UtcTime":"2024-05-01 11:00:00.000","ProcessId":"4242",)"
+      R"("Image":"C:\\Windows\\System32\\rundll32.exe","User":"CORP\\alice",)"
+      R"("Protocol":"tcp","DestinationIp":"203.0.113.7","DestinationPort":"{}"}})"
+      "\n",
+      event_id, record % 60, record, port);
+}
+
+struct Scan {
+  std::vector<Finding> findings;
+  std::unique_ptr<SigmaDetector> detector;
+};
+
+Scan scan(const std::string& jsonl, const std::string& extra_rules = "") {
+  LoadResult loaded = load_text(std::string(kRules) + extra_rules, "rules.yml");
+  EXPECT_TRUE(loaded.ok());
+  for (const Diagnostic& d : loaded.diagnostics) ADD_FAILURE() << d.message;
+  auto d = SigmaDetector::create(std::move(loaded.rules), {}, std::move(loaded.correlations));
+  EXPECT_TRUE(d);
+  Scan out;
+  FindingCollector sink;
+  EngineOptions eo;
+  eo.threads = 1;
+  Engine engine(eo);
+  engine.add_detector(**d);
+  engine.add_sink(sink);
+  const RunReport report = engine.run(std::vector<BufferInput>{{"input.jsonl", jsonl}});
+  EXPECT_EQ(report.read.skipped, 0U);
+  out.findings = std::move(sink.findings);
+  out.detector = std::move(*d);
+  return out;
+}
+
+TEST(SigmaEventRules, categories_of_windows_event_types_are_active_and_other_products_not) {
+  const Scan s = scan("");
+  EXPECT_EQ(s.detector->active(), 2U);
+  EXPECT_EQ(s.detector->inactive(), 1U);  // product linux
+  EXPECT_NE(s.detector->interests() & kInterestOther, 0);
+  EXPECT_NE(s.detector->interests() & kInterestLogons, 0);
+}
+
+TEST(SigmaEventRules, a_service_rule_matches_a_logon_event_and_the_finding_names_it) {
+  const Scan s = scan(failed_logon(1, "admin", 501));
+  ASSERT_EQ(s.findings.size(), 1U);
+  const Finding& f = s.findings[0];
+  EXPECT_FALSE(f.execution);
+  ASSERT_EQ(f.matches.size(), 1U);
+  EXPECT_EQ(f.matches[0].title, "Failed logon");
+  EXPECT_EQ(f.process->host(), "WS01.corp.example");
+  EXPECT_EQ(f.process->user_name(), "admin");  // the target, the subject is "-"
+  EXPECT_EQ(f.process->user_domain(), "CORP");
+  EXPECT_TRUE(f.process->image().empty());  // ProcessName "-"
+  ASSERT_NE(f.process->source(), nullptr);
+  EXPECT_EQ(f.process->source()->record_id, 501U);
+  ASSERT_EQ(f.process->evidence.size(), 1U);
+  EXPECT_EQ(f.process->evidence.front()->event_id, 4625U);
+}
+
+TEST(SigmaEventRules, a_category_rule_sees_its_sysmon_event_type_only) {
+  // Sysmon 3 to 4444 matches; the same fields in a Sysmon 22 or on another port do not.
+  const Scan s = scan(connection(3, 4444, 1) + connection(22, 4444, 2) + connection(3, 443, 3));
+  ASSERT_EQ(s.findings.size(), 1U);
+  const Finding& f = s.findings[0];
+  EXPECT_FALSE(f.execution);
+  EXPECT_EQ(f.matches[0].title, "Meterpreter port");
+  EXPECT_EQ(f.matches[0].level, Level::kHigh);
+  EXPECT_EQ(f.process->image(), "C:\\Windows\\System32\\rundll32.exe");
+  EXPECT_EQ(f.process->pid, 4242U);
+  EXPECT_EQ(f.process->user_name(), "alice");
+  EXPECT_EQ(f.process->source()->record_id, 1U);
+  ASSERT_EQ(f.matches[0].fields.size(), 1U);
+  EXPECT_EQ(f.matches[0].fields[0].name, "DestinationPort");
+  EXPECT_EQ(f.matches[0].fields[0].value, "4444");
+}
+
+TEST(SigmaEventRules, executions_still_match_process_creation_rules_alone) {
+  // A whoami execution is not matched by the logon or network rules.
+  const Scan s = scan(testkit::kSysmonWhoami + failed_logon(1, "bob", 9));
+  ASSERT_EQ(s.findings.size(), 1U);
+  EXPECT_FALSE(s.findings[0].execution);
+  EXPECT_EQ(s.findings[0].matches[0].title, "Failed logon");
+}
+
+TEST(SigmaEventRules, the_specifications_failed_logon_correlation_fires_on_logon_events) {
+  const std::string correlation = R"(---
+title: Many failed logins
+id: 0e95725d-7320-415d-80f7-004da920fc11
+correlation:
+    type: event_count
+    rules:
+        - 5638f7c0-ac70-491d-8465-2a65075e0d86
+    group-by:
+        - ComputerName
+    timespan: 1h
+    condition:
+        gte: 100
+level: high
+)";
+  std::string logs;
+  for (int i = 0; i < 99; ++i) logs += failed_logon(i * 10, "user" + std::to_string(i), 1000 + i);
+  Scan s = scan(logs, correlation);
+  std::size_t fired = 0;
+  for (const Finding& f : s.findings) {
+    for (const Match& m : f.matches) fired += m.engine == MatchEngine::kCorrelation ? 1 : 0;
+  }
+  EXPECT_EQ(fired, 0U);  // 99 of 100
+  logs += failed_logon(995, "user99", 1099);
+  s = scan(logs, correlation);
+  std::vector<const Finding*> corr;
+  for (const Finding& f : s.findings) {
+    if (f.first(MatchEngine::kCorrelation) != nullptr) corr.push_back(&f);
+  }
+  ASSERT_EQ(corr.size(), 1U);
+  const Finding& f = *corr[0];
+  EXPECT_FALSE(f.execution);
+  const Match& m = *f.first(MatchEngine::kCorrelation);
+  EXPECT_EQ(m.title, "Many failed logins");
+  ASSERT_TRUE(m.correlation);
+  EXPECT_EQ(m.correlation->events, 100U);
+  ASSERT_EQ(m.fields.size(), 1U);
+  EXPECT_EQ(m.fields[0].value, "WS01.corp.example");
+  EXPECT_EQ(f.process->source()->record_id, 1099U);
+}
+
+}  // namespace
+}  // namespace cmdsentry::sigma
