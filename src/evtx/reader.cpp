@@ -236,10 +236,12 @@ void append_source(std::string& out, std::string_view file_json, std::int64_t ch
   out += ",\"chunk\":";
   detail::append_uint(out, static_cast<std::uint64_t>(chunk));
   if (r.carved) out += ",\"carved\":true";
+  if (r.hidden) out += ",\"hidden\":true";
   out += "}}";
 }
 
-/// The start of `<!-- source file='...' record_id='N' chunk='C' -->`, written before each XML
+/// The start of `<!-- source file='...' record_id='N' chunk='C' -->` (then `carved='true'` and
+/// `hidden='true'` for records recovered that way), written before each XML
 /// event: XML readers skip comments, people and our own reader see where the record came from.
 /// "--" cannot appear in a comment, so dashes that would form one are written as character
 /// references. Built once per batch (the file name is escaped once, not once per record).
@@ -266,7 +268,9 @@ void append_source_comment(std::string& out, std::string_view prefix, std::int64
   detail::append_uint(out, r.id);
   out += "' chunk='";
   detail::append_uint(out, static_cast<std::uint64_t>(chunk));
-  out += r.carved ? "' carved='true' -->" : "' -->";
+  out += r.hidden   ? "' carved='true' hidden='true' -->"
+         : r.carved ? "' carved='true' -->"
+                    : "' -->";
 }
 
 void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, const ReadOptions& opt,
@@ -371,6 +375,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
               ev.source.chunk = static_cast<std::int32_t>(chunk_no);
               ev.source.offset = chunk_off + rec.offset;
               ev.source.carved = rec.carved;
+              ev.source.hidden = rec.hidden;
               out.events.push_back(std::move(ev));
             }
             break;
@@ -412,6 +417,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
       }
       ++out.stats.records;
       if (rec.carved) ++out.stats.records_carved;
+      if (rec.hidden) ++out.stats.records_hidden;
     }
   }
 }
@@ -485,6 +491,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& o) {
   records_skipped += o.records_skipped;
   records_over_limit += o.records_over_limit;
   records_carved += o.records_carved;
+  records_hidden += o.records_hidden;
   chunks_missing += o.chunks_missing;
   bytes += o.bytes;
   return *this;

@@ -222,6 +222,7 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
     o.num("offset", src.offset);
   }
   if (src.carved) o.boolean("carved", true);
+  if (src.hidden) o.boolean("hidden", true);
   if (profile == Profile::kVerbose) {
     o.str("level", to_string(headline_level(f)));
     o.opt_str("process_guid", e.process_guid());
