@@ -92,7 +92,12 @@ std::size_t binxml_end(std::span<const std::uint8_t> c, const RecordRef& r) {
   p += 4;
   if (count > (end - p) / 4) return unknown;
   std::size_t data = 0;
-  for (std::size_t i = 0; i < count; ++i) data += ByteReader::at<std::uint16_t>(c, p + 4 * i);
+  const std::uint8_t* desc = c.data() + p;  // in bounds: checked against `end` above
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t d = 0;  // u16 size, u8 type, u8 zero
+    std::memcpy(&d, desc + 4 * i, 4);
+    data += d & 0xFFFF;
+  }
   p += 4 * count;
   if (data > end - p) return unknown;
   p += data;
