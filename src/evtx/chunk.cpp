@@ -275,8 +275,8 @@ void index_chunk(std::span<const std::uint8_t> c, bool carve, ChunkIndex& out) {
   const std::size_t live_count = out.records.size();
   std::size_t probes = 0;
   for (std::size_t i = 0; i < live_count; ++i) {
-    if (!find_hidden(c, RecordRef(out.records[i]), carve, probes, out))
-      break;  // a copy: records grows
+    // By copy: with carve, find_hidden appends to `records`.
+    if (!find_hidden(c, RecordRef(out.records[i]), carve, probes, out)) break;
   }
 
   if (carve) {

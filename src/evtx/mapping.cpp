@@ -76,8 +76,8 @@ bool Mapping::map(int fd, std::uint64_t offset, std::uint64_t size) {
   }
   if (slot < 0) return false;
   Slot& s = g_slots[static_cast<std::size_t>(slot)];
-  void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-                   static_cast<off_t>(offset));
+  void* p =
+      ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, static_cast<off_t>(offset));
   if (p == MAP_FAILED) {
     s.begin.store(0, std::memory_order_release);
     return false;
@@ -92,7 +92,8 @@ bool Mapping::map(int fd, std::uint64_t offset, std::uint64_t size) {
 }
 
 bool Mapping::faulted() const {
-  return slot_ >= 0 && g_slots[static_cast<std::size_t>(slot_)].faulted.load(std::memory_order_acquire);
+  return slot_ >= 0 &&
+         g_slots[static_cast<std::size_t>(slot_)].faulted.load(std::memory_order_acquire);
 }
 
 Mapping::~Mapping() {

@@ -23,9 +23,8 @@ class Mapping {
   /// Maps [offset, offset + size) of `fd` (offset page aligned), pages populated up front.
   /// False when mapping fails (or too many mappings are open): read the bytes instead.
   [[nodiscard]] bool map(int fd, std::uint64_t offset, std::uint64_t size);
-  [[nodiscard]] const std::uint8_t* data() const {
-    return static_cast<const std::uint8_t*>(addr_);
-  }
+  /// The mapped bytes (nullptr before a successful map()).
+  [[nodiscard]] const std::uint8_t* data() const { return static_cast<const std::uint8_t*>(addr_); }
   /// Whether a page past the file's end was touched since map(): it and the rest of the range
   /// read as zeros, so what was decoded from them is not the file's.
   [[nodiscard]] bool faulted() const;
