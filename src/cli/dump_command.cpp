@@ -71,13 +71,13 @@ int run_dump(const DumpArgs& a) {
   }
   note(fmt::format(
       "dump: {} file(s) read, {} failed; records: {} decoded, {} filtered out, {} skipped ({} "
-      "corrupt, {} over a limit), {} carved; chunks: {} ({} empty, {} unusable, {} with CRC "
-      "mismatch, {} promised by a file header but missing); {:.1f} MiB",
+      "corrupt, {} over a limit), {} carved ({} hidden in enlarged records); chunks: {} ({} empty, "
+      "{} unusable, {} with CRC mismatch, {} promised by a file header but missing); {:.1f} MiB",
       files_ok, files.size() - files_ok, total.records - total.records_filtered,
       total.records_filtered, total.records_skipped,
       total.records_skipped - total.records_over_limit, total.records_over_limit,
-      total.records_carved, total.chunks, total.chunks_empty, total.chunks_bad,
-      total.chunks_crc_mismatch, total.chunks_missing,
+      total.records_carved, total.records_hidden, total.chunks, total.chunks_empty,
+      total.chunks_bad, total.chunks_crc_mismatch, total.chunks_missing,
       static_cast<double>(total.bytes) / (1024.0 * 1024.0)));
   return problems ? kExitInputProblems : kExitOk;
 }
@@ -107,7 +107,9 @@ void register_dump(CLI::App& app) {
   cmd->add_option("--channel", args->channels, "only these channels (case-insensitive)")
       ->delimiter(',');
   cmd->add_flag("--carve", args->carve,
-                "also recover records left in chunk slack space (marked \"carved\")");
+                "also recover records left in chunk slack space (marked \"carved\") and records "
+                "hidden inside enlarged records, as DanderSpritz eventlogedit leaves deleted ones "
+                "(marked \"carved\" and \"hidden\"; they are warned about without --carve)");
   cmd->add_option("-o,--output", args->output, "write to FILE instead of standard output");
   cmd->add_flag("--force", args->force,
                 "overwrite the -o FILE if it exists (default: refuse, exit 2)");

@@ -109,7 +109,9 @@ void register_events(CLI::App& app) {
                 "overwrite the -o FILE if it exists (default: refuse, exit 2)");
   cmd->add_option("--threads", opts->threads, "EVTX decoder threads (0: all cores)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--carve", opts->carve, "Also recover EVTX records from chunk slack");
+  cmd->add_flag("--carve", opts->carve,
+                "Also recover EVTX records from chunk slack and records hidden inside "
+                "enlarged records (eventlogedit deletions; marked carved and hidden)");
   cmd->add_option("--max-open-inputs", opts->max_open_inputs,
                   "most input files read at the same time (default 32)")
       ->check(CLI::PositiveNumber);

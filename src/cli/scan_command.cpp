@@ -481,7 +481,9 @@ void register_scan(CLI::App& app) {
       ->allow_extra_args(false);  // `-r a.yaml log.evtx`: the log is a path, not a rules file
   cmd->add_option("-t,--threads", args->threads, "worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_flag("--carve", args->carve, "also recover EVTX records from chunk slack space");
+  cmd->add_flag("--carve", args->carve,
+                "also recover EVTX records from chunk slack space and records hidden "
+                "inside enlarged records (eventlogedit deletions; marked carved and hidden)");
   cmd->add_flag("--follow", args->follow,
                 "keep reading JSON/XML files as they grow (like tail -f) until Ctrl-C or SIGTERM, "
                 "then print the summary");

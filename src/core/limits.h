@@ -29,6 +29,12 @@ inline constexpr std::size_t kMaxRenderedRecordNodes = 256u << 10;
 /// real logs renders into < 1 MiB (garbage-named carved records can reach it: docs/formats.md).
 inline constexpr std::size_t kMaxRenderedChunkBytes = 32u << 20;
 inline constexpr std::size_t kMaxRenderedChunkNodes = 512u << 10;
+/// Levels of EVTX records hidden inside records (a deleted record inside its enlarged neighbour,
+/// itself deleted later into the record before it...) that the walk looks into.
+inline constexpr int kMaxHiddenRecordDepth = 8;
+/// Record signatures tested per chunk in the slack inside records: each level's scan is bounded
+/// by the chunk, and this bounds the checks of what it finds.
+inline constexpr std::size_t kMaxHiddenRecordProbes = 4096;
 /// JSON/XML nesting accepted by the source readers.
 inline constexpr int kMaxDocumentDepth = 128;
 /// Longest single line accepted by the JSONL reader.

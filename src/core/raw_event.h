@@ -68,6 +68,9 @@ struct SourceRef {
   std::uint64_t record_number = 0;  ///< EVTX: the record header's number; 0 for other formats
   std::int32_t chunk = -1;          ///< EVTX: 0-based chunk index; -1 for other formats
   bool carved = false;              ///< recovered from unused space, not from the live record walk
+  /// Carved from the slack inside a larger record (a record deleted by enlarging its neighbour,
+  /// as DanderSpritz eventlogedit does); `carved` is set too.
+  bool hidden = false;
 
   /// True for an EVTX record (chunk, record_number and offset are set).
   [[nodiscard]] bool has_evtx_position() const { return chunk >= 0; }
@@ -233,6 +236,7 @@ class RawEvent {
     source.record_number = 0;
     source.chunk = -1;
     source.carved = false;
+    source.hidden = false;
     source.file.clear();
     text_.clear();
     fields_.clear();

@@ -85,6 +85,7 @@ void write_source(std::string& out, const SourceRef& s) {
   if (s.line != 0) w.num("line", s.line);
   if (s.line == 0 && s.offset != 0) w.num("offset", s.offset);
   if (s.carved) w.boolean("carved", true);
+  if (s.hidden) w.boolean("hidden", true);
   w.close();
 }
 

@@ -2,7 +2,6 @@
 #include "evtx/reader.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "core/utf.h"
 #include "evtx/chunk_decoder.h"
 #include "evtx/file_header.h"
+#include "evtx/mapping.h"
 #include "evtx/value_format.h"
 
 namespace cmdsentry::evtx {
@@ -68,31 +68,6 @@ std::int64_t read_at(int fd, std::uint8_t* buf, std::size_t size, std::uint64_t 
   }
   return static_cast<std::int64_t>(done);
 }
-
-/// A read-only mapping of part of a file, unmapped on destruction.
-class Mapping {
- public:
-  Mapping() = default;
-  Mapping(const Mapping&) = delete;
-  Mapping& operator=(const Mapping&) = delete;
-  ~Mapping() {
-    if (addr_ != nullptr) ::munmap(addr_, size_);
-  }
-  /// Maps [offset, offset + size) of fd (offset page aligned), pages populated up front.
-  bool map(int fd, std::uint64_t offset, std::uint64_t size) {
-    void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd,
-                     static_cast<off_t>(offset));
-    if (p == MAP_FAILED) return false;
-    addr_ = p;
-    size_ = size;
-    return true;
-  }
-  [[nodiscard]] const std::uint8_t* data() const { return static_cast<const std::uint8_t*>(addr_); }
-
- private:
-  void* addr_ = nullptr;
-  std::size_t size_ = 0;
-};
 
 struct FileInfo {
   std::filesystem::path path;
@@ -236,10 +211,12 @@ void append_source(std::string& out, std::string_view file_json, std::int64_t ch
   out += ",\"chunk\":";
   detail::append_uint(out, static_cast<std::uint64_t>(chunk));
   if (r.carved) out += ",\"carved\":true";
+  if (r.hidden) out += ",\"hidden\":true";
   out += "}}";
 }
 
-/// The start of `<!-- source file='...' record_id='N' chunk='C' -->`, written before each XML
+/// The start of `<!-- source file='...' record_id='N' chunk='C' -->` (then `carved='true'` and
+/// `hidden='true'` for records recovered that way), written before each XML
 /// event: XML readers skip comments, people and our own reader see where the record came from.
 /// "--" cannot appear in a comment, so dashes that would form one are written as character
 /// references. Built once per batch (the file name is escaped once, not once per record).
@@ -266,13 +243,17 @@ void append_source_comment(std::string& out, std::string_view prefix, std::int64
   detail::append_uint(out, r.id);
   out += "' chunk='";
   detail::append_uint(out, static_cast<std::uint64_t>(chunk));
-  out += r.carved ? "' carved='true' -->" : "' -->";
+  out += r.hidden   ? "' carved='true' hidden='true' -->"
+         : r.carved ? "' carved='true' -->"
+                    : "' -->";
 }
 
-void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, const ReadOptions& opt,
-             Mode mode, BatchOut& out) {
+/// Decodes one job into `out`. False when the file shrank while the batch was decoded (a mapped
+/// page past its new end was touched and read as zeros: detail::Mapping): `out` is not the file's.
+bool decode_batch(Worker& w, const std::vector<FileInfo>& files, const Job& job,
+                  const ReadOptions& opt, Mode mode, BatchOut& out) {
   const FileInfo& f = files[job.file];
-  if (job.chunk_count == 0) return;
+  if (job.chunk_count == 0) return true;
   std::string file_json;
   append_escaped(file_json, f.name, Escape::kJson);
   const std::string comment = mode == Mode::kXml ? source_comment_prefix(f.name) : std::string();
@@ -284,8 +265,9 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   const std::uint64_t offset = kFileHeaderSize + job.first_chunk * kChunkSize;
   // A live log that rotates or is truncated while we read it: touching a mapped page past the
   // new end of file would fault (SIGBUS). Look at the size before each batch, map only what is
-  // still there and say so; the batches after it find nothing and end the file. (A file cut in
-  // the middle of one batch's decoding can still fault: the window is one batch, ~1 MiB.)
+  // still there and say so; the batches after it find nothing and end the file. A cut in the
+  // middle of one batch's decoding reads zeros instead of faulting (detail::Mapping), and
+  // run_job decodes that batch again.
   std::uint64_t size_now = f.size;
   if (struct stat st{}; w.fd.get() >= 0 && ::fstat(w.fd.get(), &st) == 0 &&
                         static_cast<std::uint64_t>(st.st_size) < f.size) {
@@ -304,7 +286,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
   // stays at the batches in flight. pread remains the fallback when mapping fails.
   const std::uint64_t want = std::min<std::uint64_t>(job.chunk_count * kChunkSize,
                                                      size_now > offset ? size_now - offset : 0);
-  Mapping map;
+  detail::Mapping map;
   std::int64_t got = -1;
   const std::uint8_t* base = nullptr;
   if (w.fd.get() >= 0 && want > 0 && map.map(w.fd.get(), offset, want)) {
@@ -319,7 +301,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
     out.diags.push_back({f.name, static_cast<std::int64_t>(job.first_chunk), offset, 0,
                          fmt::format("read failed: {}", std::strerror(errno))});
     out.stats.chunks_bad += job.chunk_count;
-    return;
+    return true;
   }
   out.stats.bytes += static_cast<std::uint64_t>(got);
   // JSON is about 2.5 times the size of the EVTX it comes from: reserve once instead of letting
@@ -371,6 +353,7 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
               ev.source.chunk = static_cast<std::int32_t>(chunk_no);
               ev.source.offset = chunk_off + rec.offset;
               ev.source.carved = rec.carved;
+              ev.source.hidden = rec.hidden;
               out.events.push_back(std::move(ev));
             }
             break;
@@ -412,8 +395,46 @@ void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, cons
       }
       ++out.stats.records;
       if (rec.carved) ++out.stats.records_carved;
+      if (rec.hidden) ++out.stats.records_hidden;
     }
   }
+  return !map.faulted();
+}
+
+/// Decodes one job; when the file shrank while it was decoded, drops what was decoded and decodes
+/// it again from what the file still holds (a few times: a file can keep shrinking).
+void run_job(Worker& w, const std::vector<FileInfo>& files, const Job& job, const ReadOptions& opt,
+             Mode mode, BatchOut& out) {
+  constexpr int kAttempts = 3;
+  bool faulted = false;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (decode_batch(w, files, job, opt, mode, out)) {
+      const FileInfo& f = files[job.file];
+      if (faulted && !w.reported_shrink) {
+        w.reported_shrink = true;
+        out.diags.push_back(
+            {f.name, static_cast<std::int64_t>(job.first_chunk),
+             kFileHeaderSize + job.first_chunk * kChunkSize, 0,
+             fmt::format("the file shrank while it was read ({} bytes at the start): this batch "
+                         "was decoded again from what it holds",
+                         f.size)});
+      }
+      return;
+    }
+    faulted = true;
+    w.reported_shrink = false;  // the next attempt says how far the file shrank
+    out.text.clear();
+    out.events.clear();
+    out.diags.clear();
+    out.stats = {};
+    out.last_record = 0;
+  }
+  out.diags.push_back({files[job.file].name, static_cast<std::int64_t>(job.first_chunk),
+                       kFileHeaderSize + job.first_chunk * kChunkSize, 0,
+                       fmt::format("the file kept shrinking while it was read: chunks {} to {} "
+                                   "are not read",
+                                   job.first_chunk, job.first_chunk + job.chunk_count - 1)});
+  out.stats.chunks_bad += job.chunk_count;
 }
 
 /// When the file holds less than its header promises (a copy cut short, chunks zeroed): the
@@ -485,6 +506,7 @@ ReadStats& ReadStats::operator+=(const ReadStats& o) {
   records_skipped += o.records_skipped;
   records_over_limit += o.records_over_limit;
   records_carved += o.records_carved;
+  records_hidden += o.records_hidden;
   chunks_missing += o.chunks_missing;
   bytes += o.bytes;
   return *this;

@@ -26,7 +26,9 @@ struct EventFilter {
 struct ReadOptions {
   int threads = 0;  ///< worker threads; 0 = all cores
   EventFilter filter;
-  bool carve = false;  ///< also recover records left in chunk slack (flagged as carved)
+  /// Also recover records left in chunk slack (flagged as carved), and records hidden in the
+  /// slack inside larger records (flagged carved and hidden). Hidden records are warned either way.
+  bool carve = false;
   /// Decode little ahead (small batches, one in flight per thread): for a reader that is one of
   /// many open at once, whose decoded-ahead events would otherwise add up (16 chunks x 4
   /// batches of events per reader).
@@ -55,6 +57,8 @@ struct ReadStats {
   /// nesting, substitutions), not damaged as far as read.
   std::uint64_t records_over_limit = 0;
   std::uint64_t records_carved = 0;  ///< records recovered from slack (with carve)
+  /// Of `records_carved`: records hidden inside a larger live record (deleted by eventlogedit).
+  std::uint64_t records_hidden = 0;
   /// Chunks the file header promises but the file does not hold (cut short, zeroed), warned.
   std::uint64_t chunks_missing = 0;
   std::uint64_t bytes = 0;  ///< file bytes read
@@ -90,7 +94,7 @@ struct FileReport {
 /// Renders every accepted record of `files` (in order, records in file order). `write` receives
 /// large blocks of output text on the calling thread; `on_file` is called once per file after
 /// its last record. JSONL lines are evtx_dump's `{"Event":{...}}` plus a `"#source"` member
-/// (file, record_id, chunk, carved); XML is `<Events>` of Windows-style `<Event>` elements.
+/// (file, record_id, chunk, carved, hidden); XML is `<Events>` of Windows-style `<Event>` elements.
 ReadStats dump_files(const std::vector<std::filesystem::path>& files, const DumpOptions& options,
                      const std::function<void(std::string_view)>& write,
                      const std::function<void(const Diagnostic&)>& on_diagnostic,

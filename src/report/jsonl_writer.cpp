@@ -223,6 +223,7 @@ void append_finding_json(std::string& out, const Finding& f, Profile profile) {
     o.num("offset", src.offset);
   }
   if (src.carved) o.boolean("carved", true);
+  if (src.hidden) o.boolean("hidden", true);
   if (!f.execution && !e.evidence.empty()) {
     // A finding on a logged event that is not an execution: which one.
     o.str("channel", e.evidence.front()->channel());

@@ -121,6 +121,38 @@ TEST(EvtxDamage, file_shrinking_while_read_ends_with_a_clear_warning) {
       << it->message;
 }
 
+TEST(EvtxDamage, file_cut_while_batches_are_decoded_never_faults) {
+  // Two workers decode batches while the consumer takes the first one's events and cuts the file
+  // to one chunk: pages of a batch being decoded can vanish under its mapping (a cut between
+  // batches is the test above). Such a batch reads zeros instead of faulting and is decoded again
+  // from what is left. Where the cut lands is up to the scheduler: a few rounds.
+  std::vector<Bytes> chunks;
+  for (std::uint64_t c = 0; c < 64; ++c) chunks.push_back(chunk_of(3, 1 + 3 * c));
+  const Bytes file = testing::make_file(chunks);
+  for (int round = 0; round < 8; ++round) {
+    const auto path = write_temp(file);
+    ReadOptions opt;
+    opt.threads = 2;
+    opt.lean = true;  // batches of 2 chunks, one in flight per worker
+    std::size_t events = 0;
+    std::vector<Diagnostic> diags;
+    auto res = read_events(
+        path, opt,
+        [&](RawEvent&& e) {
+          if (events++ == 0) std::filesystem::resize_file(path, 4096 + 65536);
+          EXPECT_FALSE(e.channel().empty());  // never a record decoded from zeros
+        },
+        [&](const Diagnostic& d) { diags.push_back(d); });
+    std::filesystem::remove(path);
+    ASSERT_TRUE(res);
+    EXPECT_LT(events, 64u * 3);
+    EXPECT_EQ(events % 3, 0u);  // whole chunks only
+    EXPECT_TRUE(std::any_of(diags.begin(), diags.end(), [](const Diagnostic& d) {
+      return d.message.find("shrank while it was read") != std::string::npos;
+    }));
+  }
+}
+
 TEST(EvtxDamage, file_shorter_than_its_header_promises_is_warned_with_both_counts) {
   Bytes f = testing::make_file({chunk_of(6, 1), chunk_of(6, 7), chunk_of(6, 13)});
   testing::set64(f, 24, 19);  // next record number: records 1..18 were written
