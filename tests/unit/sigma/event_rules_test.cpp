@@ -57,14 +57,13 @@ level: high
 
 /// A failed network logon of `user` on WS01, `second` seconds after 10:00.
 std::string failed_logon(int second, const std::string& user, int record) {
-  return fmt::format(
-      R"({{"Channel":"Security","EventID":4625,"Computer":"WS01.corp.example",)"
-      R"("TimeCreated":"2024-05-01T10:{:02}:{:02}.000Z","EventRecordID":{},)"
-      R"("SubjectUserSid":"S-1-0-0","SubjectUserName":"-","SubjectDomainName":"-",)"
-      R"("TargetUserName":"{}","TargetDomainName":"CORP","LogonType":"3",)"
-      R"("IpAddress":"10.0.0.66","ProcessName":"-","Status":"0xc000006d"}})"
-      "\n",
-      second / 60, second % 60, record, user);
+  return fmt::format(R"({{"Channel":"Security","EventID":4625,"Computer":"WS01.corp.example",)"
+                     R"("TimeCreated":"2024-05-01T10:{:02}:{:02}.000Z","EventRecordID":{},)"
+                     R"("SubjectUserSid":"S-1-0-0","SubjectUserName":"-","SubjectDomainName":"-",)"
+                     R"("TargetUserName":"{}","TargetDomainName":"CORP","LogonType":"3",)"
+                     R"("IpAddress":"10.0.0.66","ProcessName":"-","Status":"0xc000006d"}})"
+                     "\n",
+                     second / 60, second % 60, record, user);
 }
 
 /// Sysmon 3 (or another event id) of rundll32.exe connecting to `port`.
