@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "cmdline/analyzer.h"
+#include "core/number.h"
 #include "core/ordered_pool.h"
 #include "events/merge.h"
 
@@ -714,27 +715,13 @@ void assemble_findings(const AnalyzedEvent& ae, std::vector<Match>& matches,
 
 namespace {
 
-/// A process id as logged: decimal (Sysmon) or 0x hex (Security); 0 when neither.
+/// A process id as logged: decimal (Sysmon) or 0x hex (Security); 0 when neither or too large.
 std::uint32_t logged_pid(std::string_view v) {
-  unsigned base = 10;
-  if (v.size() > 2 && v[0] == '0' && (v[1] | 0x20) == 'x') {
-    v.remove_prefix(2);
-    base = 16;
-  }
-  std::uint64_t n = 0;
-  if (v.empty() || v.size() > 10) return 0;
-  for (const char ch : v) {
-    unsigned d = 0;
-    if (ch >= '0' && ch <= '9') {
-      d = static_cast<unsigned>(ch - '0');
-    } else if (base == 16 && (ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') {
-      d = static_cast<unsigned>((ch | 0x20) - 'a' + 10);
-    } else {
-      return 0;
-    }
-    n = n * base + d;
-  }
-  return n <= 0xFFFFFFFFU ? static_cast<std::uint32_t>(n) : 0;
+  const bool hex = has_hex_prefix(v);
+  const ParsedDigits d = parse_digits(hex ? v.substr(2) : v, hex);
+  return d.used == (hex ? v.size() - 2 : v.size()) && d.value <= 0xFFFFFFFFU
+             ? static_cast<std::uint32_t>(d.value)
+             : 0;
 }
 
 /// A logged name that names nobody: empty or "-".
@@ -801,7 +788,7 @@ std::shared_ptr<const ProcessEvent> event_as_process(const Event& event) {
         }
       },
       event);
-  if (raw != nullptr && !std::holds_alternative<ProcessEvent>(event)) {
+  if (raw != nullptr) {  // not for a ProcessEvent: it has its fields already
     if (p->user_name().empty()) set_user_from(*raw, *p);
     if (p->image().empty()) {
       for (const char* name : {"Image", "ProcessName"}) {
