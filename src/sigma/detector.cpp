@@ -209,7 +209,8 @@ void SigmaDetector::on_event(const Event& event, std::vector<Match>& out) {
   }
   if (const rules::Bucket* b = set_->bucket("")) matcher_.match(*b, record, raw->event_id, hits_);
   for (const CategoryRoute& r : kCategories) {
-    if (r.channel != channel ||
+    // Event id 0 is no Sysmon or PowerShell event type (and the table's unused slots are 0).
+    if (raw->event_id == 0 || r.channel != channel ||
         std::find(r.event_ids.begin(), r.event_ids.end(), raw->event_id) == r.event_ids.end()) {
       continue;
     }
