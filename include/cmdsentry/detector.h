@@ -58,6 +58,20 @@ enum Interest : std::uint8_t {
   kInterestOther = 4,   ///< anything else (service installs, AppLocker policy events, ...)
 };
 
+/// Decides, where a non-execution record is read, whether a detector could match it. Each
+/// reader thread gets its own (Detector::record_filter), so a filter may keep scratch state but
+/// must only read the detector's frozen parts. A record no detector's filter wants (when no
+/// sink wants every event) is dropped there and counted (RunReport::not_executions): a
+/// detector that looks at a few event kinds then does not make the engine hold every event of
+/// the input in its reorder window and pairing stage. A record kept for another detector or a
+/// sink still reaches on_event of every detector interested in it, whatever its filter said.
+class RecordFilter {
+ public:
+  virtual ~RecordFilter() = default;
+  /// Whether on_event could give a match for this record (true when unsure).
+  [[nodiscard]] virtual bool wants(const RawEvent& record) = 0;
+};
+
 /// A named counter a detector reports at the end of the run.
 using Counter = std::pair<std::string, std::uint64_t>;
 
@@ -79,6 +93,9 @@ class Detector {
     (void)event;
     (void)out;
   }
+  /// A filter for one reader thread, or null to receive every event its interests() cover.
+  /// See RecordFilter.
+  [[nodiscard]] virtual std::unique_ptr<RecordFilter> record_filter() const { return nullptr; }
   /// Event time has reached `time` (FILETIME ticks): state older than the detector's span may go.
   virtual void on_time(std::uint64_t time) { (void)time; }
   /// Counters for the end-of-run report.

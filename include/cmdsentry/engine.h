@@ -37,6 +37,11 @@ inline constexpr std::uint64_t kTicksPerSecond = 10'000'000;
 inline constexpr std::uint64_t kDefaultReorderWindow = 60 * kTicksPerSecond;
 /// Most events the reorder window holds; past it the oldest go on (bounds memory on dense input).
 inline constexpr std::size_t kDefaultMaxReorder = 65'536;
+/// Most bytes of events the reorder window holds (an estimate: the events and their records).
+/// 65,536 small events take ~30 MB, but records of several KB (Sysmon 10 call traces, 4104
+/// script blocks, SIEM exports with the rendered message) would take hundreds; past it the
+/// oldest go on, as past the count.
+inline constexpr std::size_t kDefaultMaxReorderBytes = std::size_t{32} << 20;
 /// Most executions held for chain pairing (10 minutes of event time, see
 /// engine/executions.h); past it the oldest are decided early and counted.
 inline constexpr std::size_t kDefaultMaxHeld = 65'536;
@@ -68,6 +73,7 @@ struct EngineOptions {
   bool all_events = false;
   std::uint64_t reorder_window = kDefaultReorderWindow;
   std::size_t max_reorder = kDefaultMaxReorder;
+  std::size_t max_reorder_bytes = kDefaultMaxReorderBytes;
   std::size_t max_held = kDefaultMaxHeld;
   std::size_t max_open_inputs = kDefaultMaxOpenInputs;
   std::chrono::milliseconds idle_flush = kDefaultIdleFlush;

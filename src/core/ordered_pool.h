@@ -14,7 +14,21 @@
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
 namespace cmdsentry {
+
+/// Names the calling thread (at most 15 characters: the kernel's limit) so that `top -H`, perf
+/// and gdb tell the engine's threads apart. No-op where the platform has no thread names.
+inline void name_this_thread(const char* name) {
+#if defined(__linux__)
+  pthread_setname_np(pthread_self(), name);
+#else
+  (void)name;
+#endif
+}
 
 /// Number of worker threads for a request of `requested` (0 = all cores).
 inline int resolve_threads(int requested) {
@@ -47,6 +61,7 @@ void run_ordered(std::size_t count, int threads, std::size_t window, Produce&& p
   std::exception_ptr error;
 
   auto worker = [&](int id) {
+    name_this_thread("cs-pool");
     while (true) {
       std::size_t i;
       {

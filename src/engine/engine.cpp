@@ -21,6 +21,7 @@
 
 #include "core/ordered_pool.h"
 #include "engine/executions.h"
+#include "events/merge.h"
 #include "events/normalize.h"
 
 namespace cmdsentry {
@@ -88,16 +89,28 @@ bool correct_clock(ProcessEvent& p) {
   return true;
 }
 
+/// The Detector::interests() bit that covers a non-execution event.
+std::uint8_t interest_of(const Event& e) {
+  if (std::holds_alternative<LogonEvent>(e)) return kInterestLogons;
+  if (std::holds_alternative<ProcessExitEvent>(e)) return kInterestExits;
+  return kInterestOther;
+}
+
 /// One input read on its own thread into a bounded queue.
 class Producer {
  public:
+  /// With keep_other and `filter_detectors` set, a non-execution event is kept only when one
+  /// of those detectors covers it (interests()) and its RecordFilter (made on this thread), if
+  /// it has one, wants it.
   Producer(std::string name, const BufferInput* buffer, bool live, sources::SourceOptions options,
-           bool keep_other, std::size_t queue_batches, std::size_t batch)
+           bool keep_other, const std::vector<Detector*>* filter_detectors,
+           std::size_t queue_batches, std::size_t batch)
       : name_(std::move(name)),
         buffer_(buffer),
         live_(live),
         options_(std::move(options)),
         keep_other_(keep_other),
+        filter_detectors_(filter_detectors),
         queue_batches_(queue_batches),
         batch_(batch) {}
   ~Producer() {
@@ -147,8 +160,25 @@ class Producer {
   }
 
   void run() {
+    name_this_thread("cs-read");
     std::vector<Item> batch;
     const std::size_t limit = live_ ? 1 : batch_;
+    // The detectors' filters, made on this thread (each keeps its own scratch state).
+    std::vector<std::pair<std::uint8_t, std::unique_ptr<RecordFilter>>> filters;
+    if (filter_detectors_ != nullptr) {
+      for (const Detector* d : *filter_detectors_) {
+        if (d->interests() != 0) filters.emplace_back(d->interests(), d->record_filter());
+      }
+    }
+    auto wanted = [&](const Event& e) {
+      if (filter_detectors_ == nullptr) return true;
+      const RawEvent* raw = events::raw_of(e);
+      if (raw == nullptr) return true;
+      const std::uint8_t bit = interest_of(e);
+      return std::any_of(filters.begin(), filters.end(), [&](const auto& f) {
+        return (f.first & bit) != 0 && (f.second == nullptr || f.second->wants(*raw));
+      });
+    };
     auto hand_over = [&] {
       if (batch.size() >= limit) {
         push(std::move(batch));
@@ -162,7 +192,7 @@ class Producer {
       if (auto* p = std::get_if<ProcessEvent>(&e)) {
         ++executions;
         if (correct_clock(*p)) ++clock_corrected;
-      } else if (!keep_other_) {
+      } else if (!keep_other_ || !wanted(e)) {
         ++not_executions;
         return;
       } else {
@@ -193,6 +223,7 @@ class Producer {
   bool live_;
   sources::SourceOptions options_;
   bool keep_other_;
+  const std::vector<Detector*>* filter_detectors_;
   std::size_t queue_batches_;
   std::size_t batch_;
   std::thread thread_;
@@ -260,6 +291,7 @@ class DetectThread {
   static constexpr std::size_t kWorkQueued = 4;
 
   void run() {
+    name_this_thread("cs-detect");
     for (;;) {
       std::vector<Work> work;
       {
@@ -301,6 +333,7 @@ struct Held {
   std::uint64_t time;
   std::uint64_t seq;
   std::uint32_t slot;
+  std::uint32_t bytes;  ///< events::footprint of the event, capped
   bool operator>(const Held& o) const { return time != o.time ? time > o.time : seq > o.seq; }
 };
 
@@ -346,6 +379,11 @@ class Run {
       });
     }
     const bool keep_other = o_.all_events || interests_ != 0;
+    // Only detectors want other events: keep those their RecordFilters want (on the reader
+    // threads), so that a few Sigma rules over logons do not make every event of the input
+    // wait in the reorder window and the pairing stage.
+    const std::vector<Detector*>* filter_detectors =
+        !o_.all_events && interests_ != 0 ? &detectors_ : nullptr;
     const std::size_t n = names.size();
     // Followed inputs never end by themselves: all of them are open at once.
     const std::size_t open_cap = o_.follow != nullptr
@@ -400,7 +438,8 @@ class Run {
         const bool live = b == nullptr && (sources::is_live_input(names[i]) ||
                                            (o_.follow != nullptr && names[i] != "-"));
         Open op;
-        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other, queue_batches, batch);
+        op.p = std::make_unique<Producer>(names[i], b, live, so, keep_other, filter_detectors,
+                                          queue_batches, batch);
         op.p->start();
         open.push_back(std::move(op));
         report_.inputs++;
@@ -564,9 +603,13 @@ class Run {
       free_slots_.pop_back();
       slots_[slot] = std::move(e);
     }
-    window_.push(Held{t, seq_++, slot});
-    while (!window_.empty() && (window_.top().time + o_.reorder_window <= max_time_ ||
-                                window_.size() > o_.max_reorder)) {
+    const auto bytes = static_cast<std::uint32_t>(
+        std::min<std::size_t>(events::footprint(slots_[slot]), UINT32_MAX));
+    window_.push(Held{t, seq_++, slot, bytes});
+    window_bytes_ += bytes;
+    while (!window_.empty() &&
+           (window_.top().time + o_.reorder_window <= max_time_ ||
+            window_.size() > o_.max_reorder || window_bytes_ > o_.max_reorder_bytes)) {
       if (window_.top().time + o_.reorder_window > max_time_) report_.reorder_forced++;
       release_one();
     }
@@ -575,6 +618,7 @@ class Run {
   void release_one() {
     const Held h = window_.top();
     window_.pop();
+    window_bytes_ -= h.bytes;
     released_ = std::max(released_, h.time);
     Event e = std::move(slots_[h.slot]);
     free_slots_.push_back(h.slot);
@@ -627,9 +671,7 @@ class Run {
   // On the detect thread (or inline): only these touch detectors, sinks, matches_, findings_
   // and the detected_ counters while the run goes on.
   void detect_other(Event&& e) {
-    std::uint8_t bit = kInterestOther;
-    if (std::holds_alternative<LogonEvent>(e)) bit = kInterestLogons;
-    if (std::holds_alternative<ProcessExitEvent>(e)) bit = kInterestExits;
+    const std::uint8_t bit = interest_of(e);
     const std::uint64_t t = events::event_time(e);
     for (Detector* d : detectors_) {
       if ((d->interests() & bit) == 0) continue;
@@ -675,6 +717,7 @@ class Run {
   events::StreamMerger merger_;
   engine::ExecutionStage stage_;
   std::priority_queue<Held, std::vector<Held>, std::greater<>> window_;
+  std::size_t window_bytes_ = 0;           ///< sum of the held events' Held::bytes
   std::vector<Event> slots_;               ///< the window's events, by Held::slot
   std::vector<std::uint32_t> free_slots_;  ///< slots of released events, for reuse
   std::uint64_t seq_ = 0;

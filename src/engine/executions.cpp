@@ -23,21 +23,6 @@ constexpr std::uint64_t kNone = UINT64_MAX;
 constexpr std::uint64_t kLateSeq = 1ULL << 62;
 constexpr std::uint64_t kHold = kChainChildWindow + kChainChildSkew;
 
-/// Bytes an event held for pairing takes, roughly.
-std::size_t held_footprint(const Event& e) {
-  return std::visit(
-      [](const auto& x) -> std::size_t {
-        using T = std::decay_t<decltype(x)>;
-        std::size_t n = sizeof(Event) + 128;
-        if constexpr (std::is_same_v<T, ProcessEvent>) {
-          for (const auto& r : x.evidence) n += r->footprint();
-        } else {
-          if (x.raw) n += x.raw->footprint();
-        }
-        return n;
-      },
-      e);
-}
 const std::uint64_t kWmiPrvSeHash = events::image_name_hash("wmiprvse.exe");
 // PsExec's service: what `psexec [\\host] ... <program>` runs is its child on the target.
 const std::uint64_t kPsexesvcHash = events::image_name_hash("psexesvc.exe");
@@ -162,7 +147,7 @@ struct ExecutionStage::Impl {
     int claimed_command = -1;
     Claim claim;
     bool late = false;  ///< arrived older than the hold: kept in late_items, decided by its lane
-    std::size_t bytes = 0;  ///< held_footprint of the event
+    std::size_t bytes = 0;  ///< events::footprint of the event
   };
   /// Late arrivals of one host (or of non-executions, host ""), in arrival order, and the
   /// newest time among them. An input opened after others have moved on (more files than the
@@ -288,7 +273,7 @@ struct ExecutionStage::Impl {
     Item it;
     it.time = t;
     it.late = late;
-    it.bytes = held_footprint(event);
+    it.bytes = events::footprint(event);
     if (auto* p = std::get_if<ProcessEvent>(&event)) {
       auto ev = std::make_shared<const ProcessEvent>(std::move(*p));
       it.host = events::host_key(ev->host());

@@ -90,6 +90,21 @@ const std::uint64_t kNet1Hash = hash_lower("net1.exe");
 
 }  // namespace
 
+std::size_t footprint(const Event& e) {
+  return std::visit(
+      [](const auto& x) -> std::size_t {
+        using T = std::decay_t<decltype(x)>;
+        std::size_t n = sizeof(Event) + 128;
+        if constexpr (std::is_same_v<T, ProcessEvent>) {
+          for (const auto& r : x.evidence) n += r->footprint();
+        } else {
+          if (x.raw) n += x.raw->footprint();
+        }
+        return n;
+      },
+      e);
+}
+
 const RawEvent* raw_of(const Event& e) {
   return std::visit(
       [](const auto& v) -> const RawEvent* {

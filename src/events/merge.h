@@ -66,6 +66,11 @@ struct MergeStats {
 /// The record an event came from (an execution's first record); null when it has none.
 [[nodiscard]] const RawEvent* raw_of(const Event& e);
 
+/// Bytes an event held in memory takes, roughly: the event itself and the records it carries
+/// (an execution's evidence, another event's raw record). What the byte budgets of the
+/// reorder window and the pairing stage count.
+[[nodiscard]] std::size_t footprint(const Event& e);
+
 /// The windowed merger. Events come out through the callback given at construction.
 class StreamMerger {
  public:

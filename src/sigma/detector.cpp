@@ -197,27 +197,54 @@ void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>&
   if (correlation_) correlation_->finish(record, e.time, e.source(), out);
 }
 
+template <class F>
+void SigmaDetector::for_buckets(const RawEvent& raw, F&& f) const {
+  const std::string channel = to_lower(raw.channel());
+  if (const rules::Bucket* b = set_->bucket(channel)) f(*b);
+  if (const rules::Bucket* b = set_->bucket("")) f(*b);
+  // Event id 0 is no Sysmon or PowerShell event type (and the table's unused slots are 0).
+  if (raw.event_id == 0) return;
+  for (const CategoryRoute& r : kCategories) {
+    if (r.channel != channel ||
+        std::find(r.event_ids.begin(), r.event_ids.end(), raw.event_id) == r.event_ids.end()) {
+      continue;
+    }
+    if (const rules::Bucket* b = set_->bucket("category:" + std::string(r.category))) f(*b);
+  }
+}
+
+/// SigmaDetector::record_filter: the detector's rules on one reader thread.
+class RuleFilter final : public RecordFilter {
+ public:
+  explicit RuleFilter(const SigmaDetector& d) : d_(d), matcher_(d.set_) {}
+  bool wants(const RawEvent& record) override {
+    hits_.clear();
+    const RawRecord r(record);
+    d_.for_buckets(record, [&](const rules::Bucket& b) {
+      if (hits_.empty()) matcher_.match(b, r, record.event_id, hits_);
+    });
+    return !hits_.empty();
+  }
+
+ private:
+  const SigmaDetector& d_;
+  rules::Matcher matcher_;
+  std::vector<rules::RuleHit> hits_;
+};
+
+std::unique_ptr<RecordFilter> SigmaDetector::record_filter() const {
+  if (!events_wanted_) return nullptr;
+  return std::make_unique<RuleFilter>(*this);
+}
+
 void SigmaDetector::on_event(const Event& event, std::vector<Match>& out) {
   const RawEvent* raw = events::raw_of(event);
   if (raw == nullptr) return;
   reported_.clear();
   hits_.clear();
   const RawRecord record(*raw);
-  const std::string channel = to_lower(raw->channel());
-  if (const rules::Bucket* b = set_->bucket(channel)) {
-    matcher_.match(*b, record, raw->event_id, hits_);
-  }
-  if (const rules::Bucket* b = set_->bucket("")) matcher_.match(*b, record, raw->event_id, hits_);
-  for (const CategoryRoute& r : kCategories) {
-    // Event id 0 is no Sysmon or PowerShell event type (and the table's unused slots are 0).
-    if (raw->event_id == 0 || r.channel != channel ||
-        std::find(r.event_ids.begin(), r.event_ids.end(), raw->event_id) == r.event_ids.end()) {
-      continue;
-    }
-    if (const rules::Bucket* b = set_->bucket("category:" + std::string(r.category))) {
-      matcher_.match(*b, record, raw->event_id, hits_);
-    }
-  }
+  for_buckets(*raw,
+              [&](const rules::Bucket& b) { matcher_.match(b, record, raw->event_id, hits_); });
   ++events_;
   if (correlation_) correlation_->begin();
   for (const rules::RuleHit& h : hits_) report(h, out);

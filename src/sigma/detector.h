@@ -57,6 +57,10 @@ class SigmaDetector final : public Detector {
     return events_wanted_ ? kInterestLogons | kInterestExits | kInterestOther : 0;
   }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  /// Wants a record when some rule matches it: the rules are evaluated on the reader thread
+  /// with a Matcher of its own, and again in time order by on_event (only for records that
+  /// matched, a few in a thousand on real logs).
+  [[nodiscard]] std::unique_ptr<RecordFilter> record_filter() const override;
   void on_event(const Event& event, std::vector<Match>& out) override;
   void on_time(std::uint64_t time) override;
   void counters(std::vector<Counter>& out) const override;
@@ -71,6 +75,11 @@ class SigmaDetector final : public Detector {
  private:
   explicit SigmaDetector(std::shared_ptr<const rules::RuleSet> set);
   void report(const rules::RuleHit& hit, std::vector<Match>& out);
+  /// Calls f(bucket) for each bucket whose rules run on `raw` (its channel's, the any-record
+  /// bucket, its Windows category's).
+  template <class F>
+  void for_buckets(const RawEvent& raw, F&& f) const;
+  friend class RuleFilter;
 
   std::shared_ptr<const rules::RuleSet> set_;
   rules::Matcher matcher_;

@@ -290,6 +290,107 @@ TEST(Engine, pairing_window_cap_decides_early_and_counts) {
   EXPECT_FALSE(r.findings.empty());
 }
 
+/// A flat event that is not an execution: Security `id` on WS01.
+std::string other_event(const std::string& at, unsigned record, unsigned id) {
+  return "{\"Channel\":\"Security\",\"EventID\":" + std::to_string(id) +
+         ",\"Computer\":\"WS01\",\"TimeCreated\":\"2024-05-01T" + at +
+         "Z\",\"EventRecordID\":" + std::to_string(record) + ",\"TargetUserName\":\"bob\"}\n";
+}
+
+/// A detector written here that looks at other events and filters them where they are read:
+/// it wants event id 4625 only. Counts what its filters were asked and what on_event saw.
+class FailedLogonDetector final : public Detector {
+ public:
+  class Filter final : public RecordFilter {
+   public:
+    explicit Filter(std::atomic<int>& asked) : asked_(asked) {}
+    bool wants(const RawEvent& r) override {
+      asked_.fetch_add(1);
+      return r.event_id == 4625;
+    }
+
+   private:
+    std::atomic<int>& asked_;
+  };
+  [[nodiscard]] std::string_view name() const override { return "test"; }
+  [[nodiscard]] std::uint8_t interests() const override { return kInterestOther; }
+  [[nodiscard]] std::unique_ptr<RecordFilter> record_filter() const override {
+    return std::make_unique<Filter>(asked);
+  }
+  void on_execution(const AnalyzedEvent&, std::vector<Match>&) override {}
+  void on_event(const Event& e, std::vector<Match>&) override {
+    const auto* other = std::get_if<OtherEvent>(&e);
+    seen.push_back(other != nullptr && other->raw ? other->raw->event_id : 0);
+  }
+  mutable std::atomic<int> asked{0};
+  std::vector<std::uint32_t> seen;
+};
+
+std::string mixed_log() {
+  return other_event("10:00:00.000", 1, 4625) + other_event("10:00:01.000", 2, 4672) +
+         sec("10:00:02.000", 3, 404, 400, kWhoami, "whoami /all") +
+         other_event("10:00:03.000", 4, 4625) + other_event("10:00:04.000", 5, 5379);
+}
+
+/// mixed_log() through an engine with `detectors` only.
+RunReport run_mixed(const std::vector<Detector*>& detectors, EngineOptions o = {}) {
+  Engine engine(o);
+  for (Detector* d : detectors) engine.add_detector(*d);
+  const std::string log = mixed_log();
+  return engine.run(std::vector<BufferInput>{{"t.jsonl", log}});
+}
+
+TEST(Engine, events_no_detector_filter_wants_are_dropped_where_read_and_counted) {
+  for (int threads : {1, 2}) {
+    FailedLogonDetector det;
+    const RunReport r = run_mixed({&det}, EngineOptions{.threads = threads});
+    EXPECT_EQ(det.asked.load(), 4) << threads;  // the four other events, not the execution
+    EXPECT_EQ(det.seen, (std::vector<std::uint32_t>{4625, 4625})) << threads;
+    EXPECT_EQ(r.other, 2u) << threads;
+    EXPECT_EQ(r.not_executions, 2u) << threads;
+    EXPECT_EQ(r.executions, 1u) << threads;
+  }
+}
+
+TEST(Engine, a_detector_without_a_filter_gets_every_event_it_is_interested_in) {
+  WhoamiDetector det;  // interests kInterestOther, no filter
+  FailedLogonDetector filtered;
+  const RunReport r = run_mixed({&det, &filtered});
+  EXPECT_EQ(det.others, 4);
+  // Kept for the other detector, the events its filter declined reach it too.
+  EXPECT_EQ(filtered.seen, (std::vector<std::uint32_t>{4625, 4672, 4625, 5379}));
+  EXPECT_EQ(r.other, 4u);
+  EXPECT_EQ(r.not_executions, 0u);
+}
+
+TEST(Engine, all_events_keeps_what_no_filter_wants) {
+  EngineOptions o;
+  o.all_events = true;
+  FailedLogonDetector det;
+  const RunReport r = run_mixed({&det}, o);
+  EXPECT_EQ(r.other, 4u);
+  EXPECT_EQ(det.asked.load(), 0);  // no filter is asked when every event is kept
+  EXPECT_EQ(det.seen, (std::vector<std::uint32_t>{4625, 4672, 4625, 5379}));
+}
+
+TEST(Engine, reorder_window_byte_budget_releases_early_and_counts) {
+  // Three events within the 60 s window, out of order: with room for one event's bytes the
+  // window releases early (counted), the late one is still processed.
+  const std::string log = sec("10:00:20.000", 2, 404, 400, kWhoami, "whoami /all") +
+                          sec("10:00:30.000", 3, 408, 400, kWhoami, "whoami /user") +
+                          sec("10:00:00.000", 1, 400, 300, kWhoami, "whoami /priv");
+  EngineOptions o;
+  o.max_reorder_bytes = 1;
+  const Result tight = run({{"t.jsonl", log}}, o);
+  EXPECT_GT(tight.report.reorder_forced, 0u);
+  EXPECT_EQ(tight.report.late, 1u);
+  EXPECT_EQ(tight.findings.size(), 3u);
+  const Result roomy = run({{"t.jsonl", log}});
+  EXPECT_EQ(roomy.report.reorder_forced, 0u);
+  EXPECT_EQ(roomy.report.late, 0u);
+  EXPECT_EQ(roomy.findings.size(), 3u);
+}
+
 TEST(Engine, a_live_pipe_gives_results_before_it_closes) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);

@@ -81,9 +81,10 @@ std::string connection(int event_id, int port, int record) {
 struct Scan {
   std::vector<Finding> findings;
   std::unique_ptr<SigmaDetector> detector;
+  RunReport report;
 };
 
-Scan scan(const std::string& jsonl, const std::string& extra_rules = "") {
+Scan scan(const std::string& jsonl, const std::string& extra_rules = "", int threads = 1) {
   LoadResult loaded = load_text(std::string(kRules) + extra_rules, "rules.yml");
   EXPECT_TRUE(loaded.ok());
   for (const Diagnostic& d : loaded.diagnostics) ADD_FAILURE() << d.message;
@@ -92,7 +93,7 @@ Scan scan(const std::string& jsonl, const std::string& extra_rules = "") {
   Scan out;
   FindingCollector sink;
   EngineOptions eo;
-  eo.threads = 1;
+  eo.threads = threads;
   Engine engine(eo);
   engine.add_detector(**d);
   engine.add_sink(sink);
@@ -100,6 +101,7 @@ Scan scan(const std::string& jsonl, const std::string& extra_rules = "") {
   EXPECT_EQ(report.read.skipped, 0U);
   out.findings = std::move(sink.findings);
   out.detector = std::move(*d);
+  out.report = report;
   return out;
 }
 
@@ -194,6 +196,65 @@ level: high
   ASSERT_EQ(m.fields.size(), 1U);
   EXPECT_EQ(m.fields[0].value, "WS01.corp.example");
   EXPECT_EQ(f.process->source()->record_id, 1099U);
+}
+
+TEST(SigmaEventRules, only_events_some_rule_matches_are_kept_past_the_reader) {
+  // The reader threads run the rules (RecordFilter): the 4444 connection and the failed logon
+  // are kept, the Sysmon 22 and the 443 connection are dropped there and counted, so they never
+  // wait in the engine's windows. The findings are what they were.
+  for (int threads : {1, 2}) {
+    const Scan s = scan(connection(3, 4444, 1) + connection(22, 4444, 2) + connection(3, 443, 3) +
+                            failed_logon(1, "bob", 9),
+                        "", threads);
+    EXPECT_EQ(s.findings.size(), 2U) << threads;
+    EXPECT_EQ(s.report.other, 2U) << threads;
+    EXPECT_EQ(s.report.not_executions, 2U) << threads;
+  }
+}
+
+TEST(SigmaEventRules, the_record_filter_runs_the_rules_and_exists_only_for_event_rules) {
+  const Scan s = scan("");
+  const std::unique_ptr<RecordFilter> filter = s.detector->record_filter();
+  ASSERT_NE(filter, nullptr);
+  auto record = [](const std::string& jsonl) {
+    struct Keep final : Sink {
+      bool wants_events() const override { return true; }
+      void on_event(const Event& e) override { raw = std::get<OtherEvent>(e).raw; }
+      std::shared_ptr<const RawEvent> raw;
+    } keep;
+    EngineOptions eo;
+    eo.all_events = true;
+    eo.analyze = false;
+    Engine reader(eo);
+    reader.add_sink(keep);
+    (void)reader.run(std::vector<BufferInput>{{"r.jsonl", jsonl}});
+    return keep.raw;
+  };
+  const auto hit = record(connection(3, 4444, 1));
+  const auto miss = record(connection(3, 443, 2));
+  const auto other_type = record(connection(22, 4444, 3));
+  ASSERT_TRUE(hit && miss && other_type);
+  EXPECT_TRUE(filter->wants(*hit));
+  EXPECT_FALSE(filter->wants(*miss));
+  EXPECT_FALSE(filter->wants(*other_type));
+
+  // Rules for process creation only: no events are asked for, no filter is made.
+  LoadResult loaded = load_text(R"(title: whoami
+id: 6a1f4a2e-0000-4000-8000-000000000009
+logsource:
+    product: windows
+    category: process_creation
+detection:
+    selection:
+        Image|endswith: '\whoami.exe'
+    condition: selection
+level: high
+)",
+                                "p.yml");
+  auto d = SigmaDetector::create(std::move(loaded.rules));
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)->interests(), 0);
+  EXPECT_EQ((*d)->record_filter(), nullptr);
 }
 
 }  // namespace
