@@ -293,17 +293,18 @@ Matcher::~Matcher() {
 
 void Matcher::match(const Bucket& b, const Record& record, std::uint32_t event_id,
                     std::vector<RuleHit>& out) {
-  std::vector<std::uint8_t> lit_seen;
+  lowered_.clear();
+  lower_text_.clear();
+  lit_seen_.assign(b.literal_rules.size(), 0);
   if (b.db != nullptr) {
-    lit_seen.assign(b.literal_rules.size(), 0);
     record.for_each_value([&](std::string_view v) {
-      hs_scan(b.db, v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_literal, &lit_seen);
+      hs_scan(b.db, v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_literal, &lit_seen_);
     });
   }
   seen_.assign(b.rules.size(), 0);
   for (std::uint32_t pos : b.unfiltered) seen_[pos] = 1;
-  for (std::size_t id = 0; id < lit_seen.size(); ++id) {
-    if (lit_seen[id] == 0) continue;
+  for (std::size_t id = 0; id < lit_seen_.size(); ++id) {
+    if (lit_seen_[id] == 0) continue;
     for (std::uint32_t pos : b.literal_rules[id]) seen_[pos] = 1;
   }
   for (std::uint32_t pos = 0; pos < b.rules.size(); ++pos) {
@@ -322,6 +323,25 @@ void Matcher::match(const Bucket& b, const Record& record, std::uint32_t event_i
     (void)evaluate(rule, record, &hit.fields);
     out.push_back(std::move(hit));
   }
+}
+
+std::string_view Matcher::lowered(std::string_view s, bool stable) {
+  if (!stable) {
+    lower_once_.assign(s);
+    for (char& c : lower_once_) c = ascii_lower(c);
+    return lower_once_;
+  }
+  for (const Lowered& l : lowered_) {
+    if (l.data == s.data() && l.size == s.size()) {
+      return std::string_view(lower_text_).substr(l.at, l.size);
+    }
+  }
+  const std::size_t at = lower_text_.size();
+  lower_text_.append(s);
+  for (std::size_t i = at; i < lower_text_.size(); ++i)
+    lower_text_[i] = ascii_lower(lower_text_[i]);
+  lowered_.push_back({s.data(), s.size(), at});
+  return std::string_view(lower_text_).substr(at, s.size());
 }
 
 bool Matcher::evaluate(const Rule& rule, const Record& record, std::vector<MatchedField>* fields) {
@@ -395,7 +415,7 @@ bool Matcher::test_field(const FieldTest& t, const Record& r, std::vector<Matche
     for (const Value& v : t.values) {
       bool hit = false;
       r.for_each_value([&](std::string_view s) {
-        if (!hit && test_value(v, s, r)) {
+        if (!hit && test_value(v, s, r, /*stable=*/false)) {
           hit = true;
           where = s;
         }
@@ -413,18 +433,22 @@ bool Matcher::test_field(const FieldTest& t, const Record& r, std::vector<Matche
     return true;
   }
   const std::optional<std::string_view> value = r.get(t.field, scratch_text_);
+  // Not built into scratch_text_ (the SSO buffer inside the object included): a view into the
+  // record itself.
+  const bool stable = value && (value->data() < scratch_text_.data() ||
+                                value->data() >= scratch_text_.data() + scratch_text_.capacity());
   bool ok = false;
   if (t.all) {
     ok = !t.values.empty();
     for (const Value& v : t.values) {
-      if (!test_value(v, value, r)) {
+      if (!test_value(v, value, r, stable)) {
         ok = false;
         break;
       }
     }
   } else {
     for (const Value& v : t.values) {
-      if (test_value(v, value, r)) {
+      if (test_value(v, value, r, stable)) {
         ok = true;
         break;
       }
@@ -436,7 +460,8 @@ bool Matcher::test_field(const FieldTest& t, const Record& r, std::vector<Matche
   return ok;
 }
 
-bool Matcher::test_value(const Value& v, std::optional<std::string_view> value, const Record& r) {
+bool Matcher::test_value(const Value& v, std::optional<std::string_view> value, const Record& r,
+                         bool stable) {
   switch (v.op) {
     case Value::Op::kExists:
       return value.has_value() == v.exists;
@@ -453,7 +478,9 @@ bool Matcher::test_value(const Value& v, std::optional<std::string_view> value, 
     case Value::Op::kSuffix:
     case Value::Op::kContains:
     case Value::Op::kGlob:
-      return compare_text(v.op, v.text, s, v.cased);
+      // A caseless literal is lower-cased already: compare it with the lowered value, bytes.
+      return v.cased ? compare_text(v.op, v.text, s, true)
+                     : compare_text(v.op, v.text, lowered(s, stable), true);
     case Value::Op::kRegex:
       return v.regex->search(s, scratch_);
     case Value::Op::kCidr:

@@ -89,15 +89,32 @@ class Matcher {
 
  private:
   bool test_field(const FieldTest& t, const Record& r, std::vector<MatchedField>* fields);
-  bool test_value(const Value& v, std::optional<std::string_view> value, const Record& r);
+  /// `stable`: the value is a view into the record, unchanged during this match() (lowered()
+  /// may keep its lower-case copy).
+  bool test_value(const Value& v, std::optional<std::string_view> value, const Record& r,
+                  bool stable);
   bool eval(const Expr& e, const Rule& rule, const Record& r, std::vector<MatchedField>* fields);
   bool detection(const Detection& d, const Record& r, std::vector<MatchedField>* fields);
+  /// `s` in ASCII lower case. A stable value (a view into the record, unchanged during one
+  /// match()) is lowered once per match() and reused by every caseless test of every rule;
+  /// others (built on demand into scratch buffers that are reused) each time.
+  std::string_view lowered(std::string_view s, bool stable);
 
   std::shared_ptr<const RuleSet> set_;
   hs_scratch* scratch_ = nullptr;
   std::vector<std::uint8_t> seen_;  ///< per bucket position: a literal was found
   std::string scratch_text_;
   std::string ref_text_;
+  std::vector<std::uint8_t> lit_seen_;  ///< per literal id of the bucket: seen in the record
+  /// lowered(): the values lowered during this match(), their text in lower_text_.
+  struct Lowered {
+    const char* data;
+    std::size_t size;
+    std::size_t at;  ///< in lower_text_
+  };
+  std::vector<Lowered> lowered_;
+  std::string lower_text_;
+  std::string lower_once_;  ///< lowered() of a value not kept
 };
 
 }  // namespace cmdsentry::rules
