@@ -478,6 +478,27 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+bool json_plain(std::string_view s) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // The byte classes of append_json_escaped's fast path: a control character, a byte from 0x80
+  // (signed compare), '"', '\\' or DEL needs a look.
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
+    if (_mm_movemask_epi8(_mm_or_si128(ctl, special)) != 0) return false;
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 void append_json_escaped(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the bytes not yet copied
   auto flush = [&](std::size_t i) { out.append(s.data() + run, i - run); };

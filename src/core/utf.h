@@ -38,6 +38,11 @@ void append_escaped(std::string& out, std::string_view utf8, Escape escape);
 /// is always valid JSON. Plain ASCII is copied 16 bytes at a time.
 void append_json_escaped(std::string& out, std::string_view utf8);
 
+/// Whether append_json_escaped copies `utf8` unchanged because it is printable ASCII without
+/// '"' or '\\' (a string with other bytes may still need nothing; this answers only for the
+/// common case, 16 bytes at a time).
+bool json_plain(std::string_view utf8);
+
 /// append_json_escaped in double quotes: a whole JSON string literal.
 void append_json_string(std::string& out, std::string_view utf8);
 

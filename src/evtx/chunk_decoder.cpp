@@ -45,9 +45,13 @@ std::string_view StringTable::Part::store(std::string_view s) {
 
 std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   const std::string_view r = p.store(utf8);
-  escape_scratch_.clear();
-  append_escaped(escape_scratch_, utf8, Escape::kJson);
-  const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
+  std::string_view j = r;
+  // Most names and texts are plain ASCII: look before escaping into a copy to compare.
+  if (!json_plain(utf8)) {
+    escape_scratch_.clear();
+    append_escaped(escape_scratch_, utf8, Escape::kJson);
+    if (escape_scratch_ != utf8) j = p.store(escape_scratch_);
+  }
   std::string_view x = r;
   if (name) {
     // The XML renderer wrote each name through the escaper at every element it rendered. Real

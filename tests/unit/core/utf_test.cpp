@@ -45,6 +45,28 @@ TEST(JsonString, escapes_found_wherever_they_sit_in_long_plain_runs) {
   }
 }
 
+TEST(JsonString, json_plain_only_when_the_escaper_copies_unchanged) {
+  // The string table stores a text's JSON form only when json_plain says no: put each byte
+  // that needs a look at every position of runs around the 16-byte step.
+  const std::string specials[] = {"\"", "\\", "\n", std::string(1, '\0'), "\x7f", "\xe6\x97\xa5"};
+  for (std::size_t len = 0; len < 40; ++len) {
+    const std::string plain(len, 'p');
+    EXPECT_TRUE(json_plain(plain)) << len;
+    for (const std::string& sp : specials) {
+      for (std::size_t at = 0; at <= len; ++at) {
+        const std::string in = plain.substr(0, at) + sp + plain.substr(at);
+        ASSERT_FALSE(json_plain(in)) << "at " << at << " of " << len;
+      }
+    }
+  }
+  for (int c = 0x20; c < 0x7f; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    std::string escaped;
+    append_json_escaped(escaped, one);
+    EXPECT_EQ(json_plain(one), escaped == one) << c;
+  }
+}
+
 TEST(JsonString, append_escaped_json_is_the_same_escaper) {
   const std::string hostile = "a\"\\\n\x01\x7f\xff\xe2\x80\xa8\xe6\x97\xa5 and a plain ASCII run";
   std::string quoted;
