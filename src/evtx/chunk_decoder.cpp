@@ -640,7 +640,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
   docs.clear();
   child_base.clear();
   child_ordinals.clear();
-  signature.clear();
+  signature_len = 0;  // the buffer keeps its size: no zero fill per record
   cacheable = true;
   docs.push_back(root);
   docs.back().ordinal = 0;
@@ -697,7 +697,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       }
     }
   }
-  signature.resize(sig_len);
+  signature_len = sig_len;
   return {};
 }
 

@@ -142,7 +142,7 @@ Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out);
 template <class Render>
 Result<void> render_cached(ChunkDecoder::Impl& im, Output o, std::string& out, Render&& render) {
   if (im.cacheable) {
-    if (const Program* p = im.cache.find(o, im.signature)) return replay(im, *p, out);
+    if (const Program* p = im.cache.find(o, im.record_signature())) return replay(im, *p, out);
   }
   Program program;
   Recorder recorder(out, program);
@@ -150,7 +150,7 @@ Result<void> render_cached(ChunkDecoder::Impl& im, Output o, std::string& out, R
   auto res = render();
   im.recorder = nullptr;
   if (res && !im.budget.exceeded() && im.cacheable && recorder.finish(out)) {
-    im.cache.insert(o, im.signature, std::move(program));
+    im.cache.insert(o, im.record_signature(), std::move(program));
   }
   return res;
 }
