@@ -478,25 +478,45 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-bool json_plain(std::string_view s) {
+namespace {
+
+/// Per byte: kJsonPlain set when JSON needs a look at it, kXmlPlain when XML does.
+struct PlainTable {
+  std::uint8_t bad[256] = {};
+  constexpr PlainTable() {
+    for (unsigned c = 0; c < 256; ++c) {
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') bad[c] |= kJsonPlain;
+      if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+        bad[c] |= kXmlPlain;
+    }
+  }
+};
+constexpr PlainTable kPlainTable;
+
+}  // namespace
+
+unsigned plain_for(std::string_view s) {
+  unsigned bad = 0;
   std::size_t i = 0;
 #if defined(__SSE2__)
-  // The byte classes of append_json_escaped's fast path: a control character, a byte from 0x80
-  // (signed compare), '"', '\\' or DEL needs a look.
-  for (; i + 16 <= s.size(); i += 16) {
+  // The byte classes of the escapers' fast paths: for JSON a control character, a byte from 0x80
+  // (signed compare), '"', '\\' or DEL; for XML a control character (unsigned compare) or one
+  // of & < > " '.
+  for (; i + 16 <= s.size() && bad != (kJsonPlain | kXmlPlain); i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-    const __m128i ctl = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
-    const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))));
-    if (_mm_movemask_epi8(_mm_or_si128(ctl, special)) != 0) return false;
+    const auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i quote = is('"');
+    const __m128i json = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                      _mm_or_si128(quote, _mm_or_si128(is('\\'), is(0x7f))));
+    __m128i xml = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    xml = _mm_or_si128(xml, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
+    xml = _mm_or_si128(xml, _mm_or_si128(quote, is('\'')));
+    if (_mm_movemask_epi8(json) != 0) bad |= kJsonPlain;
+    if (_mm_movemask_epi8(xml) != 0) bad |= kXmlPlain;
   }
 #endif
-  for (; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') return false;
-  }
-  return true;
+  for (; i < s.size(); ++i) bad |= kPlainTable.bad[static_cast<unsigned char>(s[i])];
+  return ~bad & (kJsonPlain | kXmlPlain);
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {

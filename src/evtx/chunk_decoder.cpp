@@ -46,22 +46,18 @@ std::string_view StringTable::Part::store(std::string_view s) {
 std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   const std::string_view r = p.store(utf8);
   std::string_view j = r;
-  // Most names and texts are plain ASCII: look before escaping into a copy to compare.
-  if (!json_plain(utf8)) {
+  // Most names and texts are plain ASCII: look before escaping into a copy to compare. The XML
+  // renderer wrote each name and text through the escaper at every element it rendered; real
+  // ones rarely need it either.
+  const unsigned plain = plain_for(utf8);
+  if ((plain & kJsonPlain) == 0) {
     escape_scratch_.clear();
     append_escaped(escape_scratch_, utf8, Escape::kJson);
     if (escape_scratch_ != utf8) j = p.store(escape_scratch_);
   }
   std::string_view x = r;
   if (name) {
-    // The XML renderer wrote each name through the escaper at every element it rendered. Real
-    // names never need it: look before escaping.
-    bool plain = true;
-    for (const char ch : utf8) {
-      const auto c = static_cast<unsigned char>(ch);
-      plain = plain && c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-    }
-    if (!plain) {
+    if ((plain & kXmlPlain) == 0) {
       escape_scratch_.clear();
       append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
       x = p.store(escape_scratch_);
@@ -70,6 +66,7 @@ std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   p.raw.push_back(r);
   p.json.push_back(j);
   p.xml.push_back(x);
+  p.xml_plain.push_back((plain & kXmlPlain) != 0 ? 1 : 0);
   return static_cast<std::uint32_t>(p.raw.size() - 1);
 }
 

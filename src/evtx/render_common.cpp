@@ -192,6 +192,8 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
     case NodeKind::kCData:
       if (json) {
         out += im.strings.json(n.text);
+      } else if (im.strings.xml_plain(n.text)) {
+        out += im.strings.raw(n.text);  // the same in every XML style
       } else if (style == ValueStyle::kXml) {
         append_escaped(out, im.strings.raw(n.text), Escape::kXmlText);
       } else {
