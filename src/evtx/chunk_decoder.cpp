@@ -73,7 +73,7 @@ std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
 void finalize_tree(Tree& t, const StringTable& strings) {
   // Children come after their parent in `nodes`, so one backwards pass sees children first;
   // flags only look at direct children, so order does not matter anyway.
-  std::vector<std::string_view> keys;
+  thread_local std::vector<std::string_view> keys;  // reused: bare fragments come per record
   for (std::uint32_t e = 0; e < t.nodes.size(); ++e) {
     Node& n = t.nodes[e];
     if (n.kind != NodeKind::kElement) continue;
@@ -87,6 +87,7 @@ void finalize_tree(Tree& t, const StringTable& strings) {
       if (n.name_attr == kNoNode) n.flags |= kFlagUnnamedData;
     }
     bool static_keys = true;
+    bool attributes_key = false;
     keys.clear();
     for (std::uint32_t c = n.first_child; c != kNoNode; c = t.nodes[c].next) {
       const Node& cn = t.nodes[c];
@@ -117,8 +118,15 @@ void finalize_tree(Tree& t, const StringTable& strings) {
               }
             }
           }
-          for (auto k : keys) static_keys = static_keys && k != key && k != "#attributes";
-          keys.push_back(key);
+          // Once a key repeats, the element's keys need bookkeeping: stop comparing (siblings
+          // repeating one name made this quadratic in every bare fragment).
+          if (static_keys) {
+            static_keys = !attributes_key;  // an earlier sibling is keyed "#attributes"
+            for (std::size_t k = 0; k < keys.size() && static_keys; ++k)
+              static_keys = keys[k] != key;
+            attributes_key = attributes_key || key == "#attributes";
+            keys.push_back(key);
+          }
           break;
         }
         case NodeKind::kText:
