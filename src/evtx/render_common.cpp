@@ -154,6 +154,8 @@ Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out) 
       // the spend below, so it skips render_value's per-value bookkeeping.
       if (v.type == kString) {
         append_string_value(out, im.bytes(v), op.style);
+      } else if (append_unsigned_value(out, im.bytes(v), v.type)) {
+        // System's numbers (EventID, Level, Task, EventRecordID, ProcessID...): no dispatch.
       } else if (v.type != kNull && v.type != kBinXml) {
         append_value(out, im.bytes(v), v.type, op.style);
       }

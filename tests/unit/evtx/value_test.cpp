@@ -59,6 +59,29 @@ TEST(ValueFormat, short_values_do_not_read_past_their_bytes) {
   EXPECT_FALSE(append_value(out, std::vector<std::uint8_t>{1, 2, 3}, kGuid, ValueStyle::kPlain));
 }
 
+TEST(ValueFormat, unsigned_fast_path_writes_what_append_value_writes) {
+  // Replay writes unsigned integers through append_unsigned_value: every length from empty to
+  // longer than the type, in every style, gives append_value's text or leaves it to it.
+  const std::uint8_t bytes[] = {0xF1, 0xE2, 0xD3, 0xC4, 0xB5, 0xA6, 0x97, 0x88, 0x79};
+  for (std::uint8_t type : {kUInt8, kUInt16, kUInt32, kUInt64, kInt32, kHexInt32, kString}) {
+    for (std::size_t n = 0; n <= sizeof(bytes); ++n) {
+      const std::vector<std::uint8_t> b(bytes, bytes + n);
+      for (ValueStyle style : {ValueStyle::kJsonTyped, ValueStyle::kJsonInString, ValueStyle::kXml,
+                               ValueStyle::kXmlAttr, ValueStyle::kPlain}) {
+        std::string fast;
+        if (!append_unsigned_value(fast, b, type)) {
+          EXPECT_TRUE(fast.empty());
+          continue;
+        }
+        EXPECT_EQ(fast, render(b, type, style)) << int{type} << " " << n;
+      }
+    }
+  }
+  std::string max;
+  EXPECT_TRUE(append_unsigned_value(max, std::vector<std::uint8_t>(8, 0xFF), kUInt64));
+  EXPECT_EQ(max, "18446744073709551615");
+}
+
 TEST(ValueFormat, filetime_six_digits_in_json_seven_in_xml) {
   const std::uint64_t ft = 129761722633545620ULL;  // 2012-03-14T04:17:43.3545620Z
   std::vector<std::uint8_t> b(8);
