@@ -139,6 +139,10 @@ void append_uint(std::string& out, std::uint64_t v) {
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
+  if (v < 10) {  // Version, Level, Opcode...: one character, no copy call
+    out += static_cast<char>('0' + v);
+    return;
+  }
   char buf[24];
   char* p = buf + sizeof(buf);
   while (v >= 100) {
