@@ -674,6 +674,11 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
     put(d.value_count);
     const std::size_t ordinals = child_ordinals.size();
     child_ordinals.resize(ordinals + d.value_count, detail::kNoNode);
+    // Each value writes 2 bytes (6 for an array): room for all of them once, then no size check
+    // per value. Nothing below resizes the buffer (nested fragments only add values).
+    const std::size_t room = sig_len + 6 * static_cast<std::size_t>(d.value_count);
+    if (signature.size() < room) signature.resize(2 * room + 64);
+    char* const sig = signature.data();
     for (std::uint32_t k = 0; k < d.value_count; ++k) {
       const Value v = values[d.first_value + k];
       std::uint8_t flag = v.size == 0 ? 1 : 0;
@@ -685,8 +690,14 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
         flag = empty ? 2 : 0;
       }
       // Type and flag in one write: the signature grows by a few bytes per value.
-      put(static_cast<std::uint16_t>(v.type | (flag << 8)));
-      if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
+      const auto entry = static_cast<std::uint16_t>(v.type | (flag << 8));
+      std::memcpy(sig + sig_len, &entry, sizeof(entry));
+      sig_len += sizeof(entry);
+      if (v.type & detail::kArrayFlag) {
+        const auto n = static_cast<std::uint32_t>(items(d, k).size());
+        std::memcpy(sig + sig_len, &n, sizeof(n));
+        sig_len += sizeof(n);
+      }
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
         if (!nested) {
