@@ -251,6 +251,17 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
   const bool avx2 = units >= 16 && has_avx2();
 #endif
   std::size_t i = 0;
+  if (units < 8) {
+    // Too short for a vector step (most values: levels, names, short words): copy clean ASCII
+    // in a tight loop; the first unit needing a look goes on below. The room sized above holds
+    // one byte per unit.
+    for (; i < units; ++i) {
+      const unsigned c =
+          static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+      if (c == 0 || c >= 0x80 || tab[c] != 0) break;
+      *w++ = static_cast<char>(c);
+    }
+  }
   while (i < units) {
     if (static_cast<std::size_t>(end - w) < 32) {
       // Worst case for the rest: 6 bytes per unit, plus room for a vector store and the quote.
