@@ -25,6 +25,22 @@ TEST(ValueFormat, guid_json_upper_without_braces_xml_with_braces) {
   EXPECT_EQ(render(g, kGuid, ValueStyle::kXml), "{54849625-5478-4994-A5BA-3E3B0328C30D}");
 }
 
+TEST(ValueFormat, sid_kept_from_the_last_value_follows_every_change) {
+  // The text of the last SID is kept per thread: the same bytes again, a SID whose bytes start
+  // like it, one with a sub-authority more, trailing bytes past the SID, and a short value.
+  const std::vector<std::uint8_t> system = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+  const std::vector<std::uint8_t> local = {1, 1, 0, 0, 0, 0, 0, 5, 19, 0, 0, 0};
+  const std::vector<std::uint8_t> admins = {1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x20, 2, 0, 0};
+  std::vector<std::uint8_t> padded = system;
+  padded.insert(padded.end(), {7, 7, 7, 7});
+  const std::pair<std::vector<std::uint8_t>, const char*> cases[] = {
+      {system, "\"S-1-5-18\""},     {system, "\"S-1-5-18\""}, {local, "\"S-1-5-19\""},
+      {admins, "\"S-1-5-32-544\""}, {padded, "\"S-1-5-18\""}, {{1, 1, 0, 0, 0, 0, 0, 5}, "\"\""},
+      {system, "\"S-1-5-18\""}};
+  for (const auto& [bytes, want] : cases)
+    EXPECT_EQ(render(bytes, kSid, ValueStyle::kJsonTyped), want);
+}
+
 TEST(ValueFormat, sid_and_hex_and_numbers) {
   std::vector<std::uint8_t> sid = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
   EXPECT_EQ(render(sid, kSid, ValueStyle::kPlain), "S-1-5-18");
