@@ -1,6 +1,8 @@
 #include "core/time.h"
 
 #include <cctype>
+#include <climits>
+#include <cstring>
 
 namespace cmdsentry {
 namespace {
@@ -40,6 +42,12 @@ inline void put_digits(char* p, std::uint64_t v, int n) {
   }
 }
 
+/// Writes `v` (< 100) as two digits.
+inline void put_pair(char* p, unsigned v) {
+  p[0] = static_cast<char>('0' + v / 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
+
 }  // namespace
 
 void append_filetime_iso(std::string& out, std::uint64_t ft, int digits) {
@@ -56,19 +64,28 @@ void append_filetime_iso(std::string& out, std::uint64_t ft, int digits) {
   std::int64_t days = secs / 86400;
   std::int64_t sod = secs % 86400;
   if (sod < 0) --days, sod += 86400;
-  const Civil c = civil_from_days(days);
+  // Records of a log are written in order: the date rarely changes from one to the next, so
+  // each thread keeps the text of the last one.
+  thread_local std::int64_t last_days = INT64_MIN;
+  thread_local char last_date[10];
+  if (days != last_days) {
+    const Civil c = civil_from_days(days);
+    put_digits(last_date, static_cast<std::uint64_t>(c.y < 0 ? 0 : c.y), 4);
+    last_date[4] = '-';
+    put_digits(last_date + 5, c.m, 2);
+    last_date[7] = '-';
+    put_digits(last_date + 8, c.d, 2);
+    last_days = days;
+  }
   char buf[40];
-  put_digits(buf, static_cast<std::uint64_t>(c.y < 0 ? 0 : c.y), 4);
-  buf[4] = '-';
-  put_digits(buf + 5, c.m, 2);
-  buf[7] = '-';
-  put_digits(buf + 8, c.d, 2);
+  std::memcpy(buf, last_date, 10);
   buf[10] = 'T';
-  put_digits(buf + 11, static_cast<std::uint64_t>(sod / 3600), 2);
+  const auto hms = static_cast<unsigned>(sod);
+  put_pair(buf + 11, hms / 3600);
   buf[13] = ':';
-  put_digits(buf + 14, static_cast<std::uint64_t>((sod / 60) % 60), 2);
+  put_pair(buf + 14, (hms / 60) % 60);
   buf[16] = ':';
-  put_digits(buf + 17, static_cast<std::uint64_t>(sod % 60), 2);
+  put_pair(buf + 17, hms % 60);
   std::size_t n = 19;
   if (digits > 0) {
     buf[n++] = '.';

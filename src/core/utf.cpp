@@ -251,6 +251,17 @@ void append_utf16le_quoted(std::string& out, const std::uint8_t* bytes, std::siz
   const bool avx2 = units >= 16 && has_avx2();
 #endif
   std::size_t i = 0;
+  if (units < 8) {
+    // Too short for a vector step (most values: levels, names, short words): copy clean ASCII
+    // in a tight loop; the first unit needing a look goes on below. The room sized above holds
+    // one byte per unit.
+    for (; i < units; ++i) {
+      const unsigned c =
+          static_cast<unsigned>(bytes[2 * i]) | (static_cast<unsigned>(bytes[2 * i + 1]) << 8);
+      if (c == 0 || c >= 0x80 || tab[c] != 0) break;
+      *w++ = static_cast<char>(c);
+    }
+  }
   while (i < units) {
     if (static_cast<std::size_t>(end - w) < 32) {
       // Worst case for the rest: 6 bytes per unit, plus room for a vector store and the quote.
@@ -477,6 +488,47 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 }
 
 }  // namespace
+
+namespace {
+
+/// Per byte: kJsonPlain set when JSON needs a look at it, kXmlPlain when XML does.
+struct PlainTable {
+  std::uint8_t bad[256] = {};
+  constexpr PlainTable() {
+    for (unsigned c = 0; c < 256; ++c) {
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') bad[c] |= kJsonPlain;
+      if (c < 0x20 || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')
+        bad[c] |= kXmlPlain;
+    }
+  }
+};
+constexpr PlainTable kPlainTable;
+
+}  // namespace
+
+unsigned plain_for(std::string_view s) {
+  unsigned bad = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // The byte classes of the escapers' fast paths: for JSON a control character, a byte from 0x80
+  // (signed compare), '"', '\\' or DEL; for XML a control character (unsigned compare) or one
+  // of & < > " '.
+  for (; i + 16 <= s.size() && bad != (kJsonPlain | kXmlPlain); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const auto is = [&v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+    const __m128i quote = is('"');
+    const __m128i json = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                                      _mm_or_si128(quote, _mm_or_si128(is('\\'), is(0x7f))));
+    __m128i xml = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    xml = _mm_or_si128(xml, _mm_or_si128(is('&'), _mm_or_si128(is('<'), is('>'))));
+    xml = _mm_or_si128(xml, _mm_or_si128(quote, is('\'')));
+    if (_mm_movemask_epi8(json) != 0) bad |= kJsonPlain;
+    if (_mm_movemask_epi8(xml) != 0) bad |= kXmlPlain;
+  }
+#endif
+  for (; i < s.size(); ++i) bad |= kPlainTable.bad[static_cast<unsigned char>(s[i])];
+  return ~bad & (kJsonPlain | kXmlPlain);
+}
 
 void append_json_escaped(std::string& out, std::string_view s) {
   std::size_t run = 0;  // start of the bytes not yet copied

@@ -38,6 +38,13 @@ void append_escaped(std::string& out, std::string_view utf8, Escape escape);
 /// is always valid JSON. Plain ASCII is copied 16 bytes at a time.
 void append_json_escaped(std::string& out, std::string_view utf8);
 
+/// What the escapers leave unchanged in `utf8` (one pass, 16 bytes at a time): kJsonPlain when
+/// it is printable ASCII without '"' or '\\' (append_json_escaped copies it; a string with
+/// other bytes may still need nothing, this answers for the common case), kXmlPlain when it holds
+/// no control character nor & < > " ' (append_escaped copies it for XML text and attributes).
+enum PlainFor : unsigned { kJsonPlain = 1, kXmlPlain = 2 };
+unsigned plain_for(std::string_view utf8);
+
 /// append_json_escaped in double quotes: a whole JSON string literal.
 void append_json_string(std::string& out, std::string_view utf8);
 

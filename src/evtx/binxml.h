@@ -153,6 +153,11 @@ class StringTable {
   [[nodiscard]] std::string_view xml(std::uint32_t id) const {
     return (id & kScratchBit) == 0 ? kept_.xml[id] : scratch_.xml[id & ~kScratchBit];
   }
+  /// Whether the raw text needs no XML escape (text or attribute value): written as it is.
+  [[nodiscard]] bool xml_plain(std::uint32_t id) const {
+    return ((id & kScratchBit) == 0 ? kept_.xml_plain[id]
+                                    : scratch_.xml_plain[id & ~kScratchBit]) != 0;
+  }
   void clear() {
     kept_.clear();
     scratch_.clear();
@@ -166,6 +171,7 @@ class StringTable {
  private:
   struct Part {
     std::vector<std::string_view> raw, json, xml;
+    std::vector<std::uint8_t> xml_plain;  ///< per string: kXmlPlain of plain_for (core/utf.h)
     std::vector<std::unique_ptr<char[]>> blocks;
     std::vector<std::size_t> block_sizes;
     std::size_t block = 0, used = 0, stored = 0;
@@ -174,6 +180,7 @@ class StringTable {
       raw.clear();
       json.clear();
       xml.clear();
+      xml_plain.clear();
       used = 0;
       block = 0;
       stored = 0;

@@ -45,19 +45,19 @@ std::string_view StringTable::Part::store(std::string_view s) {
 
 std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   const std::string_view r = p.store(utf8);
-  escape_scratch_.clear();
-  append_escaped(escape_scratch_, utf8, Escape::kJson);
-  const std::string_view j = escape_scratch_ == utf8 ? r : p.store(escape_scratch_);
+  std::string_view j = r;
+  // Most names and texts are plain ASCII: look before escaping into a copy to compare. The XML
+  // renderer wrote each name and text through the escaper at every element it rendered; real
+  // ones rarely need it either.
+  const unsigned plain = plain_for(utf8);
+  if ((plain & kJsonPlain) == 0) {
+    escape_scratch_.clear();
+    append_escaped(escape_scratch_, utf8, Escape::kJson);
+    if (escape_scratch_ != utf8) j = p.store(escape_scratch_);
+  }
   std::string_view x = r;
   if (name) {
-    // The XML renderer wrote each name through the escaper at every element it rendered. Real
-    // names never need it: look before escaping.
-    bool plain = true;
-    for (const char ch : utf8) {
-      const auto c = static_cast<unsigned char>(ch);
-      plain = plain && c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-    }
-    if (!plain) {
+    if ((plain & kXmlPlain) == 0) {
       escape_scratch_.clear();
       append_escaped(escape_scratch_, utf8, Escape::kXmlAttr);
       x = p.store(escape_scratch_);
@@ -66,13 +66,14 @@ std::uint32_t StringTable::add_to(Part& p, std::string_view utf8, bool name) {
   p.raw.push_back(r);
   p.json.push_back(j);
   p.xml.push_back(x);
+  p.xml_plain.push_back((plain & kXmlPlain) != 0 ? 1 : 0);
   return static_cast<std::uint32_t>(p.raw.size() - 1);
 }
 
 void finalize_tree(Tree& t, const StringTable& strings) {
   // Children come after their parent in `nodes`, so one backwards pass sees children first;
   // flags only look at direct children, so order does not matter anyway.
-  std::vector<std::string_view> keys;
+  thread_local std::vector<std::string_view> keys;  // reused: bare fragments come per record
   for (std::uint32_t e = 0; e < t.nodes.size(); ++e) {
     Node& n = t.nodes[e];
     if (n.kind != NodeKind::kElement) continue;
@@ -86,6 +87,7 @@ void finalize_tree(Tree& t, const StringTable& strings) {
       if (n.name_attr == kNoNode) n.flags |= kFlagUnnamedData;
     }
     bool static_keys = true;
+    bool attributes_key = false;
     keys.clear();
     for (std::uint32_t c = n.first_child; c != kNoNode; c = t.nodes[c].next) {
       const Node& cn = t.nodes[c];
@@ -116,8 +118,15 @@ void finalize_tree(Tree& t, const StringTable& strings) {
               }
             }
           }
-          for (auto k : keys) static_keys = static_keys && k != key && k != "#attributes";
-          keys.push_back(key);
+          // Once a key repeats, the element's keys need bookkeeping: stop comparing (siblings
+          // repeating one name made this quadratic in every bare fragment).
+          if (static_keys) {
+            static_keys = !attributes_key;  // an earlier sibling is keyed "#attributes"
+            for (std::size_t k = 0; k < keys.size() && static_keys; ++k)
+              static_keys = keys[k] != key;
+            attributes_key = attributes_key || key == "#attributes";
+            keys.push_back(key);
+          }
           break;
         }
         case NodeKind::kText:
@@ -636,7 +645,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
   docs.clear();
   child_base.clear();
   child_ordinals.clear();
-  signature.clear();
+  signature_len = 0;  // the buffer keeps its size: no zero fill per record
   cacheable = true;
   docs.push_back(root);
   docs.back().ordinal = 0;
@@ -665,6 +674,11 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
     put(d.value_count);
     const std::size_t ordinals = child_ordinals.size();
     child_ordinals.resize(ordinals + d.value_count, detail::kNoNode);
+    // Each value writes 2 bytes (6 for an array): room for all of them once, then no size check
+    // per value. Nothing below resizes the buffer (nested fragments only add values).
+    const std::size_t room = sig_len + 6 * static_cast<std::size_t>(d.value_count);
+    if (signature.size() < room) signature.resize(2 * room + 64);
+    char* const sig = signature.data();
     for (std::uint32_t k = 0; k < d.value_count; ++k) {
       const Value v = values[d.first_value + k];
       std::uint8_t flag = v.size == 0 ? 1 : 0;
@@ -676,8 +690,14 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
         flag = empty ? 2 : 0;
       }
       // Type and flag in one write: the signature grows by a few bytes per value.
-      put(static_cast<std::uint16_t>(v.type | (flag << 8)));
-      if (v.type & detail::kArrayFlag) put(static_cast<std::uint32_t>(items(d, k).size()));
+      const auto entry = static_cast<std::uint16_t>(v.type | (flag << 8));
+      std::memcpy(sig + sig_len, &entry, sizeof(entry));
+      sig_len += sizeof(entry);
+      if (v.type & detail::kArrayFlag) {
+        const auto n = static_cast<std::uint32_t>(items(d, k).size());
+        std::memcpy(sig + sig_len, &n, sizeof(n));
+        sig_len += sizeof(n);
+      }
       if (v.type == detail::kBinXml) {
         auto nested = parse_fragment(v.offset, v.offset + v.size, static_cast<int>(d.depth) + 1);
         if (!nested) {
@@ -693,7 +713,7 @@ Result<void> ChunkDecoder::Impl::prepare_docs(const Doc& root) {
       }
     }
   }
-  signature.resize(sig_len);
+  signature_len = sig_len;
   return {};
 }
 

@@ -125,12 +125,16 @@ struct ChunkDecoder::Impl {
   std::vector<Doc> docs;
   std::vector<std::uint32_t> child_base;      ///< per doc: start in child_ordinals
   std::vector<std::uint32_t> child_ordinals;  ///< per value: nested doc ordinal or kNoNode
-  std::string signature;
+  std::string signature;  ///< buffer: the signature is its first signature_len bytes
+  std::size_t signature_len = 0;
   bool cacheable = false;
 
   /// Parses every nested BinXml value of `root` (depth first) into `docs` and builds the
   /// record's signature.
   Result<void> prepare_docs(const Doc& root);
+  [[nodiscard]] std::string_view record_signature() const {
+    return {signature.data(), signature_len};
+  }
   /// The nested document of value `index` of `parent` (prepared, or parsed now).
   Result<Doc> nested_doc(const Doc& parent, std::uint16_t index);
 

@@ -1,5 +1,6 @@
 // RawEvent extraction: the System fields as numbers and strings, and the event's data fields as
 // (name, text) pairs, without building any JSON or XML.
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <unordered_map>
@@ -33,38 +34,68 @@ class Extractor {
  public:
   Extractor(ChunkDecoder::Impl& im, RawEvent& ev) : im_(im), ev_(ev) {}
 
-  Result<void> document(const Doc& d) { return sections(d, d.root, 0); }
+  /// The children of the Event element (itself not charged: nothing of it is extracted).
+  Result<void> document(const Doc& d) {
+    Sections sections(*this);
+    return walk_children(im_, d, d.root, sections);
+  }
 
  private:
   /// Children of the Event element: System, then EventData/UserData/... (possibly inside a
-  /// nested BinXml value, as Security and Sysmon templates store them).
-  Result<void> sections(const Doc& d, std::uint32_t parent, int depth) {
-    const Tree& t = *d.tree;
-    for (std::uint32_t c = t.nodes[parent].first_child; c != kNoNode; c = t.nodes[c].next) {
-      const Node& n = t.nodes[c];
-      if (n.kind == NodeKind::kSubstitution) {
-        if (im_.value(d, n.index).type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index);
-        if (!nested) return tl::unexpected(nested.error());
-        if (nested->root == kNoNode) continue;
-        if (!visit(im_, *nested, nested->root)) return over_budget();
-        if (auto r = section(*nested, nested->root, depth + 1); !r) return r;
-        continue;
-      }
-      if (n.kind != NodeKind::kElement) continue;
-      if (!visit(im_, d, c)) return over_budget();
-      if (auto r = section(d, c, depth); !r) return r;
+  /// nested BinXml value, as Security and Sysmon templates store them), each walked once.
+  struct Sections : ChildVisitor {
+    explicit Sections(Extractor& x) : ChildVisitor(x.im_), x_(x) {}
+    std::size_t renderings(const Doc&, std::uint32_t) { return 1; }
+    Result<void> element(const Doc& d, std::uint32_t c, std::size_t, std::size_t) {
+      return x_.section(d, c);
     }
-    return {};
-  }
+    Result<void> nested(const Doc& n, std::size_t, std::size_t) { return x_.section(n, n.root); }
+    Extractor& x_;
+  };
 
-  Result<void> section(const Doc& d, std::uint32_t e, int depth) {
+  /// Children of a section (or of an element holding elements): leaf elements become fields,
+  /// once per item of an array value in their content and no more than kMaxEventFields in all;
+  /// elements holding elements are walked into; elements whose dependency value is null are
+  /// left out.
+  struct Fields : ChildVisitor {
+    explicit Fields(Extractor& x) : ChildVisitor(x.im_), x_(x) {}
+    Result<bool> take(const Doc& d, std::uint32_t c) {
+      return !element_suppressed(im_, d, d.tree->nodes[c]);
+    }
+    std::size_t renderings(const Doc& d, std::uint32_t c) {
+      branch_ = classify(im_, d, c, -1).has_elements;
+      if (branch_) return 1;
+      reps_ = repeat_count(im_, d, c);
+      const std::size_t room =
+          limits::kMaxEventFields - std::min(x_.names_.size(), limits::kMaxEventFields);
+      // A leaf is charged once even when no field is left to add (its key is still read).
+      return std::max<std::size_t>(std::min(reps_, room), 1);
+    }
+    std::size_t nested_renderings(const Doc& n) { return renderings(n, n.root); }
+    Result<void> element(const Doc& d, std::uint32_t c, std::size_t rep, std::size_t) {
+      if (branch_) return x_.fields(d, c);
+      if (rep == 0) key_ = x_.key(d, c);
+      if (x_.names_.size() < limits::kMaxEventFields) {
+        x_.add(key_, x_.text(d, c, reps_ > 1 ? static_cast<int>(rep) : -1));
+      }
+      return {};
+    }
+    Result<void> nested(const Doc& n, std::size_t rep, std::size_t reps) {
+      return element(n, n.root, rep, reps);
+    }
+    Extractor& x_;
+    bool branch_ = false;   ///< the element being walked holds elements
+    std::size_t reps_ = 1;  ///< repeat_count of the leaf being walked
+    std::string key_;       ///< field name of the leaf being walked
+  };
+
+  Result<void> section(const Doc& d, std::uint32_t e) {
     if (im_.strings.raw(d.tree->nodes[e].name) == "System") {
       system(d, e);
       return {};
     }
     // EventData, UserData (one provider element holding the fields), ProcessingErrorData...
-    return fields(d, e, depth);
+    return fields(d, e);
   }
 
   std::string text(const Doc& d, std::uint32_t e, int item = -1) {
@@ -173,39 +204,16 @@ class Extractor {
   }
 
   /// Leaf elements below `e` become fields; Data elements are named by their Name attribute.
-  Result<void> fields(const Doc& d, std::uint32_t e, int depth) {
-    const Tree& t = *d.tree;
-    for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
-      const Node& n = t.nodes[c];
-      if (n.kind == NodeKind::kSubstitution) {
-        const Value v = im_.value(d, n.index);
-        if (v.type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index);
-        if (!nested) return tl::unexpected(nested.error());
-        if (nested->root == kNoNode) continue;
-        if (!visit(im_, *nested, nested->root)) return over_budget();
-        if (auto r = leaf_or_descend(*nested, nested->root, depth + 1); !r) return r;
-        continue;
-      }
-      if (n.kind != NodeKind::kElement || element_suppressed(im_, d, n)) continue;
-      if (!visit(im_, d, c)) return over_budget();
-      if (auto r = leaf_or_descend(d, c, depth); !r) return r;
-    }
-    return {};
+  Result<void> fields(const Doc& d, std::uint32_t e) {
+    Fields fields(*this);
+    return walk_children(im_, d, e, fields);
   }
 
-  Result<void> leaf_or_descend(const Doc& d, std::uint32_t c, int depth) {
-    const ContentShape s = classify(im_, d, c, -1);
-    if (s.has_elements) return fields(d, c, depth + 1);
-    const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
-    std::string key = name_attr != kNoNode ? attr_text(d, c, "Name")
-                                           : std::string(im_.strings.raw(d.tree->nodes[c].name));
-    const std::size_t reps = repeat_count(im_, d, c);
-    for (std::size_t i = 0; i < reps && names_.size() < limits::kMaxEventFields; ++i) {
-      if (i > 0 && !visit(im_, d, c)) return over_budget();  // the first one was counted
-      add(key, text(d, c, reps > 1 ? static_cast<int>(i) : -1));
-    }
-    return {};
+  /// The field name of leaf `c`: its Name attribute (Data) or its element name.
+  std::string key(const Doc& d, std::uint32_t c) {
+    return data_name_attribute(im_, *d.tree, c) != kNoNode
+               ? attr_text(d, c, "Name")
+               : std::string(im_.strings.raw(d.tree->nodes[c].name));
   }
 
   ChunkDecoder::Impl& im_;

@@ -97,19 +97,19 @@ void RenderCache::drop_programs() {
   program_bytes_ = 0;
 }
 
-const Program* RenderCache::find(Output o, const std::string& signature) const {
+const Program* RenderCache::find(Output o, std::string_view signature) const {
   const auto& programs = programs_[static_cast<int>(o)];
   auto it = programs.find(signature);
   return it == programs.end() ? nullptr : &it->second;
 }
 
-void RenderCache::insert(Output o, const std::string& signature, Program&& program) {
+void RenderCache::insert(Output o, std::string_view signature, Program&& program) {
   if (programs_[0].size() + programs_[1].size() >= kMaxPrograms ||
       program_bytes_ + program.literals.size() > kMaxProgramBytes) {
     drop_programs();
   }
   program_bytes_ += program.literals.size();
-  programs_[static_cast<int>(o)].emplace(signature, std::move(program));
+  programs_[static_cast<int>(o)].emplace(std::string(signature), std::move(program));
 }
 
 }  // namespace cmdsentry::evtx::detail

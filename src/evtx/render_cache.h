@@ -64,16 +64,21 @@ class RenderCache {
  public:
   /// Id (> 0) of the shape of template tree `t`; equal shapes get equal ids in any chunk.
   std::uint32_t intern(const Tree& t, const StringTable& strings);
-  [[nodiscard]] const Program* find(Output o, const std::string& signature) const;
-  void insert(Output o, const std::string& signature, Program&& program);
+  [[nodiscard]] const Program* find(Output o, std::string_view signature) const;
+  void insert(Output o, std::string_view signature, Program&& program);
 
  private:
   void drop_programs();
 
   std::unordered_map<std::string, std::uint32_t> shapes_;
-  std::unordered_map<std::string, Program> programs_[2];  ///< by Output
-  std::size_t program_bytes_ = 0;                         ///< literal text held by programs_
-  std::uint32_t last_shape_id_ = 0;                       ///< ids handed out so far
+  /// Looked up by a view of the decoder's signature buffer (no key copied per record).
+  struct ViewHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Program, ViewHash, std::equal_to<>> programs_[2];  ///< by Output
+  std::size_t program_bytes_ = 0;    ///< literal text held by programs_
+  std::uint32_t last_shape_id_ = 0;  ///< ids handed out so far
   std::string scratch_;
 };
 

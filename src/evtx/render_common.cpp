@@ -154,6 +154,8 @@ Result<void> replay(ChunkDecoder::Impl& im, const Program& p, std::string& out) 
       // the spend below, so it skips render_value's per-value bookkeeping.
       if (v.type == kString) {
         append_string_value(out, im.bytes(v), op.style);
+      } else if (append_unsigned_value(out, im.bytes(v), v.type)) {
+        // System's numbers (EventID, Level, Task, EventRecordID, ProcessID...): no dispatch.
       } else if (v.type != kNull && v.type != kBinXml) {
         append_value(out, im.bytes(v), v.type, op.style);
       }
@@ -192,6 +194,8 @@ void append_piece(ChunkDecoder::Impl& im, const Doc& d, std::uint32_t p, int ite
     case NodeKind::kCData:
       if (json) {
         out += im.strings.json(n.text);
+      } else if (im.strings.xml_plain(n.text)) {
+        out += im.strings.raw(n.text);  // the same in every XML style
       } else if (style == ValueStyle::kXml) {
         append_escaped(out, im.strings.raw(n.text), Escape::kXmlText);
       } else {

@@ -114,14 +114,13 @@ class JsonRenderer {
     out_ += im_.strings.json(t.nodes[d.root].name);
     out_ += "\":";
     keys_.reset();
-    if (!visit(im_, d, d.root)) return over_budget();
-    auto r = element(d, d.root, -1, 0);
+    auto r = each_rendering(im_, d, d.root, 1, [&](std::size_t) { return element(d, d.root, -1); });
     out_ += '}';
     return r;
   }
 
  private:
-  Result<void> element(const Doc& d, std::uint32_t e, int item, int depth) {
+  Result<void> element(const Doc& d, std::uint32_t e, int item) {
     const Tree& t = *d.tree;
     bool attrs = false;
     for (std::uint32_t a = t.nodes[e].first_attr; a != kNoNode && !attrs; a = t.nodes[a].next) {
@@ -137,7 +136,7 @@ class JsonRenderer {
         attributes(d, e);
         first = false;
       }
-      auto r = children(d, e, item, depth, first);
+      auto r = children(d, e, item, first);
       if (r && s.has_text) {
         std::string txt;
         append_pieces(im_, d, d.tree->nodes[e].first_child, item, ValueStyle::kJsonInString, txt);
@@ -227,55 +226,55 @@ class JsonRenderer {
     out_ += '}';
   }
 
-  Result<void> children(const Doc& d, std::uint32_t e, int item, int depth, bool first) {
-    const Tree& t = *d.tree;
-    bool unnamed_data_done = false;
-    for (std::uint32_t c = t.nodes[e].first_child; c != kNoNode; c = t.nodes[c].next) {
-      const Node& n = t.nodes[c];
-      if (n.kind == NodeKind::kSubstitution) {
-        const Value v = im_.value(d, n.index);
-        if (v.type != kBinXml) continue;
-        auto nested = im_.nested_doc(d, n.index);
-        if (!nested) return tl::unexpected(nested.error());
-        if (nested->root == kNoNode) continue;
-        if (!visit(im_, *nested, nested->root)) return over_budget();
-        if (!first) out_ += ',';
-        first = false;
-        keys_.write(out_, im_.strings.json(nested->tree->nodes[nested->root].name));
-        if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
-        continue;
-      }
-      if (n.kind != NodeKind::kElement) continue;
-      const std::uint32_t name_attr = data_name_attribute(im_, t, c);
-      const bool unnamed_data = name_attr == kNoNode && im_.strings.raw(n.name) == "Data";
-      if (unnamed_data) {
-        if (unnamed_data_done) continue;
-        unnamed_data_done = true;
-        if (!first) out_ += ',';
-        first = false;
-        if (auto r = unnamed_data_group(d, e, c); !r) return r;
-        continue;
-      }
-      const std::size_t reps = repeat_count(im_, d, c);
-      for (std::size_t i = 0; i < reps; ++i) {
-        if (!visit(im_, d, c)) return over_budget();
-        const int it = reps > 1 || has_array(d, c) ? static_cast<int>(i) : item;
-        if (!first) out_ += ',';
-        first = false;
-        write_key(d, e, c, name_attr, i);
-        if (name_attr != kNoNode) {
-          const ContentShape s = classify(im_, d, c, it, false);
-          if (s.has_elements) {
-            if (auto r = element(d, c, it, depth + 1); !r) return r;
-          } else {
-            text_value(d, c, it, s, /*null_as_empty=*/true);
-          }
-        } else {
-          if (auto r = element(d, c, it, depth + 1); !r) return r;
+  /// Members of the object written for element `parent` (array item `item`): its element children
+  /// (once per item of an array value in their content), nested BinXml roots, and its unnamed
+  /// Data children as one "Data" member where the first of them stands.
+  struct Children : ChildVisitor {
+    Children(JsonRenderer& r, std::uint32_t parent, int item, bool first)
+        : ChildVisitor(r.im_), r_(r), parent_(parent), item_(item), first_(first) {}
+    Result<bool> take(const Doc& d, std::uint32_t c) {
+      if ((d.tree->nodes[c].flags & kFlagUnnamedData) == 0) return true;
+      if (unnamed_data_done_) return false;
+      unnamed_data_done_ = true;
+      r_.separate(first_);
+      if (auto r = r_.unnamed_data_group(d, c); !r) return tl::unexpected(r.error());
+      return false;
+    }
+    Result<void> element(const Doc& d, std::uint32_t c, std::size_t rep, std::size_t reps) {
+      const int it = reps > 1 || r_.has_array(d, c) ? static_cast<int>(rep) : item_;
+      r_.separate(first_);
+      const std::uint32_t name_attr = data_name_attribute(im_, *d.tree, c);
+      r_.write_key(d, parent_, c, name_attr, rep);
+      if (name_attr != kNoNode) {
+        const ContentShape s = classify(im_, d, c, it, false);
+        if (!s.has_elements) {
+          r_.text_value(d, c, it, s, /*null_as_empty=*/true);
+          return {};
         }
       }
+      return r_.element(d, c, it);
     }
-    return {};
+    Result<void> nested(const Doc& n, std::size_t, std::size_t) {
+      r_.separate(first_);
+      r_.keys_.write(r_.out_, im_.strings.json(n.tree->nodes[n.root].name));
+      return r_.element(n, n.root, -1);
+    }
+    JsonRenderer& r_;
+    std::uint32_t parent_;
+    int item_;
+    bool first_;
+    bool unnamed_data_done_ = false;
+  };
+
+  Result<void> children(const Doc& d, std::uint32_t e, int item, bool first) {
+    Children children(*this, e, item, first);
+    return walk_children(im_, d, e, children);
+  }
+
+  /// A comma before every member but the first.
+  void separate(bool& first) {
+    if (!first) out_ += ',';
+    first = false;
   }
 
   /// Writes the key of child `c` of `parent` (repetition `rep` of an expanded array).
@@ -326,28 +325,27 @@ class JsonRenderer {
     return false;
   }
 
-  /// "Data":{"#text": v} or {"#text":[v1,v2,...]} for the unnamed Data children of `parent`.
-  Result<void> unnamed_data_group(const Doc& d, std::uint32_t parent, std::uint32_t first_data) {
+  /// "Data":{"#text": v} or {"#text":[v1,v2,...]} for the unnamed Data children of an element,
+  /// the first of them being `first_data`.
+  Result<void> unnamed_data_group(const Doc& d, std::uint32_t first_data) {
     const Tree& t = *d.tree;
     std::size_t count = 0;
     for (std::uint32_t c = first_data; c != kNoNode; c = t.nodes[c].next) {
       if (is_unnamed_data(d, c)) count += repeat_count(im_, d, c);
     }
-    (void)parent;
     keys_.write(out_, "Data");
     out_ += "{\"#text\":";
     if (count > 1) out_ += '[';
     bool first = true;
     for (std::uint32_t c = first_data; c != kNoNode; c = t.nodes[c].next) {
       if (!is_unnamed_data(d, c)) continue;
-      const std::size_t reps = repeat_count(im_, d, c);
-      for (std::size_t i = 0; i < reps; ++i) {
-        if (!visit(im_, d, c)) return over_budget();
-        if (!first) out_ += ',';
-        first = false;
+      auto r = each_rendering(im_, d, c, repeat_count(im_, d, c), [&](std::size_t i) {
+        separate(first);
         const int it = has_array(d, c) ? static_cast<int>(i) : -1;
         text_value(d, c, it, classify(im_, d, c, it, false), /*null_as_empty=*/true);
-      }
+        return Result<void>{};
+      });
+      if (!r) return r;
     }
     if (count > 1) out_ += ']';
     out_ += '}';

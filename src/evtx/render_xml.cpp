@@ -17,8 +17,32 @@ class XmlRenderer {
  public:
   XmlRenderer(ChunkDecoder::Impl& im, std::string& out) : im_(im), out_(out) {}
 
-  Result<void> element(const Doc& d, std::uint32_t e, int item, int depth) {
-    if (!visit(im_, d, e)) return over_budget();
+  /// The record's root element (charged like every element, by the walk).
+  Result<void> document(const Doc& d) {
+    return each_rendering(im_, d, d.root, 1, [&](std::size_t) { return element(d, d.root, -1); });
+  }
+
+ private:
+  /// Children of an element rendered for array item `item`: elements once per item of an array
+  /// value in their content, elements whose dependency value is null left out.
+  struct Children : ChildVisitor {
+    Children(XmlRenderer& r, int item) : ChildVisitor(r.im_), r_(r), item_(item) {}
+    Result<bool> take(const Doc& d, std::uint32_t c) {
+      return !element_suppressed(im_, d, d.tree->nodes[c]);
+    }
+    Result<void> element(const Doc& d, std::uint32_t c, std::size_t rep, std::size_t reps) {
+      return r_.element(d, c, reps > 1 ? static_cast<int>(rep) : item_);
+    }
+    Result<void> nested(const Doc& n, std::size_t, std::size_t) {
+      return r_.element(n, n.root, -1);
+    }
+    void other(const Doc& d, std::uint32_t c) { r_.piece(d, c, item_); }
+    XmlRenderer& r_;
+    int item_;
+  };
+
+  /// Element `e` (already charged), for array item `item` (-1: arrays joined).
+  Result<void> element(const Doc& d, std::uint32_t e, int item) {
     const Tree& t = *d.tree;
     const Node& n = t.nodes[e];
     out_ += '<';
@@ -37,38 +61,28 @@ class XmlRenderer {
       return {};
     }
     out_ += '>';
-    for (std::uint32_t c = n.first_child; c != kNoNode; c = t.nodes[c].next) {
-      const Node& cn = t.nodes[c];
-      if (cn.kind == NodeKind::kElement) {
-        if (element_suppressed(im_, d, cn)) continue;
-        const std::size_t reps = repeat_count(im_, d, c);
-        for (std::size_t i = 0; i < reps; ++i) {
-          if (auto r = element(d, c, reps > 1 ? static_cast<int>(i) : item, depth + 1); !r) {
-            return r;
-          }
-        }
-      } else if (cn.kind == NodeKind::kSubstitution && im_.value(d, cn.index).type == kBinXml) {
-        auto nested = im_.nested_doc(d, cn.index);
-        if (!nested) return tl::unexpected(nested.error());
-        if (nested->root == kNoNode) continue;
-        if (auto r = element(*nested, nested->root, -1, depth + 1); !r) return r;
-      } else if (cn.kind == NodeKind::kPI) {
-        out_ += "<?";
-        out_ += im_.strings.xml(cn.name);
-        out_ += ' ';
-        out_ += im_.strings.raw(cn.text);
-        out_ += "?>";
-      } else {
-        append_piece(im_, d, c, item, ValueStyle::kXml, out_);
-      }
-    }
+    Children children(*this, item);
+    if (auto r = walk_children(im_, d, e, children); !r) return r;
     out_ += "</";
     out_ += im_.strings.xml(n.name);
     out_ += '>';
     return {};
   }
 
- private:
+  /// A child that is no element: a processing instruction or a piece of text.
+  void piece(const Doc& d, std::uint32_t c, int item) {
+    const Node& cn = d.tree->nodes[c];
+    if (cn.kind == NodeKind::kPI) {
+      out_ += "<?";
+      out_ += im_.strings.xml(cn.name);
+      out_ += ' ';
+      out_ += im_.strings.raw(cn.text);
+      out_ += "?>";
+    } else {
+      append_piece(im_, d, c, item, ValueStyle::kXml, out_);
+    }
+  }
+
   ChunkDecoder::Impl& im_;
   std::string& out_;
 };
@@ -84,7 +98,7 @@ Result<void> ChunkDecoder::render_xml(const Doc& d, std::string& out) {
     const Doc root = im.docs[0];
     res = render_cached(im, Output::kXml, out, [&] {
       XmlRenderer r(im, out);
-      return r.element(root, root.root, -1, 0);
+      return r.document(root);
     });
   }
   if (auto within = im.budget.finish_record(im.record_offset); !within) res = within;

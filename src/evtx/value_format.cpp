@@ -65,6 +65,14 @@ bool append_sid(std::string& out, std::span<const std::uint8_t> b) {
   if (b.size() < 8) return false;
   const unsigned count = b[1];
   if (b.size() < 8 + 4 * static_cast<std::size_t>(count)) return false;
+  // Most records of a log name the same few accounts (S-1-5-18...): each thread keeps the text
+  // of the last SID it wrote, keyed by the bytes that make it.
+  const std::size_t used = 8 + 4 * static_cast<std::size_t>(count);
+  thread_local std::string last_bytes, last_text;
+  if (last_bytes.size() == used && std::memcmp(last_bytes.data(), b.data(), used) == 0) {
+    out += last_text;
+    return true;
+  }
   std::uint64_t authority = 0;
   for (int i = 2; i < 8; ++i) authority = (authority << 8) | b[i];
   // Up to 255 sub-authorities of 10 digits: format into a local buffer, append once.
@@ -91,6 +99,8 @@ bool append_sid(std::string& out, std::span<const std::uint8_t> b) {
     put(ByteReader::at<std::uint32_t>(b, 8 + 4 * i));
   }
   out.append(buf, static_cast<std::size_t>(w - buf));
+  last_bytes.assign(reinterpret_cast<const char*>(b.data()), used);
+  last_text.assign(buf, static_cast<std::size_t>(w - buf));
   return true;
 }
 
@@ -139,6 +149,10 @@ void append_uint(std::string& out, std::uint64_t v) {
       "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
       "8081828384858687888990919293949596979899";
+  if (v < 10) {  // Version, Level, Opcode...: one character, no copy call
+    out += static_cast<char>('0' + v);
+    return;
+  }
   char buf[24];
   char* p = buf + sizeof(buf);
   while (v >= 100) {

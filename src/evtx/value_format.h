@@ -6,11 +6,13 @@
 ///  - plain: the XML spelling without escaping (for RawEvent fields).
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/utf.h"
+#include "evtx/binxml.h"
 
 namespace cmdsentry::evtx::detail {
 
@@ -49,6 +51,38 @@ void split_array(std::span<const std::uint8_t> bytes, std::uint8_t type,
 
 /// Appends `v` in decimal.
 void append_uint(std::string& out, std::uint64_t v);
+
+/// append_value for the unsigned integer types, the same text in every style (bare decimal);
+/// false, writing nothing, for any other type or a value too short for its type.
+inline bool append_unsigned_value(std::string& out, std::span<const std::uint8_t> b,
+                                  std::uint8_t type) {
+  std::uint64_t v = 0;
+  switch (type) {
+    case kUInt8:
+      if (b.empty()) return false;
+      v = b[0];
+      break;
+    case kUInt16:
+      if (b.size() < 2) return false;
+      v = static_cast<std::uint64_t>(b[0]) | (static_cast<std::uint64_t>(b[1]) << 8);
+      break;
+    case kUInt32: {
+      if (b.size() < 4) return false;
+      std::uint32_t x;
+      std::memcpy(&x, b.data(), 4);
+      v = x;
+      break;
+    }
+    case kUInt64:
+      if (b.size() < 8) return false;
+      std::memcpy(&v, b.data(), 8);
+      break;
+    default:
+      return false;
+  }
+  append_uint(out, v);
+  return true;
+}
 
 /// Appends `bytes` as upper-case hex.
 void append_hex_upper(std::string& out, std::span<const std::uint8_t> bytes);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace cmdsentry {
 namespace {
@@ -28,6 +29,25 @@ TEST(FiletimeIso, any_64_bit_value_formats_without_overflow) {
     append_filetime_iso(out, ft, 6);
     EXPECT_EQ(out.size(), 27u) << ft << ": " << out;
     EXPECT_EQ(out.back(), 'Z');
+  }
+}
+
+TEST(FiletimeIso, the_date_kept_from_the_last_call_follows_every_change) {
+  // Each thread keeps the text of the last date: times on both sides of midnight, a date
+  // again after another, and a different day at the same time of day.
+  const std::uint64_t day = 86400 * kSecond;
+  const std::uint64_t midnight = 116444736000000000ULL + 20000 * day;  // 2024-10-04
+  const std::pair<std::uint64_t, const char*> cases[] = {
+      {midnight - 1, "2024-10-03T23:59:59.9999999Z"},
+      {midnight, "2024-10-04T00:00:00.0000000Z"},
+      {midnight - kSecond, "2024-10-03T23:59:59.0000000Z"},
+      {midnight + 365 * day + 3723 * kSecond, "2025-10-04T01:02:03.0000000Z"},
+      {midnight + 3723 * kSecond, "2024-10-04T01:02:03.0000000Z"},
+  };
+  for (const auto& [ft, want] : cases) {
+    std::string out;
+    append_filetime_iso(out, ft, 7);
+    EXPECT_EQ(out, want);
   }
 }
 

@@ -45,6 +45,41 @@ TEST(JsonString, escapes_found_wherever_they_sit_in_long_plain_runs) {
   }
 }
 
+TEST(PlainFor, plain_only_when_the_escapers_copy_unchanged) {
+  // The string table stores a text's escaped forms only when plain_for says they may differ:
+  // put each byte that needs a look at every position of runs around the 16-byte step.
+  struct Special {
+    std::string text;
+    unsigned plain;
+  };
+  const Special specials[] = {{"\"", 0},           {"\\", kXmlPlain},
+                              {"\n", 0},           {std::string(1, '\0'), 0},
+                              {"\x7f", kXmlPlain}, {"\xe6\x97\xa5", kXmlPlain},
+                              {"&", kJsonPlain},   {"<", kJsonPlain},
+                              {">", kJsonPlain},   {"'", kJsonPlain}};
+  for (std::size_t len = 0; len < 40; ++len) {
+    const std::string plain(len, 'p');
+    EXPECT_EQ(plain_for(plain), kJsonPlain | kXmlPlain) << len;
+    for (const Special& sp : specials) {
+      for (std::size_t at = 0; at <= len; ++at) {
+        const std::string in = plain.substr(0, at) + sp.text + plain.substr(at);
+        ASSERT_EQ(plain_for(in), sp.plain) << "at " << at << " of " << len;
+      }
+    }
+  }
+  // Each answer agrees with the escapers themselves, byte by byte.
+  for (int c = 0; c < 256; ++c) {
+    const std::string one(1, static_cast<char>(c));
+    std::string json, text, attr;
+    append_json_escaped(json, one);
+    append_escaped(text, one, Escape::kXmlText);
+    append_escaped(attr, one, Escape::kXmlAttr);
+    const unsigned p = plain_for(one);
+    if (p & kJsonPlain) EXPECT_EQ(json, one) << c;
+    EXPECT_EQ((p & kXmlPlain) != 0, text == one && attr == one) << c;
+  }
+}
+
 TEST(JsonString, append_escaped_json_is_the_same_escaper) {
   const std::string hostile = "a\"\\\n\x01\x7f\xff\xe2\x80\xa8\xe6\x97\xa5 and a plain ASCII run";
   std::string quoted;

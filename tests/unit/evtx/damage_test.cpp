@@ -315,6 +315,62 @@ TEST(EvtxRenderCap, joined_array_in_a_repeated_element_hits_the_node_cap) {
   EXPECT_EQ(r.events[1].field_count(), limits::kMaxEventFields);
 }
 
+/// <Item>%0%1</Item> in EventData: %0 `items` strings, so Item is written once per item, and %1
+/// a BinXml value holding <Wide> with `width` character references, walked again each time.
+Bytes repeated_nested_record(std::uint32_t offset, std::uint64_t id, std::size_t items,
+                             std::size_t width) {
+  testing::BinXmlBuilder x(offset + 24);
+  x.fragment_header().template_begin(1).fragment_header().open("Event").close_start();
+  x.open("System").close_start().leaf("EventID", "4688").leaf("Channel", "Security").end();
+  x.open("EventData").close_start().open("Item").close_start();
+  x.subst(0, kStringArray).subst(1, detail::kBinXml).end().end().end().eof();
+  const Bytes strings = x_items(items);
+  // The nested value follows the value count, two descriptors and the strings.
+  const auto nested_at =
+      static_cast<std::uint32_t>(offset + 24 + x.bytes().size() + 4 + 2 * 4 + strings.size());
+  testing::BinXmlBuilder y(nested_at);
+  y.fragment_header().open("Wide").close_start();
+  for (std::size_t i = 0; i < width; ++i) y.char_ref('W');
+  y.end().eof();
+  x.template_values({{kStringArray, strings}, {detail::kBinXml, y.bytes()}});
+  return testing::make_record(id, x.bytes());
+}
+
+TEST(EvtxRenderCap, nested_root_is_charged_for_every_repetition_of_its_element) {
+  // Each rendering of Item walks the nested <Wide> again, 1 + 1000 nodes: 400 items pass the
+  // record's node cap (262,144) although Item itself and the items cost only some 1,600. A walk
+  // that charged the nested root once per record, or not at all, would render it whole.
+  constexpr std::size_t kWidth = 1000;
+  static_assert(400 * (kWidth + 1) > limits::kMaxRenderedRecordNodes);
+  static_assert(100 * (kWidth + 5) < limits::kMaxRenderedRecordNodes);
+  const std::string message = fmt::format("record expands into more than {} template nodes",
+                                          limits::kMaxRenderedRecordNodes);
+  for (const std::size_t items : {100u, 400u}) {
+    SCOPED_TRACE(fmt::format("{} items", items));
+    const Bytes file =
+        sandwich([&](std::uint32_t at) { return repeated_nested_record(at, 2, items, kWidth); });
+    for (RenderFormat format : {RenderFormat::kJsonl, RenderFormat::kXml}) {
+      const DumpRun r = dump_bytes(file, format);
+      if (items == 400) {
+        expect_middle_skipped(r.diags, r.stats, message);
+        EXPECT_LT(r.text.size(), 4096u);
+      } else {
+        EXPECT_TRUE(r.diags.empty()) << r.diags.front().message;
+        EXPECT_EQ(r.stats.records, 3u);
+        std::string wide;  // XML keeps the character references
+        for (std::size_t i = 0; i < kWidth; ++i)
+          wide += format == RenderFormat::kXml ? "&#87;" : "W";
+        EXPECT_NE(r.text.find(wide), std::string::npos);
+      }
+    }
+    // RawEvent fields walk Item (it holds an element) and the nested root once: one field.
+    const ReadRun r = read_bytes(file);
+    EXPECT_TRUE(r.diags.empty()) << r.diags.front().message;
+    ASSERT_EQ(r.events.size(), 3u);
+    EXPECT_EQ(r.events[1].field("Wide"), std::string(kWidth, 'W'));
+  }
+}
+
 /// Chunk 0 filled with records sharing the template `body` writes (each with `values`), then a
 /// chunk of 5 normal records; the number of records in chunk 0 goes to `*total`.
 Bytes shared_template_file(const std::function<void(testing::BinXmlBuilder&)>& body,

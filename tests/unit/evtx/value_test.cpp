@@ -25,6 +25,22 @@ TEST(ValueFormat, guid_json_upper_without_braces_xml_with_braces) {
   EXPECT_EQ(render(g, kGuid, ValueStyle::kXml), "{54849625-5478-4994-A5BA-3E3B0328C30D}");
 }
 
+TEST(ValueFormat, sid_kept_from_the_last_value_follows_every_change) {
+  // The text of the last SID is kept per thread: the same bytes again, a SID whose bytes start
+  // like it, one with a sub-authority more, trailing bytes past the SID, and a short value.
+  const std::vector<std::uint8_t> system = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+  const std::vector<std::uint8_t> local = {1, 1, 0, 0, 0, 0, 0, 5, 19, 0, 0, 0};
+  const std::vector<std::uint8_t> admins = {1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x20, 2, 0, 0};
+  std::vector<std::uint8_t> padded = system;
+  padded.insert(padded.end(), {7, 7, 7, 7});
+  const std::pair<std::vector<std::uint8_t>, const char*> cases[] = {
+      {system, "\"S-1-5-18\""},     {system, "\"S-1-5-18\""}, {local, "\"S-1-5-19\""},
+      {admins, "\"S-1-5-32-544\""}, {padded, "\"S-1-5-18\""}, {{1, 1, 0, 0, 0, 0, 0, 5}, "\"\""},
+      {system, "\"S-1-5-18\""}};
+  for (const auto& [bytes, want] : cases)
+    EXPECT_EQ(render(bytes, kSid, ValueStyle::kJsonTyped), want);
+}
+
 TEST(ValueFormat, sid_and_hex_and_numbers) {
   std::vector<std::uint8_t> sid = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
   EXPECT_EQ(render(sid, kSid, ValueStyle::kPlain), "S-1-5-18");
@@ -57,6 +73,29 @@ TEST(ValueFormat, short_values_do_not_read_past_their_bytes) {
   EXPECT_EQ(render({1, 5, 0}, kSid, ValueStyle::kPlain), "");
   std::string out;
   EXPECT_FALSE(append_value(out, std::vector<std::uint8_t>{1, 2, 3}, kGuid, ValueStyle::kPlain));
+}
+
+TEST(ValueFormat, unsigned_fast_path_writes_what_append_value_writes) {
+  // Replay writes unsigned integers through append_unsigned_value: every length from empty to
+  // longer than the type, in every style, gives append_value's text or leaves it to it.
+  const std::uint8_t bytes[] = {0xF1, 0xE2, 0xD3, 0xC4, 0xB5, 0xA6, 0x97, 0x88, 0x79};
+  for (std::uint8_t type : {kUInt8, kUInt16, kUInt32, kUInt64, kInt32, kHexInt32, kString}) {
+    for (std::size_t n = 0; n <= sizeof(bytes); ++n) {
+      const std::vector<std::uint8_t> b(bytes, bytes + n);
+      for (ValueStyle style : {ValueStyle::kJsonTyped, ValueStyle::kJsonInString, ValueStyle::kXml,
+                               ValueStyle::kXmlAttr, ValueStyle::kPlain}) {
+        std::string fast;
+        if (!append_unsigned_value(fast, b, type)) {
+          EXPECT_TRUE(fast.empty());
+          continue;
+        }
+        EXPECT_EQ(fast, render(b, type, style)) << int{type} << " " << n;
+      }
+    }
+  }
+  std::string max;
+  EXPECT_TRUE(append_unsigned_value(max, std::vector<std::uint8_t>(8, 0xFF), kUInt64));
+  EXPECT_EQ(max, "18446744073709551615");
 }
 
 TEST(ValueFormat, filetime_six_digits_in_json_seven_in_xml) {
