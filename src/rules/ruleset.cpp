@@ -297,9 +297,17 @@ void Matcher::match(const Bucket& b, const Record& record, std::uint32_t event_i
   lower_text_.clear();
   lit_seen_.assign(b.literal_rules.size(), 0);
   if (b.db != nullptr) {
+    // One scan over all values joined by newlines, not one per value: a literal is reported once
+    // per scan (HS_FLAG_SINGLEMATCH), so short ones (".exe", " -") that occur in most values no
+    // longer call back per value, and the per-call setup is paid once. A literal found across
+    // two values only adds a candidate; the exact evaluation decides.
+    scan_text_.clear();
     record.for_each_value([&](std::string_view v) {
-      hs_scan(b.db, v.data(), static_cast<unsigned>(v.size()), 0, scratch_, on_literal, &lit_seen_);
+      scan_text_.append(v);
+      scan_text_ += '\n';
     });
+    hs_scan(b.db, scan_text_.data(), static_cast<unsigned>(scan_text_.size()), 0, scratch_,
+            on_literal, &lit_seen_);
   }
   seen_.assign(b.rules.size(), 0);
   for (std::uint32_t pos : b.unfiltered) seen_[pos] = 1;

@@ -106,6 +106,7 @@ class Matcher {
   std::string scratch_text_;
   std::string ref_text_;
   std::vector<std::uint8_t> lit_seen_;  ///< per literal id of the bucket: seen in the record
+  std::string scan_text_;               ///< the record's values joined, for the prefilter
   /// lowered(): the values lowered during this match(), their text in lower_text_.
   struct Lowered {
     const char* data;
