@@ -72,6 +72,24 @@ class RecordFilter {
   [[nodiscard]] virtual bool wants(const RawEvent& record) = 0;
 };
 
+/// What a Prematcher found for one execution, handed back to the detector's on_execution.
+class Prematched {
+ public:
+  virtual ~Prematched() = default;
+};
+
+/// The part of a detector's work on an execution that depends on that execution alone (rule
+/// matching), run ahead of on_execution on several threads: the engine hands a batch of final
+/// executions to its detect workers, each with its own Prematcher (Detector::prematcher), then
+/// calls on_execution in order with what the prematcher returned. A prematcher may keep scratch
+/// state but must only read the detector's frozen parts; on_execution keeps the state that
+/// needs order (correlations, counts).
+class Prematcher {
+ public:
+  virtual ~Prematcher() = default;
+  [[nodiscard]] virtual std::unique_ptr<Prematched> prematch(const AnalyzedEvent& event) = 0;
+};
+
 /// A named counter a detector reports at the end of the run.
 using Counter = std::pair<std::string, std::uint64_t>;
 
@@ -86,6 +104,17 @@ class Detector {
   /// One analysed execution. Appends what matched to `out`, each Match naming the executed
   /// command it is about (Match::command) or -1 for the whole event.
   virtual void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) = 0;
+  /// A prematcher for one detect worker, or null (on_execution does all the work).
+  [[nodiscard]] virtual std::unique_ptr<Prematcher> prematcher() const { return nullptr; }
+  /// What the engine calls when the detector has a prematcher: on_execution with what the
+  /// prematcher found for the event (null when the engine ran none: with one thread
+  /// everything runs inline).
+  virtual void on_execution_prematched(const AnalyzedEvent& event,
+                                       std::unique_ptr<Prematched> prematched,
+                                       std::vector<Match>& out) {
+    (void)prematched;
+    on_execution(event, out);
+  }
   /// A non-execution event it asked for, in time order with the executions. Appends what
   /// matched on the event to `out` (Match::command -1, or kOwnFinding for a finding of its
   /// own): the engine reports those as findings on the event (Finding::execution false).

@@ -238,6 +238,19 @@ class Producer {
 /// analysis) hands over final executions, final other events and flush marks in order, in
 /// batches, through a bounded queue; one consumer keeps that order, so output is the same as
 /// inline. With one thread (`-t 1`) everything runs inline on the engine thread.
+/// What the detectors' prematchers found for one execution, by detector index. Move-only
+/// (declared so: a vector of unique_ptr would claim to be copyable, and the work queue's
+/// vectors would then try to copy it).
+struct Prematches {
+  Prematches() = default;
+  Prematches(Prematches&&) noexcept = default;
+  Prematches& operator=(Prematches&&) noexcept = default;
+  Prematches(const Prematches&) = delete;
+  Prematches& operator=(const Prematches&) = delete;
+  ~Prematches() = default;
+  std::vector<std::unique_ptr<Prematched>> by_detector;
+};
+
 class DetectThread {
  public:
   struct Flush {};
@@ -246,9 +259,13 @@ class DetectThread {
   struct Execution {
     AnalyzedEvent event;
     std::string host;
+    /// Per detector: what its prematcher found, or null.
+    Prematches prematched;
   };
   using Work = std::variant<Execution, Event, Flush>;
-  explicit DetectThread(std::function<void(Work&&)> handle) : handle_(std::move(handle)) {
+  /// `prepare` runs on each batch before `handle` takes its items in order (the prematchers).
+  DetectThread(std::function<void(std::vector<Work>&)> prepare, std::function<void(Work&&)> handle)
+      : prepare_(std::move(prepare)), handle_(std::move(handle)) {
     batch_.reserve(kWorkBatch);
     thread_ = std::thread([this] { run(); });
   }
@@ -268,7 +285,7 @@ class DetectThread {
     if (!failed_) queue_.push_back(std::move(batch_));
     lock.unlock();
     ready_.notify_one();
-    batch_ = {};
+    batch_ = std::vector<Work>();
     batch_.reserve(kWorkBatch);
   }
   /// Waits until everything handed over is done; rethrows what the thread threw.
@@ -303,6 +320,7 @@ class DetectThread {
       }
       space_.notify_one();
       try {
+        if (prepare_) prepare_(work);
         for (Work& w : work) handle_(std::move(w));
       } catch (...) {
         std::lock_guard lock(mu_);
@@ -315,6 +333,7 @@ class DetectThread {
     }
   }
 
+  std::function<void(std::vector<Work>&)> prepare_;
   std::function<void(Work&&)> handle_;
   std::vector<Work> batch_;
   std::thread thread_;
@@ -367,10 +386,20 @@ class Run {
   RunReport go(std::vector<std::string> names, const std::vector<BufferInput>* buffers) {
     for (Sink* s : sinks_) s->begin();
     if (o_.analyze && resolve_threads(o_.threads) > 1) {
-      detect_ = std::make_unique<DetectThread>([this](DetectThread::Work&& w) {
+      std::function<void(std::vector<DetectThread::Work>&)> prepare;
+      for (std::size_t i = 0; i < detectors_.size(); ++i) {
+        if (auto p = detectors_[i]->prematcher()) {
+          prematch_.push_back({i, {}});
+          prematch_.back().per_worker.push_back(std::move(p));
+        }
+      }
+      if (!prematch_.empty()) {
+        prepare = [this](std::vector<DetectThread::Work>& work) { prematch(work); };
+      }
+      detect_ = std::make_unique<DetectThread>(std::move(prepare), [this](DetectThread::Work&& w) {
         if (auto* x = std::get_if<DetectThread::Execution>(&w)) {
           x->event.host = x->host;
-          detect_execution(std::move(x->event));
+          detect_execution(std::move(x->event), std::move(x->prematched));
         } else if (auto* e = std::get_if<Event>(&w)) {
           detect_other(std::move(*e));
         } else {
@@ -688,11 +717,55 @@ class Run {
     }
   }
 
-  void detect_execution(AnalyzedEvent&& ae) {
+  /// The detectors' prematchers over the executions of one detect batch, on the detect thread
+  /// and workers (fork-join, in slices of kPrematchSlice executions); each worker id keeps its
+  /// own prematcher of each detector across batches.
+  void prematch(std::vector<DetectThread::Work>& work) {
+    std::vector<DetectThread::Execution*> xs;
+    for (DetectThread::Work& w : work) {
+      if (auto* x = std::get_if<DetectThread::Execution>(&w)) {
+        x->event.host = x->host;
+        x->prematched.by_detector.resize(detectors_.size());
+        xs.push_back(x);
+      }
+    }
+    if (xs.empty()) return;
+    const std::size_t slices = (xs.size() + kPrematchSlice - 1) / kPrematchSlice;
+    const int threads = static_cast<int>(
+        std::min<std::size_t>(slices, static_cast<std::size_t>(resolve_threads(o_.threads))));
+    for (Prematch& p : prematch_) {
+      while (p.per_worker.size() < static_cast<std::size_t>(threads)) {
+        p.per_worker.push_back(detectors_[p.detector]->prematcher());
+      }
+    }
+    struct SliceDone {
+      bool done = true;  // run_ordered hands a value on per slice; the work is in `xs`
+    };
+    run_ordered<SliceDone>(
+        slices, threads, slices,
+        [&](int worker, std::size_t slice, SliceDone&) {
+          const std::size_t end = std::min(xs.size(), (slice + 1) * kPrematchSlice);
+          for (std::size_t i = slice * kPrematchSlice; i < end; ++i) {
+            for (Prematch& p : prematch_) {
+              xs[i]->prematched.by_detector[p.detector] =
+                  p.per_worker[static_cast<std::size_t>(worker)]->prematch(xs[i]->event);
+            }
+          }
+        },
+        [](std::size_t, SliceDone&) {});
+  }
+
+  void detect_execution(AnalyzedEvent&& ae, Prematches&& pre = {}) {
+    auto& prematched = pre.by_detector;
     const std::uint64_t t = ae.process->time;
-    for (Detector* d : detectors_) {
+    for (std::size_t i = 0; i < detectors_.size(); ++i) {
+      Detector* d = detectors_[i];
       d->on_time(t);
-      d->on_execution(ae, matches_);
+      if (i < prematched.size() && prematched[i] != nullptr) {
+        d->on_execution_prematched(ae, std::move(prematched[i]), matches_);
+      } else {
+        d->on_execution(ae, matches_);
+      }
     }
     detected_matches_ += matches_.size();
     findings_.clear();
@@ -724,6 +797,14 @@ class Run {
   std::uint64_t released_ = 0;
   std::uint64_t max_time_ = 0;
   std::unordered_set<std::string> offset_hosts_;
+  /// Executions prematched per slice of a detect batch (a batch is 256 work items).
+  static constexpr std::size_t kPrematchSlice = 32;
+  /// A detector with a prematcher, and its prematchers by detect worker id.
+  struct Prematch {
+    std::size_t detector;
+    std::vector<std::unique_ptr<Prematcher>> per_worker;
+  };
+  std::vector<Prematch> prematch_;
   std::vector<Match> matches_;
   std::vector<Finding> findings_;
   std::uint64_t detected_matches_ = 0;

@@ -178,23 +178,77 @@ void SigmaDetector::on_time(std::uint64_t time) {
   if (correlation_) correlation_->on_time(time);
 }
 
-void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
-  const ProcessEvent& e = *event.process;
+void SigmaDetector::execution_hits(rules::Matcher& matcher, const ProcessEvent& e,
+                                   std::vector<rules::RuleHit>& hits) const {
   const std::uint32_t event_id = e.evidence.empty() ? 0 : e.evidence.front()->event_id;
-  reported_.clear();
-  hits_.clear();
   const ProcessRecord record(e);
   for (const char* route : {"process_creation", ""}) {
-    if (const rules::Bucket* b = set_->bucket(route)) matcher_.match(*b, record, event_id, hits_);
+    if (const rules::Bucket* b = set_->bucket(route)) matcher.match(*b, record, event_id, hits);
   }
   for (const auto& raw : e.evidence) {
     const rules::Bucket* b = set_->bucket(to_lower(raw->channel()));
     if (b == nullptr) continue;
-    matcher_.match(*b, RawRecord(*raw), raw->event_id, hits_);
+    matcher.match(*b, RawRecord(*raw), raw->event_id, hits);
   }
+}
+
+void SigmaDetector::on_execution(const AnalyzedEvent& event, std::vector<Match>& out) {
+  hits_.clear();
+  execution_hits(matcher_, *event.process, hits_);
+  report_execution(event, hits_, out);
+}
+
+void SigmaDetector::report_execution(const AnalyzedEvent& event,
+                                     const std::vector<rules::RuleHit>& hits,
+                                     std::vector<Match>& out) {
+  const ProcessEvent& e = *event.process;
+  reported_.clear();
   if (correlation_) correlation_->begin();
-  for (const rules::RuleHit& h : hits_) report(h, out);
-  if (correlation_) correlation_->finish(record, e.time, e.source(), out);
+  for (const rules::RuleHit& h : hits) report(h, out);
+  if (correlation_) correlation_->finish(ProcessRecord(e), e.time, e.source(), out);
+}
+
+/// SigmaDetector::prematcher: the rules over executions on one detect worker.
+class RuleHits final : public Prematched {
+ public:
+  std::vector<rules::RuleHit> hits;
+  std::uint64_t evaluated = 0;  ///< the prematcher's exact evaluations for this execution
+  std::uint64_t skipped = 0;    ///< and rules its prefilter ruled out
+};
+
+class RulePrematcher final : public Prematcher {
+ public:
+  explicit RulePrematcher(const SigmaDetector& d) : d_(d), matcher_(d.set_) {}
+  std::unique_ptr<Prematched> prematch(const AnalyzedEvent& event) override {
+    auto out = std::make_unique<RuleHits>();
+    const std::uint64_t evaluated = matcher_.evaluated;
+    const std::uint64_t skipped = matcher_.skipped;
+    d_.execution_hits(matcher_, *event.process, out->hits);
+    out->evaluated = matcher_.evaluated - evaluated;
+    out->skipped = matcher_.skipped - skipped;
+    return out;
+  }
+
+ private:
+  const SigmaDetector& d_;
+  rules::Matcher matcher_;
+};
+
+std::unique_ptr<Prematcher> SigmaDetector::prematcher() const {
+  return std::make_unique<RulePrematcher>(*this);
+}
+
+void SigmaDetector::on_execution_prematched(const AnalyzedEvent& event,
+                                            std::unique_ptr<Prematched> prematched,
+                                            std::vector<Match>& out) {
+  const auto* found = dynamic_cast<const RuleHits*>(prematched.get());
+  if (found == nullptr) {
+    on_execution(event, out);
+    return;
+  }
+  prematched_evaluated_ += found->evaluated;
+  prematched_skipped_ += found->skipped;
+  report_execution(event, found->hits, out);
 }
 
 template <class F>
@@ -259,8 +313,8 @@ void SigmaDetector::counters(std::vector<Counter>& out) const {
   out.emplace_back("sigma.rules_filtered", filtered_);
   out.emplace_back("sigma.matched", matched_);
   out.emplace_back("sigma.events_matched_against", events_);
-  out.emplace_back("sigma.evaluated", matcher_.evaluated);
-  out.emplace_back("sigma.skipped_by_prefilter", matcher_.skipped);
+  out.emplace_back("sigma.evaluated", matcher_.evaluated + prematched_evaluated_);
+  out.emplace_back("sigma.skipped_by_prefilter", matcher_.skipped + prematched_skipped_);
   if (!correlation_) return;
   const CorrelationEngine::Stats st = correlation_->stats();
   const std::pair<const char*, std::uint64_t> rows[] = {

@@ -57,6 +57,11 @@ class SigmaDetector final : public Detector {
     return events_wanted_ ? kInterestLogons | kInterestExits | kInterestOther : 0;
   }
   void on_execution(const AnalyzedEvent& event, std::vector<Match>& out) override;
+  /// Rule matching over executions on the engine's detect workers (each with a Matcher of its
+  /// own); on_execution_prematched then reports the hits and feeds the correlations in order.
+  [[nodiscard]] std::unique_ptr<Prematcher> prematcher() const override;
+  void on_execution_prematched(const AnalyzedEvent& event, std::unique_ptr<Prematched> prematched,
+                               std::vector<Match>& out) override;
   /// Wants a record when some rule matches it: the rules are evaluated on the reader thread
   /// with a Matcher of its own, and again in time order by on_event (only for records that
   /// matched, a few in a thousand on real logs).
@@ -79,7 +84,14 @@ class SigmaDetector final : public Detector {
   /// bucket, its Windows category's).
   template <class F>
   void for_buckets(const RawEvent& raw, F&& f) const;
+  /// The rules' hits on an execution (its merged process, then each of its records).
+  void execution_hits(rules::Matcher& matcher, const ProcessEvent& e,
+                      std::vector<rules::RuleHit>& hits) const;
+  /// Reports an execution's hits (each rule once) and feeds the correlations.
+  void report_execution(const AnalyzedEvent& event, const std::vector<rules::RuleHit>& hits,
+                        std::vector<Match>& out);
   friend class RuleFilter;
+  friend class RulePrematcher;
 
   std::shared_ptr<const rules::RuleSet> set_;
   rules::Matcher matcher_;
@@ -90,7 +102,9 @@ class SigmaDetector final : public Detector {
   std::size_t inactive_ = 0;
   std::size_t filtered_ = 0;
   std::uint64_t matched_ = 0;
-  std::uint64_t events_ = 0;    ///< non-execution events matched against
+  std::uint64_t events_ = 0;                ///< non-execution events matched against
+  std::uint64_t prematched_evaluated_ = 0;  ///< Matcher counts of the prematchers' work
+  std::uint64_t prematched_skipped_ = 0;
   bool events_wanted_ = false;  ///< some rule runs on non-execution events
 };
 

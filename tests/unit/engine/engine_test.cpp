@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -235,6 +236,91 @@ TEST(Engine, detectors_on_their_own_thread_give_what_they_give_inline) {
   EXPECT_EQ(a.report.findings, b.report.findings);
   EXPECT_EQ(a.report.matches, b.report.matches);
   EXPECT_EQ(a.report.findings, a.findings.size());
+}
+
+/// A detector written here whose matching runs ahead on the detect workers: its prematcher
+/// flags whoami.exe; on_execution_prematched reports what it found, in order.
+class PrematchingDetector final : public Detector {
+ public:
+  struct Found final : Prematched {
+    bool whoami = false;
+    std::thread::id thread;
+  };
+  class Ahead final : public Prematcher {
+   public:
+    explicit Ahead(std::atomic<int>& made) { made.fetch_add(1); }
+    std::unique_ptr<Prematched> prematch(const AnalyzedEvent& e) override {
+      auto f = std::make_unique<Found>();
+      f->whoami = e.process->image().ends_with("whoami.exe");
+      f->thread = std::this_thread::get_id();
+      return f;
+    }
+  };
+  [[nodiscard]] std::string_view name() const override { return "test"; }
+  [[nodiscard]] std::unique_ptr<Prematcher> prematcher() const override {
+    return std::make_unique<Ahead>(made);
+  }
+  void on_execution(const AnalyzedEvent& e, std::vector<Match>& out) override {
+    ++inline_calls;
+    if (e.process->image().ends_with("whoami.exe")) out.push_back(match());
+  }
+  void on_execution_prematched(const AnalyzedEvent& e, std::unique_ptr<Prematched> p,
+                               std::vector<Match>& out) override {
+    ++prematched_calls;
+    const auto& f = dynamic_cast<const Found&>(*p);
+    EXPECT_EQ(f.whoami, e.process->image().ends_with("whoami.exe"));
+    threads.insert(f.thread);
+    order.push_back(e.process->pid);
+    if (f.whoami) out.push_back(match());
+  }
+  static Match match() {
+    Match m;
+    m.engine = MatchEngine::kSigma;
+    m.rule_id = "test-whoami";
+    m.title = "whoami run";
+    return m;
+  }
+  mutable std::atomic<int> made{0};
+  int inline_calls = 0;
+  int prematched_calls = 0;
+  std::set<std::thread::id> threads;
+  std::vector<std::uint32_t> order;
+};
+
+TEST(Engine, prematchers_run_ahead_and_results_come_back_in_order) {
+  // 300 executions (more than a detect batch) alternating whoami and ipconfig, in time order.
+  std::string log;
+  for (unsigned i = 0; i < 300; ++i) {
+    const bool who = i % 2 == 0;
+    char at[16];
+    std::snprintf(at, sizeof at, "10:%02u:%02u.000", i / 60, i % 60);
+    log += sec(at, i + 1, 1000 + i * 4, 300, who ? kWhoami : "C:\\Windows\\System32\\ipconfig.exe",
+               who ? "whoami" : "ipconfig");
+  }
+  std::vector<std::uint32_t> expected;
+  for (unsigned i = 0; i < 300; ++i) expected.push_back(1000 + i * 4);
+  std::vector<std::string> findings_by_threads[2];
+  for (int threads : {1, 2}) {
+    Engine engine(EngineOptions{.threads = threads});
+    PrematchingDetector det;
+    engine.add_detector(det);
+    Collect sink;
+    engine.add_sink(sink);
+    const RunReport r = engine.run(std::vector<BufferInput>{{"t.jsonl", log}});
+    EXPECT_EQ(r.findings, 150u) << threads;
+    findings_by_threads[threads - 1] = sink.findings;
+    if (threads == 1) {  // inline: no prematcher
+      EXPECT_EQ(det.inline_calls, 300);
+      EXPECT_EQ(det.prematched_calls, 0);
+    } else {
+      EXPECT_EQ(det.inline_calls, 0);
+      EXPECT_EQ(det.prematched_calls, 300);
+      EXPECT_EQ(det.order, expected);  // in time order
+      EXPECT_GE(det.made.load(), 1);
+      EXPECT_LE(det.made.load(), 2);  // one per detect worker, kept across batches
+    }
+  }
+  EXPECT_EQ(findings_by_threads[0], findings_by_threads[1]);
 }
 
 TEST(Engine, events_out_of_order_within_the_window_are_put_back) {
