@@ -186,8 +186,8 @@ bool compare_text(Value::Op op, std::string_view pattern, std::string_view s, bo
 }
 
 int on_literal(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
-  auto* seen = static_cast<std::vector<std::uint8_t>*>(ctx);
-  (*seen)[id] = 1;
+  // HS_FLAG_SINGLEMATCH: each literal id is reported once per scan.
+  static_cast<std::vector<std::uint32_t>*>(ctx)->push_back(id);
   return 0;
 }
 
@@ -295,7 +295,7 @@ void Matcher::match(const Bucket& b, const Record& record, std::uint32_t event_i
                     std::vector<RuleHit>& out) {
   lowered_.clear();
   lower_text_.clear();
-  lit_seen_.assign(b.literal_rules.size(), 0);
+  lit_found_.clear();
   if (b.db != nullptr) {
     // One scan over all values joined by newlines, not one per value: a literal is reported once
     // per scan (HS_FLAG_SINGLEMATCH), so short ones (".exe", " -") that occur in most values no
@@ -307,19 +307,18 @@ void Matcher::match(const Bucket& b, const Record& record, std::uint32_t event_i
       scan_text_ += '\n';
     });
     hs_scan(b.db, scan_text_.data(), static_cast<unsigned>(scan_text_.size()), 0, scratch_,
-            on_literal, &lit_seen_);
+            on_literal, &lit_found_);
   }
-  seen_.assign(b.rules.size(), 0);
-  for (std::uint32_t pos : b.unfiltered) seen_[pos] = 1;
-  for (std::size_t id = 0; id < lit_seen_.size(); ++id) {
-    if (lit_seen_[id] == 0) continue;
-    for (std::uint32_t pos : b.literal_rules[id]) seen_[pos] = 1;
+  // The candidates: the rules without a literal and those of the literals found, in rule order
+  // (a walk over only these, not over every rule and literal of the bucket).
+  candidates_.assign(b.unfiltered.begin(), b.unfiltered.end());
+  for (const std::uint32_t id : lit_found_) {
+    candidates_.insert(candidates_.end(), b.literal_rules[id].begin(), b.literal_rules[id].end());
   }
-  for (std::uint32_t pos = 0; pos < b.rules.size(); ++pos) {
-    if (seen_[pos] == 0) {
-      ++skipped;
-      continue;
-    }
+  std::sort(candidates_.begin(), candidates_.end());
+  candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+  skipped += b.rules.size() - candidates_.size();
+  for (const std::uint32_t pos : candidates_) {
     const Rule& rule = set_->rules()[b.rules[pos]];
     if (!rule.event_ids.empty() &&
         std::find(rule.event_ids.begin(), rule.event_ids.end(), event_id) == rule.event_ids.end()) {

@@ -102,11 +102,11 @@ class Matcher {
 
   std::shared_ptr<const RuleSet> set_;
   hs_scratch* scratch_ = nullptr;
-  std::vector<std::uint8_t> seen_;  ///< per bucket position: a literal was found
   std::string scratch_text_;
   std::string ref_text_;
-  std::vector<std::uint8_t> lit_seen_;  ///< per literal id of the bucket: seen in the record
-  std::string scan_text_;               ///< the record's values joined, for the prefilter
+  std::vector<std::uint32_t> lit_found_;   ///< literal ids of the bucket found in the record
+  std::vector<std::uint32_t> candidates_;  ///< bucket positions of the rules to evaluate
+  std::string scan_text_;                  ///< the record's values joined, for the prefilter
   /// lowered(): the values lowered during this match(), their text in lower_text_.
   struct Lowered {
     const char* data;
