@@ -234,10 +234,6 @@ class Producer {
   bool cancelled_ = false;
 };
 
-/// The detectors and sinks on a thread of their own: the engine thread (reorder, merge, pairing,
-/// analysis) hands over final executions, final other events and flush marks in order, in
-/// batches, through a bounded queue; one consumer keeps that order, so output is the same as
-/// inline. With one thread (`-t 1`) everything runs inline on the engine thread.
 /// What the detectors' prematchers found for one execution, by detector index. Move-only
 /// (declared so: a vector of unique_ptr would claim to be copyable, and the work queue's
 /// vectors would then try to copy it).
@@ -251,6 +247,10 @@ struct Prematches {
   std::vector<std::unique_ptr<Prematched>> by_detector;
 };
 
+/// The detectors and sinks on a thread of their own: the engine thread (reorder, merge, pairing,
+/// analysis) hands over final executions, final other events and flush marks in order, in
+/// batches, through a bounded queue; one consumer keeps that order, so output is the same as
+/// inline. With one thread (`-t 1`) everything runs inline on the engine thread.
 class DetectThread {
  public:
   struct Flush {};
